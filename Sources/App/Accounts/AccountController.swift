@@ -1,0 +1,147 @@
+import Domain
+import Fluent
+import Plot
+import Vapor
+
+/// Login, logout, own password, API tokens and `/api/v1/me`.
+struct AccountController: RouteCollection {
+    static let tokenLifetime: TimeInterval = 12 * 3600
+    static let minPasswordLength = 8
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("login", use: loginPage)
+        routes.post("login", use: login)
+        routes.post("logout", use: logout)
+        routes.get("account", "password", use: passwordPage)
+        routes.post("account", "password", use: changePassword)
+        routes.post("api", "v1", "auth", "token", use: issueToken)
+        routes.get("api", "v1", "me", use: me)
+    }
+
+    func loginPage(req: Request) async throws -> Response {
+        if req.caller != nil { return req.redirect(to: "/") }
+        return LoginPage.view(username: "", error: nil, next: req.query["next"], csrf: req.csrfToken).response()
+    }
+
+    struct LoginForm: Content {
+        var username: String
+        var password: String
+        var next: String?
+    }
+
+    func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        switch try await Login.attempt(username: form.username, password: form.password, on: req) {
+        case .success(let user):
+            req.session.data["uid"] = user.id!.uuidString
+            // A safe local path only, so the login form cannot redirect elsewhere.
+            let next = form.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+            return req.redirect(to: next)
+        case .failure(let message, let status):
+            return LoginPage.view(username: form.username, error: message, next: form.next, csrf: req.csrfToken).response(status: status)
+        }
+    }
+
+    func logout(req: Request) async throws -> Response {
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    func passwordPage(req: Request) async throws -> Response {
+        let caller = try req.requireCaller()
+        return PasswordPage.view(caller: caller, csrf: req.csrfToken, errors: Validator(), done: false).response()
+    }
+
+    func changePassword(req: Request) async throws -> Response {
+        let caller = try req.requireCaller()
+        let form = try req.content.decode([String: String].self)
+        guard let user = try await User.find(caller.userID, on: req.db) else { throw Abort(.unauthorized) }
+        var v = Validator()
+        let current = form["current"] ?? "", new = form["new"] ?? "", repeated = form["repeat"] ?? ""
+        if !(try await req.password.async.verify(current, created: user.passwordHash)) { v.add("current", "当前密码不正确") }
+        if new.count < Self.minPasswordLength { v.add("new", "新密码至少 \(Self.minPasswordLength) 位") }
+        if new != repeated { v.add("repeat", "两次输入的新密码不一致") }
+        if !v.errors.isEmpty {
+            return PasswordPage.view(caller: caller, csrf: req.csrfToken, errors: v, done: false).response(status: .unprocessableEntity)
+        }
+        user.passwordHash = try await req.password.async.hash(new)
+        try await req.audit.transaction { db, audit in
+            try await user.save(on: db)
+            audit.record(.passwordChanged, entityType: "user", entityID: user.id?.uuidString, changes: [:])
+        }
+        return PasswordPage.view(caller: caller, csrf: req.csrfToken, errors: Validator(), done: true).response()
+    }
+
+    struct TokenRequest: Content {
+        var username: String
+        var password: String
+    }
+
+    struct TokenResponse: Content {
+        var token: String
+        var tokenType = "Bearer"
+        var expiresAt: Date
+    }
+
+    func issueToken(req: Request) async throws -> Response {
+        let body = try req.content.decode(TokenRequest.self)
+        switch try await Login.attempt(username: body.username, password: body.password, on: req) {
+        case .success(let user):
+            let token = TokenHash.newToken()
+            let expires = Date().addingTimeInterval(Self.tokenLifetime)
+            try await req.audit.transaction { db, audit in
+                try await APIToken(userID: user.id!, tokenHash: TokenHash.of(token), expiresAt: expires).create(on: db)
+                audit.record(.tokenIssued, entityType: "user", entityID: user.id?.uuidString, changes: ["expires_at": [nil, ISO8601DateFormatter().string(from: expires)]],
+                             actor: user.id, actorName: user.username)
+            }
+            return try await TokenResponse(token: token, expiresAt: expires).encodeResponse(status: .created, for: req)
+        case .failure(let message, let status):
+            throw Abort(status, reason: message)
+        }
+    }
+
+    struct MeDTO: Content {
+        var id: UUID
+        var username: String
+        var displayName: String
+        var assignments: [UsersController.AssignmentDTO]
+    }
+
+    func me(req: Request) async throws -> MeDTO {
+        let caller = try req.requireCaller()
+        let rows = try await UsersController.assignmentRows(of: [caller.userID], on: req.db)
+        return MeDTO(id: caller.userID, username: caller.username, displayName: caller.displayName, assignments: rows[caller.userID] ?? [])
+    }
+}
+
+enum LoginPage {
+    static func view(username: String, error: String?, next: String?, csrf: String) -> HTML {
+        Layout.page(title: "登录", path: "/login", caller: nil,
+            .section(.class("login"),
+                .h1("登录"),
+                .p(.class("lead"), .text("社工站综合管理平台：街道（乡镇）社工站、承接机构、街道办事处、区县和市民政局、第三方评估机构共用的工作平台。")),
+                .unwrap(error) { .div(.class("alert"), .attribute(named: "role", value: "alert"), .text($0)) },
+                .form(.method(.post), .action("/login"),
+                      FormField.csrf(csrf),
+                      .input(.type(.hidden), .name("next"), .value(next ?? "/")),
+                      FormField.text("username", label: "用户名", value: username, error: nil, required: true),
+                      FormField.text("password", label: "密码", value: nil, error: nil, type: .password, required: true),
+                      .button(.type(.submit), .text("登录")))))
+    }
+}
+
+enum PasswordPage {
+    static func view(caller: Caller, csrf: String, errors: Validator, done: Bool) -> HTML {
+        Layout.page(title: "修改密码", path: "/account/password", caller: caller, csrf: csrf,
+            .h1("修改密码"),
+            .if(done, .p(.class("notice"), .text("密码已修改。"))),
+            FormField.summary(errors.errors),
+            .form(.method(.post), .action("/account/password"), .class("edit"),
+                  FormField.csrf(csrf),
+                  FormField.text("current", label: "当前密码", value: nil, error: errors.message(for: "current"), type: .password, required: true),
+                  FormField.text("new", label: "新密码", value: nil, error: errors.message(for: "new"), type: .password, required: true,
+                                 hint: "至少 \(AccountController.minPasswordLength) 位"),
+                  FormField.text("repeat", label: "再次输入新密码", value: nil, error: errors.message(for: "repeat"), type: .password, required: true),
+                  .button(.type(.submit), .text("保存"))))
+    }
+}

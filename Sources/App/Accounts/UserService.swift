@@ -1,0 +1,167 @@
+import Domain
+import Fluent
+import Vapor
+
+struct UserInput: Content {
+    struct AssignmentInput: Content {
+        var role: String
+        var orgUnitId: UUID?
+        var operatorId: UUID?
+    }
+    var username: String?
+    var displayName: String?
+    var password: String?
+    var active: Bool?
+    var assignments: [AssignmentInput]?
+}
+
+/// Account management by city admins: every assignment given must lie inside the admin's scope.
+enum UserService {
+    static let usernamePattern = #"^[A-Za-z0-9_.-]{3,32}$"#
+
+    /// The access description of a user: where its assignments sit.
+    static func resource(assignments: [RoleAssignment], units: [UUID: OrgUnit], operators: [UUID: (OperatorOrg, String)]) -> Access.Resource {
+        var paths: [String] = []
+        var ops: Set<String> = []
+        for a in assignments {
+            if let id = a.$unit.id, let unit = units[id] { paths.append(unit.path) }
+            if let id = a.$operatorOrg.id, let (_, cityPath) = operators[id] { paths.append(cityPath); ops.insert(id.uuidString) }
+        }
+        return Access.Resource(kind: .user, paths: paths, operatorIDs: ops)
+    }
+
+    static func resource(of userID: UUID, on db: any Database) async throws -> Access.Resource {
+        let rows = try await RoleAssignment.query(on: db).filter(\.$user.$id == userID).all()
+        return try await resource(rows, on: db)
+    }
+
+    static func resource(_ rows: [RoleAssignment], on db: any Database) async throws -> Access.Resource {
+        let unitIDs = rows.compactMap { $0.$unit.id }
+        let units = unitIDs.isEmpty ? [] : try await OrgUnit.query(on: db).filter(\.$id ~~ unitIDs).all()
+        let opIDs = rows.compactMap { $0.$operatorOrg.id }
+        var operators: [UUID: (OperatorOrg, String)] = [:]
+        for op in opIDs.isEmpty ? [] : try await OperatorOrg.query(on: db).filter(\.$id ~~ opIDs).all() {
+            operators[op.id!] = (op, try await OrgUnit.find(op.cityID, on: db)?.path ?? "")
+        }
+        return resource(assignments: rows, units: Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) }), operators: operators)
+    }
+
+    /// Checks assignments: known role, an existing scope of the right kind and level, inside the caller's scope.
+    static func checkAssignments(_ inputs: [UserInput.AssignmentInput], req: Request, into v: inout Validator) async throws -> [(Role, UUID?, UUID?)] {
+        if inputs.isEmpty { v.add("assignments", "至少分配一个角色及其管辖范围") }
+        var result: [(Role, UUID?, UUID?)] = []
+        for (i, a) in inputs.enumerated() {
+            let field = "assignments[\(i)]"
+            guard let role = Role(rawValue: a.role) else {
+                v.add("\(field).role", "未知的角色“\(a.role)”（可选 \(Role.allCases.map(\.rawValue).joined(separator: "、"))）")
+                continue
+            }
+            if role.isOperatorScoped {
+                guard let opID = a.operatorId, let op = try await OperatorOrg.find(opID, on: req.db) else {
+                    v.add("\(field).operator_id", "\(role.label)须指定存在的承接机构")
+                    continue
+                }
+                let cityPath = try await OrgUnit.find(op.cityID, on: req.db)?.path ?? ""
+                try req.authorize(.create, Access.Resource(kind: .user, paths: [cityPath], operatorIDs: [opID.uuidString]))
+                result.append((role, nil, opID))
+            } else {
+                guard let unitID = a.orgUnitId, let unit = try await OrgUnit.find(unitID, on: req.db) else {
+                    v.add("\(field).org_unit_id", "\(role.label)须指定存在的管辖单位")
+                    continue
+                }
+                if let level = role.scopeLevel, unit.level != level {
+                    v.add("\(field).org_unit_id", "\(role.label)的管辖单位应为\(level.label)一级，“\(unit.name)”是\(unit.level.label)")
+                    continue
+                }
+                try req.authorize(.create, Access.Resource(kind: .user, paths: [unit.path]))
+                result.append((role, unitID, nil))
+            }
+        }
+        return result
+    }
+
+    static func create(_ input: UserInput, req: Request) async throws -> User {
+        var v = Validator()
+        let username = (input.username ?? "").trimmingCharacters(in: .whitespaces)
+        if username.range(of: usernamePattern, options: .regularExpression) == nil {
+            v.add("username", "用户名须为 3–32 位字母、数字、下划线、点或短横线")
+        }
+        let displayName = (input.displayName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if displayName.isEmpty { v.add("display_name", "姓名不能为空") }
+        let password = input.password ?? ""
+        if password.count < AccountController.minPasswordLength { v.add("password", "初始密码至少 \(AccountController.minPasswordLength) 位") }
+        let assignments = try await checkAssignments(input.assignments ?? [], req: req, into: &v)
+        try v.check()
+        if try await User.query(on: req.db).filter(\.$username == username).first() != nil {
+            throw AppError.field("username", "用户名“\(username)”已被使用", status: .conflict)
+        }
+        let user = User(username: username, displayName: displayName, passwordHash: try await req.password.async.hash(password))
+        if let active = input.active { user.active = active }
+        return try await req.audit.transaction { db, audit in
+            try await user.create(on: db)
+            audit.change(entityType: "user", entityID: user.id, old: nil, new: user.auditFields)
+            try await replaceAssignments(of: user, with: assignments, on: db, audit: audit)
+            return user
+        }
+    }
+
+    static func update(_ user: User, _ input: UserInput, req: Request) async throws -> User {
+        try req.authorize(.update, try await resource(of: user.requireID(), on: req.db))
+        var v = Validator()
+        if input.username != nil && input.username != user.username { v.add("username", "用户名不能修改") }
+        let old = user.auditFields
+        if let name = input.displayName {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { v.add("display_name", "姓名不能为空") } else { user.displayName = trimmed }
+        }
+        if let active = input.active {
+            if !active && user.id == req.caller?.userID { v.add("active", "不能停用自己的账户") } else { user.active = active }
+        }
+        var newHash: String?
+        if let password = input.password, !password.isEmpty {
+            if password.count < AccountController.minPasswordLength { v.add("password", "新密码至少 \(AccountController.minPasswordLength) 位") }
+            else { newHash = try await req.password.async.hash(password) }
+        }
+        var assignments: [(Role, UUID?, UUID?)]?
+        if let inputs = input.assignments { assignments = try await checkAssignments(inputs, req: req, into: &v) }
+        try v.check()
+        let replacement = assignments
+        let passwordHash = newHash
+        return try await req.audit.transaction { db, audit in
+            if let passwordHash {
+                user.passwordHash = passwordHash
+                user.lockedUntil = nil
+                user.failedLogins = 0
+            }
+            try await user.save(on: db)
+            audit.change(entityType: "user", entityID: user.id, old: old, new: user.auditFields)
+            if passwordHash != nil { audit.record(.passwordChanged, entityType: "user", entityID: user.id?.uuidString, changes: ["by": [nil, req.caller?.username]]) }
+            if let replacement { try await replaceAssignments(of: user, with: replacement, on: db, audit: audit) }
+            return user
+        }
+    }
+
+    private static func replaceAssignments(of user: User, with list: [(Role, UUID?, UUID?)], on db: any Database, audit: AuditLog.Recorder) async throws {
+        let current = try await RoleAssignment.query(on: db).filter(\.$user.$id == user.requireID()).all()
+        let key = { (r: Role, u: UUID?, o: UUID?) in "\(r.rawValue)|\(u?.uuidString ?? "")|\(o?.uuidString ?? "")" }
+        let wanted = Set(list.map(key))
+        let have = Set(current.map { key($0.role, $0.$unit.id, $0.$operatorOrg.id) })
+        for row in current where !wanted.contains(key(row.role, row.$unit.id, row.$operatorOrg.id)) {
+            try await row.delete(on: db)
+            audit.record(.delete, entityType: "role_assignment", entityID: row.id?.uuidString, changes: row.auditFields.mapValues { [$0, nil] })
+        }
+        var present = have
+        // `insert` also drops an assignment listed twice.
+        for (role, unit, op) in list where present.insert(key(role, unit, op)).inserted {
+            let row = RoleAssignment(userID: try user.requireID(), role: role, unitID: unit, operatorID: op)
+            try await row.create(on: db)
+            audit.change(entityType: "role_assignment", entityID: row.id, old: nil, new: row.auditFields)
+        }
+    }
+}
+
+extension RoleAssignment {
+    var auditFields: [String: String] {
+        ["user_id": $user.id.uuidString, "role": role.rawValue, "org_unit_id": $unit.id?.uuidString ?? "", "operator_id": $operatorOrg.id?.uuidString ?? ""]
+    }
+}

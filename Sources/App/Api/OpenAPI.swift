@@ -1,0 +1,103 @@
+import Vapor
+
+/// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
+/// A test checks that it lists exactly the registered API routes.
+enum OpenAPI {
+    struct Operation {
+        let method: HTTPMethod
+        let path: String
+        let summary: String
+        let query: [String]
+        let body: String?
+        let status: Int
+    }
+
+    static let operations: [Operation] = [
+        .init(method: .POST, path: "/api/v1/auth/token", summary: "用用户名和密码换取访问令牌", query: [], body: "TokenRequest", status: 201),
+        .init(method: .GET, path: "/api/v1/me", summary: "当前用户及其角色", query: [], body: nil, status: 200),
+        .init(method: .GET, path: "/api/v1/org-units", summary: "组织单位列表（管辖范围内）", query: ["level", "parent"], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/org-units", summary: "新建下级组织单位（市民政局）", query: [], body: "OrgUnitInput", status: 201),
+        .init(method: .GET, path: "/api/v1/org-units/{id}", summary: "组织单位详情", query: [], body: nil, status: 200),
+        .init(method: .PATCH, path: "/api/v1/org-units/{id}", summary: "修改组织单位", query: [], body: "OrgUnitPatch", status: 200),
+        .init(method: .GET, path: "/api/v1/stations", summary: "社工站列表", query: ["district", "street", "q", "page", "per"], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/stations", summary: "新建社工站（每个街道/乡镇一个）", query: [], body: "StationInput", status: 201),
+        .init(method: .GET, path: "/api/v1/stations/{id}", summary: "社工站详情：功能室、设备、标牌、村居阵地", query: [], body: nil, status: 200),
+        .init(method: .PATCH, path: "/api/v1/stations/{id}", summary: "修改社工站", query: [], body: "StationInput", status: 200),
+        .init(method: .GET, path: "/api/v1/users", summary: "用户列表（市民政局）", query: [], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/users", summary: "新建用户（市民政局）", query: [], body: "UserInput", status: 201),
+        .init(method: .GET, path: "/api/v1/users/{id}", summary: "用户详情", query: [], body: nil, status: 200),
+        .init(method: .PATCH, path: "/api/v1/users/{id}", summary: "修改用户、重设密码、调整角色", query: [], body: "UserInput", status: 200),
+        .init(method: .GET, path: "/api/v1/audit-events", summary: "审计日志（市民政局）", query: ["actor", "entity", "entity_id", "from", "to", "page", "per"], body: nil, status: 200),
+        .init(method: .GET, path: "/api/v1/openapi.json", summary: "本文档", query: [], body: nil, status: 200),
+    ]
+
+    static var schemas: [String: Any] { [
+        "TokenRequest": object(["username": string, "password": string], required: ["username", "password"]),
+        "OrgUnitInput": object(["name": string, "parent_id": uuid, "division_code": string], required: ["name", "parent_id"]),
+        "OrgUnitPatch": object(["name": string, "division_code": string, "village_post": ["type": "string", "enum": ["none", "room", "point"]]]),
+        "StationInput": object([
+            "street_id": uuid, "name": string, "address": string, "opened_on": ["type": "string", "format": "date"],
+            "operator_name": string, "operator_credit_code": ["type": "string", "minLength": 18, "maxLength": 18],
+            "rooms": ["type": "array", "items": object(["kind": ["type": "string", "enum": ["office", "case_work", "group_work", "activity", "archive"]],
+                                                        "area": ["type": "number", "exclusiveMinimum": 0], "shared": bool], required: ["kind", "area"])],
+            "equipment": ["type": "array", "items": string],
+            "outdoor_sign": bool, "indoor_sign": bool,
+            "village_posts": ["type": "object", "additionalProperties": ["type": "string", "enum": ["none", "room", "point"]]],
+        ]),
+        "UserInput": object([
+            "username": string, "display_name": string, "password": string, "active": bool,
+            "assignments": ["type": "array", "items": object(["role": string, "org_unit_id": uuid, "operator_id": uuid], required: ["role"])],
+        ]),
+        "Problem": object(["type": string, "title": string, "status": ["type": "integer"], "detail": string,
+                           "errors": ["type": "array", "items": object(["field": string, "message": string])]]),
+    ] }
+
+    private static var string: [String: Any] { ["type": "string"] }
+    private static var bool: [String: Any] { ["type": "boolean"] }
+    private static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
+    private static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
+        var o: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+        if !required.isEmpty { o["required"] = required }
+        return o
+    }
+
+    static func document() -> [String: Any] {
+        var paths: [String: [String: Any]] = [:]
+        for op in operations {
+            var operation: [String: Any] = [
+                "summary": op.summary,
+                "responses": [
+                    String(op.status): ["description": "成功"],
+                    "default": ["description": "错误", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]],
+                ],
+            ]
+            var parameters: [[String: Any]] = op.query.map { ["name": $0, "in": "query", "required": false, "schema": string] }
+            if op.path.contains("{id}") { parameters.append(["name": "id", "in": "path", "required": true, "schema": uuid]) }
+            if !parameters.isEmpty { operation["parameters"] = parameters }
+            if let body = op.body {
+                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
+            }
+            if op.path != "/api/v1/auth/token" && op.path != "/api/v1/openapi.json" { operation["security"] = [["bearer": [String]()]] }
+            paths[op.path, default: [:]][op.method.rawValue.lowercased()] = operation
+        }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": "社工站综合管理平台 API", "version": "1.0.0",
+                     "description": "Shegong: street and township social work station management. 错误以 application/problem+json 返回，errors 列出每个字段的中文说明。"],
+            "paths": paths,
+            "components": [
+                "schemas": schemas,
+                "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+            ],
+        ]
+    }
+
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("api", "v1", "openapi.json") { _ -> Response in
+            let data = try JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys, .prettyPrinted])
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            return Response(status: .ok, headers: headers, body: .init(data: data))
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Crypto
+import NIOConcurrencyHelpers
+import Fluent
+import SQLKit
+import Vapor
+
+/// Appends to the hash-chained audit trail. Every audited change runs through `transaction`, so
+/// the change and its events commit together or not at all.
+struct AuditLog: Sendable {
+    /// Old and new value of each changed field; old is nil on create.
+    typealias Changes = [String: [String?]]
+
+    let db: any Database
+    let lock: WriteLock
+    let actorID: UUID?
+    let actorName: String
+    let clientIP: String
+
+    /// Runs `body` in one transaction; events it records are chained and inserted before commit.
+    /// Appends are serialised in-process (and across processes on PostgreSQL by an advisory lock)
+    /// because each event's hash depends on the one before it.
+    func transaction<T: Sendable>(_ body: @Sendable @escaping (any Database, Recorder) async throws -> T) async throws -> T {
+        try await lock.run {
+            try await db.transaction { tx in
+                if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                    try await sql.raw("SELECT pg_advisory_xact_lock(7310422)").run()
+                }
+                let recorder = Recorder(log: self)
+                let result = try await body(tx, recorder)
+                try await recorder.flush(on: tx)
+                return result
+            }
+        }
+    }
+
+    /// Records a single event in its own transaction (logins, token issue).
+    func record(_ action: AuditAction, entityType: String, entityID: String?, changes: Changes, actor: UUID?, actorName: String) async throws {
+        try await transaction { _, audit in
+            audit.record(action, entityType: entityType, entityID: entityID, changes: changes, actor: actor, actorName: actorName)
+        }
+    }
+
+    final class Recorder: @unchecked Sendable {
+        private let log: AuditLog
+        private var pending: [(AuditAction, String, String?, Changes, UUID?, String)] = []
+        private let mutex = NIOLock()
+
+        init(log: AuditLog) { self.log = log }
+
+        func record(_ action: AuditAction, entityType: String, entityID: String?, changes: Changes, actor: UUID? = nil, actorName: String? = nil) {
+            mutex.withLock {
+                pending.append((action, entityType, entityID, changes, actor ?? log.actorID, actorName ?? log.actorName))
+            }
+        }
+
+        /// Records a create (all fields new) or update (only the fields that changed).
+        func change(entityType: String, entityID: UUID?, old: [String: String]?, new: [String: String]) {
+            var changes: Changes = [:]
+            for (key, value) in new where old?[key] != value {
+                changes[key] = [old?[key], value]
+            }
+            if old != nil && changes.isEmpty { return }
+            record(old == nil ? .create : .update, entityType: entityType, entityID: entityID?.uuidString, changes: changes)
+        }
+
+        func flush(on db: any Database) async throws {
+            let events = mutex.withLock { pending }
+            guard !events.isEmpty else { return }
+            let last = try await AuditEvent.query(on: db).sort(\.$seq, .descending).first()
+            var seq = last?.seq ?? 0
+            var prev = last?.hash ?? AuditChain.genesis
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            for (action, type, id, changes, actor, name) in events {
+                seq += 1
+                let event = AuditEvent()
+                event.seq = seq
+                event.at = AuditChain.wholeMilliseconds(Date())
+                event.actorID = actor
+                event.actorName = name
+                event.action = action
+                event.entityType = type
+                event.entityID = id
+                event.changes = String(decoding: try encoder.encode(changes), as: UTF8.self)
+                event.clientIP = log.clientIP
+                event.prevHash = prev
+                event.hash = AuditChain.hash(of: event)
+                try await event.create(on: db)
+                prev = event.hash
+            }
+        }
+    }
+}
+
+enum AuditChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    static func wholeMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    static func hash(of e: AuditEvent) -> String {
+        let millis = Int64((e.at.timeIntervalSince1970 * 1000).rounded())
+        let fields = [e.prevHash, String(e.seq), String(millis), e.actorID?.uuidString ?? "", e.actorName,
+                      e.action.rawValue, e.entityType, e.entityID ?? "", e.changes, e.clientIP]
+        // Unit separator between fields so that no two field lists hash the same text.
+        return SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    enum Verdict: Equatable {
+        case intact(count: Int)
+        case broken(seq: Int, reason: String)
+    }
+
+    /// Walks the chain in order of `seq`; the first row that does not follow from its predecessor is named.
+    static func verify(on db: any Database, batch: Int = 1000) async throws -> Verdict {
+        var expectedSeq = 1
+        var prev = genesis
+        while true {
+            let rows = try await AuditEvent.query(on: db)
+                .filter(\.$seq >= expectedSeq)
+                .sort(\.$seq).limit(batch).all()
+            if rows.isEmpty { return .intact(count: expectedSeq - 1) }
+            for row in rows {
+                if row.seq != expectedSeq {
+                    return .broken(seq: expectedSeq, reason: "第 \(expectedSeq) 条记录缺失（下一条为第 \(row.seq) 条）")
+                }
+                if row.prevHash != prev {
+                    return .broken(seq: row.seq, reason: "第 \(row.seq) 条记录的前序哈希与上一条不符")
+                }
+                if hash(of: row) != row.hash {
+                    return .broken(seq: row.seq, reason: "第 \(row.seq) 条记录的内容已被改动（哈希不符）")
+                }
+                prev = row.hash
+                expectedSeq += 1
+            }
+        }
+    }
+}
+
+/// Serialises writes within this process. SQLite allows one writer at a time and answers BUSY
+/// at once instead of waiting, and each audit event's hash depends on the one before it, so
+/// every write (audited changes and session records) passes through this lock.
+actor WriteLock {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        while busy {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        busy = true
+        defer {
+            busy = false
+            if !waiters.isEmpty { waiters.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}
+
+extension Application {
+    private struct WriteLockKey: StorageKey { typealias Value = WriteLock }
+
+    /// Set once in `configure`, before the server accepts requests.
+    var writeLock: WriteLock {
+        get { storage[WriteLockKey.self]! }
+        set { storage[WriteLockKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var audit: AuditLog {
+        AuditLog(db: db, lock: application.writeLock, actorID: caller?.userID,
+                 actorName: caller?.username ?? "匿名", clientIP: clientIP)
+    }
+
+    /// The peer address. Behind a reverse proxy, Vapor's `remoteAddress` is the proxy's; forwarding
+    /// headers are not trusted because any client can send them.
+    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
+}

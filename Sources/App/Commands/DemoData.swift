@@ -1,0 +1,133 @@
+import Domain
+import Fluent
+import Vapor
+
+/// The demo city: Jinan with the 15 districts, counties and zones of the 2022 demonstration quota
+/// table (济民发〔2022〕7号 附件1, rule D-1), streets with a station each, villages/communities
+/// under them, and one account per role.
+enum DemoData {
+    struct District {
+        let name: String
+        let code: String?
+        let quota: Int
+        let streets: [String]
+    }
+
+    /// Street division codes are not filled in: the demo does not pretend to carry the official list.
+    static let districts: [District] = [
+        .init(name: "历下区", code: "370102", quota: 4, streets: ["解放路街道", "千佛山街道", "趵突泉街道"]),
+        .init(name: "市中区", code: "370103", quota: 4, streets: ["大观园街道", "杆石桥街道", "四里村街道"]),
+        .init(name: "槐荫区", code: "370104", quota: 4, streets: ["振兴街街道", "中大槐树街道"]),
+        .init(name: "天桥区", code: "370105", quota: 4, streets: ["天桥东街街道", "北村街道"]),
+        .init(name: "历城区", code: "370112", quota: 4, streets: ["山大路街道", "洪家楼街道"]),
+        .init(name: "长清区", code: "370113", quota: 1, streets: ["文昌街道", "平安街道"]),
+        .init(name: "章丘区", code: "370114", quota: 1, streets: ["明水街道", "双山街道"]),
+        .init(name: "济阳区", code: "370115", quota: 1, streets: ["济阳街道", "济北街道"]),
+        .init(name: "莱芜区", code: "370116", quota: 1, streets: ["凤城街道", "张家洼街道"]),
+        .init(name: "钢城区", code: "370117", quota: 1, streets: ["艾山街道", "里辛街道"]),
+        .init(name: "平阴县", code: "370124", quota: 1, streets: ["榆山街道", "锦水街道"]),
+        .init(name: "商河县", code: "370126", quota: 1, streets: ["许商街道", "殷巷镇"]),
+        .init(name: "高新区", code: nil, quota: 1, streets: ["舜华路街道", "孙村街道"]),
+        .init(name: "南部山区", code: nil, quota: 1, streets: ["西营街道", "柳埠街道"]),
+        .init(name: "起步区", code: nil, quota: 1, streets: ["太平街道", "孙耿街道"]),
+    ]
+
+    static let communityStems = ["和平", "建设", "文化", "幸福", "光明", "新华", "朝阳", "丰收", "兴隆", "永安", "青年", "东关", "西苑", "南山", "北园", "花园", "福泉", "龙泉"]
+
+    struct Account {
+        let username: String
+        let name: String
+        let role: Role
+        /// District, street, or nil for the city.
+        let unit: String?
+    }
+
+    static let accounts: [Account] = [
+        .init(username: "admin", name: "市民政局 王芳", role: .cityAdmin, unit: nil),
+        .init(username: "lixia", name: "历下区民政局 张伟", role: .districtOfficer, unit: "历下区"),
+        .init(username: "jiefanglu", name: "解放路街道 李娜", role: .streetOfficer, unit: "解放路街道"),
+        .init(username: "operator", name: "泉心社工中心 刘强", role: .operatorManager, unit: nil),
+        .init(username: "worker", name: "驻站社工 陈静", role: .socialWorker, unit: "解放路街道"),
+        .init(username: "supervisor", name: "督导 赵敏", role: .supervisor, unit: "历下区"),
+        .init(username: "evaluator", name: "评估机构 孙磊", role: .evaluator, unit: "历下区"),
+    ]
+
+    /// Loads the demo when the database has no org units yet. Returns the accounts' password, or nil if skipped.
+    static func loadIfEmpty(app: Application, password: String?) async throws -> String? {
+        guard try await OrgUnit.query(on: app.db).count() == 0 else { return nil }
+        let password = password ?? TokenHash.newToken().prefix(12).description
+        let hash = try app.password.hash(password)
+        let audit = AuditLog(db: app.db, lock: app.writeLock, actorID: nil, actorName: "演示数据", clientIP: "local")
+        try await audit.transaction { db, recorder in
+            func add(_ unit: OrgUnit) async throws {
+                try await unit.create(on: db)
+                recorder.change(entityType: "org_unit", entityID: unit.id, old: nil, new: unit.auditFields)
+            }
+            let city = OrgUnit(name: "济南市", level: .city, parent: nil, divisionCode: "370100")
+            try await add(city)
+            // Two operators: one runs the stations of 历下区 and 市中区, the other the rest.
+            let operators = [
+                OperatorOrg(name: "济南市泉心社会工作服务中心", creditCode: CreditCode.completing("52370102MJ5000001")!, cityID: city.id!),
+                OperatorOrg(name: "济南市众和社会工作服务中心", creditCode: CreditCode.completing("52370100MJ5000002")!, cityID: city.id!),
+            ]
+            for op in operators {
+                try await op.create(on: db)
+                recorder.change(entityType: "operator", entityID: op.id, old: nil, new: op.auditFields)
+            }
+            var units: [String: OrgUnit] = ["济南市": city]
+            var stem = 0
+            for (d, district) in districts.enumerated() {
+                let dUnit = OrgUnit(name: district.name, level: .district, parent: city, divisionCode: district.code)
+                try await add(dUnit)
+                units[district.name] = dUnit
+                try await DemonstrationQuota(unitID: dUnit.id!, year: 2022, quota: district.quota).create(on: db)
+                for (s, streetName) in district.streets.enumerated() {
+                    let street = OrgUnit(name: streetName, level: .street, parent: dUnit, divisionCode: nil)
+                    try await add(street)
+                    units[streetName] = street
+                    let isTown = streetName.hasSuffix("镇")
+                    var villages: [OrgUnit] = []
+                    for v in 0..<3 {
+                        let name = communityStems[stem % communityStems.count] + (isTown ? "村" : "社区")
+                        stem += 1
+                        let village = OrgUnit(name: name, level: .village, parent: street, divisionCode: nil)
+                        village.villagePost = v == 0 ? .room : (v == 1 ? .point : .none)
+                        try await add(village)
+                        villages.append(village)
+                    }
+                    let station = Station(street: street, districtID: dUnit.id!, cityID: city.id!)
+                    station.name = StationNaming.defaultName(district: district.name, street: streetName)
+                    station.address = "济南市\(district.name)\(streetName)便民服务中心\(s + 2)楼"
+                    station.openedOn = "2021-0\(3 + s)-1\(d % 9)"
+                    station.$operator.id = d < 2 ? operators[0].id : operators[1].id
+                    // A realistic spread: the first station of each district is fully equipped, others lack items.
+                    station.equipment = s == 0 ? Equipment.allCases : [.desks, .chairs, .cabinets, .computer]
+                    station.outdoorSign = true
+                    station.indoorSign = s == 0
+                    try await station.create(on: db)
+                    recorder.change(entityType: "station", entityID: station.id, old: nil, new: station.auditFields)
+                    let rooms: [(RoomKind, Double, Bool)] = [
+                        (.office, 30 + Double(d), false), (.caseWork, s == 0 ? 16 : 12, false), (.groupWork, 40, true),
+                        (.activity, 80, true), (.archive, 10, s != 0),
+                    ]
+                    for (kind, area, shared) in rooms {
+                        let room = StationRoom(stationID: station.id!, kind: kind, area: area, shared: shared)
+                        try await room.create(on: db)
+                        recorder.change(entityType: "station_room", entityID: room.id, old: nil, new: room.auditFields)
+                    }
+                }
+            }
+            for account in accounts {
+                let user = User(username: account.username, displayName: account.name, passwordHash: hash)
+                try await user.create(on: db)
+                recorder.change(entityType: "user", entityID: user.id, old: nil, new: user.auditFields)
+                let row = account.role.isOperatorScoped
+                    ? RoleAssignment(userID: user.id!, role: account.role, unitID: nil, operatorID: operators[0].id)
+                    : RoleAssignment(userID: user.id!, role: account.role, unitID: units[account.unit ?? "济南市"]!.id, operatorID: nil)
+                try await row.create(on: db)
+                recorder.change(entityType: "role_assignment", entityID: row.id, old: nil, new: row.auditFields)
+            }
+        }
+        return password
+    }
+}

@@ -1,0 +1,72 @@
+import Domain
+import Fluent
+import Vapor
+
+/// `shegong user create --username U --name N --role city_admin --unit 370100 [--password P]`:
+/// makes the first administrator from the shell. The unit is given by division code or name.
+struct UserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create") var action: String
+        @Option(name: "username") var username: String?
+        @Option(name: "name", help: "display name") var displayName: String?
+        @Option(name: "role", help: "role, default city_admin") var role: String?
+        @Option(name: "unit", help: "org unit: division code or exact name") var unit: String?
+        @Option(name: "password", help: "initial password; prompted when omitted") var password: String?
+    }
+
+    var help: String { "Manage user accounts (create)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "create" else { throw Abort(.badRequest, reason: "未知操作：\(signature.action)（可用：create）") }
+        let app = context.application
+        try await app.autoMigrate()
+        guard let username = signature.username, !username.isEmpty else { throw Abort(.badRequest, reason: "缺少 --username") }
+        guard let role = Role(rawValue: signature.role ?? Role.cityAdmin.rawValue), !role.isOperatorScoped else {
+            throw Abort(.badRequest, reason: "--role 应为按单位管辖的角色之一：\(Role.allCases.filter { !$0.isOperatorScoped }.map(\.rawValue).joined(separator: "、"))")
+        }
+        guard let key = signature.unit,
+              let unit = try await OrgUnit.query(on: app.db).group(.or, { $0.filter(\.$divisionCode == key).filter(\.$name == key) }).first() else {
+            throw Abort(.badRequest, reason: "--unit 未找到；请给出行政区划代码或单位全称（空库请先运行 serve --demo 或导入组织架构）")
+        }
+        if try await User.query(on: app.db).filter(\.$username == username).first() != nil {
+            throw Abort(.conflict, reason: "用户名“\(username)”已被使用")
+        }
+        let password = signature.password ?? context.console.ask(ConsoleText(stringLiteral: "密码（至少 \(AccountController.minPasswordLength) 位）："), isSecure: true)
+        guard password.count >= AccountController.minPasswordLength else { throw Abort(.badRequest, reason: "密码至少 \(AccountController.minPasswordLength) 位") }
+        let user = User(username: username, displayName: signature.displayName ?? username, passwordHash: try app.password.hash(password))
+        let audit = AuditLog(db: app.db, lock: app.writeLock, actorID: nil, actorName: "命令行", clientIP: "local")
+        try await audit.transaction { db, recorder in
+            try await user.create(on: db)
+            recorder.change(entityType: "user", entityID: user.id, old: nil, new: user.auditFields)
+            let assignment = RoleAssignment(userID: user.id!, role: role, unitID: unit.id, operatorID: nil)
+            try await assignment.create(on: db)
+            recorder.change(entityType: "role_assignment", entityID: assignment.id, old: nil, new: assignment.auditFields)
+        }
+        context.console.print("已创建用户 \(username)：\(role.label)（\(unit.name)）")
+    }
+}
+
+/// `shegong audit verify`: exits non-zero and names the first bad row when the chain is broken.
+struct AuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "verify") var action: String
+    }
+
+    var help: String { "Verify the hash chain of the audit trail" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "verify" else { throw Abort(.badRequest, reason: "未知操作：\(signature.action)（可用：verify）") }
+        switch try await AuditChain.verify(on: context.application.db) {
+        case .intact(let count):
+            context.console.print("审计链完整：共 \(count) 条记录。")
+        case .broken(let seq, let reason):
+            context.console.error("审计链已损坏：\(reason)")
+            throw AuditBroken(seq: seq)
+        }
+    }
+
+    struct AuditBroken: Error, CustomStringConvertible {
+        let seq: Int
+        var description: String { "audit chain broken at seq \(seq)" }
+    }
+}

@@ -1,0 +1,108 @@
+import Plot
+import Vapor
+
+/// The one error middleware: API requests get `application/problem+json`, pages get a Chinese
+/// error page. Server errors are logged and shown without internals.
+struct ErrorRenderer: AsyncMiddleware {
+    struct Problem: Content {
+        var type = "about:blank"
+        var title: String
+        var status: UInt
+        var detail: String
+        var errors: [FieldError]?
+    }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let (status, title, detail, fields) = describe(error, request)
+            if status.code >= 500 {
+                request.logger.report(error: error)
+            }
+            if request.isAPI {
+                let problem = Problem(title: title, status: status.code, detail: detail, errors: fields)
+                let response = Response(status: status)
+                try response.content.encode(problem, as: .json)
+                response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
+                if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+                return response
+            }
+            if status == .unauthorized {
+                return request.redirect(to: "/login?next=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/"))
+            }
+            let page = ErrorPage.View(path: request.url.path, model: .init(status: status.code, title: title, detail: detail), caller: request.caller).render()
+            return page.response(status: status)
+        }
+    }
+
+    private func describe(_ error: any Error, _ request: Request) -> (HTTPResponseStatus, String, String, [FieldError]?) {
+        switch error {
+        case let error as AppError:
+            return (error.status, error.title, error.fieldErrors.map(\.message).joined(separator: "；"), error.fieldErrors)
+        case is DecodingError:
+            let message = Self.decodingMessage(error as! DecodingError)
+            return (.badRequest, "请求格式错误", message.text, [FieldError(field: message.field, message: message.text)])
+        case let abort as any AbortError:
+            let status = abort.status
+            return (status, Self.title(for: status), abort.reason == status.reasonPhrase ? Self.title(for: status) : abort.reason, nil)
+        default:
+            return (.internalServerError, "服务器内部错误", "请稍后再试；如果问题持续，请联系管理员。", nil)
+        }
+    }
+
+    static func title(for status: HTTPResponseStatus) -> String {
+        switch status.code {
+        case 400: "请求格式错误"
+        case 401: "请先登录"
+        case 403: "无权进行此操作"
+        case 404: "未找到"
+        case 405: "不支持的请求方法"
+        case 409: "与已有数据冲突"
+        case 413: "内容过大"
+        case 415: "不支持的内容类型"
+        case 422: "输入有误"
+        case 423: "账户已锁定"
+        case 429: "请求过于频繁"
+        default: "出错了"
+        }
+    }
+
+    /// A Chinese message that names the offending JSON field.
+    static func decodingMessage(_ error: DecodingError) -> (field: String, text: String) {
+        func path(_ context: DecodingError.Context, _ extra: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (extra.map { [$0] } ?? [])
+            let joined = keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            return joined.hasPrefix(".") ? String(joined.dropFirst()) : (joined.isEmpty ? "body" : joined)
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            let field = path(context)
+            return (field, "字段 \(field) 的类型错误，应为\(typeName(type))")
+        case .valueNotFound(let type, let context):
+            let field = path(context)
+            return (field, "字段 \(field) 不能为空，应为\(typeName(type))")
+        case .keyNotFound(let key, let context):
+            let field = path(context, key)
+            return (field, "缺少必填字段 \(field)")
+        case .dataCorrupted(let context):
+            let field = path(context)
+            return context.codingPath.isEmpty ? ("body", "请求体不是有效的 JSON") : (field, "字段 \(field) 的值无效：\(context.debugDescription)")
+        @unknown default:
+            return ("body", "请求体无法解析")
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Double.Type, is Int.Type, is Float.Type: "数字"
+        case is Bool.Type: "布尔值（true/false）"
+        case is String.Type: "字符串"
+        default: "正确的结构"
+        }
+    }
+}
+
+extension Request {
+    var isAPI: Bool { url.path.hasPrefix("/api/") }
+}

@@ -1,0 +1,35 @@
+import Vapor
+
+/// Configuration from the environment (documented in the README).
+struct Settings: Sendable {
+    /// `DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite under `dataDirectory`.
+    var databaseURL: String?
+    /// `SHEGONG_DATA_DIR`, default `./data`.
+    var dataDirectory: String
+    /// Load the demo city on first start with an empty database (`serve --demo`).
+    var demo: Bool
+    /// `SHEGONG_DEMO_PASSWORD`: the demo accounts' password; random and printed when unset.
+    var demoPassword: String?
+    /// `SHEGONG_SECURE_COOKIES=1` when served over TLS (directly or behind a TLS proxy).
+    var secureCookies: Bool
+    /// bcrypt cost; tests lower it to stay fast.
+    var bcryptCost: Int
+
+    static func fromEnvironment(demo: Bool) -> Settings {
+        Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
+                 dataDirectory: Environment.get("SHEGONG_DATA_DIR") ?? "./data",
+                 demo: demo,
+                 demoPassword: Environment.get("SHEGONG_DEMO_PASSWORD"),
+                 secureCookies: Environment.get("SHEGONG_SECURE_COOKIES") == "1",
+                 bcryptCost: 12)
+    }
+}
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = Settings }
+
+    var settings: Settings {
+        get { storage[SettingsKey.self]! }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}

@@ -1,0 +1,83 @@
+import Vapor
+
+/// The one stylesheet, written here; no CDN, no copied framework. On a phone the menu opens with
+/// a checkbox toggle, so navigation needs no script.
+enum Stylesheet {
+    static func response() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        headers.add(name: .cacheControl, value: "public, max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: css))
+    }
+
+    static let css = """
+    :root { --ink: #1d2733; --muted: #5b6775; --line: #d7dde4; --accent: #b0282d; --bg: #f6f7f9; --ok: #1f7a3a; --bad: #b0282d; }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 16px/1.6 "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink); background: var(--bg); }
+    a { color: #17548f; }
+    header.site { background: #fff; border-bottom: 3px solid var(--accent); padding: .5rem 1rem; display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; }
+    .brand { font-weight: 700; color: var(--accent); text-decoration: none; font-size: 1.1rem; }
+    .menu { flex: 1; display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem 1rem; }
+    .menu-toggle { position: absolute; opacity: 0; width: 1px; height: 1px; }
+    .menu-button { cursor: pointer; display: none; padding: .4rem .8rem; border: 1px solid var(--line); border-radius: 4px; width: max-content; margin-left: auto; }
+    
+    .menu nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+    .menu nav a { text-decoration: none; padding: .25rem 0; display: inline-block; }
+    .menu nav a.current { font-weight: 700; border-bottom: 2px solid var(--accent); }
+    .who { display: flex; align-items: center; gap: .5rem; color: var(--muted); }
+    .who form { margin: 0; }
+    main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+    h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
+    h1 .tag { margin-left: .5rem; }
+    h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
+    .tag { font-size: .8rem; font-weight: 400; background: #e8edf2; color: var(--muted); padding: .1rem .4rem; border-radius: 3px; }
+    .title-row { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: .5rem; }
+    .button, button { display: inline-block; background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .45rem 1rem; font: inherit; cursor: pointer; text-decoration: none; }
+    .who button { background: none; color: #17548f; padding: 0; text-decoration: underline; }
+    table.list { width: 100%; border-collapse: collapse; background: #fff; }
+    table.list th, table.list td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+    table.list th { background: #eef1f4; font-weight: 600; }
+    td.num { text-align: right; font-variant-numeric: tabular-nums; }
+    table.audit code { font-size: .8rem; word-break: break-all; }
+    dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; background: #fff; padding: 1rem; border: 1px solid var(--line); }
+    dl.facts dt { color: var(--muted); }
+    dl.facts dd { margin: 0; }
+    ul.checklist { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
+    ul.checklist .yes { color: var(--ok); }
+    ul.checklist .no { color: var(--bad); }
+    form.filters { display: flex; flex-wrap: wrap; align-items: flex-end; gap: .5rem 1rem; margin-bottom: 1rem; }
+    form.edit, form.inline, section.login form { background: #fff; padding: 1rem; border: 1px solid var(--line); max-width: 44rem; }
+    fieldset { border: 1px solid var(--line); margin: 1rem 0; padding: .5rem 1rem; }
+    legend { font-weight: 600; padding: 0 .3rem; }
+    .field { display: flex; flex-direction: column; margin: .5rem 0; }
+    .field label { font-weight: 600; font-size: .95rem; }
+    .field input, .field select { font: inherit; padding: .4rem .5rem; border: 1px solid #aab4bf; border-radius: 4px; max-width: 100%; }
+    .field.invalid input, .field.invalid select { border-color: var(--bad); background: #fff5f5; }
+    .field .error, .alert { color: var(--bad); }
+    .alert { background: #fff5f5; border: 1px solid var(--bad); padding: .5rem 1rem; margin: 0 0 1rem; }
+    .notice { background: #eefaf1; border: 1px solid var(--ok); padding: .5rem 1rem; }
+    .hint { color: var(--muted); }
+    label.check { display: inline-flex; align-items: center; gap: .3rem; margin: .3rem 1rem .3rem 0; }
+    .room { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0 1rem; }
+    .actions { display: flex; gap: 1rem; align-items: center; margin-top: 1rem; }
+    .crumbs { color: var(--muted); font-size: .9rem; }
+    .paging { display: flex; gap: 1rem; justify-content: center; margin: 1rem 0; }
+    .empty, .lead { color: var(--muted); }
+    .card { background: #fff; border: 1px solid var(--line); padding: .5rem 1rem; margin-bottom: 1rem; }
+    section.login { max-width: 26rem; margin: 2rem auto; }
+    @media (max-width: 640px) {
+      header.site { padding: .5rem .75rem; }
+      .menu-button { display: block; margin-left: auto; }
+      .menu { display: none; flex-basis: 100%; flex-direction: column; align-items: flex-start; }
+      .menu-toggle:checked ~ .menu { display: flex; }
+      .menu nav ul { flex-direction: column; }
+      .menu nav a { padding: .5rem 0; font-size: 1.05rem; }
+      table.list thead { display: none; }
+      table.list tr { display: block; border-bottom: 1px solid var(--line); padding: .3rem 0; }
+      table.list td { display: block; border: 0; padding: .1rem .6rem; }
+      td.num { text-align: left; }
+      dl.facts { grid-template-columns: 1fr; }
+    }
+    @media print { header.site, form.filters, .actions { display: none; } }
+    """
+}

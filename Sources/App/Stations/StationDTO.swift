@@ -1,0 +1,55 @@
+import Domain
+import Vapor
+
+/// A station as the JSON API returns it.
+struct StationDTO: Content {
+    struct OperatorDTO: Content { var id: UUID; var name: String; var creditCode: String }
+    struct RoomDTO: Content { var kind: RoomKind; var kindLabel: String; var area: Double; var shared: Bool }
+    struct VillageDTO: Content { var id: UUID; var name: String; var post: VillagePost; var postLabel: String }
+
+    var id: UUID
+    var name: String
+    var streetId: UUID
+    var streetName: String?
+    var districtId: UUID
+    var districtName: String?
+    var address: String
+    var openedOn: String?
+    var `operator`: OperatorDTO?
+    var rooms: [RoomDTO]?
+    var equipment: [Equipment]?
+    var outdoorSign: Bool
+    var indoorSign: Bool
+    var villages: [VillageDTO]?
+
+    init(_ row: StationQueries.Row, villages: [OrgUnit]? = nil, detailed: Bool = false) {
+        let s = row.station
+        id = s.id!
+        name = s.name
+        streetId = s.streetID
+        streetName = row.street?.name
+        districtId = s.districtID
+        districtName = row.district?.name
+        address = s.address
+        openedOn = s.openedOn
+        self.operator = row.operatorOrg.map { OperatorDTO(id: $0.id!, name: $0.name, creditCode: $0.creditCode) }
+        outdoorSign = s.outdoorSign
+        indoorSign = s.indoorSign
+        if detailed {
+            rooms = s.rooms.sorted { $0.kind.order < $1.kind.order }.map { RoomDTO(kind: $0.kind, kindLabel: $0.kind.label, area: $0.area, shared: $0.shared) }
+            equipment = s.equipment
+            self.villages = villages?.map { VillageDTO(id: $0.id!, name: $0.name, post: $0.villagePost, postLabel: $0.villagePost.label) }
+        }
+    }
+}
+
+struct Page<T: Content>: Content {
+    var items: [T]
+    var page: Int
+    var per: Int
+    var total: Int
+}
+
+extension RoomKind {
+    var order: Int { Self.allCases.firstIndex(of: self)! }
+}

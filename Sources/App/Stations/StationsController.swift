@@ -1,0 +1,141 @@
+import Domain
+import Fluent
+import Vapor
+
+struct StationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let pages = routes.grouped("stations")
+        pages.get(use: listPage)
+        pages.get("new", use: newPage)
+        pages.post("new", use: createFromForm)
+        pages.get(":id", use: showPage)
+        pages.get(":id", "edit", use: editPage)
+        pages.post(":id", "edit", use: updateFromForm)
+
+        let api = routes.grouped("api", "v1", "stations")
+        api.get(use: apiList)
+        api.post(use: apiCreate)
+        api.get(":id", use: apiShow)
+        api.patch(":id", use: apiUpdate)
+    }
+
+    // MARK: pages
+
+    func listPage(req: Request) async throws -> Response {
+        let caller = try req.requireCaller()
+        let filter = try req.query.decode(StationQueries.Filter.self)
+        let (rows, paging) = try await StationQueries.list(caller, filter, on: req.db)
+        let districts = try await OrgQueries.list(caller, level: .district, parentID: nil, on: req.db)
+        let streets = filter.district == nil ? [] : try await OrgQueries.list(caller, level: .street, parentID: filter.district, on: req.db)
+        let canCreate = caller.has(.cityAdmin) || caller.has(.districtOfficer)
+        let model = StationList.Model(rows: rows, paging: paging, filter: filter, districts: districts, streets: streets, canCreate: canCreate)
+        return StationList.view(model, caller: caller, csrf: req.csrfToken).response()
+    }
+
+    func showPage(req: Request) async throws -> Response {
+        let caller = try req.requireCaller()
+        let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        let row = try await StationQueries.rows([station], on: req.db)[0]
+        let villages = try await StationQueries.villages(of: station, on: req.db)
+        let canEdit = Access.decide(caller.assignments, .update, StationService.resource(station)) == .allowed
+        return StationShow.view(.init(row: row, villages: villages, canEdit: canEdit), caller: caller, csrf: req.csrfToken).response()
+    }
+
+    func editPage(req: Request) async throws -> Response {
+        let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .update, req: req)
+        let villages = try await StationQueries.villages(of: station, on: req.db)
+        let op = try await station.$operator.get(on: req.db)
+        let values = StationEdit.values(of: station, operatorOrg: op, villages: villages)
+        return try renderEdit(req, station: station, villages: villages, values: values, errors: Validator())
+    }
+
+    func updateFromForm(req: Request) async throws -> Response {
+        let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .update, req: req)
+        let villages = try await StationQueries.villages(of: station, on: req.db)
+        let form = try req.content.decode([String: String].self)
+        let (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
+        do {
+            try parseErrors.check()
+            _ = try await StationService.update(station, input, req: req)
+            return req.redirect(to: "/stations/\(station.id!)")
+        } catch let error as AppError {
+            var errors = parseErrors
+            for e in error.fieldErrors where !parseErrors.errors.contains(e) { errors.add(e.field, e.message) }
+            let fresh = try await StationQueries.find(station.id, .update, req: req)
+            return try renderEdit(req, station: fresh, villages: villages, values: form, errors: errors, status: error.status)
+        }
+    }
+
+    func newPage(req: Request) async throws -> Response {
+        try renderEdit(req, station: nil, villages: [], values: [:], errors: Validator(), streets: try await freeStreets(req))
+    }
+
+    func createFromForm(req: Request) async throws -> Response {
+        let form = try req.content.decode([String: String].self)
+        let (input, _) = StationEdit.input(from: form, villages: [], isCreate: true)
+        do {
+            let station = try await StationService.create(input, req: req)
+            return req.redirect(to: "/stations/\(station.id!)")
+        } catch let error as AppError {
+            var errors = Validator()
+            for e in error.fieldErrors { errors.add(e.field, e.message) }
+            return try renderEdit(req, station: nil, villages: [], values: form, errors: errors, status: error.status, streets: try await freeStreets(req))
+        }
+    }
+
+    private func renderEdit(_ req: Request, station: Station?, villages: [OrgUnit], values: [String: String], errors: Validator,
+                            status: HTTPResponseStatus = .ok, streets: [OrgUnit] = []) throws -> Response {
+        let model = StationEdit.Model(station: station, streets: streets, villages: villages, values: values, errors: errors)
+        return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
+    }
+
+    /// Streets in the caller's scope that have no station yet.
+    private func freeStreets(_ req: Request) async throws -> [OrgUnit] {
+        let caller = try req.requireCaller()
+        guard caller.has(.cityAdmin) || caller.has(.districtOfficer) else {
+            throw Abort(.forbidden, reason: "您的角色无权新建社工站")
+        }
+        let streets = try await OrgQueries.list(caller, level: .street, parentID: nil, on: req.db)
+        let taken = Set(try await Station.query(on: req.db).filter(\.$streetID ~~ streets.map { $0.id! }).all().map(\.streetID))
+        return streets.filter { !taken.contains($0.id!) }
+    }
+
+    // MARK: API
+
+    func apiList(req: Request) async throws -> Page<StationDTO> {
+        let caller = try req.requireCaller()
+        let filter = try req.query.decode(StationQueries.Filter.self)
+        let (rows, paging) = try await StationQueries.list(caller, filter, on: req.db)
+        return Page(items: rows.map { StationDTO($0) }, page: paging.page, per: paging.per, total: paging.total)
+    }
+
+    func apiShow(req: Request) async throws -> StationDTO {
+        _ = try req.requireCaller()
+        let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        return try await detail(station, req)
+    }
+
+    func apiCreate(req: Request) async throws -> Response {
+        _ = try req.requireCaller()
+        let input = try req.content.decode(StationInput.self)
+        let created = try await StationService.create(input, req: req)
+        let station = try await StationQueries.find(created.id, .read, req: req)
+        return try await detail(station, req).encodeResponse(status: .created, for: req)
+    }
+
+    func apiUpdate(req: Request) async throws -> StationDTO {
+        _ = try req.requireCaller()
+        let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        let input = try req.content.decode(StationInput.self)
+        if input.streetId != nil && input.streetId != station.streetID {
+            throw AppError.field("street_id", "社工站所在的街道/乡镇不能修改")
+        }
+        _ = try await StationService.update(station, input, req: req)
+        return try await detail(try await StationQueries.find(station.id, .read, req: req), req)
+    }
+
+    private func detail(_ station: Station, _ req: Request) async throws -> StationDTO {
+        let row = try await StationQueries.rows([station], on: req.db)[0]
+        return StationDTO(row, villages: try await StationQueries.villages(of: station, on: req.db), detailed: true)
+    }
+}

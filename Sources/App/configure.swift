@@ -1,0 +1,84 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Sets up the database, sessions, middleware, routes and commands.
+public func configure(_ app: Application, demo: Bool = false) async throws {
+    app.settings = Settings.fromEnvironment(demo: demo)
+    try configureDatabase(app)
+    try await configureCommon(app)
+}
+
+func configureDatabase(_ app: Application) throws {
+    let settings = app.settings
+    if let url = settings.databaseURL {
+        app.databases.use(try .postgres(url: url), as: .psql)
+    } else {
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        let path = settings.dataDirectory + "/shegong.sqlite"
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    }
+}
+
+/// Everything except the database choice, shared by the server and the tests.
+func configureCommon(_ app: Application) async throws {
+    let settings = app.settings
+    app.writeLock = WriteLock()
+
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+
+    app.migrations.add(SessionRecord.migration)
+    app.migrations.add(M001_Foundation())
+
+    app.sessions.use { StoredSessions(inner: $0.fluent.sessions.driver(), lock: $0.writeLock) }
+    app.sessions.configuration = SessionsConfiguration(cookieName: "shegong_session") { id in
+        HTTPCookies.Value(string: id.string, path: "/", isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    // The static stylesheet comes before sessions so the framework's ceiling can be measured on it.
+    app.middleware = Middlewares()
+    app.middleware.use(ErrorRenderer())
+    app.get("styles.css") { _ in Stylesheet.response() }
+    app.get("healthz") { _ in "ok" }
+
+    let routes = app.grouped(app.sessions.middleware).grouped(CallerMiddleware()).grouped(CSRFMiddleware())
+    OpenAPI.register(routes)
+    try routes.register(collection: AccountController())
+    try routes.register(collection: HomeController())
+    try routes.register(collection: OrgController())
+    try routes.register(collection: StationsController())
+    try routes.register(collection: UsersController())
+    try routes.register(collection: AuditController())
+
+    app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(GenerateCommand(), as: "generate")
+}
+
+/// Before `serve`: migrate, switch SQLite to WAL, and load the demo city into an empty database.
+public func prepareForServing(_ app: Application) async throws {
+    let command = app.environment.arguments.dropFirst().first ?? "serve"
+    guard command == "serve" || command.hasPrefix("-") else { return }
+    try await app.autoMigrate()
+    if let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" {
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+    if app.settings.demo, let password = try await DemoData.loadIfEmpty(app: app, password: app.settings.demoPassword) {
+        var lines = ["已载入演示数据：济南市 15 个区县、\(DemoData.districts.reduce(0) { $0 + $1.streets.count }) 个社工站。演示账户（密码均为 \(password)）："]
+        for account in DemoData.accounts {
+            lines.append("  \(account.username.padding(toLength: 11, withPad: " ", startingAt: 0)) \(account.role.label)（\(account.unit ?? (account.role.isOperatorScoped ? "济南市泉心社会工作服务中心" : "济南市"))）")
+        }
+        app.logger.notice("\(lines.joined(separator: "\n"))")
+    }
+}

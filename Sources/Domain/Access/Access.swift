@@ -1,0 +1,71 @@
+/// The one place where access is decided (design: Domain/Access).
+///
+/// A resource outside every scope of the caller is invisible: the answer is `.notFound`,
+/// so that a URL guessed for another street's station reveals nothing. A visible resource
+/// whose action the caller's roles do not allow is `.forbidden`.
+public enum Access {
+    public enum Action: String, CaseIterable, Sendable { case read, create, update }
+
+    public enum Kind: String, CaseIterable, Sendable { case orgUnit, station, user }
+
+    public enum Decision: Equatable, Sendable { case allowed, forbidden, notFound }
+
+    /// What a decision needs to know about a resource: where it sits in the tree, and
+    /// which operator organisations run it (for stations, and the units of their streets).
+    public struct Resource: Sendable {
+        public let kind: Kind
+        public let paths: [String]
+        public let operatorIDs: Set<String>
+        public init(kind: Kind, paths: [String], operatorIDs: Set<String> = []) {
+            self.kind = kind
+            self.paths = paths
+            self.operatorIDs = operatorIDs
+        }
+    }
+
+    /// Which actions each role may take on each kind of resource it can see.
+    static func permitted(_ role: Role, _ kind: Kind) -> Set<Action> {
+        switch (role, kind) {
+        case (.cityAdmin, _): [.read, .create, .update]
+        case (.districtOfficer, .station): [.read, .create, .update]
+        case (.streetOfficer, .station), (.operatorManager, .station): [.read, .update]
+        case (_, .user): []
+        default: [.read]
+        }
+    }
+
+    static func sees(_ assignment: Assignment, _ resource: Resource) -> Bool {
+        switch assignment.scope {
+        case .unit(let scopePath):
+            return resource.paths.contains { OrgPath.contains(scopePath, $0) }
+        case .operatorOrg(let id, let cityPath):
+            // Users are managed per city; an operator's staff see the stations it runs.
+            if resource.kind == .user { return resource.paths.contains { OrgPath.contains(cityPath, $0) } && resource.operatorIDs.contains(id) }
+            return resource.operatorIDs.contains(id)
+        }
+    }
+
+    public static func decide(_ assignments: [Assignment], _ action: Action, _ resource: Resource) -> Decision {
+        let seeing = assignments.filter { sees($0, resource) }
+        if seeing.isEmpty { return .notFound }
+        return seeing.contains { permitted($0.role, resource.kind).contains(action) } ? .allowed : .forbidden
+    }
+
+    /// The part of the tree in which the caller may read resources of a kind, for list queries.
+    public struct ReadScope: Equatable, Sendable {
+        public var pathPrefixes: [String] = []
+        public var operatorIDs: [String] = []
+        public var isEmpty: Bool { pathPrefixes.isEmpty && operatorIDs.isEmpty }
+    }
+
+    public static func readScope(_ assignments: [Assignment], _ kind: Kind) -> ReadScope {
+        var scope = ReadScope()
+        for a in assignments where permitted(a.role, kind).contains(.read) {
+            switch a.scope {
+            case .unit(let path): scope.pathPrefixes.append(path)
+            case .operatorOrg(let id, _): scope.operatorIDs.append(id)
+            }
+        }
+        return scope
+    }
+}
