@@ -93,7 +93,9 @@ struct UsersController: RouteCollection {
     }
 
     func apiCreate(req: Request) async throws -> Response {
-        _ = try requireUserAdmin(req)
+        // No role pre-check: each assignment is authorised where it lies, so that one outside the
+        // caller's scope answers 404 like every other unseen resource.
+        _ = try req.requireCaller()
         let user = try await UserService.create(try req.content.decode(UserInput.self), req: req)
         return try await dto(user, on: req.db).encodeResponse(status: .created, for: req)
     }

@@ -32,6 +32,8 @@ enum DemoData {
         .init(name: "起步区", code: nil, quota: 1, streets: ["太平街道", "孙耿街道"]),
     ]
 
+    static let operatorNames = ["济南市泉心社会工作服务中心", "济南市众和社会工作服务中心"]
+
     static let communityStems = ["和平", "建设", "文化", "幸福", "光明", "新华", "朝阳", "丰收", "兴隆", "永安", "青年", "东关", "西苑", "南山", "北园", "花园", "福泉", "龙泉"]
 
     struct Account {
@@ -67,8 +69,8 @@ enum DemoData {
             try await add(city)
             // Two operators: one runs the stations of 历下区 and 市中区, the other the rest.
             let operators = [
-                OperatorOrg(name: "济南市泉心社会工作服务中心", creditCode: CreditCode.completing("52370102MJ5000001")!, cityID: city.id!),
-                OperatorOrg(name: "济南市众和社会工作服务中心", creditCode: CreditCode.completing("52370100MJ5000002")!, cityID: city.id!),
+                OperatorOrg(name: operatorNames[0], creditCode: CreditCode.completing("52370102MJ5000001")!, cityID: city.id!),
+                OperatorOrg(name: operatorNames[1], creditCode: CreditCode.completing("52370100MJ5000002")!, cityID: city.id!),
             ]
             for op in operators {
                 try await op.create(on: db)

@@ -6,7 +6,7 @@ import Vapor
 enum Layout {
     static func page(title: String, path: String, caller: Caller?, csrf: String? = nil, _ content: Node<HTML.BodyContext>...) -> HTML {
         HTML(
-            .lang(.chinese),
+            .attribute(named: "lang", value: "zh-Hans"),
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
@@ -85,7 +85,7 @@ enum FormField {
             .label(.for(name), .text(label)),
             .select(.id(name), .attribute(named: "name", value: name), .forEach(options) { option in
                 .element(named: "option", nodes: [
-                    .attribute(named: "value", value: option.value),
+                    .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
                     .if(option.value == selected, .attribute(named: "selected", value: "selected")),
                     .text(option.label),
                 ])

@@ -73,7 +73,7 @@ struct OrgController: RouteCollection {
 
     private func renderShow(_ req: Request, unit: OrgUnit, form: [String: String], errors: Validator, status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
-        let children = try await OrgQueries.list(caller, level: nil, parentID: unit.id, on: req.db).sorted { ($0.divisionCode ?? "~", $0.name) < ($1.divisionCode ?? "~", $1.name) }
+        let children = try await OrgQueries.list(caller, level: nil, parentID: unit.id, on: req.db)
         var stations: [UUID: Station] = [:]
         if unit.level == .district {
             for s in try await Station.query(on: req.db).filter(\.$districtID == unit.id!).all() { stations[s.streetID] = s }

@@ -37,7 +37,8 @@ enum OrgQueries {
         query.group(.or) { group in
             for prefix in prefixes { Subtree.filter(group, \.$path, under: prefix, on: db) }
         }
-        return try await query.sort(\.$path).all()
+        // Official order: by division code, functional zones (no code) after, then by name.
+        return try await query.all().sorted { ($0.divisionCode ?? "~", $0.name) < ($1.divisionCode ?? "~", $1.name) }
     }
 
     /// The highest units of the caller's scopes: where browsing the tree starts.

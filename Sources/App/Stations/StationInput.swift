@@ -120,7 +120,9 @@ enum StationService {
             throw AppError.field("street_id", "街道/乡镇不存在（street_id: \(streetID)）")
         }
         let lineage = street.lineageIDs
-        try req.authorize(.create, Access.Resource(kind: .station, paths: [street.path]))
+        // Whether the caller may create here depends on whether it can see the street.
+        let streetResource = try await OrgQueries.resource(for: street, on: req.db)
+        try req.authorize(.create, Access.Resource(kind: .station, paths: streetResource.paths, operatorIDs: streetResource.operatorIDs))
         guard street.level == .street, lineage.count == 3 else {
             throw AppError.field("street_id", "社工站只能设在街道/乡镇一级，“\(street.name)”是\(street.level.label)")
         }

@@ -37,7 +37,7 @@ enum StationQueries {
         }
         let total = try await query.count()
         let paging = Paging(page: filter.page, per: filter.per, total: total)
-        let stations = try await query.sort(\.$path).range(paging.offset..<(paging.offset + paging.per)).all()
+        let stations = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()
         return (try await rows(stations, on: db), paging)
     }
 

@@ -1,0 +1,105 @@
+@testable import App
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every role × {read, create, update} × {inside, outside its scope} for org units, stations and
+/// users, through the API. Outside the scope the answer is 404; inside, 403 where the role may not act.
+@Suite("Access table")
+struct AccessTableTests {
+    enum Where: String { case inside, outside }
+
+    struct Row: CustomTestStringConvertible {
+        let user: String
+        let kind: String
+        let action: String
+        let place: Where
+        let expected: HTTPResponseStatus
+        var testDescription: String { "\(user) \(action) \(kind) \(place.rawValue) → \(expected.code)" }
+    }
+
+    /// What each demo account sees as "inside": (org unit, station's street, user) keys of the test world.
+    static let inside: [String: (unit: String, station: String, user: String)] = [
+        "admin": ("历下区", "解放路街道", "user:worker"),
+        "lixia": ("解放路街道", "解放路街道", "user:worker"),
+        "jiefanglu": ("解放路街道", "解放路街道", "user:worker"),
+        "operator": ("解放路街道", "解放路街道", "user:operator"),   // operator 0 runs 历下区's stations
+        "worker": ("解放路街道", "解放路街道", "user:jiefanglu"),
+        "supervisor": ("解放路街道", "解放路街道", "user:worker"),
+        "evaluator": ("解放路街道", "解放路街道", "user:worker"),
+    ]
+    /// Outside: the other city for everyone; for the operator, a station run by the other operator.
+    static let outside: [String: (unit: String, station: String, user: String)] = [
+        "operator": ("天桥区", "北村街道", "user:outsider"),
+    ]
+
+    static let allowed: [String: Set<String>] = [
+        "admin": ["org.read", "org.create", "org.update", "station.read", "station.create", "station.update", "user.read", "user.create", "user.update"],
+        "lixia": ["org.read", "station.read", "station.create", "station.update"],
+        "jiefanglu": ["org.read", "station.read", "station.update"],
+        "operator": ["org.read", "station.read", "station.update"],
+        "worker": ["org.read", "station.read"],
+        "supervisor": ["org.read", "station.read"],
+        "evaluator": ["org.read", "station.read"],
+    ]
+
+    static var rows: [Row] {
+        var rows: [Row] = []
+        for user in ["admin", "lixia", "jiefanglu", "operator", "worker", "supervisor", "evaluator"] {
+            for kind in ["org", "station", "user"] {
+                for action in ["read", "create", "update"] {
+                    let ok = allowed[user]!.contains("\(kind).\(action)")
+                    let success: HTTPResponseStatus = action == "create" ? .created : .ok
+                    rows.append(Row(user: user, kind: kind, action: action, place: .inside, expected: ok ? success : .forbidden))
+                    rows.append(Row(user: user, kind: kind, action: action, place: .outside, expected: .notFound))
+                }
+            }
+        }
+        return rows
+    }
+
+    @Test(arguments: rows)
+    func decision(_ row: Row) async throws {
+        try await withApp { world in
+            // setup
+            let token = try await world.token(row.user)
+            let keys = row.place == .inside ? Self.inside[row.user]! : (Self.outside[row.user] ?? ("外区", "外街道", "user:outsider"))
+            // act
+            let res: TestingHTTPResponse
+            switch (row.kind, row.action) {
+            case ("org", "read"):
+                res = try await world.api(.GET, "/api/v1/org-units/\(world.id(keys.unit))", token: token)
+            case ("org", "create"):
+                res = try await world.api(.POST, "/api/v1/org-units", token: token, json: ["name": "测试新单位", "parent_id": world.id(keys.unit).uuidString])
+            case ("org", "update"):
+                res = try await world.api(.PATCH, "/api/v1/org-units/\(world.id(keys.unit))", token: token, json: ["name": "改名单位"])
+            case ("station", "read"):
+                res = try await world.api(.GET, "/api/v1/stations/\(world.id("station:" + keys.station))", token: token)
+            case ("station", "create"):
+                // Inside: 历下区's street without a station (for street-level roles, their own street: refused before any conflict).
+                let street = row.place == .outside ? world.id(keys.station)
+                    : (["admin", "lixia"].contains(row.user) ? world.id("新建街道") : world.id(keys.station))
+                res = try await world.api(.POST, "/api/v1/stations", token: token, json: ["street_id": street.uuidString])
+            case ("station", "update"):
+                res = try await world.api(.PATCH, "/api/v1/stations/\(world.id("station:" + keys.station))", token: token, json: ["address": "新地址1号"])
+            case ("user", "read"):
+                res = try await world.api(.GET, "/api/v1/users/\(world.id(keys.user))", token: token)
+            case ("user", "create"):
+                let scope = row.place == .inside ? world.id("解放路街道") : world.id("外街道")
+                // The operator's "inside" is its own organisation's staff.
+                let assignment: [String: String] = row.user == "operator" && row.place == .inside
+                    ? ["role": "operator_manager", "operator_id": world.id("operator:0").uuidString]
+                    : ["role": "social_worker", "org_unit_id": scope.uuidString]
+                res = try await world.api(.POST, "/api/v1/users", token: token, json: [
+                    "username": "newuser", "display_name": "新用户", "password": "password-123", "assignments": [assignment],
+                ])
+            case ("user", "update"):
+                res = try await world.api(.PATCH, "/api/v1/users/\(world.id(keys.user))", token: token, json: ["display_name": "改名"])
+            default:
+                Issue.record("unknown row"); return
+            }
+            // check
+            #expect(res.status == row.expected, "\(row.testDescription): got \(res.status.code) \(res.body.string.prefix(200))")
+        }
+    }
+}

@@ -1,0 +1,181 @@
+@testable import App
+import Domain
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// The one helper that builds the app for a test: a fresh database per test (an in-memory SQLite
+/// database, or with `SHEGONG_TEST_POSTGRES_URL` set a new PostgreSQL schema), migrated, with the
+/// demo city loaded and a second city ("外市") that no Jinan account may see.
+func withApp(demo: Bool = true, _ body: (TestWorld) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    app.settings = Settings(databaseURL: nil, dataDirectory: "", demo: false, demoPassword: nil, secureCookies: false, bcryptCost: 4)
+    var schema: String?
+    if let url = Environment.get("SHEGONG_TEST_POSTGRES_URL") {
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        var config = try SQLPostgresConfiguration(url: url)
+        config.searchPath = [name]
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
+        schema = name
+    } else {
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    }
+    do {
+        if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
+        try await configureCommon(app)
+        try await app.autoMigrate()
+        if demo { _ = try await DemoData.loadIfEmpty(app: app, password: TestWorld.password) }
+        let world = try await TestWorld(app: app, demo: demo)
+        try await body(world)
+    } catch {
+        try await teardown(app, schema)
+        throw error
+    }
+    try await teardown(app, schema)
+}
+
+private func teardown(_ app: Application, _ schema: String?) async throws {
+    if let schema { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run() }
+    try await app.asyncShutdown()
+}
+
+/// Handles on the demo data that tests refer to, and request helpers.
+struct TestWorld {
+    static let password = "demo-pass-123"
+    let app: Application
+    let ids: [String: UUID]
+
+    init(app: Application, demo: Bool) async throws {
+        self.app = app
+        guard demo else { ids = [:]; return }
+        var ids: [String: UUID] = [:]
+        for unit in try await OrgUnit.query(on: app.db).all() where unit.level != .village { ids[unit.name] = unit.id }
+        for s in try await Station.query(on: app.db).all() { ids["station:" + (ids.first { $0.value == s.streetID }?.key ?? "")] = s.id }
+        for u in try await User.query(on: app.db).all() { ids["user:" + u.username] = u.id }
+        for op in try await OperatorOrg.query(on: app.db).all() {
+            ids["operator:\(op.name == DemoData.operatorNames[0] ? 0 : 1)"] = op.id
+        }
+        // A second city nobody in Jinan may see, with a station and an account.
+        let other = OrgUnit(name: "外市", level: .city, parent: nil, divisionCode: "420100")
+        try await other.create(on: app.db)
+        let district = OrgUnit(name: "外区", level: .district, parent: other, divisionCode: "420102")
+        try await district.create(on: app.db)
+        let street = OrgUnit(name: "外街道", level: .street, parent: district, divisionCode: nil)
+        try await street.create(on: app.db)
+        let station = Station(street: street, districtID: district.id!, cityID: other.id!)
+        station.name = "外区外街道社会工作服务站"
+        try await station.create(on: app.db)
+        let user = User(username: "outsider", displayName: "外市用户", passwordHash: try app.password.hash(Self.password))
+        try await user.create(on: app.db)
+        try await RoleAssignment(userID: user.id!, role: .cityAdmin, unitID: other.id, operatorID: nil).create(on: app.db)
+        // A street in 历下区 with no station yet, for create tests.
+        let lixia = try await OrgUnit.find(ids["历下区"], on: app.db)!
+        let free = OrgUnit(name: "新建街道", level: .street, parent: lixia, divisionCode: nil)
+        try await free.create(on: app.db)
+        ids["外市"] = other.id
+        ids["外区"] = district.id
+        ids["外街道"] = street.id
+        ids["station:外街道"] = station.id
+        ids["user:outsider"] = user.id
+        ids["新建街道"] = free.id
+        self.ids = ids
+    }
+
+    func id(_ key: String) -> UUID {
+        guard let id = ids[key] else { fatalError("no test id \(key)") }
+        return id
+    }
+
+    /// A bearer token for a demo account, through the real token endpoint.
+    func token(_ username: String) async throws -> String {
+        let res = try await api(.POST, "/api/v1/auth/token", json: ["username": username, "password": Self.password])
+        #expect(res.status == .created, "token for \(username)")
+        return try res.json()["token"] as! String
+    }
+
+    func api(_ method: HTTPMethod, _ path: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let token { headers.bearerAuthorization = .init(token: token) }
+        var body: ByteBuffer?
+        if let json {
+            headers.contentType = .json
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            headers.contentType = .json
+            body = ByteBuffer(string: raw)
+        }
+        return try await app.testing().sendRequest(method, path, headers: headers, body: body)
+    }
+}
+
+/// A browser-like session for page tests: keeps the cookie and the CSRF token.
+final class Browser: @unchecked Sendable {
+    let world: TestWorld
+    var cookie: String?
+    var csrf: String = ""
+
+    init(_ world: TestWorld) { self.world = world }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let cookie { headers.add(name: .cookie, value: cookie) }
+        let res = try await world.app.testing().sendRequest(.GET, path, headers: headers)
+        remember(res)
+        return res
+    }
+
+    @discardableResult
+    func post(_ path: String, form: [String: String], csrf overrideCSRF: String? = nil) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        if let cookie { headers.add(name: .cookie, value: cookie) }
+        headers.contentType = .urlEncodedForm
+        var fields = form
+        fields["_csrf"] = overrideCSRF ?? csrf
+        let encoded = fields.map { "\(escape($0.key))=\(escape($0.value))" }.joined(separator: "&")
+        let res = try await world.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: encoded))
+        remember(res)
+        return res
+    }
+
+    func login(_ username: String, password: String = TestWorld.password) async throws -> TestingHTTPResponse {
+        try await get("/login")
+        return try await post("/login", form: ["username": username, "password": password, "next": "/"])
+    }
+
+    private func escape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    private func remember(_ res: TestingHTTPResponse) {
+        if let set = res.headers.first(name: .setCookie), let pair = set.split(separator: ";").first {
+            cookie = String(pair)
+        }
+        if let range = res.body.string.range(of: #"name="_csrf" value="[^"]*""#, options: .regularExpression) {
+            csrf = String(res.body.string[range].dropFirst(#"name="_csrf" value=""#.count).dropLast())
+        }
+    }
+}
+
+extension TestingHTTPResponse {
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+    }
+
+    func jsonArray() throws -> [[String: Any]] {
+        try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [[String: Any]] ?? []
+    }
+
+    /// The Chinese messages of a problem document, by field.
+    func problemFields() throws -> [String: String] {
+        let errors = try json()["errors"] as? [[String: Any]] ?? []
+        return Dictionary(errors.map { ($0["field"] as! String, $0["message"] as! String) }, uniquingKeysWith: { a, _ in a })
+    }
+}
