@@ -72,7 +72,8 @@ struct ErrorRenderer: AsyncMiddleware {
     static func decodingMessage(_ error: DecodingError) -> (field: String, text: String) {
         func path(_ context: DecodingError.Context, _ extra: (any CodingKey)? = nil) -> String {
             let keys = context.codingPath + (extra.map { [$0] } ?? [])
-            let joined = keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            // Keys arrive converted from snake_case; name them as the client wrote them.
+            let joined = keys.map { $0.intValue.map { "[\($0)]" } ?? "." + snakeCase($0.stringValue) }.joined()
             return joined.hasPrefix(".") ? String(joined.dropFirst()) : (joined.isEmpty ? "body" : joined)
         }
         switch error {
@@ -90,6 +91,12 @@ struct ErrorRenderer: AsyncMiddleware {
             return context.codingPath.isEmpty ? ("body", "请求体不是有效的 JSON") : (field, "字段 \(field) 的值无效：\(context.debugDescription)")
         @unknown default:
             return ("body", "请求体无法解析")
+        }
+    }
+
+    static func snakeCase(_ key: String) -> String {
+        key.reduce(into: "") { out, c in
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
         }
     }
 
