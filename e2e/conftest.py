@@ -26,7 +26,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS_DIR = os.path.join(E2E_DIR, "artifacts")
-DEFAULT_BIN = "/work/main/.build/debug/shegong"
+# the repository's debug build: /work/main/.build/debug/shegong in this checkout
+DEFAULT_BIN = os.path.join(os.path.dirname(E2E_DIR), ".build", "debug", "shegong")
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")
 STARTUP_TIMEOUT = 120  # seconds until /healthz must answer
@@ -63,8 +64,10 @@ def _wait_for_binary(path, timeout=90):
 
 
 class Server:
-    def __init__(self, base, password, log_path):
+    def __init__(self, base, password, log_path, binary=None, data_dir=None):
         self.base = base
+        self.binary = binary
+        self.data_dir = data_dir
         self.password = password
         self.log_path = log_path
 
@@ -93,7 +96,7 @@ def server():
         [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],
         cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL)
-    srv = Server(base, DEMO_PASSWORD, log_path)
+    srv = Server(base, DEMO_PASSWORD, log_path, binary=binary, data_dir=env["SHEGONG_DATA_DIR"])
 
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not _healthy(base):
@@ -102,12 +105,11 @@ def server():
                 proc.kill()
                 proc.wait()
             log.close()
-            print(f"---- shegong server output ({log_path}) ----")
-            print(srv.output())
-            print("---- end of server output ----")
-            pytest.exit(f"shegong server did not answer {base}/healthz within "
-                        f"{STARTUP_TIMEOUT}s (exit code {proc.returncode})",
-                        returncode=3)
+            why = (f"exited with code {proc.returncode}" if proc.returncode not in (None, -9)
+                   else f"did not answer {base}/healthz within {STARTUP_TIMEOUT}s")
+            pytest.exit(f"shegong server ({binary}) {why}.\n"
+                        f"---- server output ({log_path}) ----\n{srv.output()}"
+                        f"---- end of server output ----", returncode=3)
         time.sleep(0.25)
 
     yield srv
