@@ -17,7 +17,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
-        .target(name: "Domain"),
+        .target(
+            name: "Domain",
+            resources: [.copy("Calendar/holidays.json"), .copy("Policy/Profiles/jinan.json"),
+                        .copy("Policy/Profiles/wuhan.json"), .copy("Policy/Profiles/guangzhou.json")]
+        ),
         .target(
             name: "App",
             dependencies: [

@@ -6,7 +6,7 @@ import Vapor
 
 /// Sets up the database, sessions, middleware, routes and commands.
 public func configure(_ app: Application, demo: Bool = false) async throws {
-    app.settings = Settings.fromEnvironment(demo: demo)
+    app.settings = try Settings.fromEnvironment(demo: demo)
     try configureDatabase(app)
     try await configureCommon(app)
 }

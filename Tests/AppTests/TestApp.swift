@@ -3,6 +3,7 @@ import Domain
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import Crypto
 import Foundation
 import SQLKit
 import Testing
@@ -14,7 +15,8 @@ import VaporTesting
 /// demo city loaded and a second city ("外市") that no Jinan account may see.
 func withApp(demo: Bool = true, _ body: (TestWorld) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
-    app.settings = Settings(databaseURL: nil, dataDirectory: "", demo: false, demoPassword: nil, secureCookies: false, bcryptCost: 4)
+    app.settings = Settings(databaseURL: nil, dataDirectory: "", demo: false, demoPassword: nil, secureCookies: false, bcryptCost: 4,
+                            dataKey: DataKey(key: SymmetricKey(size: .bits256)))
     var schema: String?
     if let url = Environment.get("SHEGONG_TEST_POSTGRES_URL") {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")

@@ -14,14 +14,18 @@ struct Settings: Sendable {
     var secureCookies: Bool
     /// bcrypt cost; tests lower it to stay fast.
     var bcryptCost: Int
+    /// `SHEGONG_DATA_KEY` or the key file in the data directory.
+    var dataKey: DataKey
 
-    static func fromEnvironment(demo: Bool) -> Settings {
-        Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
-                 dataDirectory: Environment.get("SHEGONG_DATA_DIR") ?? "./data",
+    static func fromEnvironment(demo: Bool) throws -> Settings {
+        let directory = Environment.get("SHEGONG_DATA_DIR") ?? "./data"
+        return Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
+                 dataDirectory: directory,
                  demo: demo,
                  demoPassword: Environment.get("SHEGONG_DEMO_PASSWORD"),
                  secureCookies: Environment.get("SHEGONG_SECURE_COOKIES") == "1",
-                 bcryptCost: 12)
+                 bcryptCost: 12,
+                 dataKey: try DataKey.load(environmentValue: Environment.get("SHEGONG_DATA_KEY"), directory: directory))
     }
 }
 

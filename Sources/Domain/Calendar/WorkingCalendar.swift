@@ -1,0 +1,130 @@
+import Foundation
+
+/// Working days (工作日) on the national statutory holiday calendar, with the weekend days that
+/// are made working days (调休). The dates are data: the years 2020–2026 ship in holidays.json,
+/// later years are entered by a city admin when the State Council publishes them.
+public struct WorkingCalendar: Sendable {
+    /// One year's published arrangement.
+    public struct Year: Codable, Sendable, Equatable {
+        /// Inclusive ranges with their festival's name.
+        public var holidays: [Holiday]
+        /// Weekend days that are working days.
+        public var workdays: [Day]
+
+        public struct Holiday: Codable, Sendable, Equatable {
+            public var first: Day
+            public var last: Day
+            public var name: String
+            public init(first: Day, last: Day, name: String) {
+                self.first = first
+                self.last = last
+                self.name = name
+            }
+        }
+
+        public init(holidays: [Holiday], workdays: [Day]) {
+            self.holidays = holidays
+            self.workdays = workdays
+        }
+    }
+
+    public enum Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        /// The date's year has no published arrangement in the calendar: no guess is made.
+        case yearNotInCalendar(Int)
+        case invalid(String)
+
+        public var description: String {
+            switch self {
+            case .yearNotInCalendar(let y): "工作日历中没有 \(y) 年的节假日安排，请先录入国务院公布的当年安排"
+            case .invalid(let why): why
+            }
+        }
+    }
+
+    public private(set) var years: [Int: Year]
+    private var holidays: Set<Day> = []
+    private var workdays: Set<Day> = []
+
+    public init(years: [Int: Year]) throws {
+        self.years = [:]
+        for (year, arrangement) in years { try add(year: year, arrangement) }
+    }
+
+    /// Checks and adds a year: ranges inside the year (元旦 may start on 31 December of the year
+    /// before), make-up days on weekends only, and no day both a holiday and a working day.
+    public mutating func add(year: Int, _ arrangement: Year) throws {
+        var days: Set<Day> = []
+        for h in arrangement.holidays {
+            guard h.first <= h.last, h.last.days(until: h.first) > -15 else {
+                throw Problem.invalid("假期“\(h.name)”的起止日期无效（\(h.first) 至 \(h.last)）")
+            }
+            guard h.first.year == year || h.last.year == year else {
+                throw Problem.invalid("假期“\(h.name)”不在 \(year) 年内")
+            }
+            var d = h.first
+            while d <= h.last { days.insert(d); d = d.adding(days: 1) }
+        }
+        for w in arrangement.workdays {
+            guard w.year == year else { throw Problem.invalid("调休上班日 \(w) 不在 \(year) 年内") }
+            guard w.isWeekend else { throw Problem.invalid("调休上班日 \(w) 不是周末") }
+            guard !days.contains(w) else { throw Problem.invalid("\(w) 不能既是假日又是调休上班日") }
+        }
+        years[year] = arrangement
+        holidays.formUnion(days)
+        workdays.formUnion(arrangement.workdays)
+    }
+
+    private func check(_ day: Day) throws {
+        guard years[day.year] != nil else { throw Problem.yearNotInCalendar(day.year) }
+    }
+
+    public func isWorkingDay(_ day: Day) throws -> Bool {
+        try check(day)
+        if holidays.contains(day) { return false }
+        if workdays.contains(day) { return true }
+        return !day.isWeekend
+    }
+
+    /// The day `n` working days after `day` (n ≥ 0); "within N working days of X" ends on this day.
+    public func adding(workingDays n: Int, to day: Day) throws -> Day {
+        guard n >= 0 else { throw Problem.invalid("工作日数不能为负数") }
+        var current = day
+        var left = n
+        while left > 0 {
+            current = current.adding(days: 1)
+            if try isWorkingDay(current) { left -= 1 }
+        }
+        return current
+    }
+
+    /// Working days after `start` up to and including `end` (0 when end ≤ start).
+    public func workingDays(from start: Day, to end: Day) throws -> Int {
+        guard start < end else { return 0 }
+        var count = 0
+        var d = start.adding(days: 1)
+        while d <= end {
+            if try isWorkingDay(d) { count += 1 }
+            d = d.adding(days: 1)
+        }
+        return count
+    }
+
+    /// The calendar shipped with Shegong (holidays.json).
+    public static func bundled() throws -> WorkingCalendar {
+        struct File: Decodable {
+            let years: [String: Raw]
+            struct Raw: Decodable { let holidays: [[String]]; let workdays: [Day] }
+        }
+        let url = Bundle.module.url(forResource: "holidays", withExtension: "json")!
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        var years: [Int: Year] = [:]
+        for (key, raw) in file.years {
+            let holidays = try raw.holidays.map { item -> Year.Holiday in
+                guard item.count == 3, let first = Day(item[0]), let last = Day(item[1]) else { throw Problem.invalid("holidays.json: \(item)") }
+                return Year.Holiday(first: first, last: last, name: item[2])
+            }
+            years[Int(key)!] = Year(holidays: holidays, workdays: raw.workdays)
+        }
+        return try WorkingCalendar(years: years)
+    }
+}

@@ -1,0 +1,120 @@
+/// The state of one rule for one station and year. Missing data is its own state, never a pass.
+public enum FindingState: String, Codable, CaseIterable, Sendable {
+    case pass
+    case warning
+    case failure
+    case notApplicable = "not_applicable"
+    case missingData = "missing_data"
+
+    public var label: String {
+        switch self {
+        case .pass: "符合"
+        case .warning: "警示"
+        case .failure: "不符合"
+        case .notApplicable: "不适用"
+        case .missingData: "缺少数据"
+        }
+    }
+}
+
+public struct Finding: Codable, Sendable, Equatable {
+    public var ruleID: String
+    public var title: String
+    public var group: RuleGroup
+    public var state: FindingState
+    /// What was measured, in words and numbers a civil-affairs officer reads.
+    public var measured: String
+    public var required: String
+    public var source: String
+    /// What to do to fix it; empty when it passes.
+    public var advice: String
+}
+
+/// What the engine knows about one station in one year.
+public struct StationFacts: Sendable {
+    public struct Room: Sendable {
+        public var area: Double
+        public var shared: Bool
+        public init(area: Double, shared: Bool) { self.area = area; self.shared = shared }
+    }
+
+    public struct Worker: Sendable {
+        public var name: String
+        /// The part of the year this worker was stationed here (inclusive days, clipped to the year).
+        public var stationedFrom: Day
+        public var stationedTo: Day
+        public var fullTime: Bool
+        public var education: Education?
+        public var major: Major?
+        public var certificate: CertificateLevel?
+        public var certificateDate: Day?
+        public var experienceYears: Double?
+        /// Hours of supervision received at this station in the year (a group session counts in full for each supervisee).
+        public var supervisionHours: Double
+        public var trainingHours: Double
+
+        public init(name: String, stationedFrom: Day, stationedTo: Day, fullTime: Bool, education: Education?, major: Major?,
+                    certificate: CertificateLevel?, certificateDate: Day?, experienceYears: Double?, supervisionHours: Double, trainingHours: Double) {
+            self.name = name
+            self.stationedFrom = stationedFrom
+            self.stationedTo = stationedTo
+            self.fullTime = fullTime
+            self.education = education
+            self.major = major
+            self.certificate = certificate
+            self.certificateDate = certificateDate
+            self.experienceYears = experienceYears
+            self.supervisionHours = supervisionHours
+            self.trainingHours = trainingHours
+        }
+    }
+
+    public struct Supervisor: Sendable {
+        public var name: String
+        public var pool: SupervisorPool?
+        public var experienceYears: Double?
+        public init(name: String, pool: SupervisorPool?, experienceYears: Double?) {
+            self.name = name
+            self.pool = pool
+            self.experienceYears = experienceYears
+        }
+    }
+
+    public struct SupervisionRecord: Sendable {
+        /// Every MZ/T 166 field filled in.
+        public var complete: Bool
+        /// Confirmed by the supervisor and by every supervisee.
+        public var confirmed: Bool
+        public init(complete: Bool, confirmed: Bool) { self.complete = complete; self.confirmed = confirmed }
+    }
+
+    public var rooms: [RoomKind: Room]
+    public var equipment: Set<Equipment>
+    public var outdoorSign: Bool
+    public var indoorSign: Bool
+    public var isDemonstration: Bool
+    public var districtKind: DistrictKind?
+    public var contractStart: Day?
+    public var annualContractAmount: Double?
+    public var annualPersonnelBudget: Double?
+    public var workers: [Worker]
+    public var supervisors: [Supervisor]
+    public var supervisionRecords: [SupervisionRecord]
+
+    public init(rooms: [RoomKind: Room], equipment: Set<Equipment>, outdoorSign: Bool, indoorSign: Bool, isDemonstration: Bool,
+                districtKind: DistrictKind?, contractStart: Day?, annualContractAmount: Double?, annualPersonnelBudget: Double?,
+                workers: [Worker], supervisors: [Supervisor], supervisionRecords: [SupervisionRecord]) {
+        self.rooms = rooms
+        self.equipment = equipment
+        self.outdoorSign = outdoorSign
+        self.indoorSign = indoorSign
+        self.isDemonstration = isDemonstration
+        self.districtKind = districtKind
+        self.contractStart = contractStart
+        self.annualContractAmount = annualContractAmount
+        self.annualPersonnelBudget = annualPersonnelBudget
+        self.workers = workers
+        self.supervisors = supervisors
+        self.supervisionRecords = supervisionRecords
+    }
+}
