@@ -37,7 +37,7 @@ curl -sf -H "Cookie: $COOKIE" "$BASE/stations/$STATION" | grep -q "社会工作�
 
 measure() {   # name, path, header
   local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "$3" "$BASE$2")
+  out=$(wrk -t"${BENCH_THREADS:-1}" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "$3" "$BASE$2")
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")

@@ -18,7 +18,8 @@ func configureDatabase(_ app: Application) throws {
     } else {
         try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
         let path = settings.dataDirectory + "/shegong.sqlite"
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // Readers run in parallel under WAL; writes are serialised by `WriteLock`.
+        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 4), as: .sqlite)
     }
 }
 
@@ -26,6 +27,8 @@ func configureDatabase(_ app: Application) throws {
 func configureCommon(_ app: Application) async throws {
     let settings = app.settings
     app.writeLock = WriteLock()
+    app.callers = CallerCache()
+    app.filterOptions = OrgQueries.FilterOptions()
 
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase

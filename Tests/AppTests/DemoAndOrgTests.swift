@@ -125,3 +125,26 @@ struct DemoAndOrgTests {
         }
     }
 }
+
+@Suite("Escaping")
+struct EscapingTests {
+    @Test func userTextNeverBreaksOutOfTextOrAttributes() async throws {
+        try await withApp { world in
+            // setup: a hostile station name, saved through the API
+            let token = try await world.token("admin")
+            let id = world.id("station:解放路街道")
+            let hostile = #"站"><script>alert(1)</script>'"#
+            #expect(try await world.api(.PATCH, "/api/v1/stations/\(id)", token: token, json: ["name": hostile]).status == .ok)
+            let browser = Browser(world)
+            _ = try await browser.login("admin")
+            // act
+            let show = try await browser.get("/stations/\(id)").body.string
+            let edit = try await browser.get("/stations/\(id)/edit").body.string
+            // check: shown as text in the title, the heading and the form value, never as markup
+            for page in [show, edit] {
+                #expect(!page.contains("<script>alert(1)</script>"))
+                #expect(page.contains("站&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;"))
+            }
+        }
+    }
+}

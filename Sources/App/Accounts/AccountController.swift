@@ -119,14 +119,14 @@ enum LoginPage {
         Layout.page(title: "登录", path: "/login", caller: nil,
             .section(.class("login"),
                 .h1("登录"),
-                .p(.class("lead"), .text("社工站综合管理平台：街道（乡镇）社工站、承接机构、街道办事处、区县和市民政局、第三方评估机构共用的工作平台。")),
-                .unwrap(error) { .div(.class("alert"), .attribute(named: "role", value: "alert"), .text($0)) },
+                .p(.class("lead"), .plain("社工站综合管理平台：街道（乡镇）社工站、承接机构、街道办事处、区县和市民政局、第三方评估机构共用的工作平台。")),
+                .unwrap(error) { .div(.class("alert"), .attribute(named: "role", value: "alert"), .plain($0)) },
                 .form(.method(.post), .action("/login"),
                       FormField.csrf(csrf),
-                      .input(.type(.hidden), .name("next"), .value(next ?? "/")),
+                      .input(.type(.hidden), .name("next"), .value(HTMLEscape.escape(next ?? "/"))),
                       FormField.text("username", label: "用户名", value: username, error: nil, required: true),
                       FormField.text("password", label: "密码", value: nil, error: nil, type: .password, required: true),
-                      .button(.type(.submit), .text("登录")))))
+                      .button(.type(.submit), .plain("登录")))))
     }
 }
 
@@ -134,7 +134,7 @@ enum PasswordPage {
     static func view(caller: Caller, csrf: String, errors: Validator, done: Bool) -> HTML {
         Layout.page(title: "修改密码", path: "/account/password", caller: caller, csrf: csrf,
             .h1("修改密码"),
-            .if(done, .p(.class("notice"), .text("密码已修改。"))),
+            .if(done, .p(.class("notice"), .plain("密码已修改。"))),
             FormField.summary(errors.errors),
             .form(.method(.post), .action("/account/password"), .class("edit"),
                   FormField.csrf(csrf),
@@ -142,6 +142,6 @@ enum PasswordPage {
                   FormField.text("new", label: "新密码", value: nil, error: errors.message(for: "new"), type: .password, required: true,
                                  hint: "至少 \(AccountController.minPasswordLength) 位"),
                   FormField.text("repeat", label: "再次输入新密码", value: nil, error: errors.message(for: "repeat"), type: .password, required: true),
-                  .button(.type(.submit), .text("保存"))))
+                  .button(.type(.submit), .plain("保存"))))
     }
 }

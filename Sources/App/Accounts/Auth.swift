@@ -7,17 +7,16 @@ struct CallerMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.isAPI {
             if let bearer = request.headers.bearerAuthorization {
-                let token = try await APIToken.query(on: request.db)
-                    .filter(\.$tokenHash == TokenHash.of(bearer.token))
-                    .filter(\.$expiresAt > Date())
-                    .with(\.$user)
-                    .first()
-                guard let token, token.user.active else { throw Abort(.unauthorized, reason: "令牌无效或已过期，请重新获取") }
-                request.caller = try await Caller.load(token.user, on: request.db)
+                let cache = request.application.callers
+                guard let userID = try await cache.user(forTokenHash: TokenHash.of(bearer.token), on: request.db),
+                      let caller = try await cache.caller(userID, on: request.db) else {
+                    throw Abort(.unauthorized, reason: "令牌无效或已过期，请重新获取")
+                }
+                request.caller = caller
             }
         } else if let raw = request.session.data["uid"], let id = UUID(uuidString: raw) {
-            if let user = try await User.find(id, on: request.db), user.active {
-                request.caller = try await Caller.load(user, on: request.db)
+            if let caller = try await request.application.callers.caller(id, on: request.db) {
+                request.caller = caller
             } else {
                 request.session.destroy()
             }
@@ -65,7 +64,7 @@ enum Login {
             user.lockedUntil = nil
             try await req.audit.transaction { db, audit in
                 try await user.save(on: db)
-                try await audit.record(.loginSuccess, entityType: "user", entityID: user.id?.uuidString, changes: [:], actor: user.id, actorName: user.username)
+                audit.record(.loginSuccess, entityType: "user", entityID: user.id?.uuidString, changes: [:], actor: user.id, actorName: user.username)
             }
             return .success(user)
         }
@@ -80,7 +79,7 @@ enum Login {
         }
         try await req.audit.transaction { db, audit in
             try await user.save(on: db)
-            try await audit.record(.loginFailure, entityType: "user", entityID: user.id?.uuidString,
+            audit.record(.loginFailure, entityType: "user", entityID: user.id?.uuidString,
                                    changes: ["failed_logins": [nil, String(user.failedLogins)]], actor: user.id, actorName: user.username)
         }
         return .failure(message: user.active ? "用户名或密码错误" : "该账户已停用", status: .unauthorized)

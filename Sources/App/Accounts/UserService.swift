@@ -127,7 +127,7 @@ enum UserService {
         try v.check()
         let replacement = assignments
         let passwordHash = newHash
-        return try await req.audit.transaction { db, audit in
+        let saved = try await req.audit.transaction { db, audit in
             if let passwordHash {
                 user.passwordHash = passwordHash
                 user.lockedUntil = nil
@@ -139,6 +139,9 @@ enum UserService {
             if let replacement { try await replaceAssignments(of: user, with: replacement, on: db, audit: audit) }
             return user
         }
+        // Deactivation and role changes take effect on the user's next request.
+        req.application.callers.forget(try saved.requireID())
+        return saved
     }
 
     private static func replaceAssignments(of user: User, with list: [(Role, UUID?, UUID?)], on db: any Database, audit: AuditLog.Recorder) async throws {

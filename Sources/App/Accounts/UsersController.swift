@@ -167,7 +167,7 @@ struct UsersController: RouteCollection {
     }
 
     /// The units a new assignment may point at: the admin's subtree above village level.
-    private func scopeUnits(_ caller: Caller, _ req: Request) async throws -> [OrgUnit] {
+    private func scopeUnits(_ caller: Caller, _ req: Request) async throws -> [OrgQueries.UnitRef] {
         try await OrgQueries.list(caller, level: nil, parentID: nil, on: req.db).filter { $0.level != .village }
     }
 }
@@ -196,14 +196,14 @@ enum UserPages {
 
     static func list(users: [User], assignments: [UUID: [UsersController.AssignmentDTO]], caller: Caller, csrf: String) -> HTML {
         Layout.page(title: "用户管理", path: "/users", caller: caller, csrf: csrf,
-            .div(.class("title-row"), .h1("用户管理"), .a(.class("button"), .href("/users/new"), .text("新建用户"))),
+            .div(.class("title-row"), .h1("用户管理"), .a(.class("button"), .href("/users/new"), .plain("新建用户"))),
             .table(.class("list"),
                 .thead(.tr(.th("用户名"), .th("姓名"), .th("角色与管辖范围"), .th("状态"))),
                 .tbody(.forEach(users) { u in
-                    .tr(.td(.a(.href("/users/\(u.id!)"), .text(u.username))),
-                        .td(.text(u.displayName)),
-                        .td(.text((assignments[u.id!] ?? []).map(describe).joined(separator: "；"))),
-                        .td(.text(!u.active ? "已停用" : (u.lockedUntil.map { $0 > Date() } == true ? "已锁定" : "正常"))))
+                    .tr(.td(.a(.href("/users/\(u.id!)"), .plain(u.username))),
+                        .td(.plain(u.displayName)),
+                        .td(.plain((assignments[u.id!] ?? []).map(describe).joined(separator: "；"))),
+                        .td(.plain(!u.active ? "已停用" : (u.lockedUntil.map { $0 > Date() } == true ? "已锁定" : "正常"))))
                 })))
     }
 
@@ -211,11 +211,11 @@ enum UserPages {
         "\(a.roleLabel)（\(a.orgUnitName ?? a.operatorName ?? "—")）"
     }
 
-    static func form(user: UsersController.UserDTO?, units: [OrgUnit], operators: [OperatorOrg], values: [String: String],
+    static func form(user: UsersController.UserDTO?, units: [OrgQueries.UnitRef], operators: [OperatorOrg], values: [String: String],
                      errors: Validator, caller: Caller, csrf: String) -> HTML {
         let title = user.map { "用户：\($0.username)" } ?? "新建用户"
         return Layout.page(title: title, path: "/users", caller: caller, csrf: csrf,
-            .h1(.text(title)),
+            .h1(.plain(title)),
             FormField.summary(errors.errors),
             .form(.method(.post), .action(user.map { "/users/\($0.id)" } ?? "/users/new"), .class("edit"),
                 FormField.csrf(csrf),
@@ -233,10 +233,10 @@ enum UserPages {
                 .fieldset(.element(named: "legend", text: user == nil ? "角色与管辖范围" : "增加角色"),
                     FormField.select("role", label: "角色", options: (user == nil ? [] : [("", "不增加")]) + Role.allCases.map { ($0.rawValue, $0.label) },
                                      selected: values["role"], error: errors.errors.first { $0.field.hasSuffix(".role") }?.message),
-                    FormField.select("scope", label: "管辖单位（承接机构负责人不用选）", options: units.map { ($0.id!.uuidString, "\($0.name)（\($0.level.label)）") },
+                    FormField.select("scope", label: "管辖单位（承接机构负责人不用选）", options: units.map { ($0.id.uuidString, "\($0.name)（\($0.level.label)）") },
                                      selected: values["scope"], error: errors.errors.first { $0.field.hasSuffix(".org_unit_id") || $0.field == "assignments" }?.message),
                     FormField.select("operator", label: "承接机构（仅承接机构负责人）", options: [("", "—")] + operators.map { ($0.id!.uuidString, $0.name) },
                                      selected: values["operator"], error: errors.errors.first { $0.field.hasSuffix(".operator_id") }?.message)),
-                .div(.class("actions"), .button(.type(.submit), .text("保存")), .a(.href("/users"), .text("返回列表")))))
+                .div(.class("actions"), .button(.type(.submit), .plain("保存")), .a(.href("/users"), .plain("返回列表")))))
     }
 }

@@ -87,24 +87,24 @@ struct AuditController: RouteCollection {
         }
         return Layout.page(title: "审计日志", path: "/audit", caller: caller, csrf: req.csrfToken,
             .h1("审计日志"),
-            .p(.class("lead"), .text("所有新建、修改、删除、登录和令牌签发都记录在此。记录只增不改，逐条哈希相连；可用 shegong audit verify 校验是否被篡改。")),
+            .p(.class("lead"), .plain("所有新建、修改、删除、登录和令牌签发都记录在此。记录只增不改，逐条哈希相连；可用 shegong audit verify 校验是否被篡改。")),
             .form(.class("filters"), .method(.get), .action("/audit"),
                   FormField.text("actor", label: "操作人（用户名）", value: f.actor, error: nil),
                   FormField.select("entity", label: "对象类型", options: [("", "全部")] + entityTypes.map { ($0, AuditPagesText.entityLabel($0)) },
                                    selected: f.entity, error: nil),
                   FormField.text("from", label: "起始日期", value: f.from, error: nil, type: .date),
                   FormField.text("to", label: "截止日期", value: f.to, error: nil, type: .date),
-                  .button(.type(.submit), .text("筛选"))),
+                  .button(.type(.submit), .plain("筛选"))),
             .table(.class("list audit"),
                 .thead(.tr(.th("序号"), .th("时间"), .th("操作人"), .th("操作"), .th("对象"), .th("变更"), .th("IP"))),
                 .tbody(.forEach(events) { e in
-                    .tr(.td(.class("num"), .text(String(e.seq))),
-                        .td(.text(AuditPagesText.time(e.at))),
-                        .td(.text(e.actorName)),
-                        .td(.text(e.action.label)),
-                        .td(.text(AuditPagesText.entityLabel(e.entityType)), .small(.text(" " + (e.entityID ?? "")))),
-                        .td(.code(.text(e.changes))),
-                        .td(.text(e.clientIP)))
+                    .tr(.td(.class("num"), .plain(String(e.seq))),
+                        .td(.plain(AuditPagesText.time(e.at))),
+                        .td(.plain(e.actorName)),
+                        .td(.plain(e.action.label)),
+                        .td(.plain(AuditPagesText.entityLabel(e.entityType)), .small(.plain(" " + (e.entityID ?? "")))),
+                        .td(.code(.plain(e.changes))),
+                        .td(.plain(e.clientIP)))
                 })),
             paging.nav(link: link)).response()
     }

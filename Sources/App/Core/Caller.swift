@@ -12,6 +12,11 @@ struct Caller: Sendable {
     var roles: Set<Role> { Set(assignments.map(\.role)) }
     func has(_ role: Role) -> Bool { roles.contains(role) }
 
+    /// The decision for this caller, for showing or hiding an action on a page.
+    func may(_ action: Access.Action, _ resource: Access.Resource) -> Bool {
+        Access.decide(assignments, action, resource, userID: userID.uuidString) == .allowed
+    }
+
     /// Loads the user's assignments and turns each into a Domain `Assignment` with its scope path.
     static func load(_ user: User, on db: any Database) async throws -> Caller {
         let rows = try await RoleAssignment.query(on: db)
@@ -50,7 +55,8 @@ extension Request {
     /// Applies the Domain access decision: 404 outside the caller's scope, 403 for a visible
     /// resource whose action the caller's roles do not allow.
     func authorize(_ action: Access.Action, _ resource: Access.Resource) throws {
-        switch Access.decide(try requireCaller().assignments, action, resource) {
+        let caller = try requireCaller()
+        switch Access.decide(caller.assignments, action, resource, userID: caller.userID.uuidString) {
         case .allowed: return
         case .forbidden: throw Abort(.forbidden, reason: "您的角色无权\(action.label)此\(resource.kind.label)")
         case .notFound: throw Abort(.notFound, reason: "未找到该\(resource.kind.label)，或不在您的管辖范围内")
@@ -74,6 +80,9 @@ extension Access.Kind {
         case .orgUnit: "组织单位"
         case .station: "社工站"
         case .user: "用户"
+        case .staff: "人员"
+        case .record: "记录"
+        case .policy: "政策配置"
         }
     }
 }

@@ -16,10 +16,10 @@ enum ErrorPage {
         func render() -> HTML {
             Layout.page(title: model.title, path: path, caller: caller,
                 .section(.class("card"),
-                    .h1(.text(model.title)),
-                    .p(.text(model.detail)),
-                    .p(.class("lead"), .text("状态码 \(model.status)")),
-                    .p(.a(.href(caller == nil ? "/login" : "/"), .text(caller == nil ? "前往登录" : "返回首页")))))
+                    .h1(.plain(model.title)),
+                    .p(.plain(model.detail)),
+                    .p(.class("lead"), .plain("状态码 \(model.status)")),
+                    .p(.a(.href(caller == nil ? "/login" : "/"), .plain(caller == nil ? "前往登录" : "返回首页")))))
         }
     }
 }

@@ -10,28 +10,28 @@ enum Layout {
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title(title + " · 社工站综合管理平台"),
+                .raw("<title>" + HTMLEscape.escape(title + " · 社工站综合管理平台") + "</title>"),
                 .link(.rel(.stylesheet), .href("/styles.css"))
             ),
             .body(
                 .header(
                     .class("site"),
-                    .a(.class("brand"), .href("/"), .text("社工站综合管理平台")),
+                    .a(.class("brand"), .href("/"), .plain("社工站综合管理平台")),
                     .unwrap(caller) { caller in
                         // A checkbox opens the menu on a phone, so navigation needs no script.
                         .group(
                             .input(.type(.checkbox), .id("menu-toggle"), .class("menu-toggle")),
-                            .label(.for("menu-toggle"), .class("menu-button"), .text("菜单")),
+                            .label(.for("menu-toggle"), .class("menu-button"), .plain("菜单")),
                             .div(
                                 .class("menu"),
                                 .nav(.ul(.forEach(links(for: caller)) { link in
-                                    .li(.a(.href(link.href), .class(isCurrent(link.href, path) ? "current" : ""), .text(link.label)))
+                                    .li(.a(.href(link.href), .class(isCurrent(link.href, path) ? "current" : ""), .plain(link.label)))
                                 })),
                                 .div(.class("who"),
-                                     .span(.text(caller.displayName)),
+                                     .span(.plain(caller.displayName)),
                                      .form(.method(.post), .action("/logout"),
-                                           .input(.type(.hidden), .name("_csrf"), .value(csrf ?? "")),
-                                           .button(.type(.submit), .text("退出"))))
+                                           .input(.type(.hidden), .name("_csrf"), .value(HTMLEscape.escape(csrf ?? ""))),
+                                           .button(.type(.submit), .plain("退出"))))
                             )
                         )
                     }
@@ -72,40 +72,40 @@ enum FormField {
                      required: Bool = false, hint: String? = nil) -> Node<HTML.FormContext> {
         .div(
             .class(error == nil ? "field" : "field invalid"),
-            .label(.for(name), .text(label)),
-            .input(.id(name), .name(name), .type(type), .value(value ?? ""), .required(required)),
-            .unwrap(hint) { .small(.class("hint"), .text($0)) },
-            .unwrap(error) { .p(.class("error"), .text($0)) }
+            .label(.for(name), .plain(label)),
+            .input(.id(name), .name(name), .type(type), .value(HTMLEscape.escape(value ?? "")), .required(required)),
+            .unwrap(hint) { .small(.class("hint"), .plain($0)) },
+            .unwrap(error) { .p(.class("error"), .plain($0)) }
         )
     }
 
     static func select(_ name: String, label: String, options: [(value: String, label: String)], selected: String?, error: String?) -> Node<HTML.FormContext> {
         .div(
             .class(error == nil ? "field" : "field invalid"),
-            .label(.for(name), .text(label)),
+            .label(.for(name), .plain(label)),
             .select(.id(name), .attribute(named: "name", value: name), .forEach(options) { option in
                 .element(named: "option", nodes: [
-                    .attribute(named: "value", value: option.value, ignoreIfValueIsEmpty: false),
+                    .attribute(named: "value", value: HTMLEscape.escape(option.value), ignoreIfValueIsEmpty: false),
                     .if(option.value == selected, .attribute(named: "selected", value: "selected")),
-                    .text(option.label),
+                    .plain(option.label),
                 ])
             }),
-            .unwrap(error) { .p(.class("error"), .text($0)) }
+            .unwrap(error) { .p(.class("error"), .plain($0)) }
         )
     }
 
     static func checkbox(_ name: String, label: String, checked: Bool, value: String = "on") -> Node<HTML.FormContext> {
-        .label(.class("check"), .input(.type(.checkbox), .name(name), .value(value), .checked(checked)), .text(label))
+        .label(.class("check"), .input(.type(.checkbox), .name(name), .value(value), .checked(checked)), .plain(label))
     }
 
     static func csrf(_ token: String) -> Node<HTML.FormContext> {
-        .input(.type(.hidden), .name("_csrf"), .value(token))
+        .input(.type(.hidden), .name("_csrf"), .value(HTMLEscape.escape(token)))
     }
 
     static func summary<Context: HTML.BodyContext>(_ errors: [FieldError]) -> Node<Context> {
         .if(!errors.isEmpty, .div(.class("alert"), .attribute(named: "role", value: "alert"),
-            .p(.text("请更正以下问题后再提交：")),
-            .ul(.forEach(errors) { .li(.text($0.message)) })))
+            .p(.plain("请更正以下问题后再提交：")),
+            .ul(.forEach(errors) { .li(.plain($0.message)) })))
     }
 }
 
@@ -125,8 +125,8 @@ struct Paging: Sendable {
 
     func nav(link: (Int) -> String) -> Node<HTML.BodyContext> {
         .if(pages > 1, .nav(.class("paging"),
-            .if(page > 1, .a(.href(link(page - 1)), .text("上一页"))),
-            .span(.text("第 \(page) / \(pages) 页，共 \(total) 条")),
-            .if(page < pages, .a(.href(link(page + 1)), .text("下一页")))))
+            .if(page > 1, .a(.href(link(page - 1)), .plain("上一页"))),
+            .span(.plain("第 \(page) / \(pages) 页，共 \(total) 条")),
+            .if(page < pages, .a(.href(link(page + 1)), .plain("下一页")))))
     }
 }

@@ -14,14 +14,14 @@ struct HomeController: RouteCollection {
         let assignments = try await UsersController.assignmentRows(of: [caller.userID], on: req.db)[caller.userID] ?? []
         let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
         return Layout.page(title: "首页", path: "/", caller: caller, csrf: req.csrfToken,
-            .h1(.text("您好，\(caller.displayName)")),
+            .h1(.plain("您好，\(caller.displayName)")),
             .section(.class("card"),
                 .h2("我的角色与管辖范围"),
-                .ul(.forEach(assignments) { .li(.text(UserPages.describe($0))) })),
+                .ul(.forEach(assignments) { .li(.plain(UserPages.describe($0))) })),
             .section(.class("card"),
-                .h2(.text("社工站（共 \(paging.total) 个）")),
-                .ul(.forEach(rows) { row in .li(.a(.href("/stations/\(row.station.id!)"), .text(row.station.name))) }),
-                .if(paging.total > rows.count, .p(.a(.href("/stations"), .text("查看全部社工站 →"))))))
+                .h2(.plain("社工站（共 \(paging.total) 个）")),
+                .ul(.forEach(rows) { row in .li(.a(.href("/stations/\(row.id)"), .plain(row.name))) }),
+                .if(paging.total > rows.count, .p(.a(.href("/stations"), .plain("查看全部社工站 →"))))))
         .response()
     }
 }

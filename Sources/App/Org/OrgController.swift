@@ -25,13 +25,21 @@ struct OrgController: RouteCollection {
         var villagePost: VillagePost?
 
         init(_ u: OrgUnit) {
-            id = u.id!
-            name = u.name
-            level = u.level
-            levelLabel = u.level.label
-            parentId = u.parentID
-            divisionCode = u.divisionCode
-            villagePost = u.level == .village ? u.villagePost : nil
+            self.init(id: u.id!, name: u.name, level: u.level, parentId: u.parentID, divisionCode: u.divisionCode, villagePost: u.villagePost)
+        }
+
+        init(_ u: OrgQueries.UnitRef) {
+            self.init(id: u.id, name: u.name, level: u.level, parentId: u.parentID, divisionCode: u.divisionCode, villagePost: u.villagePost)
+        }
+
+        init(id: UUID, name: String, level: OrgLevel, parentId: UUID?, divisionCode: String?, villagePost: VillagePost) {
+            self.id = id
+            self.name = name
+            self.level = level
+            levelLabel = level.label
+            self.parentId = parentId
+            self.divisionCode = divisionCode
+            self.villagePost = level == .village ? villagePost : nil
         }
     }
 
@@ -100,7 +108,7 @@ struct OrgController: RouteCollection {
             }
             level = parsed
         }
-        return try await OrgQueries.list(caller, level: level, parentID: query.parent, on: req.db).map(OrgUnitDTO.init)
+        return try await OrgQueries.list(caller, level: level, parentID: query.parent, on: req.db).map { OrgUnitDTO($0) }
     }
 
     func apiShow(req: Request) async throws -> OrgUnitDTO {

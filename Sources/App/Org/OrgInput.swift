@@ -74,11 +74,12 @@ enum OrgService {
             throw AppError.field("name", "同一上级单位下已有名为“\(name)”的单位", status: .conflict)
         }
         let unit = OrgUnit(name: name, level: level, parent: parent, divisionCode: code)
-        return try await req.audit.transaction { db, audit in
+        try await req.audit.transaction { db, audit in
             try await unit.create(on: db)
             audit.change(entityType: "org_unit", entityID: unit.id, old: nil, new: unit.auditFields)
-            return unit
         }
+        req.application.filterOptions.forgetAll()
+        return unit
     }
 
     static func update(_ unit: OrgUnit, _ patch: OrgUnitPatch, req: Request) async throws -> OrgUnit {
@@ -98,11 +99,12 @@ enum OrgService {
             }
         }
         try v.check()
-        return try await req.audit.transaction { db, audit in
+        try await req.audit.transaction { db, audit in
             try await unit.save(on: db)
             audit.change(entityType: "org_unit", entityID: unit.id, old: old, new: unit.auditFields)
-            return unit
         }
+        req.application.filterOptions.forgetAll()
+        return unit
     }
 }
 

@@ -22,24 +22,28 @@ struct StationDTO: Content {
     var indoorSign: Bool
     var villages: [VillageDTO]?
 
-    init(_ row: StationQueries.Row, villages: [OrgUnit]? = nil, detailed: Bool = false) {
-        let s = row.station
-        id = s.id!
+    init(_ s: StationQueries.Summary) {
+        id = s.id
         name = s.name
-        streetId = s.streetID
-        streetName = row.street?.name
-        districtId = s.districtID
-        districtName = row.district?.name
+        streetId = s.streetId
+        streetName = s.streetName
+        districtId = s.districtId
+        districtName = s.districtName
         address = s.address
         openedOn = s.openedOn
-        self.operator = row.operatorOrg.map { OperatorDTO(id: $0.id!, name: $0.name, creditCode: $0.creditCode) }
+        if let opID = s.operatorId, let opName = s.operatorName {
+            self.operator = OperatorDTO(id: opID, name: opName, creditCode: s.operatorCreditCode ?? "")
+        }
         outdoorSign = s.outdoorSign
         indoorSign = s.indoorSign
-        if detailed {
-            rooms = s.rooms.sorted { $0.kind.order < $1.kind.order }.map { RoomDTO(kind: $0.kind, kindLabel: $0.kind.label, area: $0.area, shared: $0.shared) }
-            equipment = s.equipment
-            self.villages = villages?.map { VillageDTO(id: $0.id!, name: $0.name, post: $0.villagePost, postLabel: $0.villagePost.label) }
-        }
+    }
+
+    /// With rooms, equipment and villages, for one station.
+    init(_ s: StationQueries.Summary, rooms: [RoomKind: StationQueries.RoomRow], villages: [OrgQueries.UnitRef]) {
+        self.init(s)
+        self.rooms = RoomKind.allCases.compactMap { rooms[$0] }.map { RoomDTO(kind: $0.kind, kindLabel: $0.kind.label, area: $0.area, shared: $0.shared) }
+        equipment = s.equipment
+        self.villages = villages.map { VillageDTO(id: $0.id, name: $0.name, post: $0.villagePost, postLabel: $0.villagePost.label) }
     }
 }
 

@@ -4,11 +4,11 @@ import Vapor
 
 enum StationList {
     struct Model {
-        var rows: [StationQueries.Row]
+        var rows: [StationQueries.Summary]
         var paging: Paging
         var filter: StationQueries.Filter
-        var districts: [OrgUnit]
-        var streets: [OrgUnit]
+        var districts: [OrgQueries.UnitRef]
+        var streets: [OrgQueries.UnitRef]
         var canCreate: Bool
     }
 
@@ -23,22 +23,22 @@ enum StationList {
         return Layout.page(title: "社工站", path: "/stations", caller: caller, csrf: csrf,
             .div(.class("title-row"),
                  .h1("社工站"),
-                 .if(m.canCreate, .a(.class("button"), .href("/stations/new"), .text("新建社工站")))),
+                 .if(m.canCreate, .a(.class("button"), .href("/stations/new"), .plain("新建社工站")))),
             .form(.class("filters"), .method(.get), .action("/stations"),
-                  FormField.select("district", label: "区县", options: [("", "全部")] + m.districts.map { ($0.id!.uuidString, $0.name) },
+                  FormField.select("district", label: "区县", options: [("", "全部")] + m.districts.map { ($0.id.uuidString, $0.name) },
                                    selected: m.filter.district?.uuidString, error: nil),
-                  FormField.select("street", label: "街道/乡镇", options: [("", "全部")] + m.streets.map { ($0.id!.uuidString, $0.name) },
+                  FormField.select("street", label: "街道/乡镇", options: [("", "全部")] + m.streets.map { ($0.id.uuidString, $0.name) },
                                    selected: m.filter.street?.uuidString, error: nil),
                   FormField.text("q", label: "名称", value: m.filter.q, error: nil, type: .search),
-                  .button(.type(.submit), .text("筛选"))),
-            .if(m.rows.isEmpty, .p(.class("empty"), .text("没有符合条件的社工站。"))),
+                  .button(.type(.submit), .plain("筛选"))),
+            .if(m.rows.isEmpty, .p(.class("empty"), .plain("没有符合条件的社工站。"))),
             .if(!m.rows.isEmpty, .table(.class("list"),
                 .thead(.tr(.th("名称"), .th("区县"), .th("街道/乡镇"), .th("承接机构"))),
                 .tbody(.forEach(m.rows) { row in
-                    .tr(.td(.a(.href("/stations/\(row.station.id!)"), .text(row.station.name))),
-                        .td(.text(row.district?.name ?? "")),
-                        .td(.text(row.street?.name ?? "")),
-                        .td(.text(row.operatorOrg?.name ?? "未登记")))
+                    .tr(.td(.a(.href("/stations/\(row.id)"), .plain(row.name))),
+                        .td(.plain(row.districtName)),
+                        .td(.plain(row.streetName)),
+                        .td(.plain(row.operatorName ?? "未登记")))
                 }))),
             m.paging.nav(link: link)
         )
@@ -47,45 +47,46 @@ enum StationList {
 
 enum StationShow {
     struct Model {
-        var row: StationQueries.Row
-        var villages: [OrgUnit]
+        var summary: StationQueries.Summary
+        var rooms: [RoomKind: StationQueries.RoomRow]
+        var villages: [OrgQueries.UnitRef]
         var canEdit: Bool
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
-        let s = m.row.station
-        let rooms = Dictionary(uniqueKeysWithValues: s.rooms.map { ($0.kind, $0) })
+        let s = m.summary
+        let rooms = m.rooms
         return Layout.page(title: s.name, path: "/stations", caller: caller, csrf: csrf,
             .nav(.class("crumbs"),
-                 .a(.href("/stations"), .text("社工站")), .text(" / "),
-                 .unwrap(m.row.district) { .a(.href("/org/\($0.id!)"), .text($0.name)) }, .text(" / "),
-                 .unwrap(m.row.street) { .a(.href("/org/\($0.id!)"), .text($0.name)) }),
+                 .a(.href("/stations"), .plain("社工站")), .plain(" / "),
+                 .a(.href("/org/\(m.summary.districtId)"), .plain(m.summary.districtName)), .plain(" / "),
+                 .a(.href("/org/\(m.summary.streetId)"), .plain(m.summary.streetName))),
             .div(.class("title-row"),
-                 .h1(.text(s.name)),
-                 .if(m.canEdit, .a(.class("button"), .href("/stations/\(s.id!)/edit"), .text("编辑")))),
+                 .h1(.plain(s.name)),
+                 .if(m.canEdit, .a(.class("button"), .href("/stations/\(s.id)/edit"), .plain("编辑")))),
             .dl(.class("facts"),
-                .dt("地址"), .dd(.text(s.address.isEmpty ? "未填写" : s.address)),
-                .dt("启用日期"), .dd(.text(s.openedOn ?? "未填写")),
-                .dt("承接机构"), .dd(.text(m.row.operatorOrg.map { "\($0.name)（统一社会信用代码 \($0.creditCode)）" } ?? "未登记")),
-                .dt("标识标牌（P-4）"), .dd(.text("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")"))),
+                .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),
+                .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),
+                .dt("承接机构"), .dd(.plain(m.summary.operatorName.map { "\($0)（统一社会信用代码 \(m.summary.operatorCreditCode ?? "")）" } ?? "未登记")),
+                .dt("标识标牌（P-4）"), .dd(.plain("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")"))),
             .h2("功能室（P-1）"),
             .table(.class("list"), .id("rooms"),
                 .thead(.tr(.th("功能室"), .th("面积（平方米）"), .th("设置方式"))),
                 .tbody(.forEach(RoomKind.allCases) { kind in
                     .tr(.data(named: "kind", value: kind.rawValue),
-                        .td(.text(kind.label)),
-                        .td(.class("num"), .text(rooms[kind].map { Format.area($0.area) } ?? "未设置")),
-                        .td(.text(rooms[kind].map { $0.shared ? "与公共资源共享" : "独立设置" } ?? "—")))
+                        .td(.plain(kind.label)),
+                        .td(.class("num"), .plain(rooms[kind].map { Format.area($0.area) } ?? "未设置")),
+                        .td(.plain(rooms[kind].map { $0.shared ? "与公共资源共享" : "独立设置" } ?? "—")))
                 })),
             .h2("办公设备（P-5）"),
             .ul(.class("checklist"), .forEach(Equipment.allCases) { item in
-                .li(.class(s.equipment.contains(item) ? "yes" : "no"), .text((s.equipment.contains(item) ? "✓ " : "✗ ") + item.label))
+                .li(.class(s.equipment.contains(item) ? "yes" : "no"), .plain((s.equipment.contains(item) ? "✓ " : "✗ ") + item.label))
             }),
             .h2("村/社区社工阵地"),
-            .if(m.villages.isEmpty, .p(.class("empty"), .text("本街道/乡镇下尚无村/社区。"))),
+            .if(m.villages.isEmpty, .p(.class("empty"), .plain("本街道/乡镇下尚无村/社区。"))),
             .if(!m.villages.isEmpty, .table(.class("list"),
                 .thead(.tr(.th("村/社区"), .th("社工室/社工点"))),
-                .tbody(.forEach(m.villages) { v in .tr(.td(.a(.href("/org/\(v.id!)"), .text(v.name))), .td(.text(v.villagePost.label))) })))
+                .tbody(.forEach(m.villages) { v in .tr(.td(.a(.href("/org/\(v.id)"), .plain(v.name))), .td(.plain(v.villagePost.label))) })))
         )
     }
 }
@@ -94,13 +95,13 @@ enum StationEdit {
     /// The form's values as typed, so that a rejected form comes back as the user left it.
     struct Model {
         var station: Station?
-        var streets: [OrgUnit]
-        var villages: [OrgUnit]
+        var streets: [OrgQueries.UnitRef]
+        var villages: [OrgQueries.UnitRef]
         var values: [String: String]
         var errors: Validator
     }
 
-    static func values(of s: Station, operatorOrg: OperatorOrg?, villages: [OrgUnit]) -> [String: String] {
+    static func values(of s: Station, operatorOrg: OperatorOrg?, villages: [OrgQueries.UnitRef]) -> [String: String] {
         var v: [String: String] = ["name": s.name, "address": s.address, "opened_on": s.openedOn ?? "",
                                    "operator_name": operatorOrg?.name ?? "", "operator_credit_code": operatorOrg?.creditCode ?? ""]
         for room in s.rooms {
@@ -110,12 +111,12 @@ enum StationEdit {
         for item in s.equipment { v["equipment_\(item.rawValue)"] = "on" }
         if s.outdoorSign { v["outdoor_sign"] = "on" }
         if s.indoorSign { v["indoor_sign"] = "on" }
-        for village in villages { v["post_\(village.id!)"] = village.villagePost.rawValue }
+        for village in villages { v["post_\(village.id)"] = village.villagePost.rawValue }
         return v
     }
 
     /// Reads the submitted form into the same input the API takes.
-    static func input(from form: [String: String], villages: [OrgUnit], isCreate: Bool) -> (StationInput, Validator) {
+    static func input(from form: [String: String], villages: [OrgQueries.UnitRef], isCreate: Bool) -> (StationInput, Validator) {
         var v = Validator()
         var input = StationInput()
         if isCreate { input.streetId = form["street_id"].flatMap(UUID.init(uuidString:)) }
@@ -136,7 +137,7 @@ enum StationEdit {
             input.equipment = Equipment.allCases.filter { form["equipment_\($0.rawValue)"] != nil }.map(\.rawValue)
             input.outdoorSign = form["outdoor_sign"] != nil
             input.indoorSign = form["indoor_sign"] != nil
-            input.villagePosts = Dictionary(uniqueKeysWithValues: villages.map { ($0.id!.uuidString, form["post_\($0.id!)"] ?? VillagePost.none.rawValue) })
+            input.villagePosts = Dictionary(uniqueKeysWithValues: villages.map { ($0.id.uuidString, form["post_\($0.id)"] ?? VillagePost.none.rawValue) })
         }
         return (input, v)
     }
@@ -148,11 +149,11 @@ enum StationEdit {
         let title = isCreate ? "新建社工站" : "编辑：\(m.station!.name)"
         let action = isCreate ? "/stations/new" : "/stations/\(m.station!.id!)/edit"
         return Layout.page(title: title, path: "/stations", caller: caller, csrf: csrf,
-            .h1(.text(title)),
+            .h1(.plain(title)),
             FormField.summary(err.errors),
             .form(.method(.post), .action(action), .class("edit"),
                 FormField.csrf(csrf),
-                .if(isCreate, FormField.select("street_id", label: "所在街道/乡镇", options: m.streets.map { ($0.id!.uuidString, $0.name) },
+                .if(isCreate, FormField.select("street_id", label: "所在街道/乡镇", options: m.streets.map { ($0.id.uuidString, $0.name) },
                                                selected: values["street_id"], error: err.message(for: "street_id"))),
                 FormField.text("name", label: "站点名称", value: values["name"], error: err.message(for: "name"),
                                hint: isCreate ? "留空则按规则 P-4 命名为“XX区XX街道社会工作服务站”" : nil),
@@ -179,13 +180,13 @@ enum StationEdit {
                         FormField.checkbox("indoor_sign", label: "室内标牌", checked: values["indoor_sign"] != nil)),
                     .if(!m.villages.isEmpty, .fieldset(.element(named: "legend", text: "村/社区社工阵地"),
                         .forEach(m.villages) { village in
-                            FormField.select("post_\(village.id!)", label: village.name,
+                            FormField.select("post_\(village.id)", label: village.name,
                                              options: VillagePost.allCases.map { ($0.rawValue, $0.label) },
-                                             selected: values["post_\(village.id!)"], error: err.message(for: "post_\(village.id!)"))
+                                             selected: values["post_\(village.id)"], error: err.message(for: "post_\(village.id)"))
                         })))),
                 .div(.class("actions"),
-                     .button(.type(.submit), .text("保存")),
-                     .a(.href(isCreate ? "/stations" : "/stations/\(m.station!.id!)"), .text("取消"))))
+                     .button(.type(.submit), .plain("保存")),
+                     .a(.href(isCreate ? "/stations" : "/stations/\(m.station!.id!)"), .plain("取消"))))
         )
     }
 }

@@ -13,43 +13,117 @@ enum StationQueries {
         var per: Int?
     }
 
-    /// A station with the names a list or page shows beside it.
-    struct Row: Sendable {
-        let station: Station
-        let district: OrgUnit?
-        let street: OrgUnit?
-        let operatorOrg: OperatorOrg?
+    /// A station as lists show it, read in one joined query.
+    struct Summary: Sendable {
+        let id: UUID
+        let name: String
+        let streetId: UUID
+        let districtId: UUID
+        let address: String
+        let openedOn: String?
+        let outdoorSign: Bool
+        let indoorSign: Bool
+        let operatorId: UUID?
+        let streetName: String
+        let districtName: String
+        let operatorName: String?
+        let operatorCreditCode: String?
+        let path: String
+        let equipment: [Equipment]
+
+        /// Column by column: the generic row decoder with key conversion costs more than the query.
+        init(_ row: any SQLRow) throws {
+            id = try row.decode(column: "id", as: UUID.self)
+            name = try row.decode(column: "name", as: String.self)
+            streetId = try row.decode(column: "street_id", as: UUID.self)
+            districtId = try row.decode(column: "district_id", as: UUID.self)
+            address = try row.decode(column: "address", as: String.self)
+            openedOn = try row.decode(column: "opened_on", as: String?.self)
+            outdoorSign = try row.decode(column: "outdoor_sign", as: Bool.self)
+            indoorSign = try row.decode(column: "indoor_sign", as: Bool.self)
+            operatorId = try row.decode(column: "operator_id", as: UUID?.self)
+            streetName = try row.decode(column: "street_name", as: String.self)
+            districtName = try row.decode(column: "district_name", as: String.self)
+            operatorName = try row.decode(column: "operator_name", as: String?.self)
+            operatorCreditCode = try row.decode(column: "operator_credit_code", as: String?.self)
+            path = try row.decode(column: "path", as: String.self)
+            equipment = try row.decode(column: "equipment", as: String.self).split(separator: ",").compactMap { Equipment(rawValue: String($0)) }
+        }
+
+        var resource: Access.Resource {
+            Access.Resource(kind: .station, paths: [path], operatorIDs: Set([operatorId?.uuidString].compactMap { $0 }))
+        }
     }
 
-    static func list(_ caller: Caller, _ filter: Filter, on db: any Database) async throws -> (rows: [Row], paging: Paging) {
+    /// Lists run on every page view of a busy office, so they are one SQL query for the page and
+    /// one for the count, without loading models.
+    static func list(_ caller: Caller, _ filter: Filter, on db: any Database) async throws -> (rows: [Summary], paging: Paging) {
         let scope = Access.readScope(caller.assignments, .station)
         if scope.isEmpty { return ([], Paging(page: 1, per: filter.per, total: 0)) }
-        let query = Station.query(on: db)
-        if let district = filter.district { query.filter(\.$districtID == district) }
-        if let street = filter.street { query.filter(\.$streetID == street) }
+        let sql = db as! any SQLDatabase
+        var conditions: [SQLQueryString] = ["s.deleted_at IS NULL"]
+        if let district = filter.district { conditions.append("s.district_id = \(bind: district)") }
+        if let street = filter.street { conditions.append("s.street_id = \(bind: street)") }
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            query.filter(\.$name, .custom(SQLRaw("LIKE")), "%" + escapeLike(q) + "%")
+            conditions.append("s.name LIKE \(bind: "%" + escapeLike(q) + "%")")
         }
+        var scopes = scope.pathPrefixes.map { Subtree.condition("s.path", under: $0, on: sql) }
         let operatorIDs = scope.operatorIDs.compactMap(UUID.init(uuidString:))
-        query.group(.or) { group in
-            for prefix in scope.pathPrefixes { Subtree.filter(group, \.$path, under: prefix, on: db) }
-            if !operatorIDs.isEmpty { group.filter(\.$operator.$id ~~ operatorIDs) }
+        if !operatorIDs.isEmpty { scopes.append("s.operator_id IN (\(binds: operatorIDs))") }
+        conditions.append("(" + scopes.joined(separator: " OR ") + ")")
+        let whereClause = conditions.joined(separator: " AND ")
+
+        // The page and the total in one query; a page past the end has no row to carry the total.
+        let requested = Paging(page: filter.page, per: filter.per, total: 0)
+        let page: SQLQueryString = " ORDER BY s.name LIMIT \(literal: requested.per) OFFSET \(literal: requested.offset)"
+        let found = try await sql.raw(summarySelectCounted + " " + whereClause + page).all()
+        var total = try found.first?.decode(column: "total", as: Int.self)
+        if total == nil {
+            total = try await sql.raw("SELECT COUNT(*) AS total FROM stations s WHERE " + whereClause).first()?.decode(column: "total", as: Int.self)
         }
-        let total = try await query.count()
-        let paging = Paging(page: filter.page, per: filter.per, total: total)
-        let stations = try await query.sort(\.$name).range(paging.offset..<(paging.offset + paging.per)).all()
-        return (try await rows(stations, on: db), paging)
+        return (try found.map(Summary.init), Paging(page: filter.page, per: filter.per, total: total ?? 0))
     }
 
-    static func rows(_ stations: [Station], on db: any Database) async throws -> [Row] {
-        let unitIDs = Set(stations.flatMap { [$0.districtID, $0.streetID] })
-        let units = unitIDs.isEmpty ? [] : try await OrgUnit.query(on: db).filter(\.$id ~~ unitIDs).all()
-        let byID = Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) })
-        let opIDs = Set(stations.compactMap { $0.$operator.id })
-        let ops = opIDs.isEmpty ? [] : try await OperatorOrg.query(on: db).filter(\.$id ~~ opIDs).all()
-        let opByID = Dictionary(uniqueKeysWithValues: ops.map { ($0.id!, $0) })
-        return stations.map { Row(station: $0, district: byID[$0.districtID], street: byID[$0.streetID], operatorOrg: $0.$operator.id.flatMap { opByID[$0] }) }
+    /// One station's summary, authorised for `action`.
+    static func summary(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> Summary {
+        let sql = req.db as! any SQLDatabase
+        guard let id, let row = try await sql.raw(summarySelect + " s.deleted_at IS NULL AND s.id = \(bind: id)").first() else {
+            throw Abort(.notFound, reason: "未找到该社工站，或不在您的管辖范围内")
+        }
+        let summary = try Summary(row)
+        try req.authorize(action, summary.resource)
+        return summary
     }
+
+    struct RoomRow: Sendable {
+        let kind: RoomKind
+        let area: Double
+        let shared: Bool
+    }
+
+    static func rooms(of stationID: UUID, on db: any Database) async throws -> [RoomKind: RoomRow] {
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw("SELECT kind, area, shared FROM station_rooms WHERE station_id = \(bind: stationID)").all()
+        var rooms: [RoomKind: RoomRow] = [:]
+        for row in rows {
+            let room = RoomRow(kind: try row.decode(column: "kind", as: RoomKind.self), area: try row.decode(column: "area", as: Double.self),
+                               shared: try row.decode(column: "shared", as: Bool.self))
+            rooms[room.kind] = room
+        }
+        return rooms
+    }
+
+    static let summarySelect: SQLQueryString = "SELECT " + summaryBody
+    static let summarySelectCounted: SQLQueryString = "SELECT COUNT(*) OVER () AS total, " + summaryBody
+    static let summaryBody: SQLQueryString = """
+            s.id, s.name, s.street_id, s.district_id, s.address, s.opened_on, s.outdoor_sign, s.indoor_sign, s.operator_id, s.path, s.equipment,
+                   st.name AS street_name, d.name AS district_name, o.name AS operator_name, o.credit_code AS operator_credit_code
+            FROM stations s
+            JOIN org_units st ON st.id = s.street_id
+            JOIN org_units d ON d.id = s.district_id
+            LEFT JOIN operators o ON o.id = s.operator_id
+            WHERE
+            """
 
     /// One station, authorised for `action`, with its rooms loaded.
     static func find(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> Station {
@@ -60,8 +134,12 @@ enum StationQueries {
         return station
     }
 
-    static func villages(of station: Station, on db: any Database) async throws -> [OrgUnit] {
-        try await OrgUnit.query(on: db).filter(\.$parentID == station.streetID).sort(\.$name).all()
+    static func villages(ofStreet streetID: UUID, on db: any Database) async throws -> [OrgQueries.UnitRef] {
+        let sql = db as! any SQLDatabase
+        return try await sql.raw("""
+            SELECT id, name, level, parent_id, path, division_code, village_post FROM org_units
+            WHERE parent_id = \(bind: streetID) AND deleted_at IS NULL ORDER BY name
+            """).all().map(OrgQueries.UnitRef.init)
     }
 
     /// Drops LIKE wildcards typed into the search box, so that "%" does not match every station.

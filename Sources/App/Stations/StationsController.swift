@@ -24,9 +24,11 @@ struct StationsController: RouteCollection {
     func listPage(req: Request) async throws -> Response {
         let caller = try req.requireCaller()
         let filter = try req.query.decode(StationQueries.Filter.self)
-        let (rows, paging) = try await StationQueries.list(caller, filter, on: req.db)
-        let districts = try await OrgQueries.list(caller, level: .district, parentID: nil, on: req.db)
-        let streets = filter.district == nil ? [] : try await OrgQueries.list(caller, level: .street, parentID: filter.district, on: req.db)
+        // Two independent reads, run side by side.
+        async let stations = StationQueries.list(caller, filter, on: req.db)
+        async let units = OrgQueries.districtsAndStreets(caller, district: filter.district, cache: req.application.filterOptions, on: req.db)
+        let (rows, paging) = try await stations
+        let (districts, streets) = try await units
         let canCreate = caller.has(.cityAdmin) || caller.has(.districtOfficer)
         let model = StationList.Model(rows: rows, paging: paging, filter: filter, districts: districts, streets: streets, canCreate: canCreate)
         return StationList.view(model, caller: caller, csrf: req.csrfToken).response()
@@ -34,16 +36,16 @@ struct StationsController: RouteCollection {
 
     func showPage(req: Request) async throws -> Response {
         let caller = try req.requireCaller()
-        let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .read, req: req)
-        let row = try await StationQueries.rows([station], on: req.db)[0]
-        let villages = try await StationQueries.villages(of: station, on: req.db)
-        let canEdit = Access.decide(caller.assignments, .update, StationService.resource(station)) == .allowed
-        return StationShow.view(.init(row: row, villages: villages, canEdit: canEdit), caller: caller, csrf: req.csrfToken).response()
+        let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
+        let rooms = try await StationQueries.rooms(of: summary.id, on: req.db)
+        let villages = try await StationQueries.villages(ofStreet: summary.streetId, on: req.db)
+        let canEdit = caller.may(.update, summary.resource)
+        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, canEdit: canEdit), caller: caller, csrf: req.csrfToken).response()
     }
 
     func editPage(req: Request) async throws -> Response {
         let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .update, req: req)
-        let villages = try await StationQueries.villages(of: station, on: req.db)
+        let villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db)
         let op = try await station.$operator.get(on: req.db)
         let values = StationEdit.values(of: station, operatorOrg: op, villages: villages)
         return try renderEdit(req, station: station, villages: villages, values: values, errors: Validator())
@@ -51,7 +53,7 @@ struct StationsController: RouteCollection {
 
     func updateFromForm(req: Request) async throws -> Response {
         let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .update, req: req)
-        let villages = try await StationQueries.villages(of: station, on: req.db)
+        let villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db)
         let form = try req.content.decode([String: String].self)
         let (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
         do {
@@ -83,21 +85,21 @@ struct StationsController: RouteCollection {
         }
     }
 
-    private func renderEdit(_ req: Request, station: Station?, villages: [OrgUnit], values: [String: String], errors: Validator,
-                            status: HTTPResponseStatus = .ok, streets: [OrgUnit] = []) throws -> Response {
+    private func renderEdit(_ req: Request, station: Station?, villages: [OrgQueries.UnitRef], values: [String: String], errors: Validator,
+                            status: HTTPResponseStatus = .ok, streets: [OrgQueries.UnitRef] = []) throws -> Response {
         let model = StationEdit.Model(station: station, streets: streets, villages: villages, values: values, errors: errors)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 
     /// Streets in the caller's scope that have no station yet.
-    private func freeStreets(_ req: Request) async throws -> [OrgUnit] {
+    private func freeStreets(_ req: Request) async throws -> [OrgQueries.UnitRef] {
         let caller = try req.requireCaller()
         guard caller.has(.cityAdmin) || caller.has(.districtOfficer) else {
             throw Abort(.forbidden, reason: "您的角色无权新建社工站")
         }
         let streets = try await OrgQueries.list(caller, level: .street, parentID: nil, on: req.db)
-        let taken = Set(try await Station.query(on: req.db).filter(\.$streetID ~~ streets.map { $0.id! }).all().map(\.streetID))
-        return streets.filter { !taken.contains($0.id!) }
+        let taken = Set(try await Station.query(on: req.db).filter(\.$streetID ~~ streets.map(\.id)).all().map(\.streetID))
+        return streets.filter { !taken.contains($0.id) }
     }
 
     // MARK: API
@@ -135,7 +137,8 @@ struct StationsController: RouteCollection {
     }
 
     private func detail(_ station: Station, _ req: Request) async throws -> StationDTO {
-        let row = try await StationQueries.rows([station], on: req.db)[0]
-        return StationDTO(row, villages: try await StationQueries.villages(of: station, on: req.db), detailed: true)
+        let summary = try await StationQueries.summary(station.id, .read, req: req)
+        let rooms = try await StationQueries.rooms(of: summary.id, on: req.db)
+        return StationDTO(summary, rooms: rooms, villages: try await StationQueries.villages(ofStreet: summary.streetId, on: req.db))
     }
 }

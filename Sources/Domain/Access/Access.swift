@@ -6,20 +6,31 @@
 public enum Access {
     public enum Action: String, CaseIterable, Sendable { case read, create, update }
 
-    public enum Kind: String, CaseIterable, Sendable { case orgUnit, station, user }
+    public enum Kind: String, CaseIterable, Sendable {
+        case orgUnit, station, user
+        /// Social workers and supervisors with their station assignments.
+        case staff
+        /// Supervision (MZ/T 166) and training records.
+        case record
+        /// A city's policy profile parameters and working-day calendar.
+        case policy
+    }
 
     public enum Decision: Equatable, Sendable { case allowed, forbidden, notFound }
 
-    /// What a decision needs to know about a resource: where it sits in the tree, and
-    /// which operator organisations run it (for stations, and the units of their streets).
+    /// What a decision needs to know about a resource: where it sits in the tree, which operator
+    /// organisations run it (for stations, and the units of their streets), and which user accounts
+    /// it belongs to (a social worker's own record, a supervisor's own supervision record).
     public struct Resource: Sendable {
         public let kind: Kind
         public let paths: [String]
         public let operatorIDs: Set<String>
-        public init(kind: Kind, paths: [String], operatorIDs: Set<String> = []) {
+        public let ownerUserIDs: Set<String>
+        public init(kind: Kind, paths: [String], operatorIDs: Set<String> = [], ownerUserIDs: Set<String> = []) {
             self.kind = kind
             self.paths = paths
             self.operatorIDs = operatorIDs
+            self.ownerUserIDs = ownerUserIDs
         }
     }
 
@@ -29,8 +40,20 @@ public enum Access {
         case (.cityAdmin, _): [.read, .create, .update]
         case (.districtOfficer, .station): [.read, .create, .update]
         case (.streetOfficer, .station), (.operatorManager, .station): [.read, .update]
+        // The operator employs the staff and keeps their records.
+        case (.operatorManager, .staff), (.operatorManager, .record): [.read, .create, .update]
         case (_, .user): []
         default: [.read]
+        }
+    }
+
+    /// What a role may do to resources that are its own (rule: a social worker edits own records;
+    /// a supervisor writes the supervision records of the stations assigned to them).
+    static func permittedOwn(_ role: Role, _ kind: Kind) -> Set<Action> {
+        switch (role, kind) {
+        case (.socialWorker, .staff): [.update]
+        case (.socialWorker, .record), (.supervisor, .record): [.create, .update]
+        default: []
         }
     }
 
@@ -45,10 +68,13 @@ public enum Access {
         }
     }
 
-    public static func decide(_ assignments: [Assignment], _ action: Action, _ resource: Resource) -> Decision {
+    public static func decide(_ assignments: [Assignment], _ action: Action, _ resource: Resource, userID: String? = nil) -> Decision {
         let seeing = assignments.filter { sees($0, resource) }
         if seeing.isEmpty { return .notFound }
-        return seeing.contains { permitted($0.role, resource.kind).contains(action) } ? .allowed : .forbidden
+        if seeing.contains(where: { permitted($0.role, resource.kind).contains(action) }) { return .allowed }
+        if let userID, resource.ownerUserIDs.contains(userID),
+           seeing.contains(where: { permittedOwn($0.role, resource.kind).contains(action) }) { return .allowed }
+        return .forbidden
     }
 
     /// The part of the tree in which the caller may read resources of a kind, for list queries.

@@ -212,7 +212,8 @@ public enum ComplianceEngine {
             if !unknown.isEmpty { return make(rule, .missingData, measured: "证书信息不全：\(names(unknown))", required: required, advice: "补充证书信息") }
             let certified = staff.filter { isCertified($0) == true }.count
             let measured = "\(certified)/\(staff.count) = \(Int((Double(certified) / Double(staff.count) * 100).rounded()))%"
-            let needed = Int((ratio * Double(staff.count) - 1e-9).rounded(.up))
+            // Ratios are stored to four decimals (2/3 as 0.6667): a hundredth of a worker is tolerance, not a shortfall.
+            let needed = Int((ratio * Double(staff.count) - 0.01).rounded(.up))
             return certified >= needed ? make(rule, .pass, measured: measured, required: required)
                 : make(rule, broken(rule), measured: measured, required: required, advice: "还需 \(needed - certified) 名持证社工")
         }

@@ -1,0 +1,58 @@
+import Domain
+import Testing
+
+@Suite("Working-day calendar")
+struct CalendarTests {
+    let calendar = try! WorkingCalendar.bundled()
+
+    func day(_ s: String) -> Day { Day(s)! }
+
+    @Test func nationalDay2024AndItsMakeUpDays() throws {
+        // 1–7 October 2024 off; Sunday 29 September and Saturday 12 October worked.
+        #expect(try calendar.isWorkingDay(day("2024-09-29")) == true)
+        #expect(try calendar.isWorkingDay(day("2024-09-30")) == true)
+        for d in 1...7 { #expect(try calendar.isWorkingDay(day(String(format: "2024-10-%02d", d))) == false) }
+        #expect(try calendar.isWorkingDay(day("2024-10-12")) == true)
+        #expect(try calendar.isWorkingDay(day("2024-10-13")) == false)
+        // 5 working days after Monday 30 September: 8, 9, 10, 11, 12 October.
+        #expect(try calendar.adding(workingDays: 5, to: day("2024-09-30")) == day("2024-10-12"))
+    }
+
+    @Test func springFestival2025() throws {
+        // 28 January – 4 February 2025 off; Sunday 26 January and Saturday 8 February worked.
+        #expect(try calendar.isWorkingDay(day("2025-01-26")) == true)
+        #expect(try calendar.isWorkingDay(day("2025-01-28")) == false)
+        #expect(try calendar.isWorkingDay(day("2025-02-04")) == false)
+        #expect(try calendar.isWorkingDay(day("2025-02-05")) == true)
+        #expect(try calendar.isWorkingDay(day("2025-02-08")) == true)
+        // Monday 27 January to Monday 10 February: 5, 6, 7, 8 (Sat, worked), 10 February.
+        #expect(try calendar.workingDays(from: day("2025-01-27"), to: day("2025-02-10")) == 5)
+    }
+
+    @Test func handoverWithinThirtyWorkingDaysOfRuleA5() throws {
+        // An operator leaving on 30 September 2024 hands over by the 30th working day after it.
+        let due = try calendar.adding(workingDays: 30, to: day("2024-09-30"))
+        #expect(due == day("2024-11-15"))
+        #expect(try calendar.workingDays(from: day("2024-09-30"), to: due) == 30)
+    }
+
+    @Test func aYearOutsideTheCalendarIsAnError() {
+        #expect(throws: WorkingCalendar.Problem.yearNotInCalendar(2027)) { try calendar.isWorkingDay(Day("2027-01-04")!) }
+        #expect(throws: WorkingCalendar.Problem.yearNotInCalendar(2019)) { try calendar.workingDays(from: Day("2019-12-01")!, to: Day("2020-01-10")!) }
+        #expect(throws: WorkingCalendar.Problem.yearNotInCalendar(2027)) { try calendar.adding(workingDays: 3, to: Day("2026-12-30")!) }
+    }
+
+    @Test func aCityAdminAddsTheNextYear() throws {
+        var c = calendar
+        try c.add(year: 2027, .init(holidays: [.init(first: day("2027-01-01"), last: day("2027-01-03"), name: "元旦")], workdays: []))
+        #expect(try c.isWorkingDay(day("2027-01-04")) == true)
+        #expect(try c.isWorkingDay(day("2027-01-01")) == false)
+    }
+
+    @Test func makeUpDaysMustBeWeekendsAndNotHolidays() {
+        var c = calendar
+        #expect(throws: WorkingCalendar.Problem.self) {
+            try c.add(year: 2027, .init(holidays: [], workdays: [Day("2027-01-05")!]))   // a Tuesday
+        }
+    }
+}
