@@ -43,6 +43,7 @@ func configureCommon(_ app: Application) async throws {
 
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(M001_Foundation())
+    app.migrations.add(M002_Workforce())
 
     app.sessions.use { StoredSessions(inner: $0.fluent.sessions.driver(), lock: $0.writeLock) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "shegong_session") { id in
@@ -63,6 +64,11 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: StationsController())
     try routes.register(collection: UsersController())
     try routes.register(collection: AuditController())
+    try routes.register(collection: PolicyController())
+    try routes.register(collection: CalendarController())
+    try routes.register(collection: WorkforceController())
+    try routes.register(collection: StaffPages())
+    try routes.register(collection: ComplianceController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -29,6 +29,24 @@ enum OpenAPI {
         .init(method: .PATCH, path: "/api/v1/users/{id}", summary: "修改用户、重设密码、调整角色", query: [], body: "UserInput", status: 200),
         .init(method: .GET, path: "/api/v1/audit-events", summary: "审计日志（市民政局）", query: ["actor", "entity", "entity_id", "from", "to", "page", "per"], body: nil, status: 200),
         .init(method: .GET, path: "/api/v1/openapi.json", summary: "本文档", query: [], body: nil, status: 200),
+        .init(method: .GET, path: "/api/v1/policy", summary: "本市政策配置及某年度适用的参数", query: ["year"], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/policy/versions", summary: "修改规则参数，形成带生效日期的新版本（市民政局）", query: [], body: "PolicyChange", status: 201),
+        .init(method: .GET, path: "/api/v1/calendar/{year}", summary: "某年度的节假日与调休安排", query: [], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/calendar", summary: "录入新年度的节假日安排（市民政局）", query: [], body: "CalendarYear", status: 201),
+        .init(method: .GET, path: "/api/v1/stations/{id}/workers", summary: "站点在岗社工", query: [], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/workers", summary: "登记社工并安排驻站", query: [], body: "WorkerInput", status: 201),
+        .init(method: .GET, path: "/api/v1/workers/{id}", summary: "社工信息（手机号码脱敏）", query: [], body: nil, status: 200),
+        .init(method: .PATCH, path: "/api/v1/workers/{id}", summary: "修改社工信息", query: [], body: "WorkerInput", status: 200),
+        .init(method: .POST, path: "/api/v1/workers/{id}/assignments", summary: "调动或安排驻站（同一时间只能驻一个站点）", query: [], body: "AssignmentInput", status: 201),
+        .init(method: .POST, path: "/api/v1/workers/{id}/phone", summary: "查看完整手机号码（记入审计日志）", query: [], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/supervisors", summary: "登记督导并指派到站点", query: [], body: "SupervisorInput", status: 201),
+        .init(method: .GET, path: "/api/v1/stations/{id}/supervision-records", summary: "站点某年度的督导记录", query: ["year"], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/supervision-records", summary: "新增督导记录（MZ/T 166）", query: [], body: "SupervisionInput", status: 201),
+        .init(method: .POST, path: "/api/v1/supervision-records/{id}/confirm", summary: "督导或被督导社工确认记录", query: [], body: nil, status: 204),
+        .init(method: .GET, path: "/api/v1/stations/{id}/training-records", summary: "站点某年度的培训记录", query: ["year"], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/training-records", summary: "新增培训记录（JSON，或 multipart 附 PDF/图片佐证）", query: [], body: "TrainingInput", status: 201),
+        .init(method: .GET, path: "/api/v1/stations/{id}/compliance", summary: "站点某年度逐条合规检查", query: ["year"], body: nil, status: 200),
+        .init(method: .GET, path: "/api/v1/compliance", summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
     ]
 
     static var schemas: [String: Any] { [
@@ -48,6 +66,22 @@ enum OpenAPI {
             "username": string, "display_name": string, "password": string, "active": bool,
             "assignments": ["type": "array", "items": object(["role": string, "org_unit_id": uuid, "operator_id": uuid], required: ["role"])],
         ]),
+        "PolicyChange": object(["rule_id": string, "param": string, "value": ["type": "number", "minimum": 0], "effective_from": date, "note": string],
+                               required: ["rule_id", "param", "value", "effective_from"]),
+        "CalendarYear": object(["year": ["type": "integer"], "holidays": ["type": "array", "items": object(["first": date, "last": date, "name": string])],
+                                "workdays": ["type": "array", "items": date]], required: ["year", "holidays", "workdays"]),
+        "WorkerInput": object(["name": string, "gender": string, "birth_date": date, "phone": string, "education": string, "major": string,
+                               "certificate_level": string, "certificate_number": string, "certificate_date": date, "experience_years": ["type": "number"],
+                               "full_time": bool, "registered_national": bool, "station_id": uuid, "started_on": date]),
+        "AssignmentInput": object(["station_id": uuid, "started_on": date, "ended_on": date], required: ["station_id", "started_on"]),
+        "SupervisorInput": object(["name": string, "pool": string, "experience_years": ["type": "number"], "phone": string, "station_id": uuid, "started_on": date],
+                                  required: ["name", "pool", "station_id", "started_on"]),
+        "SupervisionInput": object(["station_id": uuid, "supervisor_id": uuid, "held_on": date, "hours": ["type": "number", "exclusiveMinimum": 0],
+                                    "form": ["type": "string", "enum": ["individual", "group"]], "topic": string, "issues": string, "advice": string,
+                                    "supervisee_ids": ["type": "array", "items": uuid]],
+                                   required: ["station_id", "supervisor_id", "held_on", "hours", "form", "supervisee_ids"]),
+        "TrainingInput": object(["worker_id": uuid, "held_on": date, "hours": ["type": "number", "exclusiveMinimum": 0], "title": string, "organiser": string],
+                                required: ["worker_id", "held_on", "hours", "title"]),
         "Problem": object(["type": string, "title": string, "status": ["type": "integer"], "detail": string,
                            "errors": ["type": "array", "items": object(["field": string, "message": string])]]),
     ] }
@@ -55,6 +89,7 @@ enum OpenAPI {
     private static var string: [String: Any] { ["type": "string"] }
     private static var bool: [String: Any] { ["type": "boolean"] }
     private static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
+    private static var date: [String: Any] { ["type": "string", "format": "date"] }
     private static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
         var o: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
         if !required.isEmpty { o["required"] = required }
@@ -73,6 +108,7 @@ enum OpenAPI {
             ]
             var parameters: [[String: Any]] = op.query.map { ["name": $0, "in": "query", "required": false, "schema": string] }
             if op.path.contains("{id}") { parameters.append(["name": "id", "in": "path", "required": true, "schema": uuid]) }
+            if op.path.contains("{year}") { parameters.append(["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]]) }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = op.body {
                 operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]

@@ -10,6 +10,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case loginFailure = "login_failure"
     case tokenIssued = "token_issued"
     case passwordChanged = "password_changed"
+    /// A sensitive field (phone, ID number) shown in full.
+    case sensitiveRead = "sensitive_read"
 
     var label: String {
         switch self {
@@ -20,6 +22,7 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .loginFailure: "登录失败"
         case .tokenIssued: "签发令牌"
         case .passwordChanged: "修改密码"
+        case .sensitiveRead: "查看敏感信息"
         }
     }
 }

@@ -52,6 +52,7 @@ enum DemoData {
         .init(username: "worker", name: "驻站社工 陈静", role: .socialWorker, unit: "解放路街道"),
         .init(username: "supervisor", name: "督导 赵敏", role: .supervisor, unit: "历下区"),
         .init(username: "evaluator", name: "评估机构 孙磊", role: .evaluator, unit: "历下区"),
+        .init(username: "wuhan", name: "武汉市民政局 周洁", role: .cityAdmin, unit: "武汉市"),
     ]
 
     /// Loads the demo when the database has no org units yet. Returns the accounts' password, or nil if skipped.
@@ -66,6 +67,7 @@ enum DemoData {
                 recorder.change(entityType: "org_unit", entityID: unit.id, old: nil, new: unit.auditFields)
             }
             let city = OrgUnit(name: "济南市", level: .city, parent: nil, divisionCode: "370100")
+            city.policyProfile = "jinan"
             try await add(city)
             // Two operators: one runs the stations of 历下区 and 市中区, the other the rest.
             let operators = [
@@ -77,6 +79,7 @@ enum DemoData {
                 recorder.change(entityType: "operator", entityID: op.id, old: nil, new: op.auditFields)
             }
             var units: [String: OrgUnit] = ["济南市": city]
+            var stations: [String: Station] = [:]
             var stem = 0
             for (d, district) in districts.enumerated() {
                 let dUnit = OrgUnit(name: district.name, level: .district, parent: city, divisionCode: district.code)
@@ -105,8 +108,14 @@ enum DemoData {
                     // A realistic spread: the first station of each district is fully equipped, others lack items.
                     station.equipment = s == 0 ? Equipment.allCases : [.desks, .chairs, .cabinets, .computer]
                     station.outdoorSign = true
-                    station.indoorSign = s == 0
+                    // 解放路街道's station is a demonstration station that lacks only its indoor plaque (P-4).
+                    station.indoorSign = s == 0 && streetName != "解放路街道"
+                    station.isDemonstration = streetName == "解放路街道"
+                    station.contractStartedOn = "2024-03-01"
+                    station.annualContractAmount = 360_000
+                    station.annualPersonnelBudget = 300_000
                     try await station.create(on: db)
+                    stations[streetName] = station
                     recorder.change(entityType: "station", entityID: station.id, old: nil, new: station.auditFields)
                     let rooms: [(RoomKind, Double, Bool)] = [
                         (.office, 30 + Double(d), false), (.caseWork, s == 0 ? 16 : 12, false), (.groupWork, 40, true),
@@ -119,9 +128,12 @@ enum DemoData {
                     }
                 }
             }
+            units["武汉市"] = try await addWuhan(db: db, recorder: recorder)
+            var users: [String: UUID] = [:]
             for account in accounts {
                 let user = User(username: account.username, displayName: account.name, passwordHash: hash)
                 try await user.create(on: db)
+                users[account.username] = user.id
                 recorder.change(entityType: "user", entityID: user.id, old: nil, new: user.auditFields)
                 let row = account.role.isOperatorScoped
                     ? RoleAssignment(userID: user.id!, role: account.role, unitID: nil, operatorID: operators[0].id)
@@ -129,7 +141,118 @@ enum DemoData {
                 try await row.create(on: db)
                 recorder.change(entityType: "role_assignment", entityID: row.id, old: nil, new: row.auditFields)
             }
+            try await addWorkforce(stations: stations, users: users, key: app.settings.dataKey, year: Day(Date()).year, db: db, recorder: recorder)
         }
         return password
+    }
+
+    /// Workers on every Jinan station; the demonstration station 解放路 also has a supervisor from
+    /// the city expert pool and a year of supervision and training, so its findings are mostly passes.
+    static func addWorkforce(stations: [String: Station], users: [String: UUID], key: DataKey, year: Int, db: any Database, recorder: AuditLog.Recorder) async throws {
+        let names = ["陈静", "刘洋", "王磊", "张敏", "李华", "赵丽", "孙强", "周婷", "吴刚", "郑芳", "冯涛", "朱琳"]
+        var n = 0
+        for (streetName, station) in stations.sorted(by: { $0.key < $1.key }) {
+            let isDemo = streetName == "解放路街道"
+            var workerIDs: [UUID] = []
+            for i in 0..<(isDemo ? 3 : 2 + n % 2) {
+                let w = SocialWorker.blank(cityID: station.cityID)
+                w.name = names[n % names.count] + (n >= names.count ? String(n / names.count + 1) : "")
+                w.gender = n % 3 == 0 ? .male : .female
+                w.birthDate = "19\(88 + n % 10)-0\(1 + n % 9)-1\(n % 9)"
+                let phone = "139" + String(format: "%08d", 10_000_000 + n * 7919)
+                w.phoneSealed = try key.seal(phone)
+                w.phoneHash = key.lookupHash(phone)
+                w.education = i == 2 ? .associate : .bachelor
+                w.major = isDemo || i == 0 ? .socialWork : .other
+                w.certificateLevel = isDemo || i == 0 ? .assistant : .none
+                w.certificateDate = w.certificateLevel == .none ? nil : "2021-06-20"
+                w.experienceYears = Double(2 + n % 5)
+                w.registeredNational = true
+                if isDemo && i == 0 { w.userID = users["worker"] }
+                try await w.create(on: db)
+                recorder.change(entityType: "social_worker", entityID: w.id, old: nil, new: w.auditFields)
+                let posting = WorkerAssignment(workerID: w.id!, stationID: station.id!, startedOn: "2024-03-01", endedOn: nil)
+                try await posting.create(on: db)
+                recorder.change(entityType: "worker_assignment", entityID: posting.id, old: nil, new: posting.auditFields)
+                workerIDs.append(w.id!)
+                n += 1
+            }
+            guard isDemo else { continue }
+            let supervisor = Supervisor()
+            supervisor.id = UUID()
+            supervisor.name = "赵敏"
+            supervisor.pool = .cityExpert
+            supervisor.experienceYears = 8
+            supervisor.userID = users["supervisor"]
+            supervisor.cityID = station.cityID
+            try await supervisor.create(on: db)
+            recorder.change(entityType: "supervisor", entityID: supervisor.id, old: nil, new: supervisor.auditFields)
+            let assignment = SupervisorAssignment(supervisorID: supervisor.id!, stationID: station.id!, startedOn: "2024-03-01", endedOn: nil)
+            try await assignment.create(on: db)
+            // Two group sessions of 1.5 hours a month, January to October; 8 training hours five times.
+            for month in 1...10 {
+                for day in [8, 22] {
+                    let r = SupervisionRecord()
+                    r.id = UUID()
+                    r.$station.id = station.id!
+                    r.year = year
+                    r.heldOn = String(format: "%04d-%02d-%02d", year, month, day)
+                    r.hours = 1.5
+                    r.$supervisor.id = supervisor.id!
+                    r.form = .group
+                    r.topic = "个案工作中的需求评估（第 \(month) 月）"
+                    r.issues = "困难老人需求评估不够细致"
+                    r.advice = "按 MZ/T 094 补充家庭支持与社区资源评估"
+                    r.supervisorConfirmedAt = Date()
+                    try await r.create(on: db)
+                    for id in workerIDs {
+                        let a = SupervisionAttendee(recordID: r.id!, workerID: id)
+                        a.confirmedAt = Date()
+                        try await a.create(on: db)
+                    }
+                }
+            }
+            for (i, id) in workerIDs.enumerated() {
+                for k in 0..<5 {
+                    let t = TrainingRecord()
+                    t.id = UUID()
+                    t.$worker.id = id
+                    t.$station.id = station.id!
+                    t.year = year
+                    t.heldOn = String(format: "%04d-%02d-15", year, 2 * k + 1)
+                    t.hours = 8
+                    t.title = ["社会救助政策", "危机干预实务", "小组工作方法", "社区治理与五社联动", "督导与档案管理"][k]
+                    t.organiser = i == 0 ? "济南市民政局" : "历下区民政局"
+                    try await t.create(on: db)
+                }
+            }
+            recorder.record(.create, entityType: "demo_records", entityID: station.id?.uuidString, changes: ["supervision_records": [nil, "20"], "training_records": [nil, "15"]])
+        }
+    }
+
+    /// A small Wuhan for the wuhan profile: one central-urban and one new-urban district (rule S-2).
+    static func addWuhan(db: any Database, recorder: AuditLog.Recorder) async throws -> OrgUnit {
+        let wuhan = OrgUnit(name: "武汉市", level: .city, parent: nil, divisionCode: "420100")
+        wuhan.policyProfile = "wuhan"
+        try await wuhan.create(on: db)
+        recorder.change(entityType: "org_unit", entityID: wuhan.id, old: nil, new: wuhan.auditFields)
+        for (district, code, kind, street) in [("江岸区", "420102", DistrictKind.centralUrban, "大智街道"), ("蔡甸区", "420114", DistrictKind.newUrban, "蔡甸街道")] {
+            let d = OrgUnit(name: district, level: .district, parent: wuhan, divisionCode: code)
+            d.districtKind = kind
+            try await d.create(on: db)
+            recorder.change(entityType: "org_unit", entityID: d.id, old: nil, new: d.auditFields)
+            let s = OrgUnit(name: street, level: .street, parent: d, divisionCode: nil)
+            try await s.create(on: db)
+            for v in ["一社区", "二社区", "三社区"] {
+                try await OrgUnit(name: street.replacingOccurrences(of: "街道", with: "") + v, level: .village, parent: s, divisionCode: nil).create(on: db)
+            }
+            let station = Station(street: s, districtID: d.id!, cityID: wuhan.id!)
+            station.name = StationNaming.defaultName(district: district, street: street)
+            station.address = "武汉市\(district)\(street)社区服务中心"
+            station.contractStartedOn = "2025-01-01"
+            try await station.create(on: db)
+            recorder.change(entityType: "station", entityID: station.id, old: nil, new: station.auditFields)
+        }
+        return wuhan
     }
 }

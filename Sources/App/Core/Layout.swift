@@ -44,7 +44,8 @@ enum Layout {
     struct Link { let href: String; let label: String }
 
     static func links(for caller: Caller) -> [Link] {
-        var links = [Link(href: "/", label: "首页"), Link(href: "/org", label: "组织架构"), Link(href: "/stations", label: "社工站")]
+        var links = [Link(href: "/", label: "首页"), Link(href: "/org", label: "组织架构"), Link(href: "/stations", label: "社工站"),
+                     Link(href: "/compliance", label: "合规总览"), Link(href: "/policy", label: "政策配置"), Link(href: "/calendar", label: "工作日历")]
         if caller.has(.cityAdmin) {
             links += [Link(href: "/users", label: "用户管理"), Link(href: "/audit", label: "审计日志")]
         }
@@ -90,6 +91,15 @@ enum FormField {
                     .plain(option.label),
                 ])
             }),
+            .unwrap(error) { .p(.class("error"), .plain($0)) }
+        )
+    }
+
+    static func textarea(_ name: String, label: String, value: String?, error: String?) -> Node<HTML.FormContext> {
+        .div(
+            .class(error == nil ? "field" : "field invalid"),
+            .label(.for(name), .plain(label)),
+            .element(named: "textarea", nodes: [.id(name), .attribute(named: "name", value: name), .attribute(named: "rows", value: "6"), .plain(value ?? "")]),
             .unwrap(error) { .p(.class("error"), .plain($0)) }
         )
     }

@@ -16,6 +16,10 @@ final class OrgUnit: Model, @unchecked Sendable {
     @OptionalField(key: "division_code") var divisionCode: String?
     /// For villages/communities: the station's 社工室 or 社工点 there, if any.
     @Field(key: "village_post") var villagePost: VillagePost
+    /// For cities: the policy profile its stations are checked against (jinan, wuhan, guangzhou).
+    @OptionalField(key: "policy_profile") var policyProfile: String?
+    /// For districts: central urban or new urban (rule S-2).
+    @OptionalField(key: "district_kind") var districtKind: DistrictKind?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?

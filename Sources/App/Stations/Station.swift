@@ -23,6 +23,13 @@ final class Station: Model, @unchecked Sendable {
     /// Signage of rule P-4.
     @Field(key: "outdoor_sign") var outdoorSign: Bool
     @Field(key: "indoor_sign") var indoorSign: Bool
+    /// A demonstration station (示范点): the "jinan demo" rules apply to it.
+    @Field(key: "is_demonstration") var isDemonstration: Bool
+    /// Start of the current purchase-of-service contract (S-6 counts contract years from it).
+    @OptionalField(key: "contract_started_on") var contractStartedOn: String?
+    /// Yuan per year: the contract amount (S-8) and its personnel budget (S-7).
+    @OptionalField(key: "annual_contract_amount") var annualContractAmount: Double?
+    @OptionalField(key: "annual_personnel_budget") var annualPersonnelBudget: Double?
     @Children(for: \.$station) var rooms: [StationRoom]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
@@ -41,6 +48,7 @@ final class Station: Model, @unchecked Sendable {
         self.equipmentList = ""
         self.outdoorSign = false
         self.indoorSign = false
+        self.isDemonstration = false
     }
 
     var equipment: [Equipment] {
@@ -52,7 +60,9 @@ final class Station: Model, @unchecked Sendable {
         ["name": name, "street_id": streetID.uuidString, "address": address, "opened_on": openedOn ?? "",
          "operator_id": $operator.id?.uuidString ?? "",
          "equipment": equipmentList,
-         "outdoor_sign": String(outdoorSign), "indoor_sign": String(indoorSign)]
+         "outdoor_sign": String(outdoorSign), "indoor_sign": String(indoorSign), "is_demonstration": String(isDemonstration),
+         "contract_started_on": contractStartedOn ?? "", "annual_contract_amount": annualContractAmount.map { String($0) } ?? "",
+         "annual_personnel_budget": annualPersonnelBudget.map { String($0) } ?? ""]
     }
 }
 

@@ -59,7 +59,12 @@ public struct PolicyRule: Codable, Sendable, Equatable {
     /// Applies to demonstration stations only (示范点).
     public var demonstrationOnly: Bool
     public var params: [String: Double]
+    /// Parameters the rule needs but the source leaves to the city (e.g. S-7's yearly average wage).
+    public var unsetParams: [String]?
     public var source: Source
+
+    /// Every parameter a city may set for this rule.
+    public var parameterNames: [String] { params.keys.sorted() + (unsetParams ?? []).filter { params[$0] == nil } }
 
     public var group: RuleGroup { RuleGroup(ruleID: id)! }
 

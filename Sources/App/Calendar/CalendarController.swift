@@ -1,0 +1,153 @@
+import Domain
+import Fluent
+import Plot
+import Vapor
+
+/// A year's holiday arrangement entered by a city admin when the State Council publishes it.
+final class CalendarYear: Model, @unchecked Sendable {
+    static let schema = "calendar_years"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "year") var year: Int
+    /// JSON of `WorkingCalendar.Year`.
+    @Field(key: "arrangement") var arrangement: String
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+}
+
+enum CalendarService {
+    /// The shipped years (2020–2026) and every year entered since.
+    static func load(on db: any Database) async throws -> WorkingCalendar {
+        var calendar = try WorkingCalendar.bundled()
+        for row in try await CalendarYear.query(on: db).sort(\.$year).all() {
+            try calendar.add(year: row.year, try JSONDecoder().decode(WorkingCalendar.Year.self, from: Data(row.arrangement.utf8)))
+        }
+        return calendar
+    }
+}
+
+struct CalendarController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("calendar", use: page)
+        routes.post("calendar", use: addFromForm)
+        routes.get("api", "v1", "calendar", ":year", use: apiYear)
+        routes.post("api", "v1", "calendar", use: apiAdd)
+    }
+
+    struct YearInput: Content {
+        var year: Int
+        var holidays: [WorkingCalendar.Year.Holiday]
+        var workdays: [Day]
+    }
+
+    func apiYear(req: Request) async throws -> WorkingCalendar.Year {
+        _ = try req.requireCaller()
+        let calendar = try await CalendarService.load(on: req.db)
+        guard let year = req.parameters.get("year", as: Int.self), let arrangement = calendar.years[year] else {
+            throw Abort(.notFound, reason: "工作日历中没有该年度的安排")
+        }
+        return arrangement
+    }
+
+    func apiAdd(req: Request) async throws -> Response {
+        let input = try req.content.decode(YearInput.self)
+        try await add(input, req: req)
+        return Response(status: .created)
+    }
+
+    /// City admins only: the calendar is national, so a new year is entered once for the server.
+    func add(_ input: YearInput, req: Request) async throws {
+        let caller = try req.requireCaller()
+        guard caller.has(.cityAdmin) else { throw Abort(.forbidden, reason: "只有市民政局管理员可以录入工作日历") }
+        var calendar = try await CalendarService.load(on: req.db)
+        if calendar.years[input.year] != nil {
+            throw AppError.field("year", "\(input.year) 年的安排已存在，不能重复录入", status: .conflict)
+        }
+        guard (2000...2100).contains(input.year) else { throw AppError.field("year", "年份应在 2000–2100 之间") }
+        let arrangement = WorkingCalendar.Year(holidays: input.holidays, workdays: input.workdays)
+        do { try calendar.add(year: input.year, arrangement) } catch let problem as WorkingCalendar.Problem {
+            throw AppError.field("holidays", problem.description)
+        }
+        let row = CalendarYear()
+        row.year = input.year
+        row.arrangement = String(decoding: try JSONEncoder().encode(arrangement), as: UTF8.self)
+        row.createdBy = caller.username
+        try await req.audit.transaction { db, audit in
+            try await row.create(on: db)
+            audit.record(.create, entityType: "calendar_year", entityID: String(input.year), changes: ["arrangement": [nil, row.arrangement]])
+        }
+    }
+
+    /// Form lines: "2027-01-01,2027-01-03,元旦" for holidays, one date per line for make-up working days.
+    static func parse(year: String, holidays: String, workdays: String) -> (YearInput?, Validator) {
+        var v = Validator()
+        let y = Int(year.trimmingCharacters(in: .whitespaces))
+        if y == nil { v.add("year", "年份应为整数") }
+        var ranges: [WorkingCalendar.Year.Holiday] = []
+        for (i, line) in holidays.split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let parts = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 3, let first = Day(parts[0]), let last = Day(parts[1]), !parts[2].isEmpty else {
+                v.add("holidays", "假期第 \(i + 1) 行应为“起始日期,结束日期,名称”，例如 2027-01-01,2027-01-03,元旦")
+                continue
+            }
+            ranges.append(.init(first: first, last: last, name: parts[2]))
+        }
+        var days: [Day] = []
+        for line in workdays.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
+            guard let d = Day(line) else { v.add("workdays", "调休上班日“\(line)”不是 年-月-日 格式"); continue }
+            days.append(d)
+        }
+        if ranges.isEmpty && v.message(for: "holidays") == nil { v.add("holidays", "至少填写一个假期") }
+        guard let y, v.errors.isEmpty else { return (nil, v) }
+        return (YearInput(year: y, holidays: ranges, workdays: days), v)
+    }
+
+    func addFromForm(req: Request) async throws -> Response {
+        let form = try req.content.decode([String: String].self)
+        let (input, parseErrors) = Self.parse(year: form["year"] ?? "", holidays: form["holidays"] ?? "", workdays: form["workdays"] ?? "")
+        var errors = parseErrors
+        if let input {
+            do {
+                try await add(input, req: req)
+                return req.redirect(to: "/calendar")
+            } catch let error as AppError {
+                for e in error.fieldErrors { errors.add(e.field, e.message) }
+                return try await render(req, errors: errors, values: form, status: error.status)
+            }
+        }
+        return try await render(req, errors: errors, values: form, status: .unprocessableEntity)
+    }
+
+    func page(req: Request) async throws -> Response {
+        try await render(req, errors: Validator(), values: [:])
+    }
+
+    private func render(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
+        let caller = try req.requireCaller()
+        let calendar = try await CalendarService.load(on: req.db)
+        let years = calendar.years.keys.sorted(by: >)
+        return Layout.page(title: "工作日历", path: "/calendar", caller: caller, csrf: req.csrfToken,
+            .h1("工作日历"),
+            .p(.class("lead"), .plain("按国务院办公厅每年公布的节假日安排计算工作日（含调休上班日），用于 A-5、E-4 等以工作日计的期限。")),
+            .forEach(years) { year in
+                let y = calendar.years[year]!
+                return .details(.summary(.plain("\(year) 年：\(y.holidays.count) 个假期，\(y.workdays.count) 个调休上班日")),
+                    .ul(.forEach(y.holidays) { h in .li(.plain("\(h.name)：\(h.first) 至 \(h.last)")) }),
+                    .p(.plain("调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、")))))
+            },
+            .if(caller.has(.cityAdmin), .group(
+                .h2("录入新年度"),
+                FormField.summary(errors.errors),
+                .form(.method(.post), .action("/calendar"), .class("edit"),
+                      FormField.csrf(req.csrfToken),
+                      FormField.text("year", label: "年份", value: values["year"] ?? String((years.first ?? 2026) + 1), error: errors.message(for: "year"), type: .number),
+                      FormField.textarea("holidays", label: "假期（每行：起始日期,结束日期,名称）", value: values["holidays"], error: errors.message(for: "holidays")),
+                      FormField.textarea("workdays", label: "调休上班日（每行一个日期）", value: values["workdays"], error: errors.message(for: "workdays")),
+                      .button(.type(.submit), .plain("保存"))))))
+        .response(status: status)
+    }
+}
+
+extension WorkingCalendar.Year: Content {}

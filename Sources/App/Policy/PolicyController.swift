@@ -1,0 +1,188 @@
+import Domain
+import Fluent
+import Plot
+import Vapor
+
+/// The city's policy profile: rules with sources, and parameter changes as dated versions.
+struct PolicyController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("policy", use: page)
+        routes.post("policy", use: changeFromForm)
+        routes.get("api", "v1", "policy", use: apiShow)
+        routes.post("api", "v1", "policy", "versions", use: apiChange)
+    }
+
+    struct Change: Content {
+        var ruleId: String
+        var param: String
+        var value: Double
+        var effectiveFrom: String
+        var note: String?
+    }
+
+    struct RuleDTO: Content {
+        var id: String
+        var title: String
+        var group: RuleGroup
+        var strength: RuleStrength
+        var demonstrationOnly: Bool
+        var params: [String: Double]
+        var source: PolicyRule.Source
+    }
+
+    struct ProfileDTO: Content {
+        var city: String
+        var profile: String
+        var year: Int
+        var version: Int?
+        var effectiveFrom: String?
+        var rules: [RuleDTO]
+    }
+
+    /// The caller's city: the first city on the path of any of their unit assignments.
+    private func callerCity(_ req: Request) async throws -> OrgUnit {
+        let caller = try req.requireCaller()
+        guard let path = caller.assignments.compactMap({ a -> String? in
+            switch a.scope {
+            case .unit(let path): path
+            case .operatorOrg(_, let cityPath): cityPath
+            }
+        }).first else { throw Abort(.forbidden, reason: "您的账户没有管辖范围") }
+        let city = try await PolicyService.city(of: path, on: req.db)
+        try req.authorize(.read, Access.Resource(kind: .policy, paths: [city.path]))
+        return city
+    }
+
+    private func year(_ req: Request) throws -> Int {
+        guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else { return Day(Date()).year }
+        guard let y = Int(raw), (2000...2100).contains(y) else { throw AppError.field("year", "年份应为 2000–2100 之间的整数", status: .badRequest) }
+        return y
+    }
+
+    func apiShow(req: Request) async throws -> ProfileDTO {
+        let city = try await callerCity(req)
+        let year = try year(req)
+        let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
+        return ProfileDTO(city: city.name, profile: inForce.profile.id, year: year, version: inForce.version, effectiveFrom: inForce.effectiveFrom,
+                          rules: inForce.profile.rules.map { RuleDTO(id: $0.id, title: $0.title, group: $0.group, strength: $0.strength,
+                                                                      demonstrationOnly: $0.demonstrationOnly, params: $0.params, source: $0.source) })
+    }
+
+    func apiChange(req: Request) async throws -> Response {
+        let city = try await callerCity(req)
+        let version = try await change(city, try req.content.decode(Change.self), req: req)
+        return try await ["version": version.version].encodeResponse(status: .created, for: req)
+    }
+
+    /// Records a parameter change as a new version: the parameters in force on its effective date plus this change.
+    func change(_ city: OrgUnit, _ c: Change, req: Request) async throws -> PolicyVersion {
+        try req.authorize(.update, Access.Resource(kind: .policy, paths: [city.path]))
+        guard let profileID = city.policyProfile else { throw AppError.field("policy_profile", "\(city.name)尚未指定政策配置") }
+        let base = try PolicyProfile.shipped(profileID)
+        var v = Validator()
+        let rule = base.rule(c.ruleId)
+        if rule == nil { v.add("rule_id", "规则 \(c.ruleId) 不在\(base.name)中") }
+        if let rule, !rule.parameterNames.contains(c.param) {
+            v.add("param", "规则 \(rule.id) 没有参数 \(c.param)（可设：\(rule.parameterNames.joined(separator: "、"))）")
+        }
+        if !c.value.isFinite || c.value < 0 { v.add("value", "参数值应为不小于 0 的数") }
+        let effective = Day(c.effectiveFrom)
+        if effective == nil { v.add("effective_from", "生效日期格式应为 年-月-日") }
+        try v.check()
+        let inForce = try await PolicyVersion.query(on: req.db)
+            .filter(\.$cityID == city.requireID()).filter(\.$profileID == profileID)
+            .filter(\.$effectiveFrom <= effective!.description)
+            .sort(\.$effectiveFrom, .descending).sort(\.$version, .descending).first()
+        var overrides = inForce?.overrideValues ?? [:]
+        let old = overrides[c.ruleId]?[c.param] ?? rule!.params[c.param]
+        overrides[c.ruleId, default: [:]][c.param] = c.value
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let overridesJSON = String(decoding: try encoder.encode(overrides), as: UTF8.self)
+        let last = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).first()
+        let version = PolicyVersion()
+        version.cityID = try city.requireID()
+        version.profileID = profileID
+        version.version = (last?.version ?? 0) + 1
+        version.effectiveFrom = effective!.description
+        version.overrides = overridesJSON
+        version.note = (c.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        version.createdBy = req.caller?.username ?? ""
+        try await req.audit.transaction { db, audit in
+            try await version.create(on: db)
+            audit.record(.update, entityType: "policy", entityID: version.id?.uuidString,
+                         changes: ["\(c.ruleId).\(c.param)": [old.map { String($0) }, String(c.value)],
+                                   "effective_from": [nil, version.effectiveFrom], "version": [nil, String(version.version)]])
+        }
+        return version
+    }
+
+    func page(req: Request) async throws -> Response {
+        try await render(req, errors: Validator(), values: [:])
+    }
+
+    func changeFromForm(req: Request) async throws -> Response {
+        let city = try await callerCity(req)
+        let form = try req.content.decode([String: String].self)
+        let parts = (form["target"] ?? "").split(separator: "|").map(String.init)
+        var errors = Validator()
+        guard parts.count == 2, let value = Double((form["value"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+            if parts.count != 2 { errors.add("target", "请选择要修改的规则参数") }
+            if Double((form["value"] ?? "").trimmingCharacters(in: .whitespaces)) == nil { errors.add("value", "参数值应为数字") }
+            return try await render(req, errors: errors, values: form, status: .unprocessableEntity)
+        }
+        do {
+            _ = try await change(city, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "", note: form["note"]), req: req)
+            return req.redirect(to: "/policy")
+        } catch let error as AppError {
+            for e in error.fieldErrors { errors.add(e.field, e.message) }
+            return try await render(req, errors: errors, values: form, status: error.status)
+        }
+    }
+
+    private func render(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
+        let caller = try req.requireCaller()
+        let city = try await callerCity(req)
+        let year = try year(req)
+        let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
+        let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
+        let canChange = caller.may(.update, Access.Resource(kind: .policy, paths: [city.path]))
+        let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(rule.id) \($0)（现值 \(rule.params[$0].map { Format.area($0) } ?? "未设置")）") } }
+        return Layout.page(title: "政策配置", path: "/policy", caller: caller, csrf: req.csrfToken,
+            .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),
+            .p(.class("lead"), .plain("\(year) 年适用" + (inForce.version.map { "第 \($0) 版（\(inForce.effectiveFrom ?? "") 起生效）" } ?? "原始配置") + "。规则参数是数据：修改后形成新版本，按生效日期用于各年度的评估。")),
+            .form(.class("filters"), .method(.get), .action("/policy"),
+                  FormField.text("year", label: "查看年度", value: String(year), error: nil, type: .number),
+                  .button(.type(.submit), .plain("查看"))),
+            .forEach(RuleGroup.allCases) { group in
+                let rules = inForce.profile.rules.filter { $0.group == group }
+                return .if(!rules.isEmpty, .group(
+                    .h2(.plain(group.label)),
+                    .table(.class("list rules"),
+                        .thead(.tr(.th("编号"), .th("规则"), .th("强度"), .th("参数"), .th("依据"))),
+                        .tbody(.forEach(rules) { rule in
+                            .tr(.id("rule-\(rule.id)"),
+                                .td(.plain(rule.id)),
+                                .td(.plain(rule.title + (rule.demonstrationOnly ? "（仅示范点）" : ""))),
+                                .td(.plain(rule.strength.label)),
+                                .td(.plain(rule.parameterNames.map { "\($0) = \(rule.params[$0].map { Format.area($0) } ?? "未设置")" }.joined(separator: "；"))),
+                                .td(.plain("\(rule.source.document) \(rule.source.article)")))
+                        }))))
+            },
+            .if(canChange, .group(
+                .h2("修改参数"),
+                FormField.summary(errors.errors),
+                .form(.method(.post), .action("/policy"), .class("edit"),
+                      FormField.csrf(req.csrfToken),
+                      FormField.select("target", label: "规则参数", options: targets, selected: values["target"], error: errors.message(for: "target") ?? errors.message(for: "rule_id") ?? errors.message(for: "param")),
+                      FormField.text("value", label: "新值", value: values["value"], error: errors.message(for: "value"), required: true),
+                      FormField.text("effective_from", label: "生效日期", value: values["effective_from"] ?? "\(Day(Date()).year + 1)-01-01",
+                                     error: errors.message(for: "effective_from"), type: .date, required: true),
+                      FormField.text("note", label: "说明（依据的文件等）", value: values["note"], error: nil),
+                      .button(.type(.submit), .plain("保存为新版本"))))),
+            .h2("版本记录"),
+            .if(versions.isEmpty, .p(.class("empty"), .plain("尚未修改，使用原始配置。"))),
+            .ul(.forEach(versions) { v in .li(.plain("第 \(v.version) 版，\(v.effectiveFrom) 起生效，\(v.createdBy)：\(v.note.isEmpty ? "（无说明）" : v.note)")) })
+        ).response(status: status)
+    }
+}

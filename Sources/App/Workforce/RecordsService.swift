@@ -1,0 +1,213 @@
+import Crypto
+import Domain
+import Fluent
+import Vapor
+
+struct SupervisionInput: Content {
+    var stationId: UUID
+    var supervisorId: UUID
+    var heldOn: String
+    var hours: Double
+    var form: String
+    var topic: String?
+    var issues: String?
+    var advice: String?
+    var superviseeIds: [UUID]
+}
+
+struct TrainingInput: Content {
+    var workerId: UUID
+    var heldOn: String
+    var hours: Double
+    var title: String?
+    var organiser: String?
+}
+
+/// Supervision (MZ/T 166) and training records, and their evidence files.
+enum RecordsService {
+    static let maxAttachmentBytes = 20 * 1024 * 1024
+    static let allowedTypes = ["application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"]
+
+    static func hours(_ value: Double, field: String = "hours", into v: inout Validator) {
+        if !value.isFinite || value <= 0 { v.add(field, "时长必须大于 0 小时") }
+        else if value > 24 { v.add(field, "单次时长不能超过 24 小时") }
+    }
+
+    static func stationResource(_ station: Station, owners: Set<String> = []) -> Access.Resource {
+        Access.Resource(kind: .record, paths: [station.path], operatorIDs: Set([station.$operator.id?.uuidString].compactMap { $0 }), ownerUserIDs: owners)
+    }
+
+    static func stationResourceFromSummary(_ s: StationQueries.Summary, owners: Set<String> = []) -> Access.Resource {
+        Access.Resource(kind: .record, paths: [s.path], operatorIDs: Set([s.operatorId?.uuidString].compactMap { $0 }), ownerUserIDs: owners)
+    }
+
+    /// The workers posted to a station on a day.
+    static func postedWorkers(station: UUID, on day: Day, db: any Database) async throws -> [UUID] {
+        try await WorkerAssignment.query(on: db).filter(\.$station.$id == station).all()
+            .filter { Day($0.startedOn)! <= day && ($0.endedOn.flatMap(Day.init).map { day <= $0 } ?? true) }
+            .map { $0.$worker.id }
+    }
+
+    static func createSupervision(_ input: SupervisionInput, req: Request) async throws -> SupervisionRecord {
+        guard let station = try await Station.find(input.stationId, on: req.db) else { throw AppError.field("station_id", "社工站不存在") }
+        guard let supervisor = try await Supervisor.find(input.supervisorId, on: req.db) else { throw AppError.field("supervisor_id", "督导不存在") }
+        try req.authorize(.create, stationResource(station, owners: Set([supervisor.userID?.uuidString].compactMap { $0 })))
+        var v = Validator()
+        let heldOn = WorkforceService.day(input.heldOn, field: "held_on", label: "督导日期", notAfter: Day(Date()), into: &v)
+        if input.heldOn.isEmpty { v.add("held_on", "督导日期不能为空") }
+        hours(input.hours, into: &v)
+        let form: SupervisionForm? = WorkforceService.enumValue(input.form, SupervisionForm.self, field: "form", label: "督导形式", into: &v)
+        let topic = (input.topic ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if topic.isEmpty { v.add("topic", "督导主题不能为空（MZ/T 166）") }
+        if input.superviseeIds.isEmpty { v.add("supervisee_ids", "至少选择一名被督导社工") }
+        if form == .individual && input.superviseeIds.count > 1 { v.add("form", "个别督导只能有一名被督导社工；多人请选择团体督导") }
+        if let heldOn, !input.superviseeIds.isEmpty {
+            let posted = Set(try await postedWorkers(station: input.stationId, on: heldOn, db: req.db))
+            if let stray = input.superviseeIds.first(where: { !posted.contains($0) }) {
+                v.add("supervisee_ids", "社工（\(stray)）在 \(heldOn) 未驻本站")
+            }
+        }
+        let assigned = try await SupervisorAssignment.query(on: req.db).filter(\.$supervisor.$id == input.supervisorId).filter(\.$station.$id == input.stationId).count()
+        if assigned == 0 { v.add("supervisor_id", "该督导未被指派到本站") }
+        try v.check()
+        let record = SupervisionRecord()
+        record.id = UUID()
+        record.$station.id = input.stationId
+        record.year = heldOn!.year
+        record.heldOn = heldOn!.description
+        record.hours = input.hours
+        record.$supervisor.id = input.supervisorId
+        record.form = form!
+        record.topic = topic
+        record.issues = (input.issues ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        record.advice = (input.advice ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let ids = Array(Set(input.superviseeIds))
+        try await req.audit.transaction { db, audit in
+            try await record.create(on: db)
+            audit.change(entityType: "supervision_record", entityID: record.id, old: nil, new: record.auditFields)
+            for id in ids {
+                try await SupervisionAttendee(recordID: record.id!, workerID: id).create(on: db)
+            }
+            audit.record(.create, entityType: "supervision_attendee", entityID: record.id?.uuidString,
+                         changes: ["worker_ids": [nil, ids.map(\.uuidString).sorted().joined(separator: ",")]])
+        }
+        return record
+    }
+
+    /// The supervisor confirms as author; a supervisee confirms their own attendance.
+    static func confirm(_ record: SupervisionRecord, req: Request) async throws {
+        let caller = try req.requireCaller()
+        let station = try await record.$station.get(on: req.db)
+        try req.authorize(.read, stationResource(station))
+        let supervisor = try await record.$supervisor.get(on: req.db)
+        let attendees = try await record.$attendees.get(on: req.db)
+        let workers = try await SocialWorker.query(on: req.db).filter(\.$id ~~ attendees.map { $0.$worker.id }).all()
+        let mine = workers.filter { $0.userID == caller.userID }.compactMap(\.id)
+        let isSupervisor = supervisor.userID == caller.userID
+        guard isSupervisor || !mine.isEmpty else { throw Abort(.forbidden, reason: "只有该记录的督导和被督导社工可以确认") }
+        let now = Date()
+        try await req.audit.transaction { db, audit in
+            if isSupervisor && record.supervisorConfirmedAt == nil {
+                record.supervisorConfirmedAt = now
+                try await record.save(on: db)
+                audit.record(.update, entityType: "supervision_record", entityID: record.id?.uuidString, changes: ["supervisor_confirmed": [nil, "true"]])
+            }
+            for a in attendees where mine.contains(a.$worker.id) && a.confirmedAt == nil {
+                a.confirmedAt = now
+                try await a.save(on: db)
+                audit.record(.update, entityType: "supervision_attendee", entityID: a.id?.uuidString, changes: ["confirmed": [nil, "true"]])
+            }
+        }
+    }
+
+    static func createTraining(_ input: TrainingInput, file: File?, req: Request) async throws -> TrainingRecord {
+        guard let worker = try await SocialWorker.find(input.workerId, on: req.db) else { throw AppError.field("worker_id", "社工不存在") }
+        var v = Validator()
+        let heldOn = WorkforceService.day(input.heldOn, field: "held_on", label: "培训日期", notAfter: Day(Date()), into: &v)
+        if input.heldOn.isEmpty { v.add("held_on", "培训日期不能为空") }
+        // The record belongs to the station the worker was posted to that day.
+        var stationID: UUID?
+        if let heldOn {
+            stationID = try await WorkerAssignment.query(on: req.db).filter(\.$worker.$id == input.workerId).all()
+                .first { Day($0.startedOn)! <= heldOn && ($0.endedOn.flatMap(Day.init).map { heldOn <= $0 } ?? true) }?.$station.id
+            if stationID == nil { v.add("held_on", "该社工在 \(heldOn) 未驻任何站点") }
+        }
+        let station = try await stationID.asyncMap { try await Station.find($0, on: req.db) } ?? nil
+        let owners = Set([worker.userID?.uuidString].compactMap { $0 })
+        if let station {
+            try req.authorize(.create, stationResource(station, owners: owners))
+        } else {
+            try req.authorize(.create, try await WorkforceService.resource(worker, on: req.db))
+        }
+        hours(input.hours, into: &v)
+        let title = (input.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if title.isEmpty { v.add("title", "培训名称不能为空") }
+        var upload: (Data, String, String)?
+        if let file, file.data.readableBytes > 0 {
+            let type = file.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
+            if allowedTypes[type] == nil || !matchesSignature(file, type) {
+                v.add("attachment", "佐证材料只能是 PDF 或 JPG/PNG 图片（收到 \(type.isEmpty ? "未知类型" : type)）")
+            } else if file.data.readableBytes > maxAttachmentBytes {
+                v.add("attachment", "佐证材料不能超过 20 MB（收到 \(file.data.readableBytes / 1024 / 1024) MB）")
+            } else {
+                upload = (Data(buffer: file.data), type, file.filename)
+            }
+        }
+        try v.check()
+        var attachment: Attachment?
+        if let (data, type, name) = upload {
+            attachment = try storeAttachment(data, type: type, name: name, app: req.application)
+        }
+        let record = TrainingRecord()
+        record.id = UUID()
+        record.$worker.id = input.workerId
+        record.$station.id = stationID!
+        record.year = heldOn!.year
+        record.heldOn = heldOn!.description
+        record.hours = input.hours
+        record.title = title
+        record.organiser = (input.organiser ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let stored = attachment
+        try await req.audit.transaction { db, audit in
+            if let stored {
+                try await stored.create(on: db)
+                record.$attachment.id = stored.id
+                audit.record(.create, entityType: "attachment", entityID: stored.id?.uuidString,
+                             changes: ["sha256": [nil, stored.sha256], "size": [nil, String(stored.size)], "content_type": [nil, stored.contentType]])
+            }
+            try await record.create(on: db)
+            audit.change(entityType: "training_record", entityID: record.id, old: nil, new: record.auditFields)
+        }
+        return record
+    }
+
+    /// The file's first bytes must match its declared type, so a renamed executable is not stored as a PDF.
+    static func matchesSignature(_ file: File, _ type: String) -> Bool {
+        let head = Array(file.data.getBytes(at: file.data.readerIndex, length: min(8, file.data.readableBytes)) ?? [])
+        switch type {
+        case "application/pdf": return head.starts(with: Array("%PDF".utf8))
+        case "image/png": return head.starts(with: [0x89, 0x50, 0x4E, 0x47])
+        case "image/jpeg": return head.starts(with: [0xFF, 0xD8, 0xFF])
+        default: return false
+        }
+    }
+
+    /// Content-addressed: the file lives at attachments/ab/abcdef… under the data directory.
+    static func storeAttachment(_ data: Data, type: String, name: String, app: Application) throws -> Attachment {
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let dir = app.settings.dataDirectory + "/attachments/" + hash.prefix(2)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/" + hash
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: data) else { throw Abort(.internalServerError, reason: "附件保存失败") }
+        }
+        let a = Attachment()
+        a.id = UUID()
+        a.sha256 = hash
+        a.contentType = type
+        a.size = data.count
+        a.originalName = String(name.prefix(200))
+        a.retentionClass = "evaluation_5y"   // rule A-3: evaluation evidence kept ≥ 5 years
+        return a
+    }
+}

@@ -1,0 +1,45 @@
+import Domain
+import Fluent
+import Vapor
+
+enum WorkforceQueries {
+    struct Posted: Sendable {
+        let worker: SocialWorker
+        let posting: WorkerAssignment
+    }
+
+    /// Postings at a station, current ones first.
+    static func postings(station: UUID, on db: any Database) async throws -> [Posted] {
+        let rows = try await WorkerAssignment.query(on: db).filter(\.$station.$id == station).with(\.$worker).all()
+        return rows.map { Posted(worker: $0.worker, posting: $0) }
+            .sorted { ($0.posting.endedOn == nil ? 0 : 1, $0.worker.name) < ($1.posting.endedOn == nil ? 0 : 1, $1.worker.name) }
+    }
+
+    static func dto(_ w: SocialWorker, key: DataKey, on db: any Database) async throws -> WorkerDTO {
+        let postings = try await WorkerAssignment.query(on: db).filter(\.$worker.$id == w.requireID()).with(\.$station).sort(\.$startedOn).all()
+        return WorkerDTO(id: try w.requireID(), name: w.name, gender: w.gender, birthDate: w.birthDate,
+                         phone: try w.phoneSealed.map { WorkforceService.mask(try key.open($0)) },
+                         education: w.education, major: w.major, certificateLevel: w.certificateLevel, certificateNumber: w.certificateNumber,
+                         certificateDate: w.certificateDate, experienceYears: w.experienceYears, fullTime: w.fullTime, registeredNational: w.registeredNational,
+                         postings: postings.map { .init(stationId: $0.$station.id, stationName: $0.station.name, startedOn: $0.startedOn, endedOn: $0.endedOn) })
+    }
+
+    static func supervisors(station: UUID, on db: any Database) async throws -> [(Supervisor, SupervisorAssignment)] {
+        try await SupervisorAssignment.query(on: db).filter(\.$station.$id == station).with(\.$supervisor).all().map { ($0.supervisor, $0) }
+    }
+
+    static func supervision(station: UUID, year: Int, on db: any Database) async throws -> [SupervisionDTO] {
+        let records = try await SupervisionRecord.query(on: db).filter(\.$station.$id == station).filter(\.$year == year)
+            .with(\.$supervisor).with(\.$attendees) { $0.with(\.$worker) }.sort(\.$heldOn, .descending).all()
+        return records.map { r in
+            SupervisionDTO(id: r.id!, heldOn: r.heldOn, hours: r.hours, supervisorName: r.supervisor.name, form: r.form, topic: r.topic,
+                           issues: r.issues, advice: r.advice, supervisorConfirmed: r.supervisorConfirmedAt != nil,
+                           supervisees: r.attendees.map(\.worker.name).sorted(), superviseesConfirmed: r.attendees.filter { $0.confirmedAt != nil }.count)
+        }
+    }
+
+    static func training(station: UUID, year: Int, on db: any Database) async throws -> [TrainingDTO] {
+        try await TrainingRecord.query(on: db).filter(\.$station.$id == station).filter(\.$year == year).with(\.$worker).sort(\.$heldOn, .descending).all()
+            .map { TrainingDTO(id: $0.id!, workerName: $0.worker.name, heldOn: $0.heldOn, hours: $0.hours, title: $0.title, organiser: $0.organiser, attachmentId: $0.$attachment.id) }
+    }
+}
