@@ -31,7 +31,7 @@ enum ComplianceQueries {
             SELECT s.id, s.name, s.city_id, s.district_id, d.name AS district_name, d.district_kind, s.path, s.operator_id, s.equipment,
                    s.outdoor_sign, s.indoor_sign, s.is_demonstration, s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget
             FROM stations s JOIN org_units d ON d.id = s.district_id WHERE
-            """ + condition + " ORDER BY d.division_code, d.name, s.name").all()
+            """ + " " + condition + " ORDER BY d.division_code, d.name, s.name").all()
         if stationRows.isEmpty { return [] }
 
         var rooms: [UUID: [RoomKind: StationFacts.Room]] = [:]
@@ -53,7 +53,7 @@ enum ComplianceQueries {
         for r in try await sql.raw("""
             SELECT station_id, worker_id, SUM(hours) AS hours FROM training_records
             WHERE year = \(bind: year) AND deleted_at IS NULL AND
-            """ + inStations + " GROUP BY station_id, worker_id").all() {
+            """ + " " + inStations + " GROUP BY station_id, worker_id").all() {
             training["\(try r.decode(column: "station_id", as: UUID.self))|\(try r.decode(column: "worker_id", as: UUID.self))"] = try r.decode(column: "hours", as: Double.self)
         }
 

@@ -39,8 +39,10 @@ struct PolicyController: RouteCollection {
         var rules: [RuleDTO]
     }
 
-    /// The caller's city: the first city on the path of any of their unit assignments.
-    private func callerCity(_ req: Request) async throws -> OrgUnit {
+    /// The caller's city: the first city on the path of any of their unit assignments. The policy
+    /// applies throughout the city, so it is described at the caller's own place in it: everyone in
+    /// the city reads it, and only a city admin's role may change it.
+    private func callerCity(_ req: Request) async throws -> (city: OrgUnit, resource: Access.Resource) {
         let caller = try req.requireCaller()
         guard let path = caller.assignments.compactMap({ a -> String? in
             switch a.scope {
@@ -49,8 +51,9 @@ struct PolicyController: RouteCollection {
             }
         }).first else { throw Abort(.forbidden, reason: "您的账户没有管辖范围") }
         let city = try await PolicyService.city(of: path, on: req.db)
-        try req.authorize(.read, Access.Resource(kind: .policy, paths: [city.path]))
-        return city
+        let resource = Access.Resource(kind: .policy, paths: [path])
+        try req.authorize(.read, resource)
+        return (city, resource)
     }
 
     private func year(_ req: Request) throws -> Int {
@@ -60,7 +63,7 @@ struct PolicyController: RouteCollection {
     }
 
     func apiShow(req: Request) async throws -> ProfileDTO {
-        let city = try await callerCity(req)
+        let (city, _) = try await callerCity(req)
         let year = try year(req)
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         return ProfileDTO(city: city.name, profile: inForce.profile.id, year: year, version: inForce.version, effectiveFrom: inForce.effectiveFrom,
@@ -69,14 +72,14 @@ struct PolicyController: RouteCollection {
     }
 
     func apiChange(req: Request) async throws -> Response {
-        let city = try await callerCity(req)
-        let version = try await change(city, try req.content.decode(Change.self), req: req)
+        let (city, resource) = try await callerCity(req)
+        let version = try await change(city, resource, try req.content.decode(Change.self), req: req)
         return try await ["version": version.version].encodeResponse(status: .created, for: req)
     }
 
     /// Records a parameter change as a new version: the parameters in force on its effective date plus this change.
-    func change(_ city: OrgUnit, _ c: Change, req: Request) async throws -> PolicyVersion {
-        try req.authorize(.update, Access.Resource(kind: .policy, paths: [city.path]))
+    func change(_ city: OrgUnit, _ resource: Access.Resource, _ c: Change, req: Request) async throws -> PolicyVersion {
+        try req.authorize(.update, resource)
         guard let profileID = city.policyProfile else { throw AppError.field("policy_profile", "\(city.name)尚未指定政策配置") }
         let base = try PolicyProfile.shipped(profileID)
         var v = Validator()
@@ -122,7 +125,7 @@ struct PolicyController: RouteCollection {
     }
 
     func changeFromForm(req: Request) async throws -> Response {
-        let city = try await callerCity(req)
+        let (city, resource) = try await callerCity(req)
         let form = try req.content.decode([String: String].self)
         let parts = (form["target"] ?? "").split(separator: "|").map(String.init)
         var errors = Validator()
@@ -132,7 +135,7 @@ struct PolicyController: RouteCollection {
             return try await render(req, errors: errors, values: form, status: .unprocessableEntity)
         }
         do {
-            _ = try await change(city, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "", note: form["note"]), req: req)
+            _ = try await change(city, resource, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "", note: form["note"]), req: req)
             return req.redirect(to: "/policy")
         } catch let error as AppError {
             for e in error.fieldErrors { errors.add(e.field, e.message) }
@@ -142,11 +145,11 @@ struct PolicyController: RouteCollection {
 
     private func render(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
-        let city = try await callerCity(req)
+        let (city, resource) = try await callerCity(req)
         let year = try year(req)
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
-        let canChange = caller.may(.update, Access.Resource(kind: .policy, paths: [city.path]))
+        let canChange = caller.may(.update, resource)
         let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(rule.id) \($0)（现值 \(rule.params[$0].map { Format.area($0) } ?? "未设置")）") } }
         return Layout.page(title: "政策配置", path: "/policy", caller: caller, csrf: req.csrfToken,
             .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),

@@ -1,0 +1,129 @@
+@testable import App
+import Domain
+import Fluent
+import Testing
+import Vapor
+import VaporTesting
+import ZIPFoundation
+
+@Suite("Compliance and policy")
+struct ComplianceApiTests {
+    func finding(_ res: TestingHTTPResponse, _ rule: String) throws -> [String: Any]? {
+        (try res.json()["findings"] as? [[String: Any]])?.first { $0["rule_id"] as? String == rule }
+    }
+
+    @Test func demonstrationStationFindingsAndFixingOne() async throws {
+        try await withApp { world in
+            // setup
+            let token = try await world.token("jiefanglu")
+            let id = world.id("station:解放路街道")
+            let year = Day(Date()).year
+            // act
+            let before = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=\(year)", token: token)
+            // check: the demo lacks the indoor plaque (P-4); supervision and training hours are met
+            #expect(before.status == .ok)
+            #expect(try finding(before, "P-4")?["state"] as? String == "failure")
+            #expect(try finding(before, "P-4")?["measured"] as? String == "缺少：室内标牌")
+            #expect(try finding(before, "T-2")?["state"] as? String == "pass")
+            #expect(try finding(before, "S-4")?["state"] as? String == "pass")
+            #expect(try finding(before, "P-3")?["state"] as? String == "pass")
+            // fix it and look again
+            #expect(try await world.api(.PATCH, "/api/v1/stations/\(id)", token: token, json: ["indoor_sign": true]).status == .ok)
+            let after = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=\(year)", token: token)
+            #expect(try finding(after, "P-4")?["state"] as? String == "pass")
+        }
+    }
+
+    @Test func matrixFiltersAndStaysInScope() async throws {
+        try await withApp { world in
+            let admin = try await world.token("admin")
+            let all = try await world.api(.GET, "/api/v1/compliance", token: admin)
+            #expect(try (all.json()["stations"] as! [[String: Any]]).count == 32)
+            let p4 = try await world.api(.GET, "/api/v1/compliance?rule=P-4&state=failure&district=\(world.id("历下区"))", token: admin)
+            let names = try (p4.json()["stations"] as! [[String: Any]]).map { $0["name"] as! String }
+            #expect(names.contains("历下区解放路街道社会工作服务站"))
+            #expect(names.allSatisfy { $0.hasPrefix("历下区") })
+            let street = try await world.api(.GET, "/api/v1/compliance", token: try await world.token("jiefanglu"))
+            #expect(try (street.json()["stations"] as! [[String: Any]]).map { $0["name"] as! String } == ["历下区解放路街道社会工作服务站"])
+            let bad = try await world.api(.GET, "/api/v1/compliance?state=great", token: admin)
+            #expect(bad.status == .badRequest)
+        }
+    }
+
+    @Test func exportsAreARealWorkbookAndCSV() async throws {
+        try await withApp { world in
+            let browser = Browser(world)
+            _ = try await browser.login("lixia")
+            let xlsx = try await browser.get("/compliance/export.xlsx")
+            #expect(xlsx.status == .ok)
+            let archive = try Archive(data: Data(buffer: xlsx.body), accessMode: .read)
+            let sheet = try #require(archive["xl/worksheets/sheet1.xml"])
+            var xml = Data()
+            _ = try archive.extract(sheet) { xml.append($0) }
+            let text = String(decoding: xml, as: UTF8.self)
+            #expect(text.contains("历下区解放路街道社会工作服务站"))
+            #expect(!text.contains("市中区"), "a district officer exports only their district")
+            let csv = try await browser.get("/compliance/export.csv")
+            #expect(csv.body.string.contains("区县,社工站,场所·不符合"))
+        }
+    }
+
+    @Test func parameterChangesAreVersionedByEffectiveDate() async throws {
+        try await withApp { world in
+            // setup
+            let admin = try await world.token("admin")
+            let id = world.id("station:解放路街道")
+            // act: from 2026 a station needs five workers
+            let change = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
+                "rule_id": "S-1", "param": "minWorkers", "value": 5, "effective_from": "2026-01-01", "note": "测试：提高配备标准",
+            ])
+            #expect(change.status == .created, "\(change.body.string)")
+            // check: 2026 uses the new version, 2025 the one in force then
+            let y2026 = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=2026", token: admin)
+            #expect(try finding(y2026, "S-1")?["required"] as? String == "不少于 5 人")
+            let y2025 = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=2025", token: admin)
+            #expect(try finding(y2025, "S-1")?["required"] as? String == "不少于 3 人")
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "policy").count() == 1)
+            // refusals
+            let lixia = try await world.api(.POST, "/api/v1/policy/versions", token: try await world.token("lixia"), json: [
+                "rule_id": "S-1", "param": "minWorkers", "value": 4, "effective_from": "2026-01-01"])
+            #expect(lixia.status == .forbidden)
+            let unknown = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
+                "rule_id": "S-2", "param": "minFullTimeCentral", "value": 4, "effective_from": "2026-01-01"])
+            #expect(try unknown.problemFields()["rule_id"] == "规则 S-2 不在济南市社工站政策配置中")
+            let negative = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
+                "rule_id": "S-1", "param": "minWorkers", "value": -1, "effective_from": "2026-01-01"])
+            #expect(negative.status == .unprocessableEntity)
+        }
+    }
+
+    @Test func wuhanUsesItsProfileAndDistrictKind() async throws {
+        try await withApp { world in
+            let token = try await world.token("wuhan")
+            let matrix = try await world.api(.GET, "/api/v1/compliance?detail=true", token: token)
+            let stations = try matrix.json()["stations"] as! [[String: Any]]
+            #expect(stations.count == 2)
+            let rules = Set(stations.flatMap { ($0["findings"] as! [[String: Any]]).map { $0["rule_id"] as! String } })
+            #expect(rules.contains("S-2"))
+            #expect(!rules.contains("P-4"), "P-4 is Jinan's")
+            let central = stations.first { ($0["name"] as! String).hasPrefix("江岸区") }!
+            let s2 = (central["findings"] as! [[String: Any]]).first { $0["rule_id"] as? String == "S-2" }!
+            #expect(s2["required"] as? String == "中心城区专职社工不少于 3 人")
+        }
+    }
+
+    @Test func aCityAdminEntersNextYearsCalendar() async throws {
+        try await withApp { world in
+            let admin = try await world.token("admin")
+            let body: [String: Any] = ["year": 2027, "holidays": [["first": "2027-01-01", "last": "2027-01-03", "name": "元旦"]], "workdays": ["2027-01-09"]]
+            #expect(try await world.api(.POST, "/api/v1/calendar", token: admin, json: body).status == .created)
+            let year = try await world.api(.GET, "/api/v1/calendar/2027", token: admin)
+            #expect((try year.json()["workdays"] as? [String]) == ["2027-01-09"])
+            #expect(try await world.api(.POST, "/api/v1/calendar", token: admin, json: body).status == .conflict)
+            let weekday: [String: Any] = ["year": 2028, "holidays": [["first": "2028-01-01", "last": "2028-01-01", "name": "元旦"]], "workdays": ["2028-01-04"]]
+            let bad = try await world.api(.POST, "/api/v1/calendar", token: admin, json: weekday)
+            #expect(try bad.problemFields()["holidays"] == "调休上班日 2028-01-04 不是周末")
+            #expect(try await world.api(.POST, "/api/v1/calendar", token: try await world.token("lixia"), json: weekday).status == .forbidden)
+        }
+    }
+}
