@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Foundation benchmark (issue 2): release build, a province-scale generated tree (16 cities,
-# 136 districts, 1,825 streets each with a station, 20,000 villages), the server started on a
-# free loopback port, then wrk for BENCH_SECONDS (default 30) at 32 connections against three
-# logged-in routes and one static route (the framework's ceiling on this machine).
+# Benchmark (issues 2 and 3): release build, a province-scale generated tree (16 cities,
+# 136 districts, 1,825 streets each with a station, 20,000 villages, 4 workers and a supervisor
+# per station, a year of supervision at 2 sessions a month per station, training records), the
+# server started on a free loopback port, then wrk for BENCH_SECONDS (default 30) at 32
+# connections against logged-in routes and one static route (the framework's ceiling here), and
+# the whole province's compliance for that year through GET /api/v1/compliance.
 # SQLite by default; set DATABASE_URL=postgres://… to measure PostgreSQL (the database must be empty).
 # Usage: bash bench/run.sh        Needs: wrk (apt-get install wrk), curl, python3.
 set -euo pipefail
@@ -34,6 +36,7 @@ TOKEN=$(curl -s -H 'content-type: application/json' -d "{\"username\":\"bench\",
 DISTRICT=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/org-units?level=district" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 STATION=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/stations?district=$DISTRICT&per=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
 curl -sf -H "Cookie: $COOKIE" "$BASE/stations/$STATION" | grep -q "社会工作服务站" || { echo "login for the page benchmark failed" >&2; exit 1; }
+YEAR=$(( $(date +%Y) - 1 ))   # the generator writes records for the last full year
 
 measure() {   # name, path, header
   local out
@@ -52,4 +55,15 @@ printf "| %-34s | %9s | %8s | %8s |\n" "route" "req/s" "p50" "p99"
 measure "station list page, by district" "/stations?district=$DISTRICT" "Cookie: $COOKIE"
 measure "one station's page" "/stations/$STATION" "Cookie: $COOKIE"
 measure "GET /api/v1/stations?district=…" "/api/v1/stations?district=$DISTRICT" "Authorization: Bearer $TOKEN"
+measure "station compliance page" "/stations/$STATION/compliance?year=$YEAR" "Cookie: $COOKIE"
 measure "static /styles.css (ceiling)" "/styles.css" "Accept: text/css"
+
+# The whole province (1,825 stations) for one year, by an account that oversees all 16 cities.
+PTOKEN=$(curl -s -H 'content-type: application/json' -d "{\"username\":\"province\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+times=()
+for _ in 1 2 3; do
+  times+=("$(curl -s -o "$WORK/compliance.json" -w '%{time_total}' -H "Authorization: Bearer $PTOKEN" "$BASE/api/v1/compliance?year=$YEAR")")
+done
+STATIONS=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["stations"]))' "$WORK/compliance.json")
+echo
+echo "GET /api/v1/compliance?year=$YEAR — $STATIONS stations, three runs: ${times[*]} s"

@@ -29,6 +29,7 @@ func configureCommon(_ app: Application) async throws {
     app.writeLock = WriteLock()
     app.callers = CallerCache()
     app.filterOptions = OrgQueries.FilterOptions()
+    app.policies = PolicyCache()
 
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -125,3 +125,26 @@ struct ComplianceTests {
         #expect(state(f, "S-1") == .warning)
     }
 }
+
+@Suite("Deadlines")
+struct DeadlineTests {
+    let jinan = try! PolicyProfile.shipped("jinan")
+
+    @Test func datesComeFromTheProfile() {
+        let all = Deadlines.all(jinan, years: 2026...2026)
+        #expect(all.first { $0.ruleID == "D-2" }?.due == Day("2026-04-10"))
+        #expect(all.first { $0.ruleID == "D-3" }?.due == Day("2026-10-10"))
+        #expect(all.first { $0.ruleID == "A-7" }?.due == Day("2026-11-30"), "end of November")
+        #expect(all.filter { $0.ruleID == "A-6" }.count == 12)
+    }
+
+    @Test func eachRoleSeesItsOwnWithinThirtyDays() {
+        let district = Deadlines.around(jinan, today: Day("2026-11-23")!, roles: [.districtOfficer])
+        #expect(district.upcoming.map(\.ruleID) == ["A-7", "A-6"])   // 30 Nov annual report, 5 Dec briefing
+        #expect(district.recent.map(\.ruleID) == ["A-6"])             // 5 Nov briefing
+        let worker = Deadlines.around(jinan, today: Day("2026-11-23")!, roles: [.socialWorker])
+        #expect(!worker.upcoming.contains { $0.ruleID == "A-7" })
+        let city = Deadlines.around(jinan, today: Day("2026-04-01")!, roles: [.cityAdmin])
+        #expect(city.upcoming.map(\.ruleID) == ["D-2"])
+    }
+}

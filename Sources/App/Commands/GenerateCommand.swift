@@ -4,8 +4,10 @@ import SQLKit
 import Vapor
 
 /// `shegong generate province`: a province-scale tree for benchmarks — 16 cities, 1,825 streets
-/// with a station each (Shandong's count) and 20,000 villages — plus a city admin `bench` of the
-/// first city. Bulk inserts through SQLKit; one audit event records the import.
+/// with a station each (Shandong's count) and 20,000 villages — with 4 workers and a supervisor
+/// per station, a year of supervision (2 sessions a month per station) and training records, plus
+/// a city admin `bench` of the first city and `province`, who oversees all 16 cities. Bulk inserts
+/// through SQLKit; one audit event records the import.
 struct GenerateCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "scale", help: "province") var scale: String
@@ -29,6 +31,16 @@ struct GenerateCommand: AsyncCommand {
         var stationRows: [[any Encodable & Sendable]] = []
         var roomRows: [[any Encodable & Sendable]] = []
         var operatorRows: [[any Encodable & Sendable]] = []
+        var workerRows: [[any Encodable & Sendable]] = []
+        var postingRows: [[any Encodable & Sendable]] = []
+        var supervisorRows: [[any Encodable & Sendable]] = []
+        var supervisorPostingRows: [[any Encodable & Sendable]] = []
+        var recordRows: [[any Encodable & Sendable]] = []
+        var attendeeRows: [[any Encodable & Sendable]] = []
+        var trainingRows: [[any Encodable & Sendable]] = []
+        let year = Day(Date()).year - 1   // the last full year
+        let key = app.settings.dataKey
+        var cityIDs: [UUID] = []
         let now = Date()
         func unit(_ id: UUID, _ name: String, _ level: OrgLevel, _ parent: UUID?, _ path: String, _ code: String?) {
             orgRows.append([id, name, level.rawValue, parent, path, code, VillagePost.none.rawValue, now, now])
@@ -42,6 +54,7 @@ struct GenerateCommand: AsyncCommand {
             let cityCode = String(format: "37%02d00", c + 1)
             let cityPath = OrgPath.root(id: cityID.uuidString)
             unit(cityID, "第\(c + 1)市", .city, nil, cityPath, cityCode)
+            cityIDs.append(cityID)
             let operatorID = UUID()
             operatorRows.append([operatorID, "第\(c + 1)市社会工作服务中心", CreditCode.completing(String(format: "5237%02d00MJ50%05d", c + 1, c))!, cityID, now, now])
             for d in 0..<Self.districtsPerCity[c] {
@@ -72,10 +85,40 @@ struct GenerateCommand: AsyncCommand {
                     for (kind, area, shared) in [(RoomKind.office, 30.0, false), (.caseWork, 16, false), (.groupWork, 40, true), (.activity, 80, true), (.archive, 10, true)] {
                         roomRows.append([UUID(), stationID, kind.rawValue, area, shared])
                     }
+                    // Four workers, one supervisor, 24 supervision sessions and 20 training records.
+                    var workerIDs: [UUID] = []
+                    for w in 0..<4 {
+                        let id = UUID()
+                        let n = streetIndex * 4 + w
+                        let phone = "13" + String(format: "%09d", n)
+                        workerRows.append([id, "社工\(n)", w % 2 == 0 ? "female" : "male", "1990-01-01", try key.seal(phone), key.lookupHash(phone),
+                                           "bachelor", w < 3 ? "social_work" : "other", w < 2 ? "assistant" : "none", (w < 2 ? "2020-06-20" : nil) as String?,
+                                           Double(w + 1), true, true, cityID, now, now])
+                        postingRows.append([UUID(), id, stationID, "\(year - 1)-01-01", now])
+                        workerIDs.append(id)
+                    }
+                    let supervisorID = UUID()
+                    supervisorRows.append([supervisorID, "督导\(streetIndex)", "city_expert", 6.0, cityID, now, now])
+                    supervisorPostingRows.append([UUID(), supervisorID, stationID, "\(year - 1)-01-01"])
+                    for month in 1...12 {
+                        for day in [8, 22] {
+                            let recordID = UUID()
+                            recordRows.append([recordID, stationID, year, String(format: "%04d-%02d-%02d", year, month, day), 1.5, supervisorID,
+                                               "group", "月度督导", "需求评估", "完善评估", now, now, now])
+                            for w in workerIDs { attendeeRows.append([UUID(), recordID, w, now]) }
+                        }
+                    }
+                    for w in workerIDs {
+                        for k in 0..<5 {
+                            trainingRows.append([UUID(), w, stationID, year, String(format: "%04d-%02d-15", year, 2 * k + 1), 8.0, "专业培训\(k + 1)", "市民政局", now, now])
+                        }
+                    }
                 }
             }
         }
         let (orgs, operators, stations, rooms, cityID) = (orgRows, operatorRows, stationRows, roomRows, firstCity)
+        let (workers, postings, supervisors, supervisorPostings) = (workerRows, postingRows, supervisorRows, supervisorPostingRows)
+        let (records, attendees, trainings) = (recordRows, attendeeRows, trainingRows)
         try await app.db.transaction { db in
             let sql = db as! any SQLDatabase
             try await Self.insert(sql, "org_units", ["id", "name", "level", "parent_id", "path", "division_code", "village_post", "created_at", "updated_at"], orgs)
@@ -83,17 +126,37 @@ struct GenerateCommand: AsyncCommand {
             try await Self.insert(sql, "stations", ["id", "name", "street_id", "district_id", "city_id", "path", "address", "opened_on", "operator_id",
                                                     "equipment", "outdoor_sign", "indoor_sign", "created_at", "updated_at"], stations)
             try await Self.insert(sql, "station_rooms", ["id", "station_id", "kind", "area", "shared"], rooms)
+            try await Self.insert(sql, "social_workers", ["id", "name", "gender", "birth_date", "phone_sealed", "phone_hash", "education", "major",
+                                                          "certificate_level", "certificate_date", "experience_years", "full_time", "registered_national",
+                                                          "city_id", "created_at", "updated_at"], workers)
+            try await Self.insert(sql, "worker_assignments", ["id", "worker_id", "station_id", "started_on", "created_at"], postings)
+            try await Self.insert(sql, "supervisors", ["id", "name", "pool", "experience_years", "city_id", "created_at", "updated_at"], supervisors)
+            try await Self.insert(sql, "supervisor_assignments", ["id", "supervisor_id", "station_id", "started_on"], supervisorPostings)
+            try await Self.insert(sql, "supervision_records", ["id", "station_id", "year", "held_on", "hours", "supervisor_id", "form", "topic", "issues",
+                                                               "advice", "supervisor_confirmed_at", "created_at", "updated_at"], records)
+            try await Self.insert(sql, "supervision_attendees", ["id", "record_id", "worker_id", "confirmed_at"], attendees)
+            try await Self.insert(sql, "training_records", ["id", "worker_id", "station_id", "year", "held_on", "hours", "title", "organiser",
+                                                            "created_at", "updated_at"], trainings)
+            try await sql.raw("UPDATE org_units SET policy_profile = 'jinan' WHERE level = 'city'").run()
         }
         let password = signature.password ?? "bench-password"
         let user = User(username: "bench", displayName: "压测管理员", passwordHash: try app.password.hash(password))
+        let province = User(username: "province", displayName: "全省汇总（压测）", passwordHash: try app.password.hash(password))
+        let allCities = cityIDs
         let audit = AuditLog(db: app.db, lock: app.writeLock, actorID: nil, actorName: "命令行", clientIP: "local")
         try await audit.transaction { db, recorder in
             try await user.create(on: db)
             try await RoleAssignment(userID: user.id!, role: .cityAdmin, unitID: cityID, operatorID: nil).create(on: db)
+            try await province.create(on: db)
+            for city in allCities {
+                try await RoleAssignment(userID: province.id!, role: .cityAdmin, unitID: city, operatorID: nil).create(on: db)
+            }
             recorder.record(.create, entityType: "bulk_import", entityID: nil,
-                            changes: ["org_units": [nil, String(orgs.count)], "stations": [nil, String(stations.count)]])
+                            changes: ["org_units": [nil, String(orgs.count)], "stations": [nil, String(stations.count)],
+                                      "social_workers": [nil, String(workers.count)], "supervision_records": [nil, String(records.count)],
+                                      "training_records": [nil, String(trainings.count)]])
         }
-        context.console.print("已生成：\(Self.cities) 市、\(districtTotal) 区县、\(Self.streets) 街道（各一站）、\(Self.villages) 村/社区，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒；账户 bench 为第1市管理员。")
+        context.console.print("已生成：\(Self.cities) 市、\(districtTotal) 区县、\(Self.streets) 街道（各一站）、\(Self.villages) 村/社区、\(workerRows.count) 名社工、\(recordRows.count) 条督导记录、\(trainingRows.count) 条培训记录，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒；账户 bench 为第1市管理员。")
     }
 
     static func insert(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]) async throws {

@@ -69,7 +69,7 @@ struct ComplianceController: RouteCollection {
     private func stationFindings(_ req: Request) async throws -> (StationQueries.Summary, Int, [Finding]) {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
         let year = try Self.year(req.query[Int.self, at: "year"])
-        let evaluated = try await ComplianceQueries.evaluate(where: "s.id = \(bind: summary.id)", year: year, on: req.db)
+        let evaluated = try await ComplianceQueries.evaluate(where: "s.id = \(bind: summary.id)", year: year, policies: req.application.policies, on: req.db)
         return (summary, year, evaluated.first?.findings ?? [])
     }
 
@@ -101,7 +101,7 @@ struct ComplianceController: RouteCollection {
         }
         var results: [StationResult] = []
         var totals: [String: Counts] = [:]
-        for e in try await ComplianceQueries.evaluate(where: condition, year: year, on: req.db) {
+        for e in try await ComplianceQueries.evaluate(where: condition, year: year, policies: req.application.policies, on: req.db) {
             if rule != nil || state != nil {
                 let match = e.findings.contains { (rule == nil || $0.ruleID == rule) && (state == nil || $0.state == state) }
                 if !match { continue }

@@ -22,7 +22,7 @@ enum ComplianceQueries {
     }
 
     /// Evaluates every station the condition selects (`s` is the stations alias).
-    static func evaluate(where condition: SQLQueryString, year: Int, today: Day = Day(Date()), on db: any Database) async throws -> [Evaluated] {
+    static func evaluate(where condition: SQLQueryString, year: Int, today: Day = Day(Date()), policies: PolicyCache, on db: any Database) async throws -> [Evaluated] {
         let sql = db as! any SQLDatabase
         let yearStart = "\(year)-01-01", yearEnd = "\(year)-12-31"
         let inStations: SQLQueryString = "station_id IN (SELECT s.id FROM stations s WHERE " + condition + ")"
@@ -34,42 +34,43 @@ enum ComplianceQueries {
             """ + " " + condition + " ORDER BY d.division_code, d.name, s.name").all()
         if stationRows.isEmpty { return [] }
 
+        // Four independent reads, run side by side.
+        async let roomsRead = sql.raw("SELECT station_id, kind, area, shared FROM station_rooms WHERE " + inStations).all()
+        let workersQuery: SQLQueryString = """
+            SELECT wa.station_id, wa.worker_id, wa.started_on, wa.ended_on, w.name, w.full_time, w.education, w.major,
+                   w.certificate_level, w.certificate_date, w.experience_years,
+                   (SELECT COALESCE(SUM(sr.hours), 0) FROM supervision_records sr JOIN supervision_attendees a ON a.record_id = sr.id
+                     WHERE a.worker_id = wa.worker_id AND sr.station_id = wa.station_id AND sr.year = \(bind: year) AND sr.deleted_at IS NULL) AS supervision_hours,
+                   (SELECT COALESCE(SUM(t.hours), 0) FROM training_records t
+                     WHERE t.worker_id = wa.worker_id AND t.station_id = wa.station_id AND t.year = \(bind: year) AND t.deleted_at IS NULL) AS training_hours
+            FROM worker_assignments wa JOIN social_workers w ON w.id = wa.worker_id
+            WHERE w.deleted_at IS NULL AND wa.started_on <= \(bind: yearEnd) AND (wa.ended_on IS NULL OR wa.ended_on >= \(bind: yearStart)) AND wa.
+            """ + inStations
+        async let workersRead = sql.raw(workersQuery).all()
+        let supervisorsQuery: SQLQueryString = """
+            SELECT sa.station_id, sp.name, sp.pool, sp.experience_years FROM supervisor_assignments sa JOIN supervisors sp ON sp.id = sa.supervisor_id
+            WHERE sp.deleted_at IS NULL AND sa.started_on <= \(bind: yearEnd) AND (sa.ended_on IS NULL OR sa.ended_on >= \(bind: yearStart)) AND sa.
+            """ + inStations
+        async let supervisorsRead = sql.raw(supervisorsQuery).all()
+        let recordsQuery: SQLQueryString = """
+            SELECT sr.station_id, sr.hours, sr.topic, sr.issues, sr.advice, sr.supervisor_confirmed_at,
+                   (SELECT COUNT(*) FROM supervision_attendees a WHERE a.record_id = sr.id AND a.confirmed_at IS NULL) AS unconfirmed
+            FROM supervision_records sr WHERE sr.year = \(bind: year) AND sr.deleted_at IS NULL AND sr.
+            """ + inStations
+        async let recordsRead = sql.raw(recordsQuery).all()
+
         var rooms: [UUID: [RoomKind: StationFacts.Room]] = [:]
-        for r in try await sql.raw("SELECT station_id, kind, area, shared FROM station_rooms WHERE " + inStations).all() {
+        for r in try await roomsRead {
             rooms[try r.decode(column: "station_id", as: UUID.self), default: [:]][try r.decode(column: "kind", as: RoomKind.self)] =
                 .init(area: try r.decode(column: "area", as: Double.self), shared: try r.decode(column: "shared", as: Bool.self))
         }
 
-        // Hours per (station, worker) in the year.
-        var supervision: [String: Double] = [:]
-        for r in try await sql.raw("""
-            SELECT sr.station_id, a.worker_id, SUM(sr.hours) AS hours FROM supervision_records sr
-            JOIN supervision_attendees a ON a.record_id = sr.id
-            WHERE sr.year = \(bind: year) AND sr.deleted_at IS NULL AND sr.
-            """ + inStations + " GROUP BY sr.station_id, a.worker_id").all() {
-            supervision["\(try r.decode(column: "station_id", as: UUID.self))|\(try r.decode(column: "worker_id", as: UUID.self))"] = try r.decode(column: "hours", as: Double.self)
-        }
-        var training: [String: Double] = [:]
-        for r in try await sql.raw("""
-            SELECT station_id, worker_id, SUM(hours) AS hours FROM training_records
-            WHERE year = \(bind: year) AND deleted_at IS NULL AND
-            """ + " " + inStations + " GROUP BY station_id, worker_id").all() {
-            training["\(try r.decode(column: "station_id", as: UUID.self))|\(try r.decode(column: "worker_id", as: UUID.self))"] = try r.decode(column: "hours", as: Double.self)
-        }
-
         // Postings that overlap the year, clipped to it.
         var workers: [UUID: [StationFacts.Worker]] = [:]
-        for r in try await sql.raw("""
-            SELECT wa.station_id, wa.worker_id, wa.started_on, wa.ended_on, w.name, w.full_time, w.education, w.major,
-                   w.certificate_level, w.certificate_date, w.experience_years
-            FROM worker_assignments wa JOIN social_workers w ON w.id = wa.worker_id
-            WHERE w.deleted_at IS NULL AND wa.started_on <= \(bind: yearEnd) AND (wa.ended_on IS NULL OR wa.ended_on >= \(bind: yearStart)) AND wa.
-            """ + inStations).all() {
+        for r in try await workersRead {
             let stationID = try r.decode(column: "station_id", as: UUID.self)
-            let workerID = try r.decode(column: "worker_id", as: UUID.self)
             let from = max(Day(try r.decode(column: "started_on", as: String.self))!, Day(yearStart)!)
             let to = min(try r.decode(column: "ended_on", as: String?.self).flatMap(Day.init) ?? Day(yearEnd)!, Day(yearEnd)!)
-            let key = "\(stationID)|\(workerID)"
             workers[stationID, default: []].append(.init(
                 name: try r.decode(column: "name", as: String.self), stationedFrom: from, stationedTo: to,
                 fullTime: try r.decode(column: "full_time", as: Bool.self),
@@ -78,14 +79,12 @@ enum ComplianceQueries {
                 certificate: CertificateLevel(rawValue: try r.decode(column: "certificate_level", as: String.self)),
                 certificateDate: try r.decode(column: "certificate_date", as: String?.self).flatMap(Day.init),
                 experienceYears: try r.decode(column: "experience_years", as: Double.self),
-                supervisionHours: supervision[key] ?? 0, trainingHours: training[key] ?? 0))
+                supervisionHours: try r.decode(column: "supervision_hours", as: Double.self),
+                trainingHours: try r.decode(column: "training_hours", as: Double.self)))
         }
 
         var supervisors: [UUID: [StationFacts.Supervisor]] = [:]
-        for r in try await sql.raw("""
-            SELECT sa.station_id, sp.name, sp.pool, sp.experience_years FROM supervisor_assignments sa JOIN supervisors sp ON sp.id = sa.supervisor_id
-            WHERE sp.deleted_at IS NULL AND sa.started_on <= \(bind: yearEnd) AND (sa.ended_on IS NULL OR sa.ended_on >= \(bind: yearStart)) AND sa.
-            """ + inStations).all() {
+        for r in try await supervisorsRead {
             supervisors[try r.decode(column: "station_id", as: UUID.self), default: []].append(.init(
                 name: try r.decode(column: "name", as: String.self), pool: SupervisorPool(rawValue: try r.decode(column: "pool", as: String.self)),
                 experienceYears: try r.decode(column: "experience_years", as: Double.self)))
@@ -93,11 +92,7 @@ enum ComplianceQueries {
 
         // A record is confirmed when its supervisor and every supervisee have confirmed it.
         var records: [UUID: [StationFacts.SupervisionRecord]] = [:]
-        for r in try await sql.raw("""
-            SELECT sr.station_id, sr.hours, sr.topic, sr.issues, sr.advice, sr.supervisor_confirmed_at,
-                   (SELECT COUNT(*) FROM supervision_attendees a WHERE a.record_id = sr.id AND a.confirmed_at IS NULL) AS unconfirmed
-            FROM supervision_records sr WHERE sr.year = \(bind: year) AND sr.deleted_at IS NULL AND sr.
-            """ + inStations).all() {
+        for r in try await recordsRead {
             let complete = try r.decode(column: "hours", as: Double.self) > 0 && !(try r.decode(column: "topic", as: String.self)).isEmpty
                 && !(try r.decode(column: "issues", as: String.self)).isEmpty && !(try r.decode(column: "advice", as: String.self)).isEmpty
             let confirmed = try r.decode(column: "supervisor_confirmed_at", as: Date?.self) != nil && (try r.decode(column: "unconfirmed", as: Int.self)) == 0
@@ -112,8 +107,7 @@ enum ComplianceQueries {
                                  districtName: try r.decode(column: "district_name", as: String.self), path: try r.decode(column: "path", as: String.self),
                                  operatorID: try r.decode(column: "operator_id", as: UUID?.self))
             if profiles[row.cityID] == nil {
-                guard let city = try await OrgUnit.find(row.cityID, on: db) else { continue }
-                profiles[row.cityID] = try await PolicyService.inForce(city: city, year: year, on: db).profile
+                profiles[row.cityID] = try await policies.inForce(cityID: row.cityID, year: year, on: db).profile
             }
             let facts = StationFacts(
                 rooms: rooms[row.id] ?? [:],

@@ -134,6 +134,7 @@ struct M002_Workforce: AsyncMigration {
             "CREATE INDEX supervisor_assignments_station ON supervisor_assignments (station_id)",
             "CREATE INDEX supervision_records_station_year ON supervision_records (station_id, year)",
             "CREATE INDEX supervision_attendees_record ON supervision_attendees (record_id)",
+            "CREATE INDEX supervision_attendees_worker ON supervision_attendees (worker_id)",
             "CREATE INDEX training_records_station_year ON training_records (station_id, year)",
             "CREATE INDEX training_records_worker ON training_records (worker_id, year)",
             "CREATE INDEX social_workers_phone ON social_workers (phone_hash)",

@@ -117,6 +117,7 @@ struct PolicyController: RouteCollection {
                          changes: ["\(c.ruleId).\(c.param)": [old.map { String($0) }, String(c.value)],
                                    "effective_from": [nil, version.effectiveFrom], "version": [nil, String(version.version)]])
         }
+        req.application.policies.forgetAll()
         return version
     }
 

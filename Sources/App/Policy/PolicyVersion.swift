@@ -1,6 +1,7 @@
 import Domain
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// A city's change to its profile's parameters. Every change is a new version with an effective
@@ -55,5 +56,32 @@ enum PolicyService {
             .first()
         guard let latest else { return InForce(profile: base, version: nil, effectiveFrom: nil) }
         return InForce(profile: base.applying(latest.overrideValues), version: latest.version, effectiveFrom: latest.effectiveFrom)
+    }
+}
+
+/// The profile in force per (city, year), kept for `CallerCache.lifetime`: every compliance page
+/// needs it. This process forgets it on a parameter change; another process sees it within that time.
+final class PolicyCache: Sendable {
+    private let entries = NIOLockedValueBox<[String: (value: PolicyService.InForce, at: Date)]>([:])
+
+    func inForce(cityID: UUID, year: Int, on db: any Database) async throws -> PolicyService.InForce {
+        let key = "\(cityID)|\(year)"
+        if let hit = entries.withLockedValue({ $0[key] }), Date().timeIntervalSince(hit.at) < CallerCache.lifetime { return hit.value }
+        guard let city = try await OrgUnit.find(cityID, on: db) else { throw Abort(.notFound, reason: "未找到所属城市") }
+        let value = try await PolicyService.inForce(city: city, year: year, on: db)
+        entries.withLockedValue { $0[key] = (value, Date()) }
+        return value
+    }
+
+    func forgetAll() { entries.withLockedValue { $0.removeAll() } }
+}
+
+extension Application {
+    private struct PolicyCacheKey: StorageKey { typealias Value = PolicyCache }
+
+    /// Set once in `configure`.
+    var policies: PolicyCache {
+        get { storage[PolicyCacheKey.self]! }
+        set { storage[PolicyCacheKey.self] = newValue }
     }
 }

@@ -5,19 +5,31 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     /// Days since 1970-01-01.
     public let ordinal: Int
 
-    static let gregorian: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        return c
-    }()
-
     public init(ordinal: Int) { self.ordinal = ordinal }
 
+    /// Proleptic Gregorian calendar by integer arithmetic (H. Hinnant's days_from_civil).
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), (1...31).contains(day),
-              let date = Day.gregorian.date(from: DateComponents(year: year, month: month, day: day)),
-              Day.gregorian.component(.day, from: date) == day else { return nil }
-        ordinal = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        ordinal = era * 146_097 + doe - 719_468
+        guard self.civil == (year, month, day) else { return nil }   // 31 April, 29 February of a common year
+    }
+
+    /// (year, month, day) of this day (civil_from_days).
+    var civil: (year: Int, month: Int, day: Int) {
+        let z = ordinal + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// Parses "yyyy-MM-dd".
@@ -33,21 +45,18 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
         ordinal = Int(((date.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down))
     }
 
-    var date: Date { Date(timeIntervalSince1970: Double(ordinal) * 86_400) }
-    var components: DateComponents { Day.gregorian.dateComponents([.year, .month, .day, .weekday], from: date) }
-
-    public var year: Int { components.year! }
-    public var month: Int { components.month! }
-    public var dayOfMonth: Int { components.day! }
-    /// Saturday or Sunday.
-    public var isWeekend: Bool { [1, 7].contains(components.weekday!) }
+    public var year: Int { civil.year }
+    public var month: Int { civil.month }
+    public var dayOfMonth: Int { civil.day }
+    /// Saturday or Sunday (1970-01-01 was a Thursday).
+    public var isWeekend: Bool { [2, 3].contains(((ordinal % 7) + 7) % 7) }
 
     public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
     public func days(until other: Day) -> Int { other.ordinal - ordinal }
 
     public var description: String {
-        let c = components
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        let c = civil
+        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }

@@ -82,10 +82,18 @@ public struct PolicyProfile: Codable, Sendable, Equatable {
     public static let shippedIDs = ["jinan", "wuhan", "guangzhou"]
 
     public static func shipped(_ id: String) throws -> PolicyProfile {
-        guard shippedIDs.contains(id), let url = Bundle.module.url(forResource: id, withExtension: "json") else {
-            throw ProfileError.unknownProfile(id)
+        guard let profile = try shippedProfiles.get()[id] else { throw ProfileError.unknownProfile(id) }
+        return profile
+    }
+
+    /// Read once: every compliance check starts from a shipped profile.
+    private static let shippedProfiles = Result<[String: PolicyProfile], any Error> {
+        var profiles: [String: PolicyProfile] = [:]
+        for id in shippedIDs {
+            guard let url = Bundle.module.url(forResource: id, withExtension: "json") else { throw ProfileError.unknownProfile(id) }
+            profiles[id] = try JSONDecoder().decode(PolicyProfile.self, from: Data(contentsOf: url))
         }
-        return try JSONDecoder().decode(PolicyProfile.self, from: Data(contentsOf: url))
+        return profiles
     }
 
     /// The profile with a city's parameter changes applied (rule id → parameter → value).
