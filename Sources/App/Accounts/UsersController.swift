@@ -128,8 +128,7 @@ struct UsersController: RouteCollection {
             let user = try await UserService.create(UserPages.input(from: form, isCreate: true), req: req)
             return req.redirect(to: "/users/\(user.id!)")
         } catch let error as AppError {
-            var errors = Validator()
-            for e in error.fieldErrors { errors.add(e.field, e.message) }
+            let errors = Validator(error)
             return UserPages.form(user: nil, units: try await scopeUnits(caller, req), operators: try await OperatorOrg.query(on: req.db).sort(\.$name).all(),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)
         }
@@ -158,8 +157,7 @@ struct UsersController: RouteCollection {
             _ = try await UserService.update(user, input, req: req)
             return req.redirect(to: "/users/\(user.id!)")
         } catch let error as AppError {
-            var errors = Validator()
-            for e in error.fieldErrors { errors.add(e.field, e.message) }
+            let errors = Validator(error)
             return UserPages.form(user: try await dto(user, on: req.db), units: try await scopeUnits(caller, req),
                                   operators: try await OperatorOrg.query(on: req.db).sort(\.$name).all(),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)

@@ -44,6 +44,11 @@ enum AppError: Error, Sendable {
 struct Validator {
     private(set) var errors: [FieldError] = []
 
+    init() {}
+
+    /// The messages of a refused change, to show beside the form's fields.
+    init(_ error: AppError) { errors = error.fieldErrors }
+
     mutating func add(_ field: String, _ message: String) { errors.append(FieldError(field: field, message: message)) }
 
     func message(for field: String) -> String? { errors.first { $0.field == field }?.message }

@@ -15,12 +15,7 @@ struct HomeController: RouteCollection {
         let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
         let today = Day(Date())
         var deadlines: (upcoming: [Deadline], recent: [Deadline]) = ([], [])
-        if let path = caller.assignments.lazy.map({ a -> String in
-            switch a.scope {
-            case .unit(let path): path
-            case .operatorOrg(_, let cityPath): cityPath
-            }
-        }).first, let city = try? await PolicyService.city(of: path, on: req.db),
+        if let path = caller.assignments.first?.placePath, let city = try? await PolicyService.city(of: path, on: req.db),
            let inForce = try? await PolicyService.inForce(city: city, year: today.year, on: req.db) {
             deadlines = Deadlines.around(inForce.profile, today: today, roles: caller.roles)
         }

@@ -73,8 +73,7 @@ struct OrgController: RouteCollection {
             let unit = try await OrgService.create(input, req: req)
             return req.redirect(to: "/org/\(unit.id!)")
         } catch let error as AppError {
-            var errors = Validator()
-            for e in error.fieldErrors { errors.add(e.field, e.message) }
+            let errors = Validator(error)
             return try await renderShow(req, unit: parent, form: form, errors: errors, status: error.status)
         }
     }

@@ -44,12 +44,7 @@ struct PolicyController: RouteCollection {
     /// the city reads it, and only a city admin's role may change it.
     private func callerCity(_ req: Request) async throws -> (city: OrgUnit, resource: Access.Resource) {
         let caller = try req.requireCaller()
-        guard let path = caller.assignments.compactMap({ a -> String? in
-            switch a.scope {
-            case .unit(let path): path
-            case .operatorOrg(_, let cityPath): cityPath
-            }
-        }).first else { throw Abort(.forbidden, reason: "您的账户没有管辖范围") }
+        guard let path = caller.assignments.first?.placePath else { throw Abort(.forbidden, reason: "您的账户没有管辖范围") }
         let city = try await PolicyService.city(of: path, on: req.db)
         let resource = Access.Resource(kind: .policy, paths: [path])
         try req.authorize(.read, resource)

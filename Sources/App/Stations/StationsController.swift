@@ -79,8 +79,7 @@ struct StationsController: RouteCollection {
             let station = try await StationService.create(input, req: req)
             return req.redirect(to: "/stations/\(station.id!)")
         } catch let error as AppError {
-            var errors = Validator()
-            for e in error.fieldErrors { errors.add(e.field, e.message) }
+            let errors = Validator(error)
             return try renderEdit(req, station: nil, villages: [], values: form, errors: errors, status: error.status, streets: try await freeStreets(req))
         }
     }

@@ -124,8 +124,7 @@ struct StaffPages: RouteCollection {
             let w = try await WorkforceService.create(input, req: req)
             return req.redirect(to: "/workers/\(w.id!)")
         } catch let error as AppError {
-            var all = Validator()
-            for e in error.fieldErrors { all.add(e.field, e.message) }
+            let all = Validator(error)
             return try await renderStaff(req, errors: all, values: form, status: error.status)
         }
     }
@@ -140,8 +139,7 @@ struct StaffPages: RouteCollection {
                                                                               phone: form["phone"], stationId: summary.id, startedOn: form["started_on"] ?? ""), req: req)
             return req.redirect(to: "/stations/\(summary.id)/staff")
         } catch let error as AppError {
-            var all = Validator()
-            for e in error.fieldErrors { all.add(e.field, e.message) }
+            let all = Validator(error)
             return try await renderStaff(req, errors: all, values: form, status: error.status)
         }
     }
@@ -194,8 +192,7 @@ struct StaffPages: RouteCollection {
             _ = try await WorkforceService.update(w, input, req: req)
             return req.redirect(to: "/workers/\(w.id!)")
         } catch let error as AppError {
-            var all = Validator()
-            for e in error.fieldErrors { all.add(e.field, e.message) }
+            let all = Validator(error)
             let fresh = try await SocialWorker.find(w.id, on: req.db)!
             return try await renderWorker(req, fresh, errors: all, values: form, phone: nil, status: error.status)
         }
@@ -214,8 +211,7 @@ struct StaffPages: RouteCollection {
             _ = try await WorkforceService.assign(w, AssignmentInput(stationId: station, startedOn: form["assign_started_on"] ?? "", endedOn: nil), req: req)
             return req.redirect(to: "/workers/\(w.id!)")
         } catch let error as AppError {
-            var all = Validator()
-            for e in error.fieldErrors { all.add(e.field, e.message) }
+            let all = Validator(error)
             return try await renderWorker(req, w, errors: all, values: nil, phone: nil, status: error.status)
         }
     }
@@ -281,8 +277,7 @@ struct StaffPages: RouteCollection {
                                                                             superviseeIds: supervisees), req: req)
             return req.redirect(to: "/stations/\(summary.id)/supervision")
         } catch let error as AppError {
-            var all = Validator()
-            for e in error.fieldErrors { all.add(e.field, e.message) }
+            let all = Validator(error)
             return try await renderSupervision(req, errors: all, values: form, status: error.status)
         }
     }
@@ -337,8 +332,7 @@ struct StaffPages: RouteCollection {
             _ = try await RecordsService.createTraining(input, file: file, req: req)
             return req.redirect(to: "/stations/\(summary.id)/training")
         } catch let error as AppError {
-            var all = Validator()
-            for e in error.fieldErrors { all.add(e.field, e.message) }
+            let all = Validator(error)
             let values = (try? req.content.decode([String: String].self)) ?? [:]
             return try await renderTraining(req, errors: all, values: values, status: error.status)
         }

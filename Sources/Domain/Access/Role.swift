@@ -50,4 +50,12 @@ public struct Assignment: Hashable, Codable, Sendable {
         self.role = role
         self.scope = scope
     }
+
+    /// Where in the tree the assignment sits: its unit, or the city an operator is registered in.
+    public var placePath: String {
+        switch scope {
+        case .unit(let path): path
+        case .operatorOrg(_, let cityPath): cityPath
+        }
+    }
 }
