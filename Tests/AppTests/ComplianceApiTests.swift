@@ -31,6 +31,10 @@ struct ComplianceApiTests {
             #expect(try await world.api(.PATCH, "/api/v1/stations/\(id)", token: token, json: ["indoor_sign": true]).status == .ok)
             let after = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=\(year)", token: token)
             #expect(try finding(after, "P-4")?["state"] as? String == "pass")
+            // another street's officer, or another city's admin, is not told the station exists
+            #expect(try await world.api(.GET, "/api/v1/stations/\(world.id("station:千佛山街道"))/compliance", token: token).status == .notFound)
+            #expect(try await world.api(.GET, "/api/v1/stations/\(id)/compliance", token: try await world.token("outsider")).status == .notFound)
+            #expect(try await world.api(.GET, "/api/v1/stations/\(UUID())/compliance", token: token).status == .notFound)
         }
     }
 

@@ -66,11 +66,17 @@ struct ComplianceController: RouteCollection {
         return y
     }
 
-    private func stationFindings(_ req: Request) async throws -> (StationQueries.Summary, Int, [Finding]) {
-        let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
+    /// One station's findings; the station row the evaluation reads serves for the access check.
+    private func stationFindings(_ req: Request) async throws -> (ComplianceQueries.StationRow, Int, [Finding]) {
         let year = try Self.year(req.query[Int.self, at: "year"])
-        let evaluated = try await ComplianceQueries.evaluate(where: "s.id = \(bind: summary.id)", year: year, policies: req.application.policies, on: req.db)
-        return (summary, year, evaluated.first?.findings ?? [])
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let evaluated = try await ComplianceQueries.evaluate(where: "s.deleted_at IS NULL AND s.id = \(bind: id)", year: year,
+                                                                   policies: req.application.policies, on: req.db).first else {
+            throw Abort(.notFound, reason: "未找到该社工站，或不在您的管辖范围内")
+        }
+        let s = evaluated.station
+        try req.authorize(.read, Access.Resource(kind: .station, paths: [s.path], operatorIDs: Set([s.operatorID?.uuidString].compactMap { $0 })))
+        return (s, year, evaluated.findings)
     }
 
     func apiStation(req: Request) async throws -> StationDTO {
