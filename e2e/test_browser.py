@@ -6,6 +6,7 @@ e2e/artifacts/.  The server (demo data, fresh database) comes from conftest.py.
 
 from urllib.parse import urlparse
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
@@ -28,7 +29,17 @@ def click_and_wait_new_page(driver, element):
     """Click a link/button and wait until the browser has loaded the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    wait(driver).until(EC.staleness_of(old))
+
+    def old_page_gone(_):
+        # While the next page replaces the old one, Chrome may answer that the node no longer
+        # belongs to the document instead of calling it stale: both mean the old page is gone.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    wait(driver).until(old_page_gone)
     wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
