@@ -20,6 +20,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -213,6 +214,20 @@ def wait(driver, timeout=WAIT):
     return WebDriverWait(driver, timeout, poll_frequency=0.1)
 
 
+def wait_until_replaced(driver, old):
+    """Wait until the page whose <html> element is `old` has been replaced by the next one."""
+    def gone(_):
+        # While the next page replaces the old one, Chrome may answer that the node no longer
+        # belongs to the document instead of calling it stale: both mean the old page is gone.
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    wait(driver).until(gone)
+    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def login(driver, base, user, password=DEMO_PASSWORD):
     """Log in through the /login form and wait until the browser has left it."""
     driver.get(base + "/login")
@@ -225,8 +240,7 @@ def login(driver, base, user, password=DEMO_PASSWORD):
     pw.send_keys(password)
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.XPATH, "//form[@action='/login']//button[normalize-space()='登录']").click()
-    wait(driver).until(EC.staleness_of(old))
-    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait_until_replaced(driver, old)
 
 
 def api_token(base, user, password=DEMO_PASSWORD):

@@ -6,11 +6,10 @@ e2e/artifacts/.  The server (demo data, fresh database) comes from conftest.py.
 
 from urllib.parse import urlparse
 
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import (DEMO_PASSWORD, PHONE_WIDTH, api_get, api_token, login,
+from conftest import (DEMO_PASSWORD, wait_until_replaced, PHONE_WIDTH, api_get, api_token, login,
                       screenshot, wait)
 
 OWN_STREET = "解放路街道"
@@ -29,18 +28,7 @@ def click_and_wait_new_page(driver, element):
     """Click a link/button and wait until the browser has loaded the next page."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-
-    def old_page_gone(_):
-        # While the next page replaces the old one, Chrome may answer that the node no longer
-        # belongs to the document instead of calling it stale: both mean the old page is gone.
-        try:
-            old.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-
-    wait(driver).until(old_page_gone)
-    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait_until_replaced(driver, old)
 
 
 def nav_status(driver):
@@ -122,7 +110,7 @@ def test_admin_edits_case_room_area_via_org_tree(driver, base):
     # the value is stored, not just echoed: reload the page
     old = driver.find_element(By.TAG_NAME, "html")
     driver.refresh()
-    wait(driver).until(EC.staleness_of(old))
+    wait_until_replaced(driver, old)
     assert path_of(driver) == station_path
     assert room_area(driver, "case_work") == new_area
     row = driver.find_element(By.CSS_SELECTOR, "table#rooms tr[data-kind='case_work']")
