@@ -1,5 +1,12 @@
 import App
+import NIOCore
+import NIOPosix
 import Vapor
+
+// Swift concurrency runs its tasks on NIO's event loops, so a request does not hop between the
+// event loop and a separate thread pool at every `await` (as Vapor's own template now does).
+// It must come before the first `await`.
+_ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
 // `shegong serve --demo`: Vapor's serve command does not know `--demo`, so it is taken off here.
 var arguments = CommandLine.arguments

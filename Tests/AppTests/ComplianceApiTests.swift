@@ -27,6 +27,12 @@ struct ComplianceApiTests {
             #expect(try finding(before, "T-2")?["state"] as? String == "pass")
             #expect(try finding(before, "S-4")?["state"] as? String == "pass")
             #expect(try finding(before, "P-3")?["state"] as? String == "pass")
+            // each list the evaluation reads (rooms, workers with their hours, supervisors, records) arrives intact
+            #expect(try finding(before, "P-2")?["measured"] as? String == "30 平方米 ÷ 3 人 = 10.0 平方米")
+            #expect(try finding(before, "T-1")?["measured"] as? String == "赵敏")
+            #expect(try finding(before, "T-2")?["measured"] as? String == "3 人均达标（最少 30 小时）")
+            #expect(try finding(before, "T-3")?["measured"] as? String == "3 人均达标（最少 40 学时）")
+            #expect(try finding(before, "T-5")?["measured"] as? String == "20 条记录，均完整并已确认")
             // fix it and look again
             #expect(try await world.api(.PATCH, "/api/v1/stations/\(id)", token: token, json: ["indoor_sign": true]).status == .ok)
             let after = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=\(year)", token: token)

@@ -18,7 +18,7 @@ struct ComplianceTests {
 
     func facts(workers: [StationFacts.Worker], demo: Bool = true, kind: DistrictKind? = .centralUrban, office: Double = 30, caseRoom: Double = 16,
                contract: String? = "2024-03-01", supervisors: [StationFacts.Supervisor] = [.init(name: "赵督导", pool: .cityExpert, experienceYears: 8)],
-               records: [StationFacts.SupervisionRecord] = [.init(complete: true, confirmed: true)]) -> StationFacts {
+               records: StationFacts.SupervisionRecords = .init(total: 1, incomplete: 0, unconfirmed: 0)) -> StationFacts {
         StationFacts(rooms: [.office: .init(area: office, shared: false), .caseWork: .init(area: caseRoom, shared: false),
                              .groupWork: .init(area: 40, shared: true), .activity: .init(area: 80, shared: true), .archive: .init(area: 10, shared: true)],
                      equipment: Set(Equipment.allCases), outdoorSign: true, indoorSign: true, isDemonstration: demo, districtKind: kind,
@@ -112,10 +112,16 @@ struct ComplianceTests {
     }
 
     @Test func supervisionRecordsMustBeCompleteAndConfirmed() {
-        let unconfirmed = ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲")], records: [.init(complete: true, confirmed: false)]), year: 2025, today: endOf2025)
-        #expect(state(unconfirmed, "T-5") == .warning)
-        let none = ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲")], records: []), year: 2025, today: endOf2025)
-        #expect(state(none, "T-5") == .failure)
+        func t5(_ records: StationFacts.SupervisionRecords) -> Finding? {
+            ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲")], records: records), year: 2025, today: endOf2025).first { $0.ruleID == "T-5" }
+        }
+        #expect(t5(.init(total: 24, incomplete: 0, unconfirmed: 0))?.state == .pass)
+        #expect(t5(.init(total: 24, incomplete: 0, unconfirmed: 1))?.state == .warning)
+        #expect(t5(.init(total: 24, incomplete: 0, unconfirmed: 1))?.measured == "1/24 条记录未经双方确认")
+        // An incomplete record is a failure even when every record is also unconfirmed.
+        #expect(t5(.init(total: 24, incomplete: 2, unconfirmed: 24))?.state == .failure)
+        #expect(t5(.init(total: 24, incomplete: 2, unconfirmed: 24))?.measured == "2/24 条记录不完整")
+        #expect(t5(.none)?.state == .failure)
     }
 
     @Test func changedParametersAreUsed() {

@@ -180,9 +180,9 @@ struct ComplianceController: RouteCollection {
                         .thead(.tr(.th("规则"), .th("状态"), .th("实际"), .th("要求"), .th("如何整改"), .th("依据"))),
                         .tbody(.forEach(list) { f in
                             .tr(.id("finding-\(f.ruleID)"), .class("state-\(f.state.rawValue)"),
-                                .td(.strong(.plain(f.ruleID)), .br(), .small(.plain(f.title))),
+                                .td(.class("rule"), .strong(.plain(f.ruleID)), .small(.plain(f.title))),
                                 .td(.span(.class("badge \(f.state.rawValue)"), .plain(f.state.label))),
-                                .td(.plain(f.measured)), .td(.plain(f.required)), .td(.plain(f.advice)), .td(.small(.plain(f.source))))
+                                .td(.plain(f.measured)), .td(.plain(f.required)), .td(.plain(f.advice)), .td(.class("source"), .plain(f.source)))
                         }))))
             },
             .p(.a(.href("/stations/\(summary.id)/staff"), .plain("人员、督导与培训 →")), .plain("　"), .a(.href("/stations/\(summary.id)/edit"), .plain("修改场所信息 →"))))

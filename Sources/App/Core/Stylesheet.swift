@@ -65,6 +65,16 @@ enum Stylesheet {
     .empty, .lead { color: var(--muted); }
     .card { background: #fff; border: 1px solid var(--line); padding: .5rem 1rem; margin-bottom: 1rem; }
     section.login { max-width: 26rem; margin: 2rem auto; }
+    .badge { display: inline-block; padding: 0 .45rem; margin: 0 .2rem .1rem 0; border-radius: 3px; font-size: .85rem; white-space: nowrap; background: #e9ecef; }
+    .badge.pass { background: #dcefe2; color: var(--ok); }
+    .badge.warning { background: #fdf0cf; color: #7a5200; }
+    .badge.failure { background: #f8dcdc; color: var(--bad); font-weight: 700; }
+    .badge.missing_data { background: #e3e8f4; color: #2d4a86; }
+    .findings td.rule small, .findings td.source { display: block; color: var(--muted); font-size: .85rem; }
+    .findings tr.state-failure td:first-child { border-left: 4px solid var(--bad); }
+    .findings tr.state-warning td:first-child { border-left: 4px solid #d9a400; }
+    .findings tr.state-missing_data td:first-child { border-left: 4px solid #2d4a86; }
+    table.matrix tr.total td { font-weight: 700; }
     @media (max-width: 640px) {
       header.site { padding: .5rem .75rem; }
       .menu-button { display: block; margin-left: auto; }

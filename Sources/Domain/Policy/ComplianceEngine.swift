@@ -285,12 +285,10 @@ public enum ComplianceEngine {
         func supervisionRecords(_ rule: PolicyRule) -> Finding {
             let required = "按 MZ/T 166 填写督导记录表，督导与被督导者确认"
             let records = facts.supervisionRecords
-            if records.isEmpty { return make(rule, broken(rule), measured: "\(year) 年无督导记录", required: required, advice: "录入本年度督导记录") }
-            let incomplete = records.filter { !$0.complete }.count
-            if incomplete > 0 { return make(rule, broken(rule), measured: "\(incomplete)/\(records.count) 条记录不完整", required: required, advice: "补全督导记录的主题、问题和建议") }
-            let unconfirmed = records.filter { !$0.confirmed }.count
-            if unconfirmed > 0 { return make(rule, .warning, measured: "\(unconfirmed)/\(records.count) 条记录未经双方确认", required: required, advice: "请督导和被督导社工确认记录") }
-            return make(rule, .pass, measured: "\(records.count) 条记录，均完整并已确认", required: required)
+            if records.total == 0 { return make(rule, broken(rule), measured: "\(year) 年无督导记录", required: required, advice: "录入本年度督导记录") }
+            if records.incomplete > 0 { return make(rule, broken(rule), measured: "\(records.incomplete)/\(records.total) 条记录不完整", required: required, advice: "补全督导记录的主题、问题和建议") }
+            if records.unconfirmed > 0 { return make(rule, .warning, measured: "\(records.unconfirmed)/\(records.total) 条记录未经双方确认", required: required, advice: "请督导和被督导社工确认记录") }
+            return make(rule, .pass, measured: "\(records.total) 条记录，均完整并已确认", required: required)
         }
     }
 }

@@ -80,12 +80,19 @@ public struct StationFacts: Sendable {
         }
     }
 
-    public struct SupervisionRecord: Sendable {
-        /// Every MZ/T 166 field filled in.
-        public var complete: Bool
-        /// Confirmed by the supervisor and by every supervisee.
-        public var confirmed: Bool
-        public init(complete: Bool, confirmed: Bool) { self.complete = complete; self.confirmed = confirmed }
+    /// The year's supervision records (MZ/T 166 督导记录表) at the station, counted.
+    public struct SupervisionRecords: Sendable {
+        public var total: Int
+        /// Records with an MZ/T 166 field left empty (hours, topic, issues raised or advice).
+        public var incomplete: Int
+        /// Records not yet confirmed by the supervisor or by one of the supervisees.
+        public var unconfirmed: Int
+        public init(total: Int, incomplete: Int, unconfirmed: Int) {
+            self.total = total
+            self.incomplete = incomplete
+            self.unconfirmed = unconfirmed
+        }
+        public static let none = SupervisionRecords(total: 0, incomplete: 0, unconfirmed: 0)
     }
 
     public var rooms: [RoomKind: Room]
@@ -99,11 +106,11 @@ public struct StationFacts: Sendable {
     public var annualPersonnelBudget: Double?
     public var workers: [Worker]
     public var supervisors: [Supervisor]
-    public var supervisionRecords: [SupervisionRecord]
+    public var supervisionRecords: SupervisionRecords
 
     public init(rooms: [RoomKind: Room], equipment: Set<Equipment>, outdoorSign: Bool, indoorSign: Bool, isDemonstration: Bool,
                 districtKind: DistrictKind?, contractStart: Day?, annualContractAmount: Double?, annualPersonnelBudget: Double?,
-                workers: [Worker], supervisors: [Supervisor], supervisionRecords: [SupervisionRecord]) {
+                workers: [Worker], supervisors: [Supervisor], supervisionRecords: SupervisionRecords) {
         self.rooms = rooms
         self.equipment = equipment
         self.outdoorSign = outdoorSign
