@@ -70,7 +70,10 @@ enum Stylesheet {
     .badge.warning { background: #fdf0cf; color: #7a5200; }
     .badge.failure { background: #f8dcdc; color: var(--bad); font-weight: 700; }
     .badge.missing_data { background: #e3e8f4; color: #2d4a86; }
-    .findings td.rule small, .findings td.source { display: block; color: var(--muted); font-size: .85rem; }
+    .findings table { table-layout: fixed; width: 100%; }
+    .findings th:nth-child(1) { width: 22%; } .findings th:nth-child(2) { width: 7rem; } .findings th:nth-child(6) { width: 18%; }
+    .findings td.rule small { display: block; color: var(--muted); font-size: .85rem; }
+    .findings td.source { color: var(--muted); font-size: .85rem; }
     .findings tr.state-failure td:first-child { border-left: 4px solid var(--bad); }
     .findings tr.state-warning td:first-child { border-left: 4px solid #d9a400; }
     .findings tr.state-missing_data td:first-child { border-left: 4px solid #2d4a86; }
@@ -86,6 +89,10 @@ enum Stylesheet {
       table.list tr { display: block; border-bottom: 1px solid var(--line); padding: .3rem 0; }
       table.list td { display: block; border: 0; padding: .1rem .6rem; }
       td.num { text-align: left; }
+      .findings table { table-layout: auto; }
+      .findings td:nth-child(3)::before { content: "实际："; color: var(--muted); }
+      .findings td:nth-child(4)::before { content: "要求："; color: var(--muted); }
+      .findings td:nth-child(5):not(:empty)::before { content: "整改："; color: var(--muted); }
       dl.facts { grid-template-columns: 1fr; }
     }
     @media print { header.site, form.filters, .actions { display: none; } }
