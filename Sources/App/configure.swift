@@ -45,6 +45,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(M001_Foundation())
     app.migrations.add(M002_Workforce())
+    app.migrations.add(M003_DeadlineFilings())
 
     app.sessions.use { StoredSessions(inner: $0.fluent.sessions.driver(), lock: $0.writeLock) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "shegong_session") { id in
@@ -70,6 +71,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: WorkforceController())
     try routes.register(collection: StaffPages())
     try routes.register(collection: ComplianceController())
+    try routes.register(collection: DeadlinesController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

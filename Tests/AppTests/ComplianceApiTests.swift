@@ -44,6 +44,35 @@ struct ComplianceApiTests {
         }
     }
 
+    /// T-5's counts come from SQL: an incomplete record, an unconfirmed attendee and a deleted record.
+    @Test func supervisionRecordsAreCountedFromTheDatabase() async throws {
+        try await withApp { world in
+            // setup: 解放路's 20 demo records are complete and confirmed; spoil three of them
+            let token = try await world.token("jiefanglu")
+            let id = world.id("station:解放路街道")
+            let year = Day(Date()).year
+            let records = try await SupervisionRecord.query(on: world.app.db).filter(\.$station.$id == id).sort(\.$heldOn).all()
+            #expect(records.count == 20)
+            records[0].advice = ""
+            try await records[0].save(on: world.app.db)
+            let attendee = try #require(try await SupervisionAttendee.query(on: world.app.db).filter(\.$record.$id == records[1].id!).first())
+            attendee.confirmedAt = nil
+            try await attendee.save(on: world.app.db)
+            try await records[2].delete(on: world.app.db)
+            func t5() async throws -> [String: Any]? {
+                try finding(try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=\(year)", token: token), "T-5")
+            }
+            // check: the incomplete record fails the rule, counted among the 19 left
+            #expect(try await t5()?["state"] as? String == "failure")
+            #expect(try await t5()?["measured"] as? String == "1/19 条记录不完整")
+            // completing it leaves the unconfirmed one, a warning
+            records[0].advice = "补充社区资源评估"
+            try await records[0].save(on: world.app.db)
+            #expect(try await t5()?["state"] as? String == "warning")
+            #expect(try await t5()?["measured"] as? String == "1/19 条记录未经双方确认")
+        }
+    }
+
     @Test func matrixFiltersAndStaysInScope() async throws {
         try await withApp { world in
             let admin = try await world.token("admin")

@@ -121,7 +121,7 @@ struct ComplianceTests {
         // An incomplete record is a failure even when every record is also unconfirmed.
         #expect(t5(.init(total: 24, incomplete: 2, unconfirmed: 24))?.state == .failure)
         #expect(t5(.init(total: 24, incomplete: 2, unconfirmed: 24))?.measured == "2/24 条记录不完整")
-        #expect(t5(.none)?.state == .failure)
+        #expect(t5(.init(total: 0, incomplete: 0, unconfirmed: 0))?.state == .failure)
     }
 
     @Test func changedParametersAreUsed() {

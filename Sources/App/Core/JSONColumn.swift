@@ -10,26 +10,32 @@ import SQLKit
 /// Booleans should be written as 0/1 (`CASE WHEN … THEN 1 ELSE 0 END`): the engines spell them
 /// differently in JSON.
 enum JSONColumn {
-    /// `(SELECT [ {key: value, …}, … ] FROM …)`, an empty array when there is no row.
-    static func array(_ fields: KeyValuePairs<String, SQLQueryString>, from source: SQLQueryString, on sql: any SQLDatabase) -> SQLQueryString {
-        sql.dialect.name == "sqlite"
-            ? "(SELECT json_group_array(" + object(fields, on: sql) + ") FROM " + source + ")"
-            : "(SELECT COALESCE(json_agg(" + object(fields, on: sql) + "), '[]')::text FROM " + source + ")"
+    /// `(SELECT [ {key: value, …}, … ] FROM …)` ordered by `orderBy`, an empty array when there is no row.
+    static func array(_ fields: KeyValuePairs<String, SQLQueryString>, from source: SQLQueryString, orderBy: String, on sql: any SQLDatabase) -> SQLQueryString {
+        let order: SQLQueryString = " ORDER BY \(unsafeRaw: orderBy)"
+        return isSQLite(sql)
+            ? "(SELECT json_group_array(" + object(fields, on: sql) + order + ") FROM " + source + ")"
+            : "(SELECT COALESCE(json_agg(" + object(fields, on: sql) + order + "), '[]')::text FROM " + source + ")"
     }
 
-    /// `(SELECT {key: value, …} FROM …)` for a subquery that yields one row, such as aggregates.
-    static func row(_ fields: KeyValuePairs<String, SQLQueryString>, from source: SQLQueryString, on sql: any SQLDatabase) -> SQLQueryString {
-        sql.dialect.name == "sqlite"
-            ? "(SELECT " + object(fields, on: sql) + " FROM " + source + ")"
-            : "(SELECT " + object(fields, on: sql) + "::text FROM " + source + ")"
+    /// `(SELECT {key: value, …} FROM …)` for aggregates only, which always yield one row.
+    static func aggregates(_ fields: KeyValuePairs<String, SQLQueryString>, from source: SQLQueryString, on sql: any SQLDatabase) -> SQLQueryString {
+        "(SELECT " + object(fields, on: sql) + (isSQLite(sql) ? "" : "::text") + " FROM " + source + ")"
     }
 
     private static func object(_ fields: KeyValuePairs<String, SQLQueryString>, on sql: any SQLDatabase) -> SQLQueryString {
         let pairs = fields.map { key, value -> SQLQueryString in "'\(unsafeRaw: key)', " + value }
-        return "\(unsafeRaw: sql.dialect.name == "sqlite" ? "json_object" : "json_build_object")(" + pairs.joined(separator: ", ") + ")"
+        return "\(unsafeRaw: isSQLite(sql) ? "json_object" : "json_build_object")(" + pairs.joined(separator: ", ") + ")"
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, column: String, of row: any SQLRow) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(try row.decode(column: column, as: String.self).utf8))
+    private static func isSQLite(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "sqlite" }
+
+    /// Reads the JSON columns of a query's rows.
+    struct Reader {
+        private let decoder = JSONDecoder()
+
+        func decode<T: Decodable>(_ type: T.Type, column: String, of row: any SQLRow) throws -> T {
+            try decoder.decode(T.self, from: Data(try row.decode(column: column, as: String.self).utf8))
+        }
     }
 }

@@ -78,6 +78,10 @@ enum Stylesheet {
     .findings tr.state-warning td:first-child { border-left: 4px solid #d9a400; }
     .findings tr.state-missing_data td:first-child { border-left: 4px solid #2d4a86; }
     table.matrix tr.total td { font-weight: 700; }
+    #deadlines li { margin: .35rem 0; }
+    #deadlines li.overdue { color: var(--bad); }
+    #deadlines form.file { display: inline-flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: 0 0 0 .5rem; }
+    #deadlines form.file button { padding: .15rem .7rem; font-size: .9rem; }
     @media (max-width: 640px) {
       header.site { padding: .5rem .75rem; }
       .menu-button { display: block; margin-left: auto; }

@@ -13,23 +13,10 @@ struct HomeController: RouteCollection {
         let caller = try req.requireCaller()
         let assignments = try await UsersController.assignmentRows(of: [caller.userID], on: req.db)[caller.userID] ?? []
         let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
-        let today = Day(Date())
-        var deadlines: (upcoming: [Deadline], recent: [Deadline]) = ([], [])
-        if let path = caller.assignments.first?.placePath, let city = try? await PolicyService.city(of: path, on: req.db),
-           let inForce = try? await PolicyService.inForce(city: city, year: today.year, on: req.db) {
-            deadlines = Deadlines.around(inForce.profile, today: today, roles: caller.roles)
-        }
+        let board = try await DeadlineService.board(caller, today: Day(Date()), on: req.db)
         return Layout.page(title: "首页", path: "/", caller: caller, csrf: req.csrfToken,
             .h1(.plain("您好，\(caller.displayName)")),
-            .section(.class("card"), .id("deadlines"),
-                .h2("期限提醒"),
-                .if(deadlines.upcoming.isEmpty && deadlines.recent.isEmpty, .p(.class("empty"), .plain("30 天内没有到期事项。"))),
-                .if(!deadlines.recent.isEmpty, .group(
-                    .h3("已过期（30 天内，如已报送请忽略）"),
-                    .ul(.forEach(deadlines.recent) { d in .li(.class("overdue"), .plain("\(d.due) \(d.title)（\(d.ruleID)，已过 \(d.due.days(until: today)) 天）")) }))),
-                .if(!deadlines.upcoming.isEmpty, .group(
-                    .h3("30 天内到期"),
-                    .ul(.forEach(deadlines.upcoming) { d in .li(.plain("\(d.due) \(d.title)（\(d.ruleID)，还有 \(today.days(until: d.due)) 天）")) })))),
+            DeadlinesController.section(board, csrf: req.csrfToken),
             .section(.class("card"),
                 .h2("我的角色与管辖范围"),
                 .ul(.forEach(assignments) { .li(.plain(UserPages.describe($0))) })),

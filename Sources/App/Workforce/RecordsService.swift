@@ -156,7 +156,9 @@ enum RecordsService {
         try v.check()
         var attachment: Attachment?
         if let (data, type, name) = upload {
-            attachment = try storeAttachment(data, type: type, name: name, app: req.application)
+            // Hashing and writing up to 20 MB would hold up the event loop's other requests.
+            let app = req.application
+            attachment = try await app.threadPool.runIfActive { try storeAttachment(data, type: type, name: name, app: app) }
         }
         let record = TrainingRecord()
         record.id = UUID()

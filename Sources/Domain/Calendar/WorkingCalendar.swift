@@ -109,8 +109,12 @@ public struct WorkingCalendar: Sendable {
         return count
     }
 
-    /// The calendar shipped with Shegong (holidays.json).
-    public static func bundled() throws -> WorkingCalendar {
+    /// The calendar shipped with Shegong (holidays.json), read once.
+    public static func bundled() throws -> WorkingCalendar { try shipped.get() }
+
+    private static let shipped = Result { try readBundled() }
+
+    private static func readBundled() throws -> WorkingCalendar {
         struct File: Decodable {
             let years: [String: Raw]
             struct Raw: Decodable { let holidays: [[String]]; let workdays: [Day] }

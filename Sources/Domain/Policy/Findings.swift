@@ -92,7 +92,6 @@ public struct StationFacts: Sendable {
             self.incomplete = incomplete
             self.unconfirmed = unconfirmed
         }
-        public static let none = SupervisionRecords(total: 0, incomplete: 0, unconfirmed: 0)
     }
 
     public var rooms: [RoomKind: Room]
