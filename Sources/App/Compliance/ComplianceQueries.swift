@@ -26,7 +26,7 @@ enum ComplianceQueries {
         let sql = db as! any SQLDatabase
         let yearStart = "\(year)-01-01", yearEnd = "\(year)-12-31"
         let rooms = JSONColumn.array(["kind": "r.kind", "area": "r.area", "shared": "CASE WHEN r.shared THEN 1 ELSE 0 END"],
-                                     from: "station_rooms r WHERE r.station_id = s.id", orderBy: "r.kind", on: sql)
+                                     from: "station_rooms r WHERE r.station_id = s.id", on: sql)
         // Postings that overlap the year, with the hours of supervision received and of training at this
         // station in the year (a group session counts in full for each supervisee).
         let workers = JSONColumn.array([
@@ -44,11 +44,11 @@ enum ComplianceQueries {
         ], from: """
             worker_assignments wa JOIN social_workers w ON w.id = wa.worker_id
             WHERE wa.station_id = s.id AND w.deleted_at IS NULL AND wa.started_on <= \(bind: yearEnd) AND (wa.ended_on IS NULL OR wa.ended_on >= \(bind: yearStart))
-            """, orderBy: "w.name, wa.started_on", on: sql)
+            """, on: sql)
         let supervisors = JSONColumn.array(["name": "sp.name", "pool": "sp.pool", "experienceYears": "sp.experience_years"], from: """
             supervisor_assignments sa JOIN supervisors sp ON sp.id = sa.supervisor_id
             WHERE sa.station_id = s.id AND sp.deleted_at IS NULL AND sa.started_on <= \(bind: yearEnd) AND (sa.ended_on IS NULL OR sa.ended_on >= \(bind: yearStart))
-            """, orderBy: "sp.name", on: sql)
+            """, on: sql)
         // Counted in SQL: T-5 needs only how many records there are, and how many are incomplete or unconfirmed
         // (confirmed means by the supervisor and by every supervisee).
         let records = JSONColumn.aggregates([
@@ -97,15 +97,12 @@ enum ComplianceQueries {
                 contractStart: try r.decode(column: "contract_started_on", as: String?.self).flatMap(Day.init),
                 annualContractAmount: try r.decode(column: "annual_contract_amount", as: Double?.self),
                 annualPersonnelBudget: try r.decode(column: "annual_personnel_budget", as: Double?.self),
-                workers: try json.decode([WorkerJSON].self, column: "workers", of: r).map { w in
-                    .init(name: w.name, stationedFrom: max(Day(w.startedOn)!, first), stationedTo: min(w.endedOn.flatMap(Day.init) ?? last, last),
-                          fullTime: w.fullTime != 0, education: Education(rawValue: w.education), major: Major(rawValue: w.major),
-                          certificate: CertificateLevel(rawValue: w.certificate), certificateDate: w.certificateDate.flatMap(Day.init),
-                          experienceYears: w.experienceYears, supervisionHours: w.supervisionHours, trainingHours: w.trainingHours)
-                },
+                // Sorted by name: findings that name people (T-1, T-2, T-3, T-4, S-3 …) list them in a stable order.
+                workers: try json.decode([WorkerJSON].self, column: "workers", of: r).map { $0.worker(during: first...last) }
+                    .sorted { ($0.name, $0.stationedFrom) < ($1.name, $1.stationedFrom) },
                 supervisors: try json.decode([SupervisorJSON].self, column: "supervisors", of: r).map {
-                    .init(name: $0.name, pool: SupervisorPool(rawValue: $0.pool), experienceYears: $0.experienceYears)
-                },
+                    StationFacts.Supervisor(name: $0.name, pool: SupervisorPool(rawValue: $0.pool), experienceYears: $0.experienceYears)
+                }.sorted { $0.name < $1.name },
                 supervisionRecords: .init(total: counted.total, incomplete: counted.incomplete, unconfirmed: counted.unconfirmed))
             results.append(Evaluated(station: row, findings: ComplianceEngine.evaluate(profiles[row.cityID]!, facts, year: year, today: today)))
         }
@@ -121,6 +118,14 @@ enum ComplianceQueries {
         let education, major, certificate: String
         let certificateDate: String?
         let experienceYears, supervisionHours, trainingHours: Double
+
+        /// The posting as the engine sees it: stationed for the part of `year` it overlaps.
+        func worker(during year: ClosedRange<Day>) -> StationFacts.Worker {
+            .init(name: name, stationedFrom: max(Day(startedOn)!, year.lowerBound), stationedTo: min(endedOn.flatMap(Day.init) ?? year.upperBound, year.upperBound),
+                  fullTime: fullTime != 0, education: Education(rawValue: education), major: Major(rawValue: major),
+                  certificate: CertificateLevel(rawValue: certificate), certificateDate: certificateDate.flatMap(Day.init),
+                  experienceYears: experienceYears, supervisionHours: supervisionHours, trainingHours: trainingHours)
+        }
     }
     private struct SupervisorJSON: Decodable { let name, pool: String; let experienceYears: Double }
     private struct RecordsJSON: Decodable { let total, incomplete, unconfirmed: Int }

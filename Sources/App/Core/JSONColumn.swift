@@ -10,12 +10,12 @@ import SQLKit
 /// Booleans should be written as 0/1 (`CASE WHEN … THEN 1 ELSE 0 END`): the engines spell them
 /// differently in JSON.
 enum JSONColumn {
-    /// `(SELECT [ {key: value, …}, … ] FROM …)` ordered by `orderBy`, an empty array when there is no row.
-    static func array(_ fields: KeyValuePairs<String, SQLQueryString>, from source: SQLQueryString, orderBy: String, on sql: any SQLDatabase) -> SQLQueryString {
-        let order: SQLQueryString = " ORDER BY \(unsafeRaw: orderBy)"
-        return isSQLite(sql)
-            ? "(SELECT json_group_array(" + object(fields, on: sql) + order + ") FROM " + source + ")"
-            : "(SELECT COALESCE(json_agg(" + object(fields, on: sql) + order + "), '[]')::text FROM " + source + ")"
+    /// `(SELECT [ {key: value, …}, … ] FROM …)`, an empty array when there is no row. The order is the
+    /// engine's: sort after decoding (an ORDER BY inside the aggregate cost SQLite 15 % of the page).
+    static func array(_ fields: KeyValuePairs<String, SQLQueryString>, from source: SQLQueryString, on sql: any SQLDatabase) -> SQLQueryString {
+        isSQLite(sql)
+            ? "(SELECT json_group_array(" + object(fields, on: sql) + ") FROM " + source + ")"
+            : "(SELECT COALESCE(json_agg(" + object(fields, on: sql) + "), '[]')::text FROM " + source + ")"
     }
 
     /// `(SELECT {key: value, …} FROM …)` for aggregates only, which always yield one row.
