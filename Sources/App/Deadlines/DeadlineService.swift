@@ -108,10 +108,6 @@ enum DeadlineService {
         guard let unit = try await units(deadline.filer, caller, on: req.db).first(where: { $0.id == input.unitId }) else {
             throw Abort(.forbidden, reason: "该\(deadline.filer.label)不在您的管辖范围内，不能代为登记报送")
         }
-        if let existing = try await DeadlineFiling.query(on: req.db).filter(\.$ruleID == deadline.ruleID)
-            .filter(\.$dueOn == due.description).filter(\.$unitID == unit.id).first() {
-            throw AppError.field("unit_id", "\(unit.name)已于 \(existing.filedOn) 登记报送“\(deadline.title)”", status: .conflict)
-        }
         let filing = DeadlineFiling()
         filing.id = UUID()
         filing.ruleID = deadline.ruleID
@@ -121,7 +117,12 @@ enum DeadlineService {
         filing.filedOn = filedOn.description
         filing.note = note
         filing.createdBy = caller.username
+        // Checked inside the write lock, so two quick clicks get a 409, not a unique-index failure.
         try await req.audit.transaction { db, audit in
+            if let existing = try await DeadlineFiling.query(on: db).filter(\.$ruleID == filing.ruleID)
+                .filter(\.$dueOn == filing.dueOn).filter(\.$unitID == unit.id).first() {
+                throw AppError.field("unit_id", "\(unit.name)已于 \(existing.filedOn) 登记报送“\(deadline.title)”", status: .conflict)
+            }
             try await filing.create(on: db)
             audit.change(entityType: "deadline_filing", entityID: filing.id, old: nil, new: filing.auditFields)
         }
