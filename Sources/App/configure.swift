@@ -26,6 +26,7 @@ func configureDatabase(_ app: Application) throws {
 /// Everything except the database choice, shared by the server and the tests.
 func configureCommon(_ app: Application) async throws {
     let settings = app.settings
+    if app.storage[AppClockKey.self] == nil { app.clock = AppClock() }
     app.writeLock = WriteLock()
     app.callers = CallerCache()
     app.filterOptions = OrgQueries.FilterOptions()
@@ -42,12 +43,14 @@ func configureCommon(_ app: Application) async throws {
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
 
-    app.migrations.add(SessionRecord.migration)
     app.migrations.add(M001_Foundation())
     app.migrations.add(M002_Workforce())
     app.migrations.add(M003_DeadlineFilings())
+    app.migrations.add(M004_Hardening())
 
-    app.sessions.use { StoredSessions(inner: $0.fluent.sessions.driver(), lock: $0.writeLock) }
+    let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
+    app.sessionStore = sessions
+    app.sessions.use { _ in sessions }
     app.sessions.configuration = SessionsConfiguration(cookieName: "shegong_session") { id in
         HTTPCookies.Value(string: id.string, path: "/", isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
@@ -64,6 +67,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: HomeController())
     try routes.register(collection: OrgController())
     try routes.register(collection: StationsController())
+    try routes.register(collection: OperatorsController())
     try routes.register(collection: UsersController())
     try routes.register(collection: AuditController())
     try routes.register(collection: PolicyController())

@@ -81,10 +81,10 @@ struct BadInputTests {
     @Test func invalidCreditCode() async throws {
         try await withApp { world in
             let token = try await world.token("admin")
-            let res = try await world.api(.PATCH, "/api/v1/stations/\(world.id("station:解放路街道"))", token: token,
-                                          json: ["operator_name": "某社工机构", "operator_credit_code": "52370102MJ50000010"])
+            let res = try await world.api(.POST, "/api/v1/operators", token: token,
+                                          json: ["name": "某社工机构", "credit_code": "52370102MJ50000010"])
             #expect(res.status == .unprocessableEntity)
-            #expect(try res.problemFields()["operator_credit_code"]?.contains("校验码错误") == true)
+            #expect(try res.problemFields()["credit_code"]?.contains("校验码错误") == true)
         }
     }
 
@@ -160,14 +160,14 @@ struct BadInputTests {
             // act
             let res = try await world.api(.PATCH, "/api/v1/stations/\(id)", token: token, json: [
                 "rooms": [["kind": "office", "area": 42.5], ["kind": "case_work", "area": 18, "shared": false]],
-                "equipment": ["desks", "printer"], "operator_name": "济南市新承接社工中心", "operator_credit_code": "91370100MA3C5XBR5E",
+                "equipment": ["desks", "printer"], "operator_id": world.id("operator:1").uuidString,
             ])
             // check
             #expect(res.status == .ok, "\(res.body.string)")
             let body = try res.json()
             let rooms = body["rooms"] as! [[String: Any]]
             #expect(rooms.map { $0["kind"] as! String } == ["office", "case_work"])
-            #expect((body["operator"] as! [String: Any])["credit_code"] as? String == "91370100MA3C5XBR5E")
+            #expect((body["operator"] as! [String: Any])["name"] as? String == DemoData.operatorNames[1])
             let events = try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "station_room").filter(\.$action == .update).all()
             #expect(events.contains { $0.changes.contains("42.5") && $0.actorName == "lixia" })
         }

@@ -69,7 +69,9 @@ struct DeadlineTests {
             // bad dates and a day that is not A-6's due date
             let malformed = try await file(worker, ["due_on": "2026-13-05"])
             #expect(malformed.status == .unprocessableEntity)
-            #expect(try malformed.problemFields()["due_on"] == "到期日“2026-13-05”不是 年-月-日 格式")
+            #expect(try malformed.problemFields()["due_on"] == "到期日“2026-13-05”不存在，请检查月份和日期")
+            let badFormat = try await file(worker, ["due_on": "2026/12/05"])
+            #expect(try badFormat.problemFields()["due_on"] == "到期日应为 年-月-日 格式，如 2025-03-01")
             let future = try await file(worker, ["filed_on": Day(Date()).adding(days: 3).description])
             #expect(try future.problemFields()["filed_on"]?.hasPrefix("报送日期不能晚于今天") == true)
             let notDue = try await file(worker, ["due_on": "\(Day(Date()).year)-01-20"])

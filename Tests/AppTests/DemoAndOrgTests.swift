@@ -110,7 +110,7 @@ struct DemoAndOrgTests {
             // act
             let res = try await browser.post("/stations/\(id)/edit", form: [
                 "name": station.name, "address": "解放路12号", "opened_on": "2021-05-01",
-                "operator_name": DemoData.operatorNames[0], "operator_credit_code": "52370102MJ5000001D",
+                "operator_id": world.id("operator:0").uuidString,
                 "area_office": "36", "area_case_work": "23.5", "shared_group_work": "on", "area_group_work": "40",
                 "equipment_desks": "on", "outdoor_sign": "on", "post_\(village.id!)": "point",
             ])

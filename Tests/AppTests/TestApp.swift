@@ -75,6 +75,10 @@ struct TestWorld {
         let user = User(username: "outsider", displayName: "外市用户", passwordHash: try app.password.hash(Self.password))
         try await user.create(on: app.db)
         try await RoleAssignment(userID: user.id!, role: .cityAdmin, unitID: other.id, operatorID: nil).create(on: app.db)
+        // The deployment's administrator (national calendar), as `shegong user create --role platform_admin` makes one.
+        let platform = User(username: "platform", displayName: "平台管理员", passwordHash: try app.password.hash(Self.password))
+        try await platform.create(on: app.db)
+        try await RoleAssignment(userID: platform.id!, role: .platformAdmin, unitID: nil, operatorID: nil).create(on: app.db)
         // A street in 历下区 with no station yet, for create tests.
         let lixia = try await OrgUnit.find(ids["历下区"], on: app.db)!
         let free = OrgUnit(name: "新建街道", level: .street, parent: lixia, divisionCode: nil)

@@ -15,12 +15,13 @@ struct AccountController: RouteCollection {
         routes.get("account", "password", use: passwordPage)
         routes.post("account", "password", use: changePassword)
         routes.post("api", "v1", "auth", "token", use: issueToken)
+        routes.delete("api", "v1", "auth", "token", use: revokeToken)
         routes.get("api", "v1", "me", use: me)
     }
 
     func loginPage(req: Request) async throws -> Response {
         if req.caller != nil { return req.redirect(to: "/") }
-        return LoginPage.view(username: "", error: nil, next: req.query["next"], csrf: req.csrfToken).response()
+        return LoginPage.view(username: "", error: nil, next: LocalRedirect.path(req.query["next"]), csrf: req.csrfToken).response()
     }
 
     struct LoginForm: Content {
@@ -33,12 +34,12 @@ struct AccountController: RouteCollection {
         let form = try req.content.decode(LoginForm.self)
         switch try await Login.attempt(username: form.username, password: form.password, on: req) {
         case .success(let user):
-            req.session.data["uid"] = user.id!.uuidString
-            // A safe local path only, so the login form cannot redirect elsewhere.
-            let next = form.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
-            return req.redirect(to: next)
-        case .failure(let message, let status):
-            return LoginPage.view(username: form.username, error: message, next: form.next, csrf: req.csrfToken).response(status: status)
+            try await req.startSession(for: try user.requireID())
+            try await req.application.writeLock.run { try await req.application.sessionStore.purgeExpired(on: req.db) }
+            return req.redirect(to: LocalRedirect.path(form.next))
+        case .refused:
+            return LoginPage.view(username: form.username, error: Login.refusal, next: LocalRedirect.path(form.next), csrf: req.csrfToken)
+                .response(status: .unauthorized)
         }
     }
 
@@ -65,9 +66,12 @@ struct AccountController: RouteCollection {
             return PasswordPage.view(caller: caller, csrf: req.csrfToken, errors: v, done: false).response(status: .unprocessableEntity)
         }
         user.passwordHash = try await req.password.async.hash(new)
+        let app = req.application, keep = req.session.id
         try await req.audit.transaction { db, audit in
             try await user.save(on: db)
-            audit.record(.passwordChanged, entityType: "user", entityID: user.id?.uuidString, changes: [:])
+            // Whoever else knew the old password is signed out: other sessions end, every token is revoked.
+            try await SignOut.everywhere(try user.requireID(), keep: keep, app: app, on: db)
+            audit.record(.passwordChanged, entityType: "user", entityID: user.id?.uuidString, changes: ["other_sessions": [nil, "ended"]])
         }
         return PasswordPage.view(caller: caller, csrf: req.csrfToken, errors: Validator(), done: true).response()
     }
@@ -88,16 +92,29 @@ struct AccountController: RouteCollection {
         switch try await Login.attempt(username: body.username, password: body.password, on: req) {
         case .success(let user):
             let token = TokenHash.newToken()
-            let expires = Date().addingTimeInterval(Self.tokenLifetime)
+            let expires = req.now.addingTimeInterval(Self.tokenLifetime)
             try await req.audit.transaction { db, audit in
                 try await APIToken(userID: user.id!, tokenHash: TokenHash.of(token), expiresAt: expires).create(on: db)
                 audit.record(.tokenIssued, entityType: "user", entityID: user.id?.uuidString, changes: ["expires_at": [nil, ISO8601DateFormatter().string(from: expires)]],
                              actor: user.id, actorName: user.username)
             }
             return try await TokenResponse(token: token, expiresAt: expires).encodeResponse(status: .created, for: req)
-        case .failure(let message, let status):
-            throw Abort(status, reason: message)
+        case .refused:
+            throw Abort(.unauthorized, reason: Login.refusal)
         }
+    }
+
+    /// Signs an API client out: the bearer token of this request stops working at once.
+    func revokeToken(req: Request) async throws -> HTTPStatus {
+        let caller = try req.requireCaller()
+        guard let bearer = req.headers.bearerAuthorization else { throw Abort(.unauthorized, reason: "请提供要注销的访问令牌") }
+        let hash = TokenHash.of(bearer.token)
+        try await req.audit.transaction { db, audit in
+            try await APIToken.query(on: db).filter(\.$tokenHash == hash).filter(\.$user.$id == caller.userID).delete()
+            audit.record(.tokenRevoked, entityType: "user", entityID: caller.userID.uuidString, changes: [:])
+        }
+        req.application.callers.forgetToken(hash: hash)
+        return .noContent
     }
 
     struct MeDTO: Content {

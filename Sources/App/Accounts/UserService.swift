@@ -46,6 +46,11 @@ enum UserService {
         return resource(assignments: rows, units: Dictionary(uniqueKeysWithValues: units.map { ($0.id!, $0) }), operators: operators)
     }
 
+    /// Whether the caller may manage (create or remove) this one assignment: it lies inside their scope.
+    static func manages(_ row: RoleAssignment, _ caller: Caller, on db: any Database) async throws -> Bool {
+        Access.decide(caller.assignments, .create, try await resource([row], on: db), userID: caller.userID.uuidString) == .allowed
+    }
+
     /// Checks assignments: known role, an existing scope of the right kind and level, inside the caller's scope.
     static func checkAssignments(_ inputs: [UserInput.AssignmentInput], req: Request, into v: inout Validator) async throws -> [(Role, UUID?, UUID?)] {
         if inputs.isEmpty { v.add("assignments", "至少分配一个角色及其管辖范围") }
@@ -56,7 +61,12 @@ enum UserService {
                 v.add("\(field).role", "未知的角色“\(a.role)”（可选 \(Role.allCases.map(\.rawValue).joined(separator: "、"))）")
                 continue
             }
-            if role.isOperatorScoped {
+            if role.isPlatformScoped {
+                // Only a platform administrator makes another (the first comes from `shegong user create`).
+                try req.authorize(.create, Access.Resource(kind: .user, paths: ["/"]))
+                guard req.caller?.has(.platformAdmin) == true else { throw Abort(.forbidden, reason: "只有平台管理员可以授予平台管理员角色") }
+                result.append((role, nil, nil))
+            } else if role.isOperatorScoped {
                 guard let opID = a.operatorId, let op = try await OperatorOrg.find(opID, on: req.db) else {
                     v.add("\(field).operator_id", "\(role.label)须指定存在的承接机构")
                     continue
@@ -92,21 +102,32 @@ enum UserService {
         if password.count < AccountController.minPasswordLength { v.add("password", "初始密码至少 \(AccountController.minPasswordLength) 位") }
         let assignments = try await checkAssignments(input.assignments ?? [], req: req, into: &v)
         try v.check()
-        if try await User.query(on: req.db).filter(\.$username == username).first() != nil {
-            throw AppError.field("username", "用户名“\(username)”已被使用", status: .conflict)
-        }
         let user = User(username: username, displayName: displayName, passwordHash: try await req.password.async.hash(password))
         if let active = input.active { user.active = active }
         return try await req.audit.transaction { db, audit in
+            // Inside the write lock: two admins creating the same username at once get one 409.
+            if try await User.query(on: db).filter(\.$username == username).first() != nil {
+                throw AppError.field("username", "用户名“\(username)”已被使用", status: .conflict)
+            }
             try await user.create(on: db)
             audit.change(entityType: "user", entityID: user.id, old: nil, new: user.auditFields)
-            try await replaceAssignments(of: user, with: assignments, on: db, audit: audit)
+            try await replaceAssignments(of: user, with: assignments, replacing: [], on: db, audit: audit)
             return user
         }
     }
 
+    /// Changes a user. `assignments` replaces the assignments inside the caller's scope; those outside it
+    /// (the same person's role in another city) are kept. Deactivating or resetting the password of a
+    /// user with roles outside the caller's scope is refused: that would take over the other roles too.
     static func update(_ user: User, _ input: UserInput, req: Request) async throws -> User {
-        try req.authorize(.update, try await resource(of: user.requireID(), on: req.db))
+        let caller = try req.requireCaller()
+        let rows = try await RoleAssignment.query(on: req.db).filter(\.$user.$id == user.requireID()).all()
+        try req.authorize(.update, try await resource(rows, on: req.db))
+        var mine: [RoleAssignment] = [], foreign: [RoleAssignment] = []
+        for row in rows { if try await manages(row, caller, on: req.db) { mine.append(row) } else { foreign.append(row) } }
+        if !foreign.isEmpty && (input.active == false || !(input.password ?? "").isEmpty) {
+            throw Abort(.forbidden, reason: "该用户在您的管辖范围外另有角色，停用或重设密码须由能管理其全部角色的管理员进行")
+        }
         var v = Validator()
         if input.username != nil && input.username != user.username { v.add("username", "用户名不能修改") }
         let old = user.auditFields
@@ -123,10 +144,19 @@ enum UserService {
             else { newHash = try await req.password.async.hash(password) }
         }
         var assignments: [(Role, UUID?, UUID?)]?
-        if let inputs = input.assignments { assignments = try await checkAssignments(inputs, req: req, into: &v) }
+        if let inputs = input.assignments {
+            if inputs.isEmpty && !foreign.isEmpty {
+                // Removing every role the caller manages is allowed when the user keeps others.
+                assignments = []
+            } else {
+                assignments = try await checkAssignments(inputs, req: req, into: &v)
+            }
+        }
         try v.check()
         let replacement = assignments
         let passwordHash = newHash
+        let managed = mine
+        let app = req.application
         let saved = try await req.audit.transaction { db, audit in
             if let passwordHash {
                 user.passwordHash = passwordHash
@@ -135,8 +165,12 @@ enum UserService {
             }
             try await user.save(on: db)
             audit.change(entityType: "user", entityID: user.id, old: old, new: user.auditFields)
-            if passwordHash != nil { audit.record(.passwordChanged, entityType: "user", entityID: user.id?.uuidString, changes: ["by": [nil, req.caller?.username]]) }
-            if let replacement { try await replaceAssignments(of: user, with: replacement, on: db, audit: audit) }
+            if passwordHash != nil {
+                // A reset password means the old one may be known to someone else: end every sign-in.
+                try await SignOut.everywhere(try user.requireID(), keep: nil, app: app, on: db)
+                audit.record(.passwordChanged, entityType: "user", entityID: user.id?.uuidString, changes: ["by": [nil, req.caller?.username]])
+            }
+            if let replacement { try await replaceAssignments(of: user, with: replacement, replacing: managed, on: db, audit: audit) }
             return user
         }
         // Deactivation and role changes take effect on the user's next request.
@@ -144,8 +178,9 @@ enum UserService {
         return saved
     }
 
-    private static func replaceAssignments(of user: User, with list: [(Role, UUID?, UUID?)], on db: any Database, audit: AuditLog.Recorder) async throws {
-        let current = try await RoleAssignment.query(on: db).filter(\.$user.$id == user.requireID()).all()
+    /// Makes `replacing` (the assignments the caller manages) equal to `list`; other assignments are untouched.
+    private static func replaceAssignments(of user: User, with list: [(Role, UUID?, UUID?)], replacing current: [RoleAssignment],
+                                           on db: any Database, audit: AuditLog.Recorder) async throws {
         let key = { (r: Role, u: UUID?, o: UUID?) in "\(r.rawValue)|\(u?.uuidString ?? "")|\(o?.uuidString ?? "")" }
         let wanted = Set(list.map(key))
         let have = Set(current.map { key($0.role, $0.$unit.id, $0.$operatorOrg.id) })

@@ -11,12 +11,14 @@ struct UsersController: RouteCollection {
         routes.post("users", "new", use: createFromForm)
         routes.get("users", ":id", use: showPage)
         routes.post("users", ":id", use: updateFromForm)
+        routes.post("users", ":id", "sign-out", use: signOutFromForm)
 
         let api = routes.grouped("api", "v1", "users")
         api.get(use: apiList)
         api.post(use: apiCreate)
         api.get(":id", use: apiShow)
         api.patch(":id", use: apiUpdate)
+        api.post(":id", "sign-out", use: apiSignOut)
     }
 
     struct AssignmentDTO: Content {
@@ -37,9 +39,16 @@ struct UsersController: RouteCollection {
         var assignments: [AssignmentDTO]
     }
 
-    static func assignmentRows(of userIDs: [UUID], on db: any Database) async throws -> [UUID: [AssignmentDTO]] {
+    /// The assignments of users; with `visibleTo`, only those inside that caller's scope (an admin does
+    /// not learn a user's roles in another city).
+    static func assignmentRows(of userIDs: [UUID], visibleTo caller: Caller? = nil, on db: any Database) async throws -> [UUID: [AssignmentDTO]] {
         guard !userIDs.isEmpty else { return [:] }
-        let rows = try await RoleAssignment.query(on: db).filter(\.$user.$id ~~ userIDs).with(\.$unit).with(\.$operatorOrg).all()
+        var rows = try await RoleAssignment.query(on: db).filter(\.$user.$id ~~ userIDs).with(\.$unit).with(\.$operatorOrg).all()
+        if let caller {
+            var visible: [RoleAssignment] = []
+            for row in rows where try await UserService.manages(row, caller, on: db) { visible.append(row) }
+            rows = visible
+        }
         return Dictionary(grouping: rows, by: { $0.$user.id }).mapValues { list in
             list.map { AssignmentDTO(role: $0.role, roleLabel: $0.role.label, orgUnitId: $0.$unit.id, orgUnitName: $0.unit?.name,
                                      operatorId: $0.$operatorOrg.id, operatorName: $0.operatorOrg?.name) }
@@ -57,10 +66,11 @@ struct UsersController: RouteCollection {
         return visible.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ visible).sort(\.$username).all()
     }
 
-    private func dto(_ user: User, on db: any Database) async throws -> UserDTO {
-        let rows = try await Self.assignmentRows(of: [user.id!], on: db)
-        return UserDTO(id: user.id!, username: user.username, displayName: user.displayName, active: user.active,
-                       lockedUntil: user.lockedUntil.flatMap { $0 > Date() ? $0 : nil }, assignments: rows[user.id!] ?? [])
+    private func dto(_ user: User, _ req: Request) async throws -> UserDTO {
+        let id = try user.requireID()
+        let rows = try await Self.assignmentRows(of: [id], visibleTo: try req.requireCaller(), on: req.db)
+        return UserDTO(id: id, username: user.username, displayName: user.displayName, active: user.active,
+                       lockedUntil: user.lockedUntil.flatMap { $0 > req.now ? $0 : nil }, assignments: rows[id] ?? [])
     }
 
     private func find(_ req: Request, _ action: Access.Action) async throws -> User {
@@ -73,7 +83,7 @@ struct UsersController: RouteCollection {
 
     private func requireUserAdmin(_ req: Request) throws -> Caller {
         let caller = try req.requireCaller()
-        guard caller.has(.cityAdmin) else { throw Abort(.forbidden, reason: "只有市民政局管理员可以管理用户") }
+        guard caller.has(.cityAdmin) || caller.has(.platformAdmin) else { throw Abort(.forbidden, reason: "只有市民政局管理员可以管理用户") }
         return caller
     }
 
@@ -82,14 +92,18 @@ struct UsersController: RouteCollection {
     func apiList(req: Request) async throws -> [UserDTO] {
         let caller = try requireUserAdmin(req)
         let users = try await Self.visibleUsers(caller, on: req.db)
-        let rows = try await Self.assignmentRows(of: users.map { $0.id! }, on: req.db)
-        return users.map { UserDTO(id: $0.id!, username: $0.username, displayName: $0.displayName, active: $0.active,
-                                   lockedUntil: $0.lockedUntil.flatMap { $0 > Date() ? $0 : nil }, assignments: rows[$0.id!] ?? []) }
+        let rows = try await Self.assignmentRows(of: try users.map { try $0.requireID() }, visibleTo: caller, on: req.db)
+        let now = req.now
+        return try users.map { u in
+            let id = try u.requireID()
+            return UserDTO(id: id, username: u.username, displayName: u.displayName, active: u.active,
+                           lockedUntil: u.lockedUntil.flatMap { $0 > now ? $0 : nil }, assignments: rows[id] ?? [])
+        }
     }
 
     func apiShow(req: Request) async throws -> UserDTO {
         _ = try req.requireCaller()
-        return try await dto(try await find(req, .read), on: req.db)
+        return try await dto(try await find(req, .read), req)
     }
 
     func apiCreate(req: Request) async throws -> Response {
@@ -97,13 +111,36 @@ struct UsersController: RouteCollection {
         // caller's scope answers 404 like every other unseen resource.
         _ = try req.requireCaller()
         let user = try await UserService.create(try req.content.decode(UserInput.self), req: req)
-        return try await dto(user, on: req.db).encodeResponse(status: .created, for: req)
+        return try await dto(user, req).encodeResponse(status: .created, for: req)
     }
 
     func apiUpdate(req: Request) async throws -> UserDTO {
         _ = try req.requireCaller()
         let user = try await find(req, .read)
-        return try await dto(try await UserService.update(user, try req.content.decode(UserInput.self), req: req), on: req.db)
+        return try await dto(try await UserService.update(user, try req.content.decode(UserInput.self), req: req), req)
+    }
+
+    /// Ends every session and revokes every API token of a user (a lost phone, a leaver).
+    func apiSignOut(req: Request) async throws -> HTTPStatus {
+        _ = try req.requireCaller()
+        try await Self.signOut(try await find(req, .update), req)
+        return .noContent
+    }
+
+    func signOutFromForm(req: Request) async throws -> Response {
+        _ = try requireUserAdmin(req)
+        let user = try await find(req, .update)
+        try await Self.signOut(user, req)
+        return req.redirect(to: "/users/\(try user.requireID())?signed_out=1")
+    }
+
+    private static func signOut(_ user: User, _ req: Request) async throws {
+        let id = try user.requireID()
+        let app = req.application
+        try await req.audit.transaction { db, audit in
+            try await SignOut.everywhere(id, keep: nil, app: app, on: db)
+            audit.record(.signedOut, entityType: "user", entityID: id.uuidString, changes: [:])
+        }
     }
 
     // MARK: pages
@@ -111,13 +148,13 @@ struct UsersController: RouteCollection {
     func listPage(req: Request) async throws -> Response {
         let caller = try requireUserAdmin(req)
         let users = try await Self.visibleUsers(caller, on: req.db)
-        let rows = try await Self.assignmentRows(of: users.map { $0.id! }, on: req.db)
-        return UserPages.list(users: users, assignments: rows, caller: caller, csrf: req.csrfToken).response()
+        let rows = try await Self.assignmentRows(of: try users.map { try $0.requireID() }, visibleTo: caller, on: req.db)
+        return UserPages.list(users: users, assignments: rows, now: req.now, caller: caller, csrf: req.csrfToken).response()
     }
 
     func newPage(req: Request) async throws -> Response {
         let caller = try requireUserAdmin(req)
-        return UserPages.form(user: nil, units: try await scopeUnits(caller, req), operators: try await OperatorOrg.query(on: req.db).sort(\.$name).all(),
+        return UserPages.form(user: nil, units: try await scopeUnits(caller, req), operators: try await OperatorService.visible(to: caller, on: req.db),
                               values: [:], errors: Validator(), caller: caller, csrf: req.csrfToken).response()
     }
 
@@ -129,7 +166,7 @@ struct UsersController: RouteCollection {
             return req.redirect(to: "/users/\(user.id!)")
         } catch let error as AppError {
             let errors = Validator(error)
-            return UserPages.form(user: nil, units: try await scopeUnits(caller, req), operators: try await OperatorOrg.query(on: req.db).sort(\.$name).all(),
+            return UserPages.form(user: nil, units: try await scopeUnits(caller, req), operators: try await OperatorService.visible(to: caller, on: req.db),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)
         }
     }
@@ -137,9 +174,10 @@ struct UsersController: RouteCollection {
     func showPage(req: Request) async throws -> Response {
         let caller = try requireUserAdmin(req)
         let user = try await find(req, .read)
-        return UserPages.form(user: try await dto(user, on: req.db), units: try await scopeUnits(caller, req),
-                              operators: try await OperatorOrg.query(on: req.db).sort(\.$name).all(),
-                              values: ["display_name": user.displayName, "active": user.active ? "on" : ""], errors: Validator(), caller: caller, csrf: req.csrfToken).response()
+        return UserPages.form(user: try await dto(user, req), units: try await scopeUnits(caller, req),
+                              operators: try await OperatorService.visible(to: caller, on: req.db),
+                              values: ["display_name": user.displayName, "active": user.active ? "on" : ""], errors: Validator(), caller: caller, csrf: req.csrfToken,
+                              notice: req.query[String.self, at: "signed_out"] == nil ? nil : "已强制下线：该用户需重新登录，其 API 令牌已作废。").response()
     }
 
     func updateFromForm(req: Request) async throws -> Response {
@@ -148,7 +186,8 @@ struct UsersController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         var input = UserPages.input(from: form, isCreate: false)
         // The form adds one assignment at a time and removes by checkbox; the rest are kept.
-        let current = try await Self.assignmentRows(of: [user.id!], on: req.db)[user.id!] ?? []
+        // Only the assignments inside the caller's scope are shown and resubmitted; others are kept by the service.
+        let current = try await Self.assignmentRows(of: [try user.requireID()], visibleTo: caller, on: req.db)[try user.requireID()] ?? []
         var list = current.enumerated().filter { form["remove_\($0.offset)"] == nil }
             .map { UserInput.AssignmentInput(role: $0.element.role.rawValue, orgUnitId: $0.element.orgUnitId, operatorId: $0.element.operatorId) }
         list += input.assignments ?? []
@@ -158,8 +197,8 @@ struct UsersController: RouteCollection {
             return req.redirect(to: "/users/\(user.id!)")
         } catch let error as AppError {
             let errors = Validator(error)
-            return UserPages.form(user: try await dto(user, on: req.db), units: try await scopeUnits(caller, req),
-                                  operators: try await OperatorOrg.query(on: req.db).sort(\.$name).all(),
+            return UserPages.form(user: try await dto(user, req), units: try await scopeUnits(caller, req),
+                                  operators: try await OperatorService.visible(to: caller, on: req.db),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)
         }
     }
@@ -192,7 +231,7 @@ enum UserPages {
         return input
     }
 
-    static func list(users: [User], assignments: [UUID: [UsersController.AssignmentDTO]], caller: Caller, csrf: String) -> HTML {
+    static func list(users: [User], assignments: [UUID: [UsersController.AssignmentDTO]], now: Date, caller: Caller, csrf: String) -> HTML {
         Layout.page(title: "用户管理", path: "/users", caller: caller, csrf: csrf,
             .div(.class("title-row"), .h1("用户管理"), .a(.class("button"), .href("/users/new"), .plain("新建用户"))),
             .table(.class("list"),
@@ -201,7 +240,7 @@ enum UserPages {
                     .tr(.td(.a(.href("/users/\(u.id!)"), .plain(u.username))),
                         .td(.plain(u.displayName)),
                         .td(.plain((assignments[u.id!] ?? []).map(describe).joined(separator: "；"))),
-                        .td(.plain(!u.active ? "已停用" : (u.lockedUntil.map { $0 > Date() } == true ? "已锁定" : "正常"))))
+                        .td(.plain(!u.active ? "已停用" : (u.lockedUntil.map { $0 > now } == true ? "已锁定" : "正常"))))
                 })))
     }
 
@@ -210,10 +249,11 @@ enum UserPages {
     }
 
     static func form(user: UsersController.UserDTO?, units: [OrgQueries.UnitRef], operators: [OperatorOrg], values: [String: String],
-                     errors: Validator, caller: Caller, csrf: String) -> HTML {
+                     errors: Validator, caller: Caller, csrf: String, notice: String? = nil) -> HTML {
         let title = user.map { "用户：\($0.username)" } ?? "新建用户"
         return Layout.page(title: title, path: "/users", caller: caller, csrf: csrf,
             .h1(.plain(title)),
+            .unwrap(notice) { .p(.class("notice"), .plain($0)) },
             FormField.summary(errors.errors),
             .form(.method(.post), .action(user.map { "/users/\($0.id)" } ?? "/users/new"), .class("edit"),
                 FormField.csrf(csrf),
@@ -229,12 +269,18 @@ enum UserPages {
                         })
                 },
                 .fieldset(.element(named: "legend", text: user == nil ? "角色与管辖范围" : "增加角色"),
-                    FormField.select("role", label: "角色", options: (user == nil ? [] : [("", "不增加")]) + Role.allCases.map { ($0.rawValue, $0.label) },
+                    FormField.select("role", label: "角色", options: (user == nil ? [] : [("", "不增加")]) + Role.allCases.filter { !$0.isPlatformScoped || caller.has(.platformAdmin) }.map { ($0.rawValue, $0.label) },
                                      selected: values["role"], error: errors.errors.first { $0.field.hasSuffix(".role") }?.message),
                     FormField.select("scope", label: "管辖单位（承接机构负责人不用选）", options: units.map { ($0.id.uuidString, "\($0.name)（\($0.level.label)）") },
                                      selected: values["scope"], error: errors.errors.first { $0.field.hasSuffix(".org_unit_id") || $0.field == "assignments" }?.message),
                     FormField.select("operator", label: "承接机构（仅承接机构负责人）", options: [("", "—")] + operators.map { ($0.id!.uuidString, $0.name) },
                                      selected: values["operator"], error: errors.errors.first { $0.field.hasSuffix(".operator_id") }?.message)),
-                .div(.class("actions"), .button(.type(.submit), .plain("保存")), .a(.href("/users"), .plain("返回列表")))))
+                .div(.class("actions"), .button(.type(.submit), .plain("保存")), .a(.href("/users"), .plain("返回列表")))),
+            .unwrap(user) { u in
+                .form(.method(.post), .action("/users/\(u.id)/sign-out"), .class("inline"),
+                      FormField.csrf(csrf),
+                      .p(.plain("结束该用户在所有浏览器上的登录，并作废其全部 API 令牌（如手机丢失、人员离职）。")),
+                      .button(.type(.submit), .plain("强制下线")))
+            })
     }
 }

@@ -14,6 +14,7 @@ enum OpenAPI {
 
     static let operations: [Operation] = [
         .init(method: .POST, path: "/api/v1/auth/token", summary: "用用户名和密码换取访问令牌", query: [], body: "TokenRequest", status: 201),
+        .init(method: .DELETE, path: "/api/v1/auth/token", summary: "注销本次请求所用的访问令牌", query: [], body: nil, status: 204),
         .init(method: .GET, path: "/api/v1/me", summary: "当前用户及其角色", query: [], body: nil, status: 200),
         .init(method: .GET, path: "/api/v1/org-units", summary: "组织单位列表（管辖范围内）", query: ["level", "parent"], body: nil, status: 200),
         .init(method: .POST, path: "/api/v1/org-units", summary: "新建下级组织单位（市民政局）", query: [], body: "OrgUnitInput", status: 201),
@@ -26,7 +27,11 @@ enum OpenAPI {
         .init(method: .GET, path: "/api/v1/users", summary: "用户列表（市民政局）", query: [], body: nil, status: 200),
         .init(method: .POST, path: "/api/v1/users", summary: "新建用户（市民政局）", query: [], body: "UserInput", status: 201),
         .init(method: .GET, path: "/api/v1/users/{id}", summary: "用户详情", query: [], body: nil, status: 200),
-        .init(method: .PATCH, path: "/api/v1/users/{id}", summary: "修改用户、重设密码、调整角色", query: [], body: "UserInput", status: 200),
+        .init(method: .PATCH, path: "/api/v1/users/{id}", summary: "修改用户、重设密码、调整角色（重设密码即结束其全部登录）", query: [], body: "UserInput", status: 200),
+        .init(method: .POST, path: "/api/v1/users/{id}/sign-out", summary: "强制下线：结束该用户全部会话并作废其令牌", query: [], body: nil, status: 204),
+        .init(method: .GET, path: "/api/v1/operators", summary: "本市已登记的承接机构", query: [], body: nil, status: 200),
+        .init(method: .POST, path: "/api/v1/operators", summary: "登记承接机构（市民政局）", query: [], body: "OperatorInput", status: 201),
+        .init(method: .PATCH, path: "/api/v1/operators/{id}", summary: "修改承接机构名称（市民政局）", query: [], body: "OperatorInput", status: 200),
         .init(method: .GET, path: "/api/v1/audit-events", summary: "审计日志（市民政局）", query: ["actor", "entity", "entity_id", "from", "to", "page", "per"], body: nil, status: 200),
         .init(method: .GET, path: "/api/v1/openapi.json", summary: "本文档", query: [], body: nil, status: 200),
         .init(method: .GET, path: "/api/v1/policy", summary: "本市政策配置及某年度适用的参数", query: ["year"], body: nil, status: 200),
@@ -57,13 +62,14 @@ enum OpenAPI {
         "OrgUnitPatch": object(["name": string, "division_code": string, "village_post": ["type": "string", "enum": ["none", "room", "point"]]]),
         "StationInput": object([
             "street_id": uuid, "name": string, "address": string, "opened_on": ["type": "string", "format": "date"],
-            "operator_name": string, "operator_credit_code": ["type": "string", "minLength": 18, "maxLength": 18],
+            "operator_id": ["type": "string", "description": "本市已登记承接机构的 id；空字符串表示移除"],
             "rooms": ["type": "array", "items": object(["kind": ["type": "string", "enum": ["office", "case_work", "group_work", "activity", "archive"]],
                                                         "area": ["type": "number", "exclusiveMinimum": 0], "shared": bool], required: ["kind", "area"])],
             "equipment": ["type": "array", "items": string],
             "outdoor_sign": bool, "indoor_sign": bool,
             "village_posts": ["type": "object", "additionalProperties": ["type": "string", "enum": ["none", "room", "point"]]],
         ]),
+        "OperatorInput": object(["name": string, "credit_code": ["type": "string", "minLength": 18, "maxLength": 18], "city_id": uuid]),
         "UserInput": object([
             "username": string, "display_name": string, "password": string, "active": bool,
             "assignments": ["type": "array", "items": object(["role": string, "org_unit_id": uuid, "operator_id": uuid], required: ["role"])],

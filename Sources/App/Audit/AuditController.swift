@@ -45,14 +45,12 @@ struct AuditController: RouteCollection {
         if let actor = f.actor?.trimmingCharacters(in: .whitespaces), !actor.isEmpty { q.filter(\.$actorName == actor) }
         if let entity = f.entity, !entity.isEmpty { q.filter(\.$entityType == entity) }
         if let id = f.entityId, !id.isEmpty { q.filter(\.$entityID == id) }
-        if let from = f.from, !from.isEmpty {
-            guard let date = CalendarDate.parse(from) else { throw AppError.field("from", "起始日期格式应为 年-月-日", status: .badRequest) }
-            q.filter(\.$at >= date)
-        }
-        if let to = f.to, !to.isEmpty {
-            guard let date = CalendarDate.parse(to) else { throw AppError.field("to", "截止日期格式应为 年-月-日", status: .badRequest) }
-            q.filter(\.$at < date.addingTimeInterval(86_400))
-        }
+        var v = Validator()
+        let from = v.day(f.from, field: "from", label: "起始日期")
+        let to = v.day(f.to, field: "to", label: "截止日期")
+        if !v.errors.isEmpty { throw AppError.invalid(v.errors, status: .badRequest) }
+        if let from { q.filter(\.$at >= from.start) }
+        if let to { q.filter(\.$at < to.adding(days: 1).start) }
         return q
     }
 
@@ -125,7 +123,7 @@ enum AuditPagesText {
 
     static func time(_ date: Date) -> String {
         let f = DateFormatter()
-        f.timeZone = CalendarDate.timeZone
+        f.timeZone = Day.chinaTimeZone
         f.dateFormat = "yyyy-MM-dd HH:mm:ss"
         return f.string(from: date)
     }

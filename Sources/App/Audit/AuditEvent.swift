@@ -9,6 +9,9 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case loginSuccess = "login_success"
     case loginFailure = "login_failure"
     case tokenIssued = "token_issued"
+    case tokenRevoked = "token_revoked"
+    /// Every session and token of a user ended by an administrator.
+    case signedOut = "signed_out"
     case passwordChanged = "password_changed"
     /// A sensitive field (phone, ID number) shown in full.
     case sensitiveRead = "sensitive_read"
@@ -21,6 +24,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .loginSuccess: "登录成功"
         case .loginFailure: "登录失败"
         case .tokenIssued: "签发令牌"
+        case .tokenRevoked: "注销令牌"
+        case .signedOut: "强制下线"
         case .passwordChanged: "修改密码"
         case .sensitiveRead: "查看敏感信息"
         }

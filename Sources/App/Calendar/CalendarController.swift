@@ -57,15 +57,14 @@ struct CalendarController: RouteCollection {
         return Response(status: .created)
     }
 
-    /// City admins only: the calendar is national, so a new year is entered once for the server.
+    /// Platform administrators only: the calendar is national data, entered once for the deployment.
     func add(_ input: YearInput, req: Request) async throws {
         let caller = try req.requireCaller()
-        guard caller.has(.cityAdmin) else { throw Abort(.forbidden, reason: "只有市民政局管理员可以录入工作日历") }
-        var calendar = try await CalendarService.load(on: req.db)
-        if calendar.years[input.year] != nil {
-            throw AppError.field("year", "\(input.year) 年的安排已存在，不能重复录入", status: .conflict)
+        try req.authorize(.create, Access.nationalCalendar)
+        guard Day.validYears.contains(input.year) else {
+            throw AppError.field("year", "年份应在 \(Day.validYears.lowerBound)–\(Day.validYears.upperBound) 之间")
         }
-        guard (2000...2100).contains(input.year) else { throw AppError.field("year", "年份应在 2000–2100 之间") }
+        var calendar = try await CalendarService.load(on: req.db)
         let arrangement = WorkingCalendar.Year(holidays: input.holidays, workdays: input.workdays)
         do { try calendar.add(year: input.year, arrangement) } catch let problem as WorkingCalendar.Problem {
             throw AppError.field("holidays", problem.description)
@@ -75,6 +74,10 @@ struct CalendarController: RouteCollection {
         row.arrangement = String(decoding: try JSONEncoder().encode(arrangement), as: UTF8.self)
         row.createdBy = caller.username
         try await req.audit.transaction { db, audit in
+            // Checked inside the write lock, so two saves of the same year cannot both pass.
+            if try await CalendarYear.query(on: db).filter(\.$year == input.year).first() != nil {
+                throw AppError.field("year", "\(input.year) 年的安排已存在，不能重复录入", status: .conflict)
+            }
             try await row.create(on: db)
             audit.record(.create, entityType: "calendar_year", entityID: String(input.year), changes: ["arrangement": [nil, row.arrangement]])
         }
@@ -137,7 +140,7 @@ struct CalendarController: RouteCollection {
                     .ul(.forEach(y.holidays) { h in .li(.plain("\(h.name)：\(h.first) 至 \(h.last)")) }),
                     .p(.plain("调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、")))))
             },
-            .if(caller.has(.cityAdmin), .group(
+            .if(caller.may(.create, Access.nationalCalendar), .group(
                 .h2("录入新年度"),
                 FormField.summary(errors.errors),
                 .form(.method(.post), .action("/calendar"), .class("edit"),

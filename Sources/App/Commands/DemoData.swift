@@ -141,14 +141,14 @@ enum DemoData {
                 try await row.create(on: db)
                 recorder.change(entityType: "role_assignment", entityID: row.id, old: nil, new: row.auditFields)
             }
-            try await addWorkforce(stations: stations, users: users, key: app.settings.dataKey, year: Day(Date()).year, db: db, recorder: recorder)
+            try await addWorkforce(stations: stations, users: users, key: app.settings.dataKey, year: app.clock.today.year, now: app.clock.now, db: db, recorder: recorder)
         }
         return password
     }
 
     /// Workers on every Jinan station; the demonstration station 解放路 also has a supervisor from
     /// the city expert pool and a year of supervision and training, so its findings are mostly passes.
-    static func addWorkforce(stations: [String: Station], users: [String: UUID], key: DataKey, year: Int, db: any Database, recorder: AuditLog.Recorder) async throws {
+    static func addWorkforce(stations: [String: Station], users: [String: UUID], key: DataKey, year: Int, now: Date, db: any Database, recorder: AuditLog.Recorder) async throws {
         let names = ["陈静", "刘洋", "王磊", "张敏", "李华", "赵丽", "孙强", "周婷", "吴刚", "郑芳", "冯涛", "朱琳"]
         var n = 0
         for (streetName, station) in stations.sorted(by: { $0.key < $1.key }) {
@@ -203,11 +203,11 @@ enum DemoData {
                     r.topic = "个案工作中的需求评估（第 \(month) 月）"
                     r.issues = "困难老人需求评估不够细致"
                     r.advice = "按 MZ/T 094 补充家庭支持与社区资源评估"
-                    r.supervisorConfirmedAt = Date()
+                    r.supervisorConfirmedAt = now
                     try await r.create(on: db)
                     for id in workerIDs {
                         let a = SupervisionAttendee(recordID: r.id!, workerID: id)
-                        a.confirmedAt = Date()
+                        a.confirmedAt = now
                         try await a.create(on: db)
                     }
                 }

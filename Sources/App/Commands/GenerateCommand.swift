@@ -26,7 +26,7 @@ struct GenerateCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         guard try await OrgUnit.query(on: app.db).count() == 0 else { throw Abort(.conflict, reason: "数据库不为空；请在空库上生成") }
-        let started = Date()
+        let started = ContinuousClock.now
         var orgRows: [[any Encodable & Sendable]] = []
         var stationRows: [[any Encodable & Sendable]] = []
         var roomRows: [[any Encodable & Sendable]] = []
@@ -38,10 +38,10 @@ struct GenerateCommand: AsyncCommand {
         var recordRows: [[any Encodable & Sendable]] = []
         var attendeeRows: [[any Encodable & Sendable]] = []
         var trainingRows: [[any Encodable & Sendable]] = []
-        let year = Day(Date()).year - 1   // the last full year
+        let year = context.application.clock.today.year - 1   // the last full year
         let key = app.settings.dataKey
         var cityIDs: [UUID] = []
-        let now = Date()
+        let now = context.application.clock.now
         func unit(_ id: UUID, _ name: String, _ level: OrgLevel, _ parent: UUID?, _ path: String, _ code: String?) {
             orgRows.append([id, name, level.rawValue, parent, path, code, VillagePost.none.rawValue, now, now])
         }
@@ -156,7 +156,7 @@ struct GenerateCommand: AsyncCommand {
                                       "social_workers": [nil, String(workers.count)], "supervision_records": [nil, String(records.count)],
                                       "training_records": [nil, String(trainings.count)]])
         }
-        context.console.print("已生成：\(Self.cities) 市、\(districtTotal) 区县、\(Self.streets) 街道（各一站）、\(Self.villages) 村/社区、\(workerRows.count) 名社工、\(recordRows.count) 条督导记录、\(trainingRows.count) 条培训记录，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒；账户 bench 为第1市管理员。")
+        context.console.print("已生成：\(Self.cities) 市、\(districtTotal) 区县、\(Self.streets) 街道（各一站）、\(Self.villages) 村/社区、\(workerRows.count) 名社工、\(recordRows.count) 条督导记录、\(trainingRows.count) 条培训记录，用时 \(String(format: "%.1f", Double((ContinuousClock.now - started).components.seconds))) 秒；账户 bench 为第1市管理员。")
     }
 
     static func insert(_ sql: any SQLDatabase, _ table: String, _ columns: [String], _ rows: [[any Encodable & Sendable]]) async throws {

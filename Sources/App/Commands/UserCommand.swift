@@ -3,7 +3,8 @@ import Fluent
 import Vapor
 
 /// `shegong user create --username U --name N --role city_admin --unit 370100 [--password P]`:
-/// makes the first administrator from the shell. The unit is given by division code or name.
+/// makes the first administrator from the shell. The unit is given by division code or name;
+/// `--role platform_admin` (the deployment's administrator: national calendar, onboarding) takes none.
 struct UserCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "action", help: "create") var action: String
@@ -24,25 +25,32 @@ struct UserCommand: AsyncCommand {
         guard let role = Role(rawValue: signature.role ?? Role.cityAdmin.rawValue), !role.isOperatorScoped else {
             throw Abort(.badRequest, reason: "--role 应为按单位管辖的角色之一：\(Role.allCases.filter { !$0.isOperatorScoped }.map(\.rawValue).joined(separator: "、"))")
         }
-        guard let key = signature.unit,
-              let unit = try await OrgUnit.query(on: app.db).group(.or, { $0.filter(\.$divisionCode == key).filter(\.$name == key) }).first() else {
-            throw Abort(.badRequest, reason: "--unit 未找到；请给出行政区划代码或单位全称（空库请先运行 serve --demo 或导入组织架构）")
-        }
-        if try await User.query(on: app.db).filter(\.$username == username).first() != nil {
-            throw Abort(.conflict, reason: "用户名“\(username)”已被使用")
+        var unit: OrgUnit?
+        if role.isPlatformScoped {
+            if signature.unit != nil { throw Abort(.badRequest, reason: "平台管理员管辖整个平台，不需要 --unit") }
+        } else {
+            guard let key = signature.unit,
+                  let found = try await OrgUnit.query(on: app.db).group(.or, { $0.filter(\.$divisionCode == key).filter(\.$name == key) }).first() else {
+                throw Abort(.badRequest, reason: "--unit 未找到；请给出行政区划代码或单位全称（空库请先运行 serve --demo 或导入组织架构）")
+            }
+            unit = found
         }
         let password = signature.password ?? context.console.ask(ConsoleText(stringLiteral: "密码（至少 \(AccountController.minPasswordLength) 位）："), isSecure: true)
         guard password.count >= AccountController.minPasswordLength else { throw Abort(.badRequest, reason: "密码至少 \(AccountController.minPasswordLength) 位") }
         let user = User(username: username, displayName: signature.displayName ?? username, passwordHash: try app.password.hash(password))
         let audit = AuditLog(db: app.db, lock: app.writeLock, actorID: nil, actorName: "命令行", clientIP: "local")
+        let unitID = unit?.id
         try await audit.transaction { db, recorder in
+            if try await User.query(on: db).filter(\.$username == username).first() != nil {
+                throw Abort(.conflict, reason: "用户名“\(username)”已被使用")
+            }
             try await user.create(on: db)
             recorder.change(entityType: "user", entityID: user.id, old: nil, new: user.auditFields)
-            let assignment = RoleAssignment(userID: user.id!, role: role, unitID: unit.id, operatorID: nil)
+            let assignment = RoleAssignment(userID: try user.requireID(), role: role, unitID: unitID, operatorID: nil)
             try await assignment.create(on: db)
             recorder.change(entityType: "role_assignment", entityID: assignment.id, old: nil, new: assignment.auditFields)
         }
-        context.console.print("已创建用户 \(username)：\(role.label)（\(unit.name)）")
+        context.console.print("已创建用户 \(username)：\(role.label)（\(unit?.name ?? "全平台")）")
     }
 }
 

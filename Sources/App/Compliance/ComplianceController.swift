@@ -18,7 +18,6 @@ struct ComplianceController: RouteCollection {
     static let groups: [RuleGroup] = [.premises, .staffing, .supervision]
 
     struct Filter: Content {
-        var year: Int?
         var district: UUID?
         var rule: String?
         var state: String?
@@ -60,17 +59,11 @@ struct ComplianceController: RouteCollection {
         var findings: [Finding]
     }
 
-    static func year(_ raw: Int?) throws -> Int {
-        let y = raw ?? Day(Date()).year
-        guard (2020...2100).contains(y) else { throw AppError.field("year", "年度应在 2020–2100 之间", status: .badRequest) }
-        return y
-    }
-
     /// One station's findings; the station row the evaluation reads serves for the access check.
     private func stationFindings(_ req: Request) async throws -> (ComplianceQueries.StationRow, Int, [Finding]) {
-        let year = try Self.year(req.query[Int.self, at: "year"])
+        let year = try req.yearQuery()
         guard let id = req.parameters.get("id", as: UUID.self),
-              let evaluated = try await ComplianceQueries.evaluate(where: "s.deleted_at IS NULL AND s.id = \(bind: id)", year: year,
+              let evaluated = try await ComplianceQueries.evaluate(where: "s.deleted_at IS NULL AND s.id = \(bind: id)", year: year, today: req.today,
                                                                    policies: req.application.policies, on: req.db).first else {
             throw Abort(.notFound, reason: "未找到该社工站，或不在您的管辖范围内")
         }
@@ -83,14 +76,14 @@ struct ComplianceController: RouteCollection {
         _ = try req.requireCaller()
         let (summary, year, findings) = try await stationFindings(req)
         return StationDTO(id: summary.id, name: summary.name, year: year,
-                          evaluationDay: ComplianceEngine.evaluationDay(year: year, today: Day(Date())).description, findings: findings)
+                          evaluationDay: ComplianceEngine.evaluationDay(year: year, today: req.today).description, findings: findings)
     }
 
     /// The stations in scope, filtered, with counts per group (and findings when `detail` is asked for).
     func matrix(_ req: Request, detail: Bool) async throws -> MatrixDTO {
         let caller = try req.requireCaller()
         let filter = try req.query.decode(Filter.self)
-        let year = try Self.year(filter.year)
+        let year = try req.yearQuery()
         var state: FindingState?
         if let raw = filter.state, !raw.isEmpty {
             guard let s = FindingState(rawValue: raw) else {
@@ -107,7 +100,7 @@ struct ComplianceController: RouteCollection {
         }
         var results: [StationResult] = []
         var totals: [String: Counts] = [:]
-        for e in try await ComplianceQueries.evaluate(where: condition, year: year, policies: req.application.policies, on: req.db) {
+        for e in try await ComplianceQueries.evaluate(where: condition, year: year, today: req.today, policies: req.application.policies, on: req.db) {
             if rule != nil || state != nil {
                 let match = e.findings.contains { (rule == nil || $0.ruleID == rule) && (state == nil || $0.state == state) }
                 if !match { continue }
@@ -165,7 +158,7 @@ struct ComplianceController: RouteCollection {
     func stationPage(req: Request) async throws -> Response {
         let caller = try req.requireCaller()
         let (summary, year, findings) = try await stationFindings(req)
-        let day = ComplianceEngine.evaluationDay(year: year, today: Day(Date()))
+        let day = ComplianceEngine.evaluationDay(year: year, today: req.today)
         return Layout.page(title: "\(summary.name) 合规检查", path: "/stations", caller: caller, csrf: req.csrfToken,
             .nav(.class("crumbs"), .a(.href("/stations/\(summary.id)"), .plain(summary.name)), .plain(" / 合规检查")),
             .h1(.plain("\(year) 年合规检查")),

@@ -22,7 +22,7 @@ enum ComplianceQueries {
     }
 
     /// Evaluates every station the condition selects (`s` is the stations alias).
-    static func evaluate(where condition: SQLQueryString, year: Int, today: Day = Day(Date()), policies: PolicyCache, on db: any Database) async throws -> [Evaluated] {
+    static func evaluate(where condition: SQLQueryString, year: Int, today: Day, policies: PolicyCache, on db: any Database) async throws -> [Evaluated] {
         let sql = db as! any SQLDatabase
         let yearStart = "\(year)-01-01", yearEnd = "\(year)-12-31"
         let rooms = JSONColumn.array(["kind": "r.kind", "area": "r.area", "shared": "CASE WHEN r.shared THEN 1 ELSE 0 END"],
@@ -98,7 +98,7 @@ enum ComplianceQueries {
                 annualContractAmount: try r.decode(column: "annual_contract_amount", as: Double?.self),
                 annualPersonnelBudget: try r.decode(column: "annual_personnel_budget", as: Double?.self),
                 // Sorted by name: findings that name people (T-1, T-2, T-3, T-4, S-3 …) list them in a stable order.
-                workers: try json.decode([WorkerJSON].self, column: "workers", of: r).map { $0.worker(during: first...last) }
+                workers: try json.decode([WorkerJSON].self, column: "workers", of: r).map { try $0.worker(during: first...last) }
                     .sorted { ($0.name, $0.stationedFrom) < ($1.name, $1.stationedFrom) },
                 supervisors: try json.decode([SupervisorJSON].self, column: "supervisors", of: r).map {
                     StationFacts.Supervisor(name: $0.name, pool: SupervisorPool(rawValue: $0.pool), experienceYears: $0.experienceYears)
@@ -120,8 +120,10 @@ enum ComplianceQueries {
         let experienceYears, supervisionHours, trainingHours: Double
 
         /// The posting as the engine sees it: stationed for the part of `year` it overlaps.
-        func worker(during year: ClosedRange<Day>) -> StationFacts.Worker {
-            .init(name: name, stationedFrom: max(Day(startedOn)!, year.lowerBound), stationedTo: min(endedOn.flatMap(Day.init) ?? year.upperBound, year.upperBound),
+        func worker(during year: ClosedRange<Day>) throws -> StationFacts.Worker {
+            let start = try Day.stored(startedOn, table: "worker_assignments", id: nil, column: "started_on（\(name)）")
+            let end = try Day.stored(endedOn, table: "worker_assignments", id: nil, column: "ended_on（\(name)）")
+            return .init(name: name, stationedFrom: max(start, year.lowerBound), stationedTo: min(end ?? year.upperBound, year.upperBound),
                   fullTime: fullTime != 0, education: Education(rawValue: education), major: Major(rawValue: major),
                   certificate: CertificateLevel(rawValue: certificate), certificateDate: certificateDate.flatMap(Day.init),
                   experienceYears: experienceYears, supervisionHours: supervisionHours, trainingHours: trainingHours)

@@ -26,13 +26,15 @@ struct Caller: Sendable {
         var cityPaths: [UUID: String] = [:]
         var assignments: [Assignment] = []
         for row in rows {
-            if let unit = row.unit {
+            if row.role.isPlatformScoped {
+                assignments.append(Assignment(role: row.role, scope: .platform))
+            } else if let unit = row.unit {
                 assignments.append(Assignment(role: row.role, scope: .unit(path: unit.path)))
             } else if let op = row.operatorOrg {
                 if cityPaths[op.cityID] == nil {
                     cityPaths[op.cityID] = try await OrgUnit.find(op.cityID, on: db)?.path ?? ""
                 }
-                assignments.append(Assignment(role: row.role, scope: .operatorOrg(id: op.id!.uuidString, cityPath: cityPaths[op.cityID]!)))
+                assignments.append(Assignment(role: row.role, scope: .operatorOrg(id: try op.requireID().uuidString, cityPath: cityPaths[op.cityID] ?? "")))
             }
         }
         return Caller(userID: try user.requireID(), username: user.username, displayName: user.displayName, assignments: assignments)
@@ -83,6 +85,8 @@ extension Access.Kind {
         case .staff: "人员"
         case .record: "记录"
         case .policy: "政策配置"
+        case .calendar: "工作日历"
+        case .operatorOrg: "承接机构"
         }
     }
 }

@@ -1,3 +1,4 @@
+import FluentKit
 import Plot
 import Vapor
 
@@ -43,6 +44,9 @@ struct ErrorRenderer: AsyncMiddleware {
         case is DecodingError:
             let message = Self.decodingMessage(error as! DecodingError)
             return (.badRequest, "请求格式错误", message.text, [FieldError(field: message.field, message: message.text)])
+        case let db as any DatabaseError where db.isConstraintFailure:
+            // A unique index caught what a check inside the write lock should have: still a conflict, never a 500.
+            return (.conflict, "与已有数据冲突", "与已有记录冲突（可能是重复提交），请刷新页面后查看", nil)
         case let abort as any AbortError:
             let status = abort.status
             return (status, Self.title(for: status), abort.reason == status.reasonPhrase ? Self.title(for: status) : abort.reason, nil)

@@ -16,16 +16,33 @@ struct Settings: Sendable {
     var bcryptCost: Int
     /// `SHEGONG_DATA_KEY` or the key file in the data directory.
     var dataKey: DataKey
+    /// `SHEGONG_SESSION_IDLE_MINUTES` (default 30) and `SHEGONG_SESSION_MAX_HOURS` (default 12).
+    var sessionPolicy = SessionPolicy()
 
     static func fromEnvironment(demo: Bool) throws -> Settings {
         let directory = Environment.get("SHEGONG_DATA_DIR") ?? "./data"
+        var sessions = SessionPolicy()
+        if let minutes = try positiveNumber("SHEGONG_SESSION_IDLE_MINUTES") { sessions.idle = minutes * 60 }
+        if let hours = try positiveNumber("SHEGONG_SESSION_MAX_HOURS") { sessions.lifetime = hours * 3600 }
         return Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
                  dataDirectory: directory,
                  demo: demo,
                  demoPassword: Environment.get("SHEGONG_DEMO_PASSWORD"),
                  secureCookies: Environment.get("SHEGONG_SECURE_COOKIES") == "1",
                  bcryptCost: 12,
-                 dataKey: try DataKey.load(environmentValue: Environment.get("SHEGONG_DATA_KEY"), directory: directory))
+                 dataKey: try DataKey.load(environmentValue: Environment.get("SHEGONG_DATA_KEY"), directory: directory),
+                 sessionPolicy: sessions)
+    }
+
+    struct BadVariable: Error, CustomStringConvertible {
+        let name: String, value: String
+        var description: String { "环境变量 \(name) 应为正数，当前为“\(value)”" }
+    }
+
+    private static func positiveNumber(_ name: String) throws -> Double? {
+        guard let raw = Environment.get(name), !raw.isEmpty else { return nil }
+        guard let value = Double(raw), value.isFinite, value > 0 else { throw BadVariable(name: name, value: raw) }
+        return value
     }
 }
 

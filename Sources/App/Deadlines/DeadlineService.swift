@@ -84,15 +84,13 @@ enum DeadlineService {
     /// on, a unit outside their scope, a date in the future, or a second filing.
     static func file(_ input: FilingInput, req: Request) async throws -> DeadlineFiling {
         let caller = try req.requireCaller()
-        let today = Day(Date())
+        let today = req.today
         var v = Validator()
-        let due = Day(input.dueOn)
-        if due == nil { v.add("due_on", "到期日“\(input.dueOn)”不是 年-月-日 格式") }
+        let due = v.day(input.dueOn, field: "due_on", label: "到期日")
+        if input.dueOn.trimmingCharacters(in: .whitespaces).isEmpty { v.add("due_on", "到期日不能为空") }
         var filedOn: Day? = today
         if let raw = input.filedOn, !raw.isEmpty {
-            filedOn = Day(raw)
-            if let day = filedOn, day > today { v.add("filed_on", "报送日期不能晚于今天（\(today)）") }
-            if filedOn == nil { v.add("filed_on", "报送日期“\(raw)”不是 年-月-日 格式") }
+            filedOn = v.day(raw, field: "filed_on", label: "报送日期", notAfter: today)
         }
         let note = (input.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if note.count > 500 { v.add("note", "备注不超过 500 字") }

@@ -11,7 +11,7 @@ struct DeadlinesController: RouteCollection {
     }
 
     func apiBoard(req: Request) async throws -> DeadlineService.Board {
-        try await DeadlineService.board(try req.requireCaller(), today: Day(Date()), on: req.db)
+        try await DeadlineService.board(try req.requireCaller(), today: req.today, on: req.db)
     }
 
     func apiFile(req: Request) async throws -> Response {

@@ -13,7 +13,7 @@ struct HomeController: RouteCollection {
         let caller = try req.requireCaller()
         let assignments = try await UsersController.assignmentRows(of: [caller.userID], on: req.db)[caller.userID] ?? []
         let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
-        let board = try await DeadlineService.board(caller, today: Day(Date()), on: req.db)
+        let board = try await DeadlineService.board(caller, today: req.today, on: req.db)
         return Layout.page(title: "首页", path: "/", caller: caller, csrf: req.csrfToken,
             .h1(.plain("您好，\(caller.displayName)")),
             DeadlinesController.section(board, csrf: req.csrfToken),

@@ -1,6 +1,7 @@
 import Domain
 import Fluent
 import NIOConcurrencyHelpers
+import NIOCore
 import SQLKit
 import Vapor
 
@@ -75,17 +76,17 @@ enum OrgQueries {
     /// (`OrgService`), another process's change shows within `CallerCache.lifetime`.
     final class FilterOptions: Sendable {
         typealias Value = (districts: [UnitRef], streets: [UnitRef])
-        private let entries = NIOLockedValueBox<[String: (value: Value, at: Date)]>([:])
+        private let entries = NIOLockedValueBox<[String: (value: Value, at: NIODeadline)]>([:])
 
         func get(_ key: String) -> Value? {
-            guard let hit = entries.withLockedValue({ $0[key] }), Date().timeIntervalSince(hit.at) < CallerCache.lifetime else { return nil }
+            guard let hit = entries.withLockedValue({ $0[key] }), CallerCache.isFresh(hit.at) else { return nil }
             return hit.value
         }
 
         func put(_ key: String, _ value: Value) {
             entries.withLockedValue { entries in
                 if entries.count > 10_000 { entries.removeAll() }
-                entries[key] = (value, Date())
+                entries[key] = (value, .now())
             }
         }
 

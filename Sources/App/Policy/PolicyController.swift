@@ -51,15 +51,9 @@ struct PolicyController: RouteCollection {
         return (city, resource)
     }
 
-    private func year(_ req: Request) throws -> Int {
-        guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else { return Day(Date()).year }
-        guard let y = Int(raw), (2000...2100).contains(y) else { throw AppError.field("year", "年份应为 2000–2100 之间的整数", status: .badRequest) }
-        return y
-    }
-
     func apiShow(req: Request) async throws -> ProfileDTO {
         let (city, _) = try await callerCity(req)
-        let year = try year(req)
+        let year = try req.yearQuery()
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         return ProfileDTO(city: city.name, profile: inForce.profile.id, year: year, version: inForce.version, effectiveFrom: inForce.effectiveFrom,
                           rules: inForce.profile.rules.map { RuleDTO(id: $0.id, title: $0.title, group: $0.group, strength: $0.strength,
@@ -84,33 +78,39 @@ struct PolicyController: RouteCollection {
             v.add("param", "规则 \(rule.id) 没有参数 \(c.param)（可设：\(rule.parameterNames.joined(separator: "、"))）")
         }
         if !c.value.isFinite || c.value < 0 { v.add("value", "参数值应为不小于 0 的数") }
-        let effective = Day(c.effectiveFrom)
-        if effective == nil { v.add("effective_from", "生效日期格式应为 年-月-日") }
+        let effective = v.day(c.effectiveFrom, field: "effective_from", label: "生效日期")
+        if c.effectiveFrom.trimmingCharacters(in: .whitespaces).isEmpty { v.add("effective_from", "生效日期不能为空") }
         try v.check()
-        let inForce = try await PolicyVersion.query(on: req.db)
-            .filter(\.$cityID == city.requireID()).filter(\.$profileID == profileID)
-            .filter(\.$effectiveFrom <= effective!.description)
-            .sort(\.$effectiveFrom, .descending).sort(\.$version, .descending).first()
-        var overrides = inForce?.overrideValues ?? [:]
-        let old = overrides[c.ruleId]?[c.param] ?? rule!.params[c.param]
-        overrides[c.ruleId, default: [:]][c.param] = c.value
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let overridesJSON = String(decoding: try encoder.encode(overrides), as: UTF8.self)
-        let last = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).first()
-        let version = PolicyVersion()
-        version.cityID = try city.requireID()
-        version.profileID = profileID
-        version.version = (last?.version ?? 0) + 1
-        version.effectiveFrom = effective!.description
-        version.overrides = overridesJSON
-        version.note = (c.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        version.createdBy = req.caller?.username ?? ""
-        try await req.audit.transaction { db, audit in
+        guard let rule, let effective else { throw AppError.invalid(v.errors) }
+        let cityID = try city.requireID()
+        let note = (c.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let createdBy = req.caller?.username ?? ""
+        let version = try await req.audit.transaction { db, audit in
+            // The version in force and the next number are read inside the write lock: two changes
+            // saved at once get versions n and n+1, the second built on the first, none lost.
+            let inForce = try await PolicyVersion.query(on: db)
+                .filter(\.$cityID == cityID).filter(\.$profileID == profileID)
+                .filter(\.$effectiveFrom <= effective.description)
+                .sort(\.$effectiveFrom, .descending).sort(\.$version, .descending).first()
+            var overrides = inForce?.overrideValues ?? [:]
+            let old = overrides[c.ruleId]?[c.param] ?? rule.params[c.param]
+            overrides[c.ruleId, default: [:]][c.param] = c.value
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let last = try await PolicyVersion.query(on: db).filter(\.$cityID == cityID).sort(\.$version, .descending).first()
+            let version = PolicyVersion()
+            version.cityID = cityID
+            version.profileID = profileID
+            version.version = (last?.version ?? 0) + 1
+            version.effectiveFrom = effective.description
+            version.overrides = String(decoding: try encoder.encode(overrides), as: UTF8.self)
+            version.note = note
+            version.createdBy = createdBy
             try await version.create(on: db)
             audit.record(.update, entityType: "policy", entityID: version.id?.uuidString,
                          changes: ["\(c.ruleId).\(c.param)": [old.map { String($0) }, String(c.value)],
                                    "effective_from": [nil, version.effectiveFrom], "version": [nil, String(version.version)]])
+            return version
         }
         req.application.policies.forgetAll()
         return version
@@ -142,7 +142,7 @@ struct PolicyController: RouteCollection {
     private func render(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
         let (city, resource) = try await callerCity(req)
-        let year = try year(req)
+        let year = try req.yearQuery()
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
         let canChange = caller.may(.update, resource)
@@ -175,7 +175,7 @@ struct PolicyController: RouteCollection {
                       FormField.csrf(req.csrfToken),
                       FormField.select("target", label: "规则参数", options: targets, selected: values["target"], error: errors.message(for: "target") ?? errors.message(for: "rule_id") ?? errors.message(for: "param")),
                       FormField.text("value", label: "新值", value: values["value"], error: errors.message(for: "value"), required: true),
-                      FormField.text("effective_from", label: "生效日期", value: values["effective_from"] ?? "\(Day(Date()).year + 1)-01-01",
+                      FormField.text("effective_from", label: "生效日期", value: values["effective_from"] ?? "\(req.today.year + 1)-01-01",
                                      error: errors.message(for: "effective_from"), type: .date, required: true),
                       FormField.text("note", label: "说明（依据的文件等）", value: values["note"], error: nil),
                       .button(.type(.submit), .plain("保存为新版本"))))),

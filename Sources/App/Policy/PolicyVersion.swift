@@ -2,6 +2,7 @@ import Domain
 import Fluent
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import Vapor
 
 /// A city's change to its profile's parameters. Every change is a new version with an effective
@@ -62,14 +63,14 @@ enum PolicyService {
 /// The profile in force per (city, year), kept for `CallerCache.lifetime`: every compliance page
 /// needs it. This process forgets it on a parameter change; another process sees it within that time.
 final class PolicyCache: Sendable {
-    private let entries = NIOLockedValueBox<[String: (value: PolicyService.InForce, at: Date)]>([:])
+    private let entries = NIOLockedValueBox<[String: (value: PolicyService.InForce, at: NIODeadline)]>([:])
 
     func inForce(cityID: UUID, year: Int, on db: any Database) async throws -> PolicyService.InForce {
         let key = "\(cityID)|\(year)"
-        if let hit = entries.withLockedValue({ $0[key] }), Date().timeIntervalSince(hit.at) < CallerCache.lifetime { return hit.value }
+        if let hit = entries.withLockedValue({ $0[key] }), CallerCache.isFresh(hit.at) { return hit.value }
         guard let city = try await OrgUnit.find(cityID, on: db) else { throw Abort(.notFound, reason: "未找到所属城市") }
         let value = try await PolicyService.inForce(city: city, year: year, on: db)
-        entries.withLockedValue { $0[key] = (value, Date()) }
+        entries.withLockedValue { $0[key] = (value, .now()) }
         return value
     }
 

@@ -17,8 +17,9 @@ struct StationInput: Content {
     var name: String?
     var address: String?
     var openedOn: String?
-    var operatorName: String?
-    var operatorCreditCode: String?
+    /// The operator organisation running the station, one registered in the station's city
+    /// (see `OperatorService`); "" removes it, absent leaves it as it is.
+    var operatorId: String?
     var rooms: [Room]?
     var equipment: [String]?
     var outdoorSign: Bool?
@@ -35,7 +36,8 @@ enum StationService {
         var name: String?
         var address: String?
         var openedOn: String??
-        var operatorOrg: (name: String, code: String)??
+        /// nil: unchanged; .some(nil): removed; .some(id): that operator.
+        var operatorID: UUID??
         var rooms: [(RoomKind, Double, Bool)]?
         var equipment: [Equipment]?
         var villagePosts: [(UUID, VillagePost)]?
@@ -43,7 +45,7 @@ enum StationService {
         var indoorSign: Bool?
     }
 
-    static func check(_ input: StationInput, isCreate: Bool, today: Date = Date()) -> (Checked, Validator) {
+    static func check(_ input: StationInput, isCreate: Bool, today: Day) -> (Checked, Validator) {
         var v = Validator()
         var c = Checked(outdoorSign: input.outdoorSign, indoorSign: input.indoorSign)
         if let name = input.name {
@@ -58,21 +60,15 @@ enum StationService {
             if trimmed.count > 200 { v.add("address", "地址不能超过200个字") } else { c.address = trimmed }
         }
         if let raw = input.openedOn {
-            let trimmed = raw.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { c.openedOn = .some(nil) }
-            else if let date = CalendarDate.parse(trimmed) {
-                if date > today { v.add("opened_on", "启用日期不能晚于今天") } else { c.openedOn = .some(trimmed) }
-            } else { v.add("opened_on", "启用日期格式应为 年-月-日，例如 2021-06-30") }
-        }
-        if input.operatorName != nil || input.operatorCreditCode != nil {
-            let name = (input.operatorName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            let code = (input.operatorCreditCode ?? "").trimmingCharacters(in: .whitespaces)
-            if name.isEmpty && code.isEmpty { c.operatorOrg = .some(nil) }
-            else if name.isEmpty { v.add("operator_name", "填写了统一社会信用代码时，承接机构名称不能为空") }
-            else {
-                do { c.operatorOrg = .some((name, try CreditCode(code).value)) }
-                catch { v.add("operator_credit_code", "承接机构统一社会信用代码无效：\(error.label)") }
+            if raw.trimmingCharacters(in: .whitespaces).isEmpty { c.openedOn = .some(nil) }
+            else if let day = v.day(raw, field: "opened_on", label: "启用日期", notAfter: today), v.message(for: "opened_on") == nil {
+                c.openedOn = .some(day.description)
             }
+        }
+        if let raw = input.operatorId?.trimmingCharacters(in: .whitespaces) {
+            if raw.isEmpty { c.operatorID = .some(nil) }
+            else if let id = UUID(uuidString: raw) { c.operatorID = .some(id) }
+            else { v.add("operator_id", "承接机构编号“\(raw)”无效") }
         }
         if let rooms = input.rooms {
             var seen = Set<RoomKind>()
@@ -111,7 +107,7 @@ enum StationService {
 
     /// Creates a station on a street/town (one per street) with the input applied.
     static func create(_ input: StationInput, req: Request) async throws -> Station {
-        var (checked, v) = check(input, isCreate: true)
+        var (checked, v) = check(input, isCreate: true, today: req.today)
         guard let streetID = input.streetId else {
             v.add("street_id", "必须指定社工站所在的街道/乡镇")
             throw AppError.invalid(v.errors)
@@ -127,9 +123,6 @@ enum StationService {
             throw AppError.field("street_id", "社工站只能设在街道/乡镇一级，“\(street.name)”是\(street.level.label)")
         }
         try v.check()
-        if try await Station.query(on: req.db).filter(\.$streetID == streetID).first() != nil {
-            throw AppError.field("street_id", "“\(street.name)”已有社工站，每个街道/乡镇只设一个", status: .conflict)
-        }
         let station = Station(street: street, districtID: lineage[1], cityID: lineage[0])
         if checked.name == nil, let district = try await OrgUnit.find(lineage[1], on: req.db) {
             checked.name = StationNaming.defaultName(district: district.name, street: street.name)
@@ -139,7 +132,7 @@ enum StationService {
 
     static func update(_ station: Station, _ input: StationInput, req: Request) async throws -> Station {
         try req.authorize(.update, resource(station))
-        let (checked, v) = check(input, isCreate: false)
+        let (checked, v) = check(input, isCreate: false, today: req.today)
         try v.check()
         return try await save(station, checked, isNew: false, req: req)
     }
@@ -159,11 +152,25 @@ enum StationService {
         } else {
             villages = [:]
         }
-        let existingOperator: OperatorOrg? = if case .some(.some(let op)) = c.operatorOrg {
-            try await OperatorOrg.query(on: req.db).filter(\.$creditCode == op.code).first()
-        } else { nil }
+        if let choice = c.operatorID, choice != station.$operator.id {
+            // The purchaser (district or city) chooses who runs a station; the street and the operator
+            // itself may not hand it to another operator.
+            let caller = try req.requireCaller()
+            if !isNew && !caller.may(.create, resource(station)) {
+                throw Abort(.forbidden, reason: "只有区县或市民政局可以更换社工站的承接机构")
+            }
+            // Looked up within the station's city, never by an id alone: an operator of another city is "not found".
+            if let id = choice, try await OperatorOrg.query(on: req.db).filter(\.$id == id).filter(\.$cityID == station.cityID).first() == nil {
+                throw AppError.field("operator_id", "未找到该承接机构，或它未在本市登记（请先由市民政局登记承接机构）")
+            }
+        }
 
         return try await req.audit.transaction { db, audit in
+            // Inside the write lock: two officers creating a station on one street at once get one 409.
+            if isNew, try await Station.query(on: db).filter(\.$streetID == station.streetID).first() != nil {
+                let street = try await OrgUnit.find(station.streetID, on: db)?.name ?? "该街道/乡镇"
+                throw AppError.field("street_id", "“\(street)”已有社工站，每个街道/乡镇只设一个", status: .conflict)
+            }
             let old = isNew ? nil : station.auditFields
             if let name = c.name { station.name = name }
             if let address = c.address { station.address = address }
@@ -171,18 +178,7 @@ enum StationService {
             if let equipment = c.equipment { station.equipment = equipment }
             if let outdoor = c.outdoorSign { station.outdoorSign = outdoor }
             if let indoor = c.indoorSign { station.indoorSign = indoor }
-            if let choice = c.operatorOrg {
-                if let op = choice {
-                    let org = existingOperator ?? OperatorOrg(name: op.name, creditCode: op.code, cityID: station.cityID)
-                    let oldOp = existingOperator?.auditFields
-                    org.name = op.name
-                    try await org.save(on: db)
-                    audit.change(entityType: "operator", entityID: org.id, old: oldOp, new: org.auditFields)
-                    station.$operator.id = org.id
-                } else {
-                    station.$operator.id = nil
-                }
-            }
+            if let choice = c.operatorID { station.$operator.id = choice }
             try await station.save(on: db)
             audit.change(entityType: "station", entityID: station.id, old: old, new: station.auditFields)
 
@@ -221,30 +217,3 @@ extension StationRoom {
     }
 }
 
-extension OperatorOrg {
-    var auditFields: [String: String] { ["name": name, "credit_code": creditCode] }
-}
-
-/// Calendar dates as "yyyy-MM-dd", interpreted in China Standard Time.
-enum CalendarDate {
-    static let timeZone = TimeZone(identifier: "Asia/Shanghai")!
-
-    static func parse(_ text: String) -> Date? {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              parts[0].count == 4, (1...12).contains(m), (1...31).contains(d) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let components = DateComponents(year: y, month: m, day: d)
-        guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == d else { return nil }
-        return date
-    }
-
-    static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
-}

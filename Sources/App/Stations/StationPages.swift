@@ -97,13 +97,15 @@ enum StationEdit {
         var station: Station?
         var streets: [OrgQueries.UnitRef]
         var villages: [OrgQueries.UnitRef]
+        /// The operators registered in the city, to choose from.
+        var operators: [OperatorOrg]
         var values: [String: String]
         var errors: Validator
     }
 
     static func values(of s: Station, operatorOrg: OperatorOrg?, villages: [OrgQueries.UnitRef]) -> [String: String] {
         var v: [String: String] = ["name": s.name, "address": s.address, "opened_on": s.openedOn ?? "",
-                                   "operator_name": operatorOrg?.name ?? "", "operator_credit_code": operatorOrg?.creditCode ?? ""]
+                                   "operator_id": operatorOrg?.id?.uuidString ?? ""]
         for room in s.rooms {
             v["area_\(room.kind.rawValue)"] = Format.area(room.area)
             if room.shared { v["shared_\(room.kind.rawValue)"] = "on" }
@@ -123,8 +125,7 @@ enum StationEdit {
         input.name = form["name"] ?? ""
         input.address = form["address"] ?? ""
         input.openedOn = form["opened_on"] ?? ""
-        input.operatorName = form["operator_name"] ?? ""
-        input.operatorCreditCode = form["operator_credit_code"] ?? ""
+        input.operatorId = form["operator_id"] ?? ""
         if !isCreate {
             var rooms: [StationInput.Room] = []
             for kind in RoomKind.allCases {
@@ -159,10 +160,9 @@ enum StationEdit {
                                hint: isCreate ? "留空则按规则 P-4 命名为“XX区XX街道社会工作服务站”" : nil),
                 FormField.text("address", label: "地址", value: values["address"], error: err.message(for: "address")),
                 FormField.text("opened_on", label: "启用日期", value: values["opened_on"], error: err.message(for: "opened_on"), type: .date),
-                .fieldset(.element(named: "legend", text: "承接机构"),
-                    FormField.text("operator_name", label: "机构名称", value: values["operator_name"], error: err.message(for: "operator_name")),
-                    FormField.text("operator_credit_code", label: "统一社会信用代码", value: values["operator_credit_code"],
-                                   error: err.message(for: "operator_credit_code"), hint: "18位，按 GB 32100 校验")),
+                FormField.select("operator_id", label: "承接机构（由市民政局登记后可选）",
+                                 options: [("", "未确定")] + m.operators.map { ($0.id?.uuidString ?? "", "\($0.name)（\($0.creditCode)）") },
+                                 selected: values["operator_id"], error: err.message(for: "operator_id")),
                 .if(!isCreate, .group(
                     .fieldset(.element(named: "legend", text: "功能室面积（平方米，规则 P-1）"),
                         .forEach(RoomKind.allCases) { kind in

@@ -48,7 +48,7 @@ struct StationsController: RouteCollection {
         let villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db)
         let op = try await station.$operator.get(on: req.db)
         let values = StationEdit.values(of: station, operatorOrg: op, villages: villages)
-        return try renderEdit(req, station: station, villages: villages, values: values, errors: Validator())
+        return try await renderEdit(req, station: station, villages: villages, values: values, errors: Validator())
     }
 
     func updateFromForm(req: Request) async throws -> Response {
@@ -64,12 +64,12 @@ struct StationsController: RouteCollection {
             var errors = parseErrors
             for e in error.fieldErrors where !parseErrors.errors.contains(e) { errors.add(e.field, e.message) }
             let fresh = try await StationQueries.find(station.id, .update, req: req)
-            return try renderEdit(req, station: fresh, villages: villages, values: form, errors: errors, status: error.status)
+            return try await renderEdit(req, station: fresh, villages: villages, values: form, errors: errors, status: error.status)
         }
     }
 
     func newPage(req: Request) async throws -> Response {
-        try renderEdit(req, station: nil, villages: [], values: [:], errors: Validator(), streets: try await freeStreets(req))
+        try await renderEdit(req, station: nil, villages: [], values: [:], errors: Validator(), streets: try await freeStreets(req))
     }
 
     func createFromForm(req: Request) async throws -> Response {
@@ -80,13 +80,16 @@ struct StationsController: RouteCollection {
             return req.redirect(to: "/stations/\(station.id!)")
         } catch let error as AppError {
             let errors = Validator(error)
-            return try renderEdit(req, station: nil, villages: [], values: form, errors: errors, status: error.status, streets: try await freeStreets(req))
+            return try await renderEdit(req, station: nil, villages: [], values: form, errors: errors, status: error.status, streets: try await freeStreets(req))
         }
     }
 
     private func renderEdit(_ req: Request, station: Station?, villages: [OrgQueries.UnitRef], values: [String: String], errors: Validator,
-                            status: HTTPResponseStatus = .ok, streets: [OrgQueries.UnitRef] = []) throws -> Response {
-        let model = StationEdit.Model(station: station, streets: streets, villages: villages, values: values, errors: errors)
+                            status: HTTPResponseStatus = .ok, streets: [OrgQueries.UnitRef] = []) async throws -> Response {
+        let caller = try req.requireCaller()
+        let operators = if let station { try await OperatorService.inCity(station.cityID, on: req.db) }
+                        else { try await OperatorService.visible(to: caller, on: req.db) }
+        let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 

@@ -44,7 +44,7 @@ enum RecordsService {
     /// The workers posted to a station on a day.
     static func postedWorkers(station: UUID, on day: Day, db: any Database) async throws -> [UUID] {
         try await WorkerAssignment.query(on: db).filter(\.$station.$id == station).all()
-            .filter { Day($0.startedOn)! <= day && ($0.endedOn.flatMap(Day.init).map { day <= $0 } ?? true) }
+            .filter { try $0.covers(day) }
             .map { $0.$worker.id }
     }
 
@@ -53,7 +53,7 @@ enum RecordsService {
         guard let supervisor = try await Supervisor.find(input.supervisorId, on: req.db) else { throw AppError.field("supervisor_id", "督导不存在") }
         try req.authorize(.create, stationResource(station, owners: Set([supervisor.userID?.uuidString].compactMap { $0 })))
         var v = Validator()
-        let heldOn = WorkforceService.day(input.heldOn, field: "held_on", label: "督导日期", notAfter: Day(Date()), into: &v)
+        let heldOn = v.day(input.heldOn, field: "held_on", label: "督导日期", notAfter: req.today)
         if input.heldOn.isEmpty { v.add("held_on", "督导日期不能为空") }
         hours(input.hours, into: &v)
         let form: SupervisionForm? = WorkforceService.enumValue(input.form, SupervisionForm.self, field: "form", label: "督导形式", into: &v)
@@ -105,7 +105,7 @@ enum RecordsService {
         let mine = workers.filter { $0.userID == caller.userID }.compactMap(\.id)
         let isSupervisor = supervisor.userID == caller.userID
         guard isSupervisor || !mine.isEmpty else { throw Abort(.forbidden, reason: "只有该记录的督导和被督导社工可以确认") }
-        let now = Date()
+        let now = req.now
         try await req.audit.transaction { db, audit in
             if isSupervisor && record.supervisorConfirmedAt == nil {
                 record.supervisorConfirmedAt = now
@@ -123,13 +123,13 @@ enum RecordsService {
     static func createTraining(_ input: TrainingInput, file: File?, req: Request) async throws -> TrainingRecord {
         guard let worker = try await SocialWorker.find(input.workerId, on: req.db) else { throw AppError.field("worker_id", "社工不存在") }
         var v = Validator()
-        let heldOn = WorkforceService.day(input.heldOn, field: "held_on", label: "培训日期", notAfter: Day(Date()), into: &v)
+        let heldOn = v.day(input.heldOn, field: "held_on", label: "培训日期", notAfter: req.today)
         if input.heldOn.isEmpty { v.add("held_on", "培训日期不能为空") }
         // The record belongs to the station the worker was posted to that day.
         var stationID: UUID?
         if let heldOn {
             stationID = try await WorkerAssignment.query(on: req.db).filter(\.$worker.$id == input.workerId).all()
-                .first { Day($0.startedOn)! <= heldOn && ($0.endedOn.flatMap(Day.init).map { heldOn <= $0 } ?? true) }?.$station.id
+                .first { try $0.covers(heldOn) }?.$station.id
             if stationID == nil { v.add("held_on", "该社工在 \(heldOn) 未驻任何站点") }
         }
         let station = try await stationID.asyncMap { try await Station.find($0, on: req.db) } ?? nil
@@ -211,5 +211,14 @@ enum RecordsService {
         a.originalName = String(name.prefix(200))
         a.retentionClass = "evaluation_5y"   // rule A-3: evaluation evidence kept ≥ 5 years
         return a
+    }
+}
+
+extension WorkerAssignment {
+    /// Whether the worker was posted on `day` (a stored date that does not parse names the row).
+    func covers(_ day: Day) throws -> Bool {
+        let start = try Day.stored(startedOn, table: "worker_assignments", id: id, column: "started_on")
+        let end = try Day.stored(endedOn, table: "worker_assignments", id: id, column: "ended_on")
+        return start <= day && end.map { day <= $0 } ?? true
     }
 }

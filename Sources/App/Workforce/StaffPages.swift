@@ -17,7 +17,7 @@ struct StaffPages: RouteCollection {
         routes.post("stations", ":id", "supervision", use: createSupervision)
         routes.post("supervision", ":id", "confirm", use: confirm)
         routes.get("stations", ":id", "training", use: trainingPage)
-        routes.on(.POST, "stations", ":id", "training", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.maxFormBytes)), use: createTraining)
+        routes.upload("stations", ":id", "training", use: createTraining)
     }
 
     static let workerFields = ["name", "gender", "birth_date", "phone", "education", "major", "certificate_level", "certificate_number",
@@ -225,7 +225,7 @@ struct StaffPages: RouteCollection {
     private func renderSupervision(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
-        let year = try WorkforceController.year(req)
+        let year = try req.yearQuery()
         let records = try await WorkforceQueries.supervision(station: summary.id, year: year, on: req.db)
         let supervisors = try await WorkforceQueries.supervisors(station: summary.id, on: req.db)
         let workers = try await WorkforceQueries.postings(station: summary.id, on: req.db).filter { $0.posting.endedOn == nil }
@@ -297,7 +297,7 @@ struct StaffPages: RouteCollection {
     private func renderTraining(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
-        let year = try WorkforceController.year(req)
+        let year = try req.yearQuery()
         let records = try await WorkforceQueries.training(station: summary.id, year: year, on: req.db)
         let workers = try await WorkforceQueries.postings(station: summary.id, on: req.db)
         let owners = Set(workers.compactMap { $0.worker.userID?.uuidString })

@@ -17,7 +17,7 @@ struct WorkforceController: RouteCollection {
         api.post("supervision-records", use: apiCreateSupervision)
         api.post("supervision-records", ":id", "confirm", use: apiConfirm)
         api.get("stations", ":id", "training-records", use: apiTraining)
-        api.on(.POST, "training-records", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.maxFormBytes)), use: apiCreateTraining)
+        api.upload("training-records", use: apiCreateTraining)
     }
 
     static func worker(_ req: Request, _ action: Access.Action) async throws -> SocialWorker {
@@ -28,7 +28,6 @@ struct WorkforceController: RouteCollection {
         return w
     }
 
-    static func year(_ req: Request) throws -> Int { try ComplianceController.year(req.query[Int.self, at: "year"]) }
 
     func apiStationWorkers(req: Request) async throws -> [WorkerDTO] {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
@@ -77,7 +76,7 @@ struct WorkforceController: RouteCollection {
         let pool: SupervisorPool? = WorkforceService.enumValue(input.pool ?? "", SupervisorPool.self, field: "pool", label: "督导来源", into: &v)
         let years = input.experienceYears ?? -1
         if !years.isFinite || years < 0 || years > 60 { v.add("experience_years", "社会工作服务年限应在 0–60 之间") }
-        let start = WorkforceService.day(input.startedOn, field: "started_on", label: "开始日期", into: &v)
+        let start = v.day(input.startedOn, field: "started_on", label: "开始日期")
         if input.startedOn.isEmpty { v.add("started_on", "开始日期不能为空") }
         var sealed: (String, String)?
         if let phone = input.phone?.trimmingCharacters(in: .whitespaces), !phone.isEmpty {
@@ -111,7 +110,7 @@ struct WorkforceController: RouteCollection {
 
     func apiSupervision(req: Request) async throws -> [SupervisionDTO] {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
-        return try await WorkforceQueries.supervision(station: summary.id, year: try Self.year(req), on: req.db)
+        return try await WorkforceQueries.supervision(station: summary.id, year: try req.yearQuery(), on: req.db)
     }
 
     func apiCreateSupervision(req: Request) async throws -> Response {
@@ -131,7 +130,7 @@ struct WorkforceController: RouteCollection {
 
     func apiTraining(req: Request) async throws -> [TrainingDTO] {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
-        return try await WorkforceQueries.training(station: summary.id, year: try Self.year(req), on: req.db)
+        return try await WorkforceQueries.training(station: summary.id, year: try req.yearQuery(), on: req.db)
     }
 
     /// Multipart form data (the page's form, or an API client sending a file); names as in the JSON body.

@@ -66,22 +66,14 @@ enum WorkforceService {
         return value
     }
 
-    static func day(_ raw: String?, field: String, label: String, notAfter today: Day? = nil, into v: inout Validator) -> Day? {
-        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-        guard let d = Day(raw) else { v.add(field, "\(label)格式应为 年-月-日"); return nil }
-        if let today, d > today { v.add(field, "\(label)不能晚于今天") }
-        return d
-    }
-
     /// Validates and applies worker fields. `isCreate` requires the mandatory ones.
-    static func apply(_ input: WorkerInput, to w: SocialWorker, isCreate: Bool, key: DataKey, into v: inout Validator) throws {
-        let today = Day(Date())
+    static func apply(_ input: WorkerInput, to w: SocialWorker, isCreate: Bool, key: DataKey, today: Day, into v: inout Validator) throws {
         if let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines) {
             if name.isEmpty { v.add("name", "姓名不能为空") } else { w.name = name }
         } else if isCreate { v.add("name", "姓名不能为空") }
         if let g: Gender = enumValue(input.gender, Gender.self, field: "gender", label: "性别", into: &v) { w.gender = g }
         else if isCreate && input.gender == nil { v.add("gender", "请选择性别") }
-        if let b = day(input.birthDate, field: "birth_date", label: "出生日期", notAfter: today, into: &v) { w.birthDate = b.description }
+        if let b = v.day(input.birthDate, field: "birth_date", label: "出生日期", notAfter: today) { w.birthDate = b.description }
         else if isCreate && (input.birthDate ?? "").isEmpty { v.add("birth_date", "出生日期不能为空") }
         if let phone = input.phone?.trimmingCharacters(in: .whitespaces) {
             if phone.isEmpty { w.phoneSealed = nil; w.phoneHash = nil }
@@ -97,7 +89,7 @@ enum WorkforceService {
         } else if isCreate && input.certificateLevel == nil { w.certificateLevel = CertificateLevel.none }
         if let n = input.certificateNumber { w.certificateNumber = n.trimmingCharacters(in: .whitespaces).isEmpty ? nil : n.trimmingCharacters(in: .whitespaces) }
         if input.certificateDate != nil {
-            w.certificateDate = day(input.certificateDate, field: "certificate_date", label: "取证日期", notAfter: today, into: &v)?.description
+            w.certificateDate = v.day(input.certificateDate, field: "certificate_date", label: "取证日期", notAfter: today)?.description
         }
         if isCreate || input.certificateLevel != nil, (w.certificateLevel != CertificateLevel.none) && w.certificateDate == nil {
             v.add("certificate_date", "持证社工须填写取证日期")
@@ -130,15 +122,17 @@ enum WorkforceService {
         let scope = try await stationScope(stationID, on: req.db)
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
         let worker = SocialWorker.blank(cityID: scope.cityID)
-        try apply(input, to: worker, isCreate: true, key: req.application.settings.dataKey, into: &v)
-        let start = day(input.startedOn, field: "started_on", label: "驻站开始日期", into: &v)
+        try apply(input, to: worker, isCreate: true, key: req.application.settings.dataKey, today: req.today, into: &v)
+        let start = v.day(input.startedOn, field: "started_on", label: "驻站开始日期")
         if (input.startedOn ?? "").isEmpty { v.add("started_on", "驻站开始日期不能为空") }
         try v.check()
-        if let hash = worker.phoneHash, try await SocialWorker.query(on: req.db).filter(\.$phoneHash == hash).first() != nil {
-            throw AppError.field("phone", "该手机号码已登记给另一名社工（同一人请使用“调动”而不是重新登记）", status: .conflict)
-        }
-        let posting = WorkerAssignment(workerID: worker.id!, stationID: stationID, startedOn: start!.description, endedOn: nil)
+        guard let start, let workerID = worker.id else { throw AppError.invalid(v.errors) }
+        let posting = WorkerAssignment(workerID: workerID, stationID: stationID, startedOn: start.description, endedOn: nil)
         try await req.audit.transaction { db, audit in
+            // Checked inside the write lock (and backed by a unique index): a double click registers one worker.
+            if let hash = worker.phoneHash, try await SocialWorker.query(on: db).filter(\.$phoneHash == hash).first() != nil {
+                throw AppError.field("phone", "该手机号码已登记给另一名社工（同一人请使用“调动”而不是重新登记）", status: .conflict)
+            }
             try await worker.create(on: db)
             audit.change(entityType: "social_worker", entityID: worker.id, old: nil, new: worker.auditFields)
             try await posting.create(on: db)
@@ -151,13 +145,14 @@ enum WorkforceService {
         try req.authorize(.update, try await resource(worker, on: req.db))
         let old = worker.auditFields
         var v = Validator()
-        try apply(input, to: worker, isCreate: false, key: req.application.settings.dataKey, into: &v)
+        try apply(input, to: worker, isCreate: false, key: req.application.settings.dataKey, today: req.today, into: &v)
         try v.check()
-        if let hash = worker.phoneHash,
-           try await SocialWorker.query(on: req.db).filter(\.$phoneHash == hash).filter(\.$id != worker.requireID()).first() != nil {
-            throw AppError.field("phone", "该手机号码已登记给另一名社工", status: .conflict)
-        }
+        let workerID = try worker.requireID()
         try await req.audit.transaction { db, audit in
+            if let hash = worker.phoneHash,
+               try await SocialWorker.query(on: db).filter(\.$phoneHash == hash).filter(\.$id != workerID).first() != nil {
+                throw AppError.field("phone", "该手机号码已登记给另一名社工", status: .conflict)
+            }
             try await worker.save(on: db)
             audit.change(entityType: "social_worker", entityID: worker.id, old: old, new: worker.auditFields)
         }
@@ -171,28 +166,30 @@ enum WorkforceService {
         try req.authorize(.update, try await resource(worker, on: req.db))
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
         var v = Validator()
-        let start = day(input.startedOn, field: "started_on", label: "开始日期", into: &v)
+        let start = v.day(input.startedOn, field: "started_on", label: "开始日期")
         if input.startedOn.isEmpty { v.add("started_on", "开始日期不能为空") }
-        let end = day(input.endedOn, field: "ended_on", label: "结束日期", into: &v)
+        let end = v.day(input.endedOn, field: "ended_on", label: "结束日期")
         if let start, let end, end < start { v.add("ended_on", "结束日期不能早于开始日期") }
         try v.check()
-        let postings = try await WorkerAssignment.query(on: req.db).filter(\.$worker.$id == worker.requireID()).all()
-        var closing: WorkerAssignment?
-        for p in postings {
-            let pStart = Day(p.startedOn)!
-            let pEnd = p.endedOn.flatMap(Day.init)
-            if pEnd == nil && pStart < start! && p.$station.id != input.stationId { closing = p; continue }
-            let overlaps = pStart <= (end ?? Day(ordinal: .max)) && start! <= (pEnd ?? Day(ordinal: .max))
-            if overlaps {
-                throw AppError.field("started_on", "该社工在 \(p.startedOn) 至 \(p.endedOn ?? "今") 已驻另一站点（或本站），同一时间不能驻两个站点", status: .conflict)
-            }
-        }
-        let posting = WorkerAssignment(workerID: try worker.requireID(), stationID: input.stationId, startedOn: start!.description, endedOn: end?.description)
-        let previous = closing
+        guard let start else { throw AppError.invalid(v.errors) }
+        let workerID = try worker.requireID()
+        let posting = WorkerAssignment(workerID: workerID, stationID: input.stationId, startedOn: start.description, endedOn: end?.description)
         try await req.audit.transaction { db, audit in
-            if let closing = previous {
+            // Read and checked inside the write lock, so two postings entered at once cannot both pass.
+            let postings = try await WorkerAssignment.query(on: db).filter(\.$worker.$id == workerID).all()
+            var closing: WorkerAssignment?
+            for p in postings {
+                let pStart = try Day.stored(p.startedOn, table: "worker_assignments", id: p.id, column: "started_on")
+                let pEnd = try Day.stored(p.endedOn, table: "worker_assignments", id: p.id, column: "ended_on")
+                if pEnd == nil && pStart < start && p.$station.id != input.stationId { closing = p; continue }
+                let overlaps = pStart <= (end ?? Day(ordinal: .max)) && start <= (pEnd ?? Day(ordinal: .max))
+                if overlaps {
+                    throw AppError.field("started_on", "该社工在 \(p.startedOn) 至 \(p.endedOn ?? "今") 已驻另一站点（或本站），同一时间不能驻两个站点", status: .conflict)
+                }
+            }
+            if let closing {
                 let old = closing.auditFields
-                closing.endedOn = start!.adding(days: -1).description
+                closing.endedOn = start.adding(days: -1).description
                 try await closing.save(on: db)
                 audit.change(entityType: "worker_assignment", entityID: closing.id, old: old, new: closing.auditFields)
             }

@@ -12,8 +12,13 @@ public enum Access {
         case staff
         /// Supervision (MZ/T 166) and training records.
         case record
-        /// A city's policy profile parameters and working-day calendar.
+        /// A city's policy profile parameters.
         case policy
+        /// An operator organisation (承接机构), registered in one city.
+        case operatorOrg
+        /// The national working-day calendar (statutory holidays and make-up days): everyone reads
+        /// it, only a platform administrator enters or corrects a year.
+        case calendar
     }
 
     public enum Decision: Equatable, Sendable { case allowed, forbidden, notFound }
@@ -34,9 +39,15 @@ public enum Access {
         }
     }
 
+    /// The national working-day calendar as a resource.
+    public static let nationalCalendar = Resource(kind: .calendar, paths: [])
+
     /// Which actions each role may take on each kind of resource it can see.
     static func permitted(_ role: Role, _ kind: Kind) -> Set<Action> {
         switch (role, kind) {
+        case (.platformAdmin, .calendar), (.platformAdmin, .orgUnit), (.platformAdmin, .user): [.read, .create, .update]
+        case (.platformAdmin, _): []
+        case (.cityAdmin, .calendar): [.read]
         case (.cityAdmin, _): [.read, .create, .update]
         case (.districtOfficer, .station): [.read, .create, .update]
         case (.streetOfficer, .station), (.operatorManager, .station): [.read, .update]
@@ -58,7 +69,10 @@ public enum Access {
     }
 
     static func sees(_ assignment: Assignment, _ resource: Resource) -> Bool {
+        if resource.kind == .calendar { return true }   // national data
         switch assignment.scope {
+        case .platform:
+            return true
         case .unit(let scopePath):
             return resource.paths.contains { OrgPath.contains(scopePath, $0) }
         case .operatorOrg(let id, let cityPath):
@@ -90,6 +104,7 @@ public enum Access {
             switch a.scope {
             case .unit(let path): scope.pathPrefixes.append(path)
             case .operatorOrg(let id, _): scope.operatorIDs.append(id)
+            case .platform: scope.pathPrefixes.append("/")
             }
         }
         return scope

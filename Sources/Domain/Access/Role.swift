@@ -1,5 +1,7 @@
 /// The roles of the design's table. A user holds one or more (role, scope) assignments.
 public enum Role: String, Codable, CaseIterable, Sendable {
+    /// Runs the deployment: the national working-day calendar, and (onboarding) new cities.
+    case platformAdmin = "platform_admin"
     case cityAdmin = "city_admin"
     case districtOfficer = "district_officer"
     case streetOfficer = "street_officer"
@@ -10,6 +12,7 @@ public enum Role: String, Codable, CaseIterable, Sendable {
 
     public var label: String {
         switch self {
+        case .platformAdmin: "平台管理员"
         case .cityAdmin: "市民政局管理员"
         case .districtOfficer: "区县民政局"
         case .streetOfficer: "街道（乡镇）"
@@ -28,11 +31,13 @@ public enum Role: String, Codable, CaseIterable, Sendable {
         case .districtOfficer: .district
         case .streetOfficer, .socialWorker: .street
         case .supervisor, .evaluator: nil   // any unit: stations are assigned by their street
-        case .operatorManager: nil
+        case .operatorManager, .platformAdmin: nil
         }
     }
 
     public var isOperatorScoped: Bool { self == .operatorManager }
+    /// Whose scope is the whole deployment rather than a unit or an operator.
+    public var isPlatformScoped: Bool { self == .platformAdmin }
 }
 
 /// Where an assignment applies: a subtree of the org tree, or the stations an operator runs.
@@ -41,6 +46,8 @@ public enum Scope: Hashable, Codable, Sendable {
     case unit(path: String)
     /// An operator organisation, by id; `cityPath` is the city it is registered in.
     case operatorOrg(id: String, cityPath: String)
+    /// The whole deployment (platform administrators).
+    case platform
 }
 
 public struct Assignment: Hashable, Codable, Sendable {
@@ -56,6 +63,7 @@ public struct Assignment: Hashable, Codable, Sendable {
         switch scope {
         case .unit(let path): path
         case .operatorOrg(_, let cityPath): cityPath
+        case .platform: "/"
         }
     }
 }

@@ -32,18 +32,37 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    /// Parses "yyyy-MM-dd".
+    /// Parses "yyyy-MM-dd" (see `parse`).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard case .success(let day) = Day.parse(text) else { return nil }
+        self = day
     }
+
+    /// Why a text is not a day: not written as `YYYY-MM-DD`, or a date that does not exist (2025-02-30).
+    public enum ParseError: Error, Equatable, Sendable { case format, nonexistent }
+
+    /// The one date parser: strict ISO 8601 calendar dates, `YYYY-MM-DD` with ASCII digits only.
+    public static func parse(_ text: String) -> Result<Day, ParseError> {
+        let bytes = Array(text.utf8)
+        let digit = { (i: Int) in bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
+              [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy(digit) else { return .failure(.format) }
+        let number = { (range: Range<Int>) in range.reduce(0) { $0 * 10 + Int(bytes[$1] - 0x30) } }
+        guard let day = Day(year: number(0..<4), month: number(5..<7), day: number(8..<10)) else { return .failure(.nonexistent) }
+        return .success(day)
+    }
+
+    /// The years the platform accepts in any input (birth dates, service dates, `?year=`), shared by every check.
+    public static let validYears = 1900...2100
 
     /// The day a moment falls on in China Standard Time.
     public init(_ date: Date) {
         ordinal = Int(((date.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down))
     }
+
+    /// The moment this day begins in China Standard Time (UTC+8, no daylight saving).
+    public var start: Date { Date(timeIntervalSince1970: Double(ordinal) * 86_400 - 8 * 3600) }
+    public static let chinaTimeZone = TimeZone(secondsFromGMT: 8 * 3600)!
 
     public var year: Int { civil.year }
     public var month: Int { civil.month }
