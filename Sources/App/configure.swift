@@ -7,6 +7,7 @@ import Vapor
 /// Sets up the database, sessions, middleware, routes and commands.
 public func configure(_ app: Application, demo: Bool = false) async throws {
     app.settings = try Settings.fromEnvironment(demo: demo)
+    if let port = app.settings.port { app.http.server.configuration.port = port }
     try configureDatabase(app)
     try await configureCommon(app)
 }

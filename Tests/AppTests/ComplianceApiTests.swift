@@ -28,7 +28,7 @@ struct ComplianceApiTests {
             #expect(try finding(before, "S-4")?["state"] as? String == "pass")
             #expect(try finding(before, "P-3")?["state"] as? String == "pass")
             // each list the evaluation reads (rooms, workers with their hours, supervisors, records) arrives intact
-            #expect(try finding(before, "P-2")?["measured"] as? String == "30 平方米 ÷ 3 人 = 10.0 平方米")
+            #expect(try finding(before, "P-2")?["measured"] as? String == "30 平方米 ÷ 3 人 = 10 平方米")
             #expect(try finding(before, "T-1")?["measured"] as? String == "赵敏")
             #expect(try finding(before, "T-2")?["measured"] as? String == "3 人均达标（最少 30 小时）")
             #expect(try finding(before, "T-3")?["measured"] as? String == "3 人均达标（最少 40 学时）")

@@ -48,8 +48,20 @@ struct ComplianceTests {
         let f = ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲"), worker("乙")], office: 8), year: 2025, today: endOf2025)
         #expect(state(f, "S-1") == .warning)       // should: 2 of 3 workers
         #expect(state(f, "P-2") == .failure)       // must: 8 m² for 2 people
-        #expect(f.first { $0.ruleID == "P-2" }?.measured == "8 平方米 ÷ 2 人 = 4.0 平方米")
+        #expect(f.first { $0.ruleID == "P-2" }?.measured == "8 平方米 ÷ 2 人 = 4 平方米")
         #expect(f.first { $0.ruleID == "P-2" }?.advice == "扩大社工办公室至不少于 10 平方米")
+    }
+
+    /// Issue 8: rounding never makes a failing value look passing.
+    @Test func aFailingValueIsNeverShownRoundedUpToTheRequirement() {
+        #expect(ComplianceEngine.shown(14.99) == "14.99")
+        #expect(ComplianceEngine.shown(14.999) == "14.99")
+        #expect(ComplianceEngine.shown(15) == "15")
+        #expect(ComplianceEngine.shown(2.5) == "2.5")
+        // P-2 at 5 m² a head: 14.99 m² for 3 people is 4.996… m² each, which fails and must not read "5.0"
+        let f = ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲"), worker("乙"), worker("丙")], office: 14.99), year: 2025, today: endOf2025)
+        #expect(state(f, "P-2") == .failure)
+        #expect(f.first { $0.ruleID == "P-2" }?.measured == "14.99 平方米 ÷ 3 人 = 4.99 平方米")
     }
 
     @Test func demonstrationRulesDoNotApplyToOrdinaryStations() {

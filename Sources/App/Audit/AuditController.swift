@@ -19,6 +19,12 @@ struct AuditController: RouteCollection {
         var to: String?
         var page: Int?
         var per: Int?
+
+        // Query strings are not converted from snake_case: name the field as the client writes it.
+        enum CodingKeys: String, CodingKey {
+            case actor, entity, from, to, page, per
+            case entityId = "entity_id"
+        }
     }
 
     struct EventDTO: Content {

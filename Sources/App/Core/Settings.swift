@@ -18,12 +18,19 @@ struct Settings: Sendable {
     var dataKey: DataKey
     /// `SHEGONG_SESSION_IDLE_MINUTES` (default 30) and `SHEGONG_SESSION_MAX_HOURS` (default 12).
     var sessionPolicy = SessionPolicy()
+    /// `PORT`: the listening port; `serve --port` still wins. Vapor's own default (8080) when unset.
+    var port: Int?
 
     static func fromEnvironment(demo: Bool) throws -> Settings {
         let directory = Environment.get("SHEGONG_DATA_DIR") ?? "./data"
         var sessions = SessionPolicy()
         if let minutes = try positiveNumber("SHEGONG_SESSION_IDLE_MINUTES") { sessions.idle = minutes * 60 }
         if let hours = try positiveNumber("SHEGONG_SESSION_MAX_HOURS") { sessions.lifetime = hours * 3600 }
+        var port: Int?
+        if let raw = Environment.get("PORT"), !raw.isEmpty {
+            guard let value = Int(raw), (1...65_535).contains(value) else { throw BadVariable(name: "PORT", value: raw, rule: "1–65535 之间的整数") }
+            port = value
+        }
         return Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
                  dataDirectory: directory,
                  demo: demo,
@@ -31,12 +38,13 @@ struct Settings: Sendable {
                  secureCookies: Environment.get("SHEGONG_SECURE_COOKIES") == "1",
                  bcryptCost: 12,
                  dataKey: try DataKey.load(environmentValue: Environment.get("SHEGONG_DATA_KEY"), directory: directory),
-                 sessionPolicy: sessions)
+                 sessionPolicy: sessions, port: port)
     }
 
     struct BadVariable: Error, CustomStringConvertible {
         let name: String, value: String
-        var description: String { "环境变量 \(name) 应为正数，当前为“\(value)”" }
+        var rule = "正数"
+        var description: String { "环境变量 \(name) 应为\(rule)，当前为“\(value)”" }
     }
 
     private static func positiveNumber(_ name: String) throws -> Double? {

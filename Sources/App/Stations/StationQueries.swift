@@ -65,7 +65,7 @@ enum StationQueries {
         if let district = filter.district { conditions.append("s.district_id = \(bind: district)") }
         if let street = filter.street { conditions.append("s.street_id = \(bind: street)") }
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            conditions.append("s.name LIKE \(bind: "%" + escapeLike(q) + "%")")
+            conditions.append("s.name LIKE \(bind: "%" + escapeLike(q) + "%") ESCAPE '\\'")
         }
         var scopes = scope.pathPrefixes.map { Subtree.condition("s.path", under: $0, on: sql) }
         let operatorIDs = scope.operatorIDs.compactMap(UUID.init(uuidString:))
@@ -142,8 +142,9 @@ enum StationQueries {
             """).all().map(OrgQueries.UnitRef.init)
     }
 
-    /// Drops LIKE wildcards typed into the search box, so that "%" does not match every station.
+    /// Escapes LIKE wildcards typed into the search box (with `ESCAPE '\'`), so that "%" finds only
+    /// names containing "%" instead of every station.
     static func escapeLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }

@@ -15,6 +15,19 @@ import Foundation
 /// - S-6's contract year is counted from the station's contract start: year 1 is the first twelve
 ///   months. The source fixes year 1 and year 3; year 2 is held to year 1's ratio (it must not fall).
 public enum ComplianceEngine {
+    /// A measured value as shown to an officer: the stored value to two decimals, cut toward zero, never
+    /// rounded up, so a failing 14.99 m² reads "14.99", not "15.0" (rules compare the exact value).
+    public static func shown(_ x: Double) -> String {
+        guard x.isFinite else { return String(x) }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+        // The epsilon keeps a stored 14.99 (14.98999…) from reading 14.98.
+        let cut = (x * 100 + (x >= 0 ? 1e-7 : -1e-7)).rounded(.towardZero) / 100
+        var text = String(format: "%.2f", cut)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     public static let evaluatedRuleIDs: Set<String> = ["P-1", "P-2", "P-3", "P-4", "P-5", "S-1", "S-2", "S-3", "S-4", "S-5", "S-6", "S-7", "S-8",
                                                       "T-1", "T-2", "T-3", "T-4", "T-5"]
     static let minDaysForHoursRules = 30
@@ -63,9 +76,7 @@ public enum ComplianceEngine {
 
         func names(_ workers: [StationFacts.Worker]) -> String { workers.map(\.name).joined(separator: "、") }
 
-        func number(_ x: Double) -> String {
-            x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
-        }
+        func number(_ x: Double) -> String { ComplianceEngine.shown(x) }
 
         func evaluate(_ rule: PolicyRule) -> Finding {
             switch rule.id {
@@ -116,7 +127,7 @@ public enum ComplianceEngine {
             let staff = onDuty.count
             guard staff > 0 else { return make(rule, .missingData, measured: "\(day) 无在岗社工", required: required, advice: "登记驻站社工") }
             let perHead = office.area / Double(staff)
-            let measured = "\(number(office.area)) 平方米 ÷ \(staff) 人 = \(String(format: "%.1f", perHead)) 平方米"
+            let measured = "\(number(office.area)) 平方米 ÷ \(staff) 人 = \(number(perHead)) 平方米"
             return perHead >= min ? make(rule, .pass, measured: measured, required: required)
                 : make(rule, broken(rule), measured: measured, required: required,
                        advice: "扩大社工办公室至不少于 \(number(min * Double(staff))) 平方米")
@@ -232,7 +243,7 @@ public enum ComplianceEngine {
             let staff = onDuty.count
             guard staff > 0 else { return make(rule, .missingData, measured: "\(day) 无在岗社工", required: required, advice: "登记驻站社工") }
             let each = amount / Double(staff)
-            let measured = "\(number(amount)) 元 ÷ \(staff) 人 = \(number(each.rounded())) 元"
+            let measured = "\(number(amount)) 元 ÷ \(staff) 人 = \(number(each)) 元"
             return each >= perWorker ? make(rule, .pass, measured: measured, required: required)
                 : make(rule, broken(rule), measured: measured, required: required, advice: "\(what)应不少于 \(number(perWorker * Double(staff))) 元")
         }
