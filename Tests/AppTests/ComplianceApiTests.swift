@@ -109,20 +109,45 @@ struct ComplianceApiTests {
 
     @Test func parameterChangesAreVersionedByEffectiveDate() async throws {
         try await withApp { world in
-            // setup
-            let admin = try await world.token("admin")
+            // setup: the day is mid-2026, so that 1 January 2026 is a backdated change within the year
+            world.app.clock.pin(Day(year: 2026, month: 6, day: 15)!.start.addingTimeInterval(12 * 3600))
+            var admin = try await world.token("admin")
             let id = world.id("station:解放路街道")
+            // backdating needs a reason, stays within the current year, and never reaches before 1900-style dates
+            let unexplained = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
+                "rule_id": "S-1", "param": "minWorkers", "value": 5, "effective_from": "2026-01-01"])
+            #expect(try unexplained.problemFields()["backdate_reason"]?.contains("须填写追溯理由") == true)
+            for early in ["2025-12-31", "1900-01-01"] {
+                let refused = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
+                    "rule_id": "S-1", "param": "minWorkers", "value": 5, "effective_from": early, "backdate_reason": "补录"])
+                #expect(try refused.problemFields()["effective_from"]?.contains("最多追溯到本年 1 月 1 日") == true, "\(early)")
+            }
             // act: from 2026 a station needs five workers
             let change = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
                 "rule_id": "S-1", "param": "minWorkers", "value": 5, "effective_from": "2026-01-01", "note": "测试：提高配备标准",
+                "backdate_reason": "市局 2026 年 1 月文件，系统录入延迟",
             ])
             #expect(change.status == .created, "\(change.body.string)")
+            // the policy page shows the backdated version in red with its reason
+            let browser = Browser(world)
+            _ = try await browser.login("admin")
+            let page = try await browser.get("/policy").body.string
+            #expect(page.contains(#"<li class="backdated">"#) && page.contains("市局 2026 年 1 月文件"))
+            // a later change may not take effect before the version now in force
+            world.app.clock.pin(Day(year: 2026, month: 7, day: 2)!.start)
+            admin = try await world.token("admin")   // the clock moved past the first token's lifetime
+            let second = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
+                "rule_id": "S-1", "param": "minWorkers", "value": 5, "effective_from": "2026-07-01", "backdate_reason": "7 月 1 日起执行的通知"])
+            #expect(second.status == .created, "\(second.body.string)")
+            let beforeInForce = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
+                "rule_id": "S-1", "param": "minWorkers", "value": 4, "effective_from": "2026-03-01", "backdate_reason": "改回"])
+            #expect(try beforeInForce.problemFields()["effective_from"] == "生效日期不能早于现行第 2 版的生效日期 2026-07-01")
             // check: 2026 uses the new version, 2025 the one in force then
             let y2026 = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=2026", token: admin)
             #expect(try finding(y2026, "S-1")?["required"] as? String == "不少于 5 人")
             let y2025 = try await world.api(.GET, "/api/v1/stations/\(id)/compliance?year=2025", token: admin)
             #expect(try finding(y2025, "S-1")?["required"] as? String == "不少于 3 人")
-            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "policy").count() == 1)
+            #expect(try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "policy").count() == 2)
             // refusals
             let lixia = try await world.api(.POST, "/api/v1/policy/versions", token: try await world.token("lixia"), json: [
                 "rule_id": "S-1", "param": "minWorkers", "value": 4, "effective_from": "2026-01-01"])

@@ -7,6 +7,8 @@ import Vapor
 struct AccountController: RouteCollection {
     static let tokenLifetime: TimeInterval = 12 * 3600
     static let minPasswordLength = 8
+    /// bcrypt reads at most 72 bytes; a longer password would silently lose its tail.
+    static let maxPasswordLength = 72
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("login", use: loginPage)
@@ -61,6 +63,7 @@ struct AccountController: RouteCollection {
         let current = form["current"] ?? "", new = form["new"] ?? "", repeated = form["repeat"] ?? ""
         if !(try await req.password.async.verify(current, created: user.passwordHash)) { v.add("current", "当前密码不正确") }
         if new.count < Self.minPasswordLength { v.add("new", "新密码至少 \(Self.minPasswordLength) 位") }
+        else if new.utf8.count > Self.maxPasswordLength { v.add("new", "新密码不能超过 \(Self.maxPasswordLength) 个字节") }
         if new != repeated { v.add("repeat", "两次输入的新密码不一致") }
         if !v.errors.isEmpty {
             return PasswordPage.view(caller: caller, csrf: req.csrfToken, errors: v, done: false).response(status: .unprocessableEntity)

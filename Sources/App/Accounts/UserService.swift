@@ -96,10 +96,10 @@ enum UserService {
         if username.range(of: usernamePattern, options: .regularExpression) == nil {
             v.add("username", "用户名须为 3–32 位字母、数字、下划线、点或短横线")
         }
-        let displayName = (input.displayName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if displayName.isEmpty { v.add("display_name", "姓名不能为空") }
+        let displayName = v.text(input.displayName, field: "display_name", label: "姓名", max: TextLimit.name, required: true) ?? ""
         let password = input.password ?? ""
         if password.count < AccountController.minPasswordLength { v.add("password", "初始密码至少 \(AccountController.minPasswordLength) 位") }
+        else if password.utf8.count > AccountController.maxPasswordLength { v.add("password", "密码不能超过 \(AccountController.maxPasswordLength) 个字节") }
         let assignments = try await checkAssignments(input.assignments ?? [], req: req, into: &v)
         try v.check()
         let user = User(username: username, displayName: displayName, passwordHash: try await req.password.async.hash(password))
@@ -131,9 +131,8 @@ enum UserService {
         var v = Validator()
         if input.username != nil && input.username != user.username { v.add("username", "用户名不能修改") }
         let old = user.auditFields
-        if let name = input.displayName {
-            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty { v.add("display_name", "姓名不能为空") } else { user.displayName = trimmed }
+        if input.displayName != nil, let name = v.text(input.displayName, field: "display_name", label: "姓名", max: TextLimit.name, required: true) {
+            user.displayName = name
         }
         if let active = input.active {
             if !active && user.id == req.caller?.userID { v.add("active", "不能停用自己的账户") } else { user.active = active }

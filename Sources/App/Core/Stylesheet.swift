@@ -56,6 +56,7 @@ enum Stylesheet {
     .field .error, .alert { color: var(--bad); }
     .alert { background: #fff5f5; border: 1px solid var(--bad); padding: .5rem 1rem; margin: 0 0 1rem; }
     .notice { background: #eefaf1; border: 1px solid var(--ok); padding: .5rem 1rem; }
+    li.backdated { color: var(--bad); }
     .hint { color: var(--muted); }
     label.check { display: inline-flex; align-items: center; gap: .3rem; margin: .3rem 1rem .3rem 0; }
     .room { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0 1rem; }

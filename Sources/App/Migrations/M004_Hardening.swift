@@ -14,6 +14,7 @@ struct M004_Hardening: AsyncMigration {
             .field("last_seen_at", .datetime, .required)
             .unique(on: "key_hash")
             .create()
+        try await db.schema("policy_versions").field("backdate_reason", .string).update()
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("CREATE INDEX sessions_user ON sessions (user_id)").run()
         try await sql.raw("CREATE INDEX sessions_last_seen ON sessions (last_seen_at)").run()
@@ -27,6 +28,7 @@ struct M004_Hardening: AsyncMigration {
 
     func revert(on db: any Database) async throws {
         try await db.schema("sessions").delete()
+        try await db.schema("policy_versions").deleteField("backdate_reason").update()
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("DROP INDEX social_workers_phone").run()
         try await sql.raw("CREATE INDEX social_workers_phone ON social_workers (phone_hash)").run()

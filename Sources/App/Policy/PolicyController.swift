@@ -18,6 +18,8 @@ struct PolicyController: RouteCollection {
         var value: Double
         var effectiveFrom: String
         var note: String?
+        /// Required when the change takes effect before today (it then rewrites findings already shown).
+        var backdateReason: String?
     }
 
     struct RuleDTO: Content {
@@ -84,8 +86,28 @@ struct PolicyController: RouteCollection {
         guard let rule, let effective else { throw AppError.invalid(v.errors) }
         let cityID = try city.requireID()
         let note = (c.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = (c.backdateReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if note.count > 500 { v.add("note", "说明不能超过 500 字") }
+        if reason.count > 500 { v.add("backdate_reason", "追溯理由不能超过 500 字") }
+        let today = req.today
+        // Backdating rewrites findings that officers have already seen: only within the current year,
+        // and only with a stated reason, which the policy page shows in red.
+        if effective < today {
+            if effective.year != today.year {
+                v.add("effective_from", "生效日期 \(effective) 早于今年：参数修改最多追溯到本年 1 月 1 日")
+            } else if reason.isEmpty {
+                v.add("backdate_reason", "生效日期早于今天（\(today)），须填写追溯理由")
+            }
+        }
+        try v.check()
         let createdBy = req.caller?.username ?? ""
         let version = try await req.audit.transaction { db, audit in
+            // Never before the version in force today: that would silently rewrite the years it governs.
+            if let current = try await PolicyVersion.query(on: db).filter(\.$cityID == cityID)
+                .filter(\.$effectiveFrom <= today.description).sort(\.$effectiveFrom, .descending).first(),
+               effective.description < current.effectiveFrom {
+                throw AppError.field("effective_from", "生效日期不能早于现行第 \(current.version) 版的生效日期 \(current.effectiveFrom)")
+            }
             // The version in force and the next number are read inside the write lock: two changes
             // saved at once get versions n and n+1, the second built on the first, none lost.
             let inForce = try await PolicyVersion.query(on: db)
@@ -105,11 +127,13 @@ struct PolicyController: RouteCollection {
             version.effectiveFrom = effective.description
             version.overrides = String(decoding: try encoder.encode(overrides), as: UTF8.self)
             version.note = note
+            version.backdateReason = effective < today ? reason : nil
             version.createdBy = createdBy
             try await version.create(on: db)
             audit.record(.update, entityType: "policy", entityID: version.id?.uuidString,
                          changes: ["\(c.ruleId).\(c.param)": [old.map { String($0) }, String(c.value)],
-                                   "effective_from": [nil, version.effectiveFrom], "version": [nil, String(version.version)]])
+                                   "effective_from": [nil, version.effectiveFrom], "version": [nil, String(version.version)],
+                                   "backdate_reason": [nil, version.backdateReason]])
             return version
         }
         req.application.policies.forgetAll()
@@ -131,7 +155,8 @@ struct PolicyController: RouteCollection {
             return try await render(req, errors: errors, values: form, status: .unprocessableEntity)
         }
         do {
-            _ = try await change(city, resource, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "", note: form["note"]), req: req)
+            _ = try await change(city, resource, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "",
+                                                        note: form["note"], backdateReason: form["backdate_reason"]), req: req)
             return req.redirect(to: "/policy")
         } catch let error as AppError {
             for e in error.fieldErrors { errors.add(e.field, e.message) }
@@ -177,11 +202,17 @@ struct PolicyController: RouteCollection {
                       FormField.text("value", label: "新值", value: values["value"], error: errors.message(for: "value"), required: true),
                       FormField.text("effective_from", label: "生效日期", value: values["effective_from"] ?? "\(req.today.year + 1)-01-01",
                                      error: errors.message(for: "effective_from"), type: .date, required: true),
-                      FormField.text("note", label: "说明（依据的文件等）", value: values["note"], error: nil),
+                      FormField.text("note", label: "说明（依据的文件等）", value: values["note"], error: errors.message(for: "note")),
+                      FormField.text("backdate_reason", label: "追溯理由（生效日期早于今天时必填，仅限本年度）", value: values["backdate_reason"],
+                                     error: errors.message(for: "backdate_reason")),
                       .button(.type(.submit), .plain("保存为新版本"))))),
             .h2("版本记录"),
             .if(versions.isEmpty, .p(.class("empty"), .plain("尚未修改，使用原始配置。"))),
-            .ul(.forEach(versions) { v in .li(.plain("第 \(v.version) 版，\(v.effectiveFrom) 起生效，\(v.createdBy)：\(v.note.isEmpty ? "（无说明）" : v.note)")) })
+            .ul(.forEach(versions) { v in
+                .li(.class(v.backdateReason == nil ? "" : "backdated"),
+                    .plain("第 \(v.version) 版，\(v.effectiveFrom) 起生效，\(v.createdBy)：\(v.note.isEmpty ? "（无说明）" : v.note)"),
+                    .unwrap(v.backdateReason) { .strong(.plain("（追溯生效，理由：\($0)）")) })
+            })
         ).response(status: status)
     }
 }

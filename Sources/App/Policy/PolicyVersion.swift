@@ -18,6 +18,8 @@ final class PolicyVersion: Model, @unchecked Sendable {
     /// JSON: rule id → parameter → value; all changes so far, not only this version's.
     @Field(key: "overrides") var overrides: String
     @Field(key: "note") var note: String
+    /// Set when the version took effect before the day it was made (within that year only).
+    @OptionalField(key: "backdate_reason") var backdateReason: String?
     @Field(key: "created_by") var createdBy: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

@@ -227,6 +227,7 @@ struct StaffPages: RouteCollection {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
         let year = try req.yearQuery()
         let records = try await WorkforceQueries.supervision(station: summary.id, year: year, on: req.db)
+        let mine = try await WorkforceQueries.awaitingConfirmation(by: caller.userID, station: summary.id, year: year, on: req.db)
         let supervisors = try await WorkforceQueries.supervisors(station: summary.id, on: req.db)
         let workers = try await WorkforceQueries.postings(station: summary.id, on: req.db).filter { $0.posting.endedOn == nil }
         let owners = Set(supervisors.compactMap { $0.0.userID?.uuidString })
@@ -241,7 +242,8 @@ struct StaffPages: RouteCollection {
                         .td(.plain(r.supervisees.joined(separator: "、"))),
                         .td(.plain("\(r.topic)；\(r.issues)；\(r.advice)")),
                         .td(.plain("督导\(r.supervisorConfirmed ? "已" : "未")确认，社工 \(r.superviseesConfirmed)/\(r.supervisees.count)"),
-                            .form(.method(.post), .action("/supervision/\(r.id)/confirm"), FormField.csrf(req.csrfToken), .button(.type(.submit), .plain("确认")))))
+                            .if(mine.contains(r.id),
+                                .form(.method(.post), .action("/supervision/\(r.id)/confirm"), FormField.csrf(req.csrfToken), .button(.type(.submit), .plain("确认"))))))
                 })),
             .if(canAdd, .group(
                 .h2("新增督导记录"),

@@ -71,8 +71,7 @@ struct WorkforceController: RouteCollection {
         let scope = try await WorkforceService.stationScope(input.stationId, on: req.db)
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
         var v = Validator()
-        let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty { v.add("name", "督导姓名不能为空") }
+        let name = v.text(input.name, field: "name", label: "督导姓名", max: TextLimit.name, required: true) ?? ""
         let pool: SupervisorPool? = WorkforceService.enumValue(input.pool ?? "", SupervisorPool.self, field: "pool", label: "督导来源", into: &v)
         let years = input.experienceYears ?? -1
         if !years.isFinite || years < 0 || years > 60 { v.add("experience_years", "社会工作服务年限应在 0–60 之间") }

@@ -28,6 +28,17 @@ enum WorkforceQueries {
         try await SupervisorAssignment.query(on: db).filter(\.$station.$id == station).with(\.$supervisor).all().map { ($0.supervisor, $0) }
     }
 
+    /// The records of a station's year that still wait for this user's confirmation (T-5): as their
+    /// supervisor or as a supervisee. Only these rows offer the 确认 button.
+    static func awaitingConfirmation(by userID: UUID, station: UUID, year: Int, on db: any Database) async throws -> Set<UUID> {
+        let records = try await SupervisionRecord.query(on: db).filter(\.$station.$id == station).filter(\.$year == year)
+            .with(\.$supervisor).with(\.$attendees) { $0.with(\.$worker) }.all()
+        return Set(records.filter { r in
+            (r.supervisor.userID == userID && r.supervisorConfirmedAt == nil)
+                || r.attendees.contains { $0.worker.userID == userID && $0.confirmedAt == nil }
+        }.compactMap(\.id))
+    }
+
     static func supervision(station: UUID, year: Int, on db: any Database) async throws -> [SupervisionDTO] {
         let records = try await SupervisionRecord.query(on: db).filter(\.$station.$id == station).filter(\.$year == year)
             .with(\.$supervisor).with(\.$attendees) { $0.with(\.$worker) }.sort(\.$heldOn, .descending).all()

@@ -68,9 +68,7 @@ enum WorkforceService {
 
     /// Validates and applies worker fields. `isCreate` requires the mandatory ones.
     static func apply(_ input: WorkerInput, to w: SocialWorker, isCreate: Bool, key: DataKey, today: Day, into v: inout Validator) throws {
-        if let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines) {
-            if name.isEmpty { v.add("name", "姓名不能为空") } else { w.name = name }
-        } else if isCreate { v.add("name", "姓名不能为空") }
+        if input.name != nil || isCreate, let name = v.text(input.name, field: "name", label: "姓名", max: TextLimit.name, required: true) { w.name = name }
         if let g: Gender = enumValue(input.gender, Gender.self, field: "gender", label: "性别", into: &v) { w.gender = g }
         else if isCreate && input.gender == nil { v.add("gender", "请选择性别") }
         if let b = v.day(input.birthDate, field: "birth_date", label: "出生日期", notAfter: today) { w.birthDate = b.description }
@@ -87,7 +85,7 @@ enum WorkforceService {
         if let c: CertificateLevel = enumValue(input.certificateLevel, CertificateLevel.self, field: "certificate_level", label: "证书等级", into: &v) {
             w.certificateLevel = c
         } else if isCreate && input.certificateLevel == nil { w.certificateLevel = CertificateLevel.none }
-        if let n = input.certificateNumber { w.certificateNumber = n.trimmingCharacters(in: .whitespaces).isEmpty ? nil : n.trimmingCharacters(in: .whitespaces) }
+        if input.certificateNumber != nil { w.certificateNumber = v.text(input.certificateNumber, field: "certificate_number", label: "证书编号", max: TextLimit.name) }
         if input.certificateDate != nil {
             w.certificateDate = v.day(input.certificateDate, field: "certificate_date", label: "取证日期", notAfter: today)?.description
         }
@@ -107,6 +105,15 @@ enum WorkforceService {
         return (s.path, s.$operator.id, s.cityID)
     }
 
+    /// The station a worker is to be posted to, which the caller must be able to see: a station
+    /// outside their scope is "not found" as a station, not as the worker.
+    static func visibleStation(_ stationID: UUID, req: Request) async throws -> (path: String, operatorID: UUID?, cityID: UUID) {
+        let scope = try await stationScope(stationID, on: req.db)
+        let operators = Set([scope.operatorID?.uuidString].compactMap { $0 })
+        try req.authorize(.read, Access.Resource(kind: .station, paths: [scope.path], operatorIDs: operators))
+        return scope
+    }
+
     /// Where a worker sits for access: the stations of their postings (the city when none).
     static func resource(_ w: SocialWorker, on db: any Database) async throws -> Access.Resource {
         let postings = try await WorkerAssignment.query(on: db).filter(\.$worker.$id == w.requireID()).with(\.$station).all()
@@ -119,7 +126,7 @@ enum WorkforceService {
     static func create(_ input: WorkerInput, req: Request) async throws -> SocialWorker {
         var v = Validator()
         guard let stationID = input.stationId else { v.add("station_id", "请指定驻站的社工站"); throw AppError.invalid(v.errors) }
-        let scope = try await stationScope(stationID, on: req.db)
+        let scope = try await visibleStation(stationID, req: req)
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
         let worker = SocialWorker.blank(cityID: scope.cityID)
         try apply(input, to: worker, isCreate: true, key: req.application.settings.dataKey, today: req.today, into: &v)
@@ -162,8 +169,8 @@ enum WorkforceService {
     /// Posts a worker to a station. An open posting elsewhere ends the day before; overlapping
     /// dated postings are refused, since a worker cannot be stationed at two stations at once.
     static func assign(_ worker: SocialWorker, _ input: AssignmentInput, req: Request) async throws -> WorkerAssignment {
-        let scope = try await stationScope(input.stationId, on: req.db)
         try req.authorize(.update, try await resource(worker, on: req.db))
+        let scope = try await visibleStation(input.stationId, req: req)
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
         var v = Validator()
         let start = v.day(input.startedOn, field: "started_on", label: "开始日期")
