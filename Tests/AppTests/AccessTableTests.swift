@@ -79,7 +79,7 @@ struct AccessTableTests {
                 // Inside: 历下区's street without a station (for street-level roles, their own street: refused before any conflict).
                 let street = row.place == .outside ? world.id(keys.station)
                     : (["admin", "lixia"].contains(row.user) ? world.id("新建街道") : world.id(keys.station))
-                res = try await world.api(.POST, "/api/v1/stations", token: token, json: ["street_id": street.uuidString])
+                res = try await world.api(.POST, "/api/v1/stations", token: token, json: ["street_id": street.uuidString, "address": "新站地址"])
             case ("station", "update"):
                 res = try await world.api(.PATCH, "/api/v1/stations/\(world.id("station:" + keys.station))", token: token, json: ["address": "新地址1号"])
             case ("user", "read"):

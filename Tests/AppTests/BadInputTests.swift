@@ -123,7 +123,7 @@ struct BadInputTests {
         try await withApp { world in
             let token = try await world.token("admin")
             let count = try await Station.query(on: world.app.db).count()
-            let res = try await world.api(.POST, "/api/v1/stations", token: token, json: ["street_id": world.id("解放路街道").uuidString])
+            let res = try await world.api(.POST, "/api/v1/stations", token: token, json: ["street_id": world.id("解放路街道").uuidString, "address": "解放路 2 号"])
             #expect(res.status == .conflict)
             #expect(try res.problemFields()["street_id"] == "“解放路街道”已有社工站，每个街道/乡镇只设一个")
             #expect(try await Station.query(on: world.app.db).count() == count)

@@ -47,6 +47,21 @@ struct CorrectnessTests {
         }
     }
 
+    @Test func anEmptyNewStationFormCreatesNothingAndSaysWhatIsMissing() async throws {
+        try await withApp { world in
+            let count = try await Station.query(on: world.app.db).count()
+            let browser = Browser(world)
+            _ = try await browser.login("lixia")
+            let form = try await browser.get("/stations/new")
+            #expect(form.body.string.contains(#"<option value>请选择</option>"#), "no street is chosen for the user")
+            let res = try await browser.post("/stations/new", form: ["street_id": "", "name": "", "address": "", "opened_on": "", "operator_id": ""])
+            #expect(res.status == .unprocessableEntity)
+            #expect(res.body.string.contains("必须指定社工站所在的街道/乡镇"))
+            #expect(res.body.string.contains("社工站地址不能为空"))
+            #expect(try await Station.query(on: world.app.db).count() == count)
+        }
+    }
+
     @Test func theConfirmButtonShowsOnlyToThoseWhoMayConfirm() async throws {
         try await withApp { world in
             let station = world.id("station:解放路街道")

@@ -79,7 +79,7 @@ struct DemoAndOrgTests {
     @Test func newStationTakesTheDefaultNameOfRuleP4() async throws {
         try await withApp { world in
             let token = try await world.token("lixia")
-            let res = try await world.api(.POST, "/api/v1/stations", token: token, json: ["street_id": world.id("新建街道").uuidString])
+            let res = try await world.api(.POST, "/api/v1/stations", token: token, json: ["street_id": world.id("新建街道").uuidString, "address": "新建街道 1 号"])
             #expect(res.status == .created)
             #expect(try res.json()["name"] as? String == "历下区新建街道社会工作服务站")
         }

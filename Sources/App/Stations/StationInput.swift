@@ -59,6 +59,8 @@ enum StationService {
             let trimmed = address.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.count > 200 { v.add("address", "地址不能超过200个字") } else { c.address = trimmed }
         }
+        // A new station needs its street and address; nothing is chosen for the user.
+        if isCreate && (c.address ?? "").isEmpty && v.message(for: "address") == nil { v.add("address", "社工站地址不能为空") }
         if let raw = input.openedOn {
             if raw.trimmingCharacters(in: .whitespaces).isEmpty { c.openedOn = .some(nil) }
             else if let day = v.day(raw, field: "opened_on", label: "启用日期", notAfter: today), v.message(for: "opened_on") == nil {

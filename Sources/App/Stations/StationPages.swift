@@ -154,7 +154,7 @@ enum StationEdit {
             FormField.summary(err.errors),
             .form(.method(.post), .action(action), .class("edit"),
                 FormField.csrf(csrf),
-                .if(isCreate, FormField.select("street_id", label: "所在街道/乡镇", options: m.streets.map { ($0.id.uuidString, $0.name) },
+                .if(isCreate, FormField.select("street_id", label: "所在街道/乡镇", options: [("", "请选择")] + m.streets.map { ($0.id.uuidString, $0.name) },
                                                selected: values["street_id"], error: err.message(for: "street_id"))),
                 FormField.text("name", label: "站点名称", value: values["name"], error: err.message(for: "name"),
                                hint: isCreate ? "留空则按规则 P-4 命名为“XX区XX街道社会工作服务站”" : nil),
