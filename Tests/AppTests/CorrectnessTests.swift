@@ -62,6 +62,19 @@ struct CorrectnessTests {
         }
     }
 
+    @Test func theStationPageLeadsToEverythingKeptAboutTheStation() async throws {
+        try await withApp { world in
+            let id = world.id("station:解放路街道")
+            let browser = Browser(world)
+            _ = try await browser.login("jiefanglu")
+            let page = try await browser.get("/stations/\(id)").body.string
+            for target in ["compliance", "staff", "supervision", "training"] {
+                #expect(page.contains(#"href="/stations/\#(id)/\#(target)""#), "\(target)")
+                #expect(try await browser.get("/stations/\(id)/\(target)").status == .ok, "\(target)")
+            }
+        }
+    }
+
     @Test func theConfirmButtonShowsOnlyToThoseWhoMayConfirm() async throws {
         try await withApp { world in
             let station = world.id("station:解放路街道")

@@ -62,6 +62,7 @@ enum Stylesheet {
     .room { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0 1rem; }
     .actions { display: flex; gap: 1rem; align-items: center; margin-top: 1rem; }
     .crumbs { color: var(--muted); font-size: .9rem; }
+    nav.tabs ul { list-style: none; display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; padding: 0; margin: 0 0 1rem; }
     .paging { display: flex; gap: 1rem; justify-content: center; margin: 1rem 0; }
     .empty, .lead { color: var(--muted); }
     .card { background: #fff; border: 1px solid var(--line); padding: .5rem 1rem; margin-bottom: 1rem; }

@@ -64,6 +64,12 @@ enum StationShow {
             .div(.class("title-row"),
                  .h1(.plain(s.name)),
                  .if(m.canEdit, .a(.class("button"), .href("/stations/\(s.id)/edit"), .plain("编辑")))),
+            // Everything kept about the station is one click away.
+            .nav(.class("tabs"), .ul(
+                .li(.a(.href("/stations/\(s.id)/compliance"), .plain("合规检查"))),
+                .li(.a(.href("/stations/\(s.id)/staff"), .plain("社工与督导"))),
+                .li(.a(.href("/stations/\(s.id)/supervision"), .plain("督导记录"))),
+                .li(.a(.href("/stations/\(s.id)/training"), .plain("培训记录"))))),
             .dl(.class("facts"),
                 .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),
                 .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),
