@@ -75,6 +75,20 @@ struct CorrectnessTests {
         }
     }
 
+    @Test func aSignedInUsersNotFoundPageKeepsTheMenu() async throws {
+        try await withApp { world in
+            let browser = Browser(world)
+            _ = try await browser.login("jiefanglu")
+            let page = try await browser.get("/no-such-page")
+            #expect(page.status == .notFound)
+            #expect(page.body.string.contains(#"href="/stations""#))
+            #expect(page.body.string.contains("返回首页"))
+            #expect(!page.body.string.contains("前往登录"))
+            // and an anonymous visitor is still offered the login
+            #expect(try await Browser(world).get("/no-such-page").body.string.contains("前往登录"))
+        }
+    }
+
     @Test func theConfirmButtonShowsOnlyToThoseWhoMayConfirm() async throws {
         try await withApp { world in
             let station = world.id("station:解放路街道")

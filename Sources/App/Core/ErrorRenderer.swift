@@ -32,7 +32,11 @@ struct ErrorRenderer: AsyncMiddleware {
             if status == .unauthorized {
                 return request.redirect(to: "/login?next=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/"))
             }
-            let page = ErrorPage.View(path: request.url.path, model: .init(status: status.code, title: title, detail: detail), caller: request.caller).render()
+            // A path no route matches never ran the session middleware: find the signed-in user here,
+            // so their 404 page keeps the menu instead of offering to log in.
+            var caller = request.caller
+            if caller == nil { caller = try? await Self.signedInCaller(request) }
+            let page = ErrorPage.View(path: request.url.path, model: .init(status: status.code, title: title, detail: detail), caller: caller).render()
             return page.response(status: status)
         }
     }
@@ -53,6 +57,13 @@ struct ErrorRenderer: AsyncMiddleware {
         default:
             return (.internalServerError, "服务器内部错误", "请稍后再试；如果问题持续，请联系管理员。", nil)
         }
+    }
+
+    private static func signedInCaller(_ request: Request) async throws -> Caller? {
+        guard let cookie = request.cookies[request.application.sessions.configuration.cookieName],
+              let data = try await request.application.sessionStore.readSession(SessionID(string: cookie.string), for: request),
+              let id = data["uid"].flatMap(UUID.init(uuidString:)) else { return nil }
+        return try await request.application.callers.caller(id, on: request.db)
     }
 
     static func title(for status: HTTPResponseStatus) -> String {
