@@ -89,6 +89,22 @@ struct CorrectnessTests {
         }
     }
 
+    @Test func placesAreOrderedByDivisionCodeAndThePickerGroupsByDistrict() async throws {
+        try await withApp { world in
+            let admin = try await world.token("admin")
+            let list = try await world.api(.GET, "/api/v1/stations?per=100", token: admin)
+            let districts = (try list.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["district_id"] as? String }
+            let codes = try await OrgUnit.query(on: world.app.db).filter(\.$level == .district).all()
+            let codeOf = Dictionary(uniqueKeysWithValues: codes.map { ($0.id!.uuidString, $0.divisionCode ?? "~") })
+            let order = districts.map { codeOf[$0] ?? "" }
+            #expect(!order.isEmpty && order == order.sorted(), "stations follow their districts' division codes")
+            let browser = Browser(world)
+            _ = try await browser.login("admin")
+            let form = try await browser.get("/users/new").body.string
+            #expect(form.contains(#"<optgroup label="历下区">"#))
+        }
+    }
+
     @Test func theConfirmButtonShowsOnlyToThoseWhoMayConfirm() async throws {
         try await withApp { world in
             let station = world.id("station:解放路街道")

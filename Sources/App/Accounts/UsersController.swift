@@ -271,7 +271,7 @@ enum UserPages {
                 .fieldset(.element(named: "legend", text: user == nil ? "角色与管辖范围" : "增加角色"),
                     FormField.select("role", label: "角色", options: (user == nil ? [] : [("", "不增加")]) + Role.allCases.filter { !$0.isPlatformScoped || caller.has(.platformAdmin) }.map { ($0.rawValue, $0.label) },
                                      selected: values["role"], error: errors.errors.first { $0.field.hasSuffix(".role") }?.message),
-                    FormField.select("scope", label: "管辖单位（承接机构负责人不用选）", options: units.map { ($0.id.uuidString, "\($0.name)（\($0.level.label)）") },
+                    FormField.groupedSelect("scope", label: "管辖单位（承接机构负责人不用选）", groups: OrgQueries.groupedByDistrict(units),
                                      selected: values["scope"], error: errors.errors.first { $0.field.hasSuffix(".org_unit_id") || $0.field == "assignments" }?.message),
                     FormField.select("operator", label: "承接机构（仅承接机构负责人）", options: [("", "—")] + operators.map { ($0.id!.uuidString, $0.name) },
                                      selected: values["operator"], error: errors.errors.first { $0.field.hasSuffix(".operator_id") }?.message)),

@@ -66,7 +66,7 @@ enum ComplianceQueries {
             """ + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
              AS records
             FROM stations s JOIN org_units d ON d.id = s.district_id WHERE
-            """ + " " + condition + " ORDER BY d.division_code, d.name, s.name").all()
+            """ + " " + condition + " ORDER BY " + PlaceOrder.stations).all()
 
         let first = Day(yearStart)!, last = Day(yearEnd)!
         let json = JSONColumn.Reader()

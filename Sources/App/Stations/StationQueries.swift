@@ -75,7 +75,7 @@ enum StationQueries {
 
         // The page and the total in one query; a page past the end has no row to carry the total.
         let requested = Paging(page: filter.page, per: filter.per, total: 0)
-        let page: SQLQueryString = " ORDER BY s.name LIMIT \(literal: requested.per) OFFSET \(literal: requested.offset)"
+        let page: SQLQueryString = " ORDER BY " + PlaceOrder.stations + " LIMIT \(literal: requested.per) OFFSET \(literal: requested.offset)"
         let found = try await sql.raw(summarySelectCounted + " " + whereClause + page).all()
         var total = try found.first?.decode(column: "total", as: Int.self)
         if total == nil {
@@ -138,7 +138,7 @@ enum StationQueries {
         let sql = db as! any SQLDatabase
         return try await sql.raw("""
             SELECT id, name, level, parent_id, path, division_code, village_post FROM org_units
-            WHERE parent_id = \(bind: streetID) AND deleted_at IS NULL ORDER BY name
+            WHERE parent_id = \(bind: streetID) AND deleted_at IS NULL ORDER BY COALESCE(division_code, '~'), name
             """).all().map(OrgQueries.UnitRef.init)
     }
 
