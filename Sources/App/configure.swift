@@ -54,6 +54,7 @@ func configureCommon(_ app: Application) async throws {
 
     // The static stylesheet comes before sessions so the framework's ceiling can be measured on it.
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
     app.get("styles.css") { _ in Stylesheet.response() }
     app.get("healthz") { _ in "ok" }
