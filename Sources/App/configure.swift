@@ -46,6 +46,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M001_Foundation())
     app.migrations.add(M002_Workforce())
     app.migrations.add(M003_DeadlineFilings())
+    app.migrations.add(M005_AuditHardening(auditKey: settings.dataKey.auditKey))
 
     app.sessions.use { StoredSessions(inner: $0.fluent.sessions.driver(), lock: $0.writeLock) }
     app.sessions.configuration = SessionsConfiguration(cookieName: "shegong_session") { id in

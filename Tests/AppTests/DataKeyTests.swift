@@ -28,6 +28,14 @@ struct DataKeyTests {
         #expect(a.lookupHash("x") != b.lookupHash("x"))
     }
 
+    @Test func theAuditKeyIsDerivedAndDiffersFromTheDataKey() {
+        let data = SymmetricKey(size: .bits256)
+        let a = DataKey(key: data), b = DataKey(key: data)
+        #expect(a.auditKey == b.auditKey)
+        #expect(a.auditKey != a.key)
+        #expect(a.auditKey != DataKey(key: SymmetricKey(size: .bits256)).auditKey)
+    }
+
     @Test func environmentKeyMustBe32Bytes() {
         #expect(throws: DataKey.Problem.self) { try DataKey.load(environmentValue: "c2hvcnQ=", directory: "/nonexistent") }
     }

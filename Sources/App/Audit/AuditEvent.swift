@@ -12,6 +12,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case passwordChanged = "password_changed"
     /// A sensitive field (phone, ID number) shown in full.
     case sensitiveRead = "sensitive_read"
+    /// The chain re-sealed with the audit key on upgrade (M005), after the old chain verified.
+    case chainResealed = "chain_resealed"
 
     var label: String {
         switch self {
@@ -23,6 +25,7 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .tokenIssued: "签发令牌"
         case .passwordChanged: "修改密码"
         case .sensitiveRead: "查看敏感信息"
+        case .chainResealed: "审计链重新封存"
         }
     }
 }

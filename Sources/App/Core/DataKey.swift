@@ -8,6 +8,17 @@ import Vapor
 /// file `data.key` in the data directory, created with mode 0600 on first start.
 struct DataKey: Sendable {
     let key: SymmetricKey
+    /// Seals the audit chain (HMAC-SHA256). Derived from the data key with HKDF under a label of its
+    /// own rather than kept in a second file: whoever can write the database but does not hold the
+    /// data key cannot recompute the chain, there is no second secret to back up (a lost audit key
+    /// would leave the whole trail unverifiable), and the label keeps audit hashes apart from the
+    /// lookup hashes made with the data key itself.
+    let auditKey: SymmetricKey
+
+    init(key: SymmetricKey) {
+        self.key = key
+        self.auditKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("shegong audit chain v1".utf8), outputByteCount: 32)
+    }
 
     enum Problem: Error, CustomStringConvertible {
         case badEnvironmentKey
