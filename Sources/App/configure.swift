@@ -84,6 +84,10 @@ func configureCommon(_ app: Application) async throws {
 public func prepareForServing(_ app: Application) async throws {
     let command = app.environment.arguments.dropFirst().first ?? "serve"
     guard command == "serve" || command.hasPrefix("-") else { return }
+    let settings = app.settings
+    if let warning = DataKey.locationWarning(keyFile: settings.dataKeyFile, dataDirectory: settings.dataDirectory, demo: settings.demo) {
+        app.logger.warning("\(warning)")
+    }
     try await app.autoMigrate()
     if let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" {
         try await sql.raw("PRAGMA journal_mode=WAL").run()

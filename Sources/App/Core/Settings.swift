@@ -14,18 +14,22 @@ struct Settings: Sendable {
     var secureCookies: Bool
     /// bcrypt cost; tests lower it to stay fast.
     var bcryptCost: Int
-    /// `SHEGONG_DATA_KEY` or the key file in the data directory.
+    /// `SHEGONG_DATA_KEY`, or the key file: `SHEGONG_DATA_KEY_FILE`, default `data.key` in the data directory.
     var dataKey: DataKey
+    /// The key file in use; nil when the key comes from `SHEGONG_DATA_KEY`.
+    var dataKeyFile: String? = nil
 
     static func fromEnvironment(demo: Bool) throws -> Settings {
         let directory = Environment.get("SHEGONG_DATA_DIR") ?? "./data"
+        let key = Environment.get("SHEGONG_DATA_KEY"), keyFile = Environment.get("SHEGONG_DATA_KEY_FILE")
         return Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
                  dataDirectory: directory,
                  demo: demo,
                  demoPassword: Environment.get("SHEGONG_DEMO_PASSWORD"),
                  secureCookies: Environment.get("SHEGONG_SECURE_COOKIES") == "1",
                  bcryptCost: 12,
-                 dataKey: try DataKey.load(environmentValue: Environment.get("SHEGONG_DATA_KEY"), directory: directory))
+                 dataKey: try DataKey.load(environmentValue: key, fileValue: keyFile, directory: directory),
+                 dataKeyFile: DataKey.keyFilePath(environmentValue: key, fileValue: keyFile, directory: directory))
     }
 }
 
