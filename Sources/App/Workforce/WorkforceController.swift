@@ -18,6 +18,7 @@ struct WorkforceController: RouteCollection {
         api.post("supervision-records", ":id", "confirm", use: apiConfirm)
         api.get("stations", ":id", "training-records", use: apiTraining)
         api.on(.POST, "training-records", body: .collect(maxSize: ByteCount(value: CSRFMiddleware.maxFormBytes)), use: apiCreateTraining)
+        api.get("training-records", ":id", "evidence", use: TrainingEvidence.serve)
     }
 
     static func worker(_ req: Request, _ action: Access.Action) async throws -> SocialWorker {
