@@ -143,6 +143,8 @@ def _options():
     opts.add_argument("--lang=zh-CN")
     opts.add_argument("--no-first-run")
     opts.add_argument("--disable-extensions")
+    # the console log, for driver.get_log("browser") (content security policy violations show there)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return opts
 
 

@@ -28,6 +28,8 @@ def test_audit_verify_names_the_altered_row(server):
 
     db = sqlite3.connect(os.path.join(server.data_dir, "shegong.sqlite"))
     with db:
+        # someone with the file drops the append-only trigger first
+        db.execute("DROP TRIGGER audit_events_no_update")
         db.execute("UPDATE audit_events SET actor_name = '篡改者' WHERE seq = 3")
     db.close()
 

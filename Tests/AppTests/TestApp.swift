@@ -92,6 +92,13 @@ struct TestWorld {
         self.ids = ids
     }
 
+    var auditKey: SymmetricKey { app.settings.dataKey.auditKey }
+
+    /// What someone with write access to the database can do first: drop the append-only triggers.
+    func dropAppendOnlyTriggers() async throws {
+        try await M005_AuditHardening(auditKey: auditKey).revert(on: app.db)
+    }
+
     func id(_ key: String) -> UUID {
         guard let id = ids[key] else { fatalError("no test id \(key)") }
         return id

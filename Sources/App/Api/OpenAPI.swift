@@ -52,6 +52,7 @@ enum OpenAPI {
         .init(method: .POST, path: "/api/v1/supervision-records/{id}/confirm", summary: "督导或被督导社工确认记录", query: [], body: nil, status: 204),
         .init(method: .GET, path: "/api/v1/stations/{id}/training-records", summary: "站点某年度的培训记录", query: ["year"], body: nil, status: 200),
         .init(method: .POST, path: "/api/v1/training-records", summary: "新增培训记录（JSON，或 multipart 附 PDF/图片佐证）", query: [], body: "TrainingInput", status: 201),
+        .init(method: .GET, path: "/api/v1/training-records/{id}/evidence", summary: "下载培训记录的佐证材料（inline=1 在浏览器中预览；记入审计日志）", query: ["inline"], body: nil, status: 200),
         .init(method: .GET, path: "/api/v1/stations/{id}/compliance", summary: "站点某年度逐条合规检查", query: ["year"], body: nil, status: 200),
         .init(method: .GET, path: "/api/v1/compliance", summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
     ]

@@ -15,6 +15,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case passwordChanged = "password_changed"
     /// A sensitive field (phone, ID number) shown in full.
     case sensitiveRead = "sensitive_read"
+    /// An uploaded evidence file downloaded or previewed.
+    case attachmentRead = "attachment_read"
+    /// The chain re-sealed with the audit key on upgrade (M005), after the old chain verified.
+    case chainResealed = "chain_resealed"
 
     var label: String {
         switch self {
@@ -28,6 +32,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .signedOut: "强制下线"
         case .passwordChanged: "修改密码"
         case .sensitiveRead: "查看敏感信息"
+        case .attachmentRead: "查看佐证材料"
+        case .chainResealed: "审计链重新封存"
         }
     }
 }

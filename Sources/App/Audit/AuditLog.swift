@@ -12,9 +12,13 @@ struct AuditLog: Sendable {
 
     let db: any Database
     let lock: WriteLock
+    /// `DataKey.auditKey`: seals each event's hash.
+    let key: SymmetricKey
     let actorID: UUID?
     let actorName: String
     let clientIP: String
+    /// Stamps each event; the application's clock where there is an application.
+    var clock = AppClock()
 
     /// Runs `body` in one transaction; events it records are chained and inserted before commit.
     /// Appends are serialised in-process (and across processes on PostgreSQL by an advisory lock)
@@ -75,7 +79,7 @@ struct AuditLog: Sendable {
                 seq += 1
                 let event = AuditEvent()
                 event.seq = seq
-                event.at = AuditChain.wholeMilliseconds(Date())
+                event.at = AuditChain.wholeMilliseconds(log.clock.now)
                 event.actorID = actor
                 event.actorName = name
                 event.action = action
@@ -84,7 +88,7 @@ struct AuditLog: Sendable {
                 event.changes = String(decoding: try encoder.encode(changes), as: UTF8.self)
                 event.clientIP = log.clientIP
                 event.prevHash = prev
-                event.hash = AuditChain.hash(of: event)
+                event.hash = AuditChain.hash(of: event, key: log.key)
                 try await event.create(on: db)
                 prev = event.hash
             }
@@ -99,12 +103,24 @@ enum AuditChain {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 
-    static func hash(of e: AuditEvent) -> String {
+    /// The text an event's hash covers: every field and the previous hash.
+    private static func message(of e: AuditEvent) -> Data {
         let millis = Int64((e.at.timeIntervalSince1970 * 1000).rounded())
         let fields = [e.prevHash, String(e.seq), String(millis), e.actorID?.uuidString ?? "", e.actorName,
                       e.action.rawValue, e.entityType, e.entityID ?? "", e.changes, e.clientIP]
         // Unit separator between fields so that no two field lists hash the same text.
-        return SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }.joined()
+        return Data(fields.joined(separator: "\u{1F}").utf8)
+    }
+
+    /// HMAC-SHA256 with the audit key: without the key nobody can recompute the chain after an edit.
+    static func hash(of e: AuditEvent, key: SymmetricKey) -> String {
+        HMAC<SHA256>.authenticationCode(for: message(of: e), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The unkeyed SHA-256 of chains written before M005; M005 verifies an existing chain with it
+    /// before re-sealing it with the key.
+    static func legacyHash(of e: AuditEvent) -> String {
+        SHA256.hash(data: message(of: e)).map { String(format: "%02x", $0) }.joined()
     }
 
     enum Verdict: Equatable {
@@ -112,8 +128,49 @@ enum AuditChain {
         case broken(seq: Int, reason: String)
     }
 
-    /// Walks the chain in order of `seq`; the first row that does not follow from its predecessor is named.
-    static func verify(on db: any Database, batch: Int = 1000) async throws -> Verdict {
+    /// A position in the chain kept outside the database (`shegong audit anchor`), written `SEQ:HASH`.
+    /// The chain alone cannot tell that its newest rows were removed; an anchor can.
+    struct Anchor: Equatable, CustomStringConvertible {
+        let seq: Int
+        let hash: String
+
+        init(seq: Int, hash: String) {
+            self.seq = seq
+            self.hash = hash
+        }
+
+        init?(_ text: String) {
+            let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let seq = Int(parts[0]), seq >= 0,
+                  parts[1].count == 64, parts[1].allSatisfy({ $0.isHexDigit }) else { return nil }
+            self.init(seq: seq, hash: parts[1].lowercased())
+        }
+
+        var description: String { "\(seq):\(hash)" }
+    }
+
+    /// The newest row's anchor; `0:000…` for an empty trail.
+    static func anchor(on db: any Database) async throws -> Anchor {
+        let last = try await AuditEvent.query(on: db).sort(\.$seq, .descending).first()
+        return Anchor(seq: last?.seq ?? 0, hash: last?.hash ?? genesis)
+    }
+
+    /// Walks the chain in order of `seq`; the first row that does not follow from its predecessor is
+    /// named. With an anchor, the row it names must be there with the anchored hash.
+    static func verify(on db: any Database, key: SymmetricKey, anchor: Anchor? = nil, batch: Int = 1000) async throws -> Verdict {
+        let verdict = try await walk(on: db, batch: batch) { hash(of: $0, key: key) }
+        guard let anchor, case .intact(let count) = verdict else { return verdict }
+        if anchor.seq > count {
+            return .broken(seq: anchor.seq, reason: "锚点所指的第 \(anchor.seq) 条记录缺失（审计链只有 \(count) 条）：最新的记录可能已被删除")
+        }
+        let anchored = anchor.seq == 0 ? genesis : try await AuditEvent.query(on: db).filter(\.$seq == anchor.seq).first()?.hash
+        if anchored != anchor.hash {
+            return .broken(seq: anchor.seq, reason: "第 \(anchor.seq) 条记录的哈希与锚点不符")
+        }
+        return verdict
+    }
+
+    static func walk(on db: any Database, batch: Int = 1000, hash: (AuditEvent) -> String) async throws -> Verdict {
         var expectedSeq = 1
         var prev = genesis
         while true {
@@ -128,7 +185,7 @@ enum AuditChain {
                 if row.prevHash != prev {
                     return .broken(seq: row.seq, reason: "第 \(row.seq) 条记录的前序哈希与上一条不符")
                 }
-                if hash(of: row) != row.hash {
+                if hash(row) != row.hash {
                     return .broken(seq: row.seq, reason: "第 \(row.seq) 条记录的内容已被改动（哈希不符）")
                 }
                 prev = row.hash
@@ -170,8 +227,8 @@ extension Application {
 
 extension Request {
     var audit: AuditLog {
-        AuditLog(db: db, lock: application.writeLock, actorID: caller?.userID,
-                 actorName: caller?.username ?? "匿名", clientIP: clientIP)
+        AuditLog(db: db, lock: application.writeLock, key: application.settings.dataKey.auditKey, actorID: caller?.userID,
+                 actorName: caller?.username ?? "匿名", clientIP: clientIP, clock: application.clock)
     }
 
     /// The peer address. Behind a reverse proxy, Vapor's `remoteAddress` is the proxy's; forwarding

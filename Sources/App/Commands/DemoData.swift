@@ -60,7 +60,7 @@ enum DemoData {
         guard try await OrgUnit.query(on: app.db).count() == 0 else { return nil }
         let password = password ?? TokenHash.newToken().prefix(12).description
         let hash = try app.password.hash(password)
-        let audit = AuditLog(db: app.db, lock: app.writeLock, actorID: nil, actorName: "演示数据", clientIP: "local")
+        let audit = AuditLog(db: app.db, lock: app.writeLock, key: app.settings.dataKey.auditKey, actorID: nil, actorName: "演示数据", clientIP: "local", clock: app.clock)
         try await audit.transaction { db, recorder in
             func add(_ unit: OrgUnit) async throws {
                 try await unit.create(on: db)

@@ -38,7 +38,7 @@ struct UserCommand: AsyncCommand {
         let password = signature.password ?? context.console.ask(ConsoleText(stringLiteral: "密码（至少 \(AccountController.minPasswordLength) 位）："), isSecure: true)
         guard password.count >= AccountController.minPasswordLength else { throw Abort(.badRequest, reason: "密码至少 \(AccountController.minPasswordLength) 位") }
         let user = User(username: username, displayName: signature.displayName ?? username, passwordHash: try app.password.hash(password))
-        let audit = AuditLog(db: app.db, lock: app.writeLock, actorID: nil, actorName: "命令行", clientIP: "local")
+        let audit = AuditLog(db: app.db, lock: app.writeLock, key: app.settings.dataKey.auditKey, actorID: nil, actorName: "命令行", clientIP: "local", clock: app.clock)
         let unitID = unit?.id
         try await audit.transaction { db, recorder in
             if try await User.query(on: db).filter(\.$username == username).first() != nil {
@@ -54,22 +54,43 @@ struct UserCommand: AsyncCommand {
     }
 }
 
-/// `shegong audit verify`: exits non-zero and names the first bad row when the chain is broken.
+/// `shegong audit verify [--anchor SEQ:HASH]`: exits non-zero and names the first bad row when the
+/// chain is broken, or when the anchored row is missing or differs. `shegong audit anchor` prints the
+/// newest row's `SEQ:HASH` to keep outside the database.
 struct AuditCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "verify") var action: String
+        @Argument(name: "action", help: "verify | anchor") var action: String
+        @Option(name: "anchor", help: "SEQ:HASH printed earlier by `audit anchor`") var anchor: String?
     }
 
-    var help: String { "Verify the hash chain of the audit trail" }
+    var help: String { "Verify the hash chain of the audit trail, or print its newest anchor" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.action == "verify" else { throw Abort(.badRequest, reason: "未知操作：\(signature.action)（可用：verify）") }
-        switch try await AuditChain.verify(on: context.application.db) {
-        case .intact(let count):
-            context.console.print("审计链完整：共 \(count) 条记录。")
-        case .broken(let seq, let reason):
-            context.console.error("审计链已损坏：\(reason)")
-            throw AuditBroken(seq: seq)
+        let app = context.application
+        switch signature.action {
+        case "anchor":
+            try await app.autoMigrate()
+            context.console.print(try await AuditChain.anchor(on: app.db).description)
+        case "verify":
+            var anchor: AuditChain.Anchor?
+            if let text = signature.anchor {
+                guard let parsed = AuditChain.Anchor(text) else {
+                    throw Abort(.badRequest, reason: "--anchor 的格式应为 序号:哈希（由 shegong audit anchor 打印，哈希为 64 位十六进制）")
+                }
+                anchor = parsed
+            }
+            // An audit trail written before M005 is verified and re-sealed by the migration, which
+            // refuses (naming the row) if the old chain is already broken.
+            try await app.autoMigrate()
+            switch try await AuditChain.verify(on: app.db, key: app.settings.dataKey.auditKey, anchor: anchor) {
+            case .intact(let count):
+                context.console.print("审计链完整：共 \(count) 条记录" + (anchor.map { "，与锚点第 \($0.seq) 条一致。" } ?? "。"))
+            case .broken(let seq, let reason):
+                context.console.error("审计链已损坏：\(reason)")
+                throw AuditBroken(seq: seq)
+            }
+        default:
+            throw Abort(.badRequest, reason: "未知操作：\(signature.action)（可用：verify、anchor）")
         }
     }
 

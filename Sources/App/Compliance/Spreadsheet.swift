@@ -2,7 +2,8 @@ import Foundation
 import ZIPFoundation
 
 /// A table written as CSV or as a real .xlsx workbook (OOXML parts in a ZIP; no xlsx package
-/// exists for Swift here). Cells are text or numbers; the first row is the header.
+/// exists for Swift here). Cells are text or numbers; the first row is the header. Every export
+/// goes through here, so text that a spreadsheet would take for a formula is neutralised here.
 struct Spreadsheet {
     enum Cell { case text(String), number(Double) }
 
@@ -15,8 +16,9 @@ struct Spreadsheet {
             row.map { cell -> String in
                 switch cell {
                 case .number(let n): return n == n.rounded() ? String(Int(n)) : String(n)
-                case .text(let s):
-                    return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+                case .text(let text):
+                    let s = Self.neutralised(text)
+                    return s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
                 }
             }.joined(separator: ",")
         }
@@ -64,7 +66,7 @@ struct Spreadsheet {
                 let ref = Self.column(c) + String(r + 1)
                 switch cell {
                 case .number(let n): sheet += "<c r=\"\(ref)\"><v>\(n)</v></c>"
-                case .text(let s): sheet += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(Self.xml(s))</t></is></c>"
+                case .text(let s): sheet += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(Self.xml(Self.neutralised(s)))</t></is></c>"
                 }
             }
             sheet += "</row>"
@@ -72,6 +74,15 @@ struct Spreadsheet {
         sheet += "</sheetData></worksheet>"
         try add("xl/worksheets/sheet1.xml", sheet)
         return archive.data!
+    }
+
+    /// Text that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading single quote, as
+    /// OWASP recommends against CSV injection: a station named `=HYPERLINK(…)` stays text when the
+    /// file is opened or pasted elsewhere. Numbers are `.number` cells and are not touched. Done for
+    /// .xlsx too: its inline strings are not evaluated, but a user may save the sheet as CSV.
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 
     /// A, B, …, Z, AA, AB, …

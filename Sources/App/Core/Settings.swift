@@ -14,8 +14,10 @@ struct Settings: Sendable {
     var secureCookies: Bool
     /// bcrypt cost; tests lower it to stay fast.
     var bcryptCost: Int
-    /// `SHEGONG_DATA_KEY` or the key file in the data directory.
+    /// `SHEGONG_DATA_KEY`, or the key file: `SHEGONG_DATA_KEY_FILE`, default `data.key` in the data directory.
     var dataKey: DataKey
+    /// The key file in use; nil when the key comes from `SHEGONG_DATA_KEY`.
+    var dataKeyFile: String? = nil
     /// `SHEGONG_SESSION_IDLE_MINUTES` (default 30) and `SHEGONG_SESSION_MAX_HOURS` (default 12).
     var sessionPolicy = SessionPolicy()
     /// `PORT`: the listening port; `serve --port` still wins. Vapor's own default (8080) when unset.
@@ -23,6 +25,7 @@ struct Settings: Sendable {
 
     static func fromEnvironment(demo: Bool) throws -> Settings {
         let directory = Environment.get("SHEGONG_DATA_DIR") ?? "./data"
+        let key = Environment.get("SHEGONG_DATA_KEY"), keyFile = Environment.get("SHEGONG_DATA_KEY_FILE")
         var sessions = SessionPolicy()
         if let minutes = try positiveNumber("SHEGONG_SESSION_IDLE_MINUTES") { sessions.idle = minutes * 60 }
         if let hours = try positiveNumber("SHEGONG_SESSION_MAX_HOURS") { sessions.lifetime = hours * 3600 }
@@ -37,7 +40,8 @@ struct Settings: Sendable {
                  demoPassword: Environment.get("SHEGONG_DEMO_PASSWORD"),
                  secureCookies: Environment.get("SHEGONG_SECURE_COOKIES") == "1",
                  bcryptCost: 12,
-                 dataKey: try DataKey.load(environmentValue: Environment.get("SHEGONG_DATA_KEY"), directory: directory),
+                 dataKey: try DataKey.load(environmentValue: key, fileValue: keyFile, directory: directory),
+                 dataKeyFile: DataKey.keyFilePath(environmentValue: key, fileValue: keyFile, directory: directory),
                  sessionPolicy: sessions, port: port)
     }
 

@@ -145,7 +145,8 @@ enum RecordsService {
         var upload: (Data, String, String)?
         if let file, file.data.readableBytes > 0 {
             let type = file.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
-            if allowedTypes[type] == nil || !matchesSignature(file, type) {
+            let head = Array(file.data.getBytes(at: file.data.readerIndex, length: min(8, file.data.readableBytes)) ?? [])
+            if allowedTypes[type] == nil || !matchesSignature(head, type) {
                 v.add("attachment", "佐证材料只能是 PDF 或 JPG/PNG 图片（收到 \(type.isEmpty ? "未知类型" : type)）")
             } else if file.data.readableBytes > maxAttachmentBytes {
                 v.add("attachment", "佐证材料不能超过 20 MB（收到 \(file.data.readableBytes / 1024 / 1024) MB）")
@@ -184,8 +185,7 @@ enum RecordsService {
     }
 
     /// The file's first bytes must match its declared type, so a renamed executable is not stored as a PDF.
-    static func matchesSignature(_ file: File, _ type: String) -> Bool {
-        let head = Array(file.data.getBytes(at: file.data.readerIndex, length: min(8, file.data.readableBytes)) ?? [])
+    static func matchesSignature(_ head: [UInt8], _ type: String) -> Bool {
         switch type {
         case "application/pdf": return head.starts(with: Array("%PDF".utf8))
         case "image/png": return head.starts(with: [0x89, 0x50, 0x4E, 0x47])
@@ -196,10 +196,9 @@ enum RecordsService {
 
     /// Content-addressed: the file lives at attachments/ab/abcdef… under the data directory.
     static func storeAttachment(_ data: Data, type: String, name: String, app: Application) throws -> Attachment {
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        let dir = app.settings.dataDirectory + "/attachments/" + hash.prefix(2)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/" + hash
+        let hash = sha256(data)
+        let path = attachmentPath(hash, app: app)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: data) else { throw Abort(.internalServerError, reason: "附件保存失败") }
         }
@@ -211,6 +210,14 @@ enum RecordsService {
         a.originalName = String(name.prefix(200))
         a.retentionClass = "evaluation_5y"   // rule A-3: evaluation evidence kept ≥ 5 years
         return a
+    }
+
+    static func attachmentPath(_ sha256: String, app: Application) -> String {
+        app.settings.dataDirectory + "/attachments/" + sha256.prefix(2) + "/" + sha256
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -18,6 +18,7 @@ struct StaffPages: RouteCollection {
         routes.post("supervision", ":id", "confirm", use: confirm)
         routes.get("stations", ":id", "training", use: trainingPage)
         routes.upload("stations", ":id", "training", use: createTraining)
+        routes.get("training-records", ":id", "evidence", use: TrainingEvidence.serve)
     }
 
     static let workerFields = ["name", "gender", "birth_date", "phone", "education", "major", "certificate_level", "certificate_number",
@@ -311,7 +312,9 @@ struct StaffPages: RouteCollection {
                 .thead(.tr(.th("日期"), .th("社工"), .th("学时"), .th("培训"), .th("主办"), .th("佐证"))),
                 .tbody(.forEach(records) { r in
                     .tr(.td(.plain(r.heldOn)), .td(.plain(r.workerName)), .td(.plain(Format.area(r.hours))), .td(.plain(r.title)), .td(.plain(r.organiser)),
-                        .td(.plain(r.attachmentId == nil ? "—" : "已上传")))
+                        .td(r.attachmentId == nil ? .plain("—") : .group(
+                            .a(.href("/training-records/\(r.id)/evidence?inline=1"), .plain("查看")), .plain("　"),
+                            .a(.href("/training-records/\(r.id)/evidence"), .plain("下载")))))
                 })),
             .if(canAdd, .group(
                 .h2("新增培训记录"),

@@ -18,6 +18,7 @@ struct WorkforceController: RouteCollection {
         api.post("supervision-records", ":id", "confirm", use: apiConfirm)
         api.get("stations", ":id", "training-records", use: apiTraining)
         api.upload("training-records", use: apiCreateTraining)
+        api.get("training-records", ":id", "evidence", use: TrainingEvidence.serve)
     }
 
     static func worker(_ req: Request, _ action: Access.Action) async throws -> SocialWorker {
