@@ -38,7 +38,7 @@ func configureCommon(_ app: Application) async throws {
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     decoder.dateDecodingStrategy = .iso8601
     ContentConfiguration.global.use(encoder: encoder, for: .json)
-    ContentConfiguration.global.use(decoder: decoder, for: .json)
+    ContentConfiguration.global.use(decoder: StrictJSONDecoder(json: decoder), for: .json)
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
 
@@ -55,6 +55,7 @@ func configureCommon(_ app: Application) async throws {
     // The static stylesheet comes before sessions so the framework's ceiling can be measured on it.
     app.middleware = Middlewares()
     app.middleware.use(ErrorRenderer())
+    app.middleware.use(MethodNotAllowed())
     app.get("styles.css") { _ in Stylesheet.response() }
     app.get("healthz") { _ in "ok" }
 

@@ -68,7 +68,7 @@ struct ComplianceController: RouteCollection {
 
     /// One station's findings; the station row the evaluation reads serves for the access check.
     private func stationFindings(_ req: Request) async throws -> (ComplianceQueries.StationRow, Int, [Finding]) {
-        let year = try Self.year(req.query[Int.self, at: "year"])
+        let year = try Self.year(req.queryValue(Int.self, "year"))
         guard let id = req.parameters.get("id", as: UUID.self),
               let evaluated = try await ComplianceQueries.evaluate(where: "s.deleted_at IS NULL AND s.id = \(bind: id)", year: year,
                                                                    policies: req.application.policies, on: req.db).first else {
@@ -123,7 +123,7 @@ struct ComplianceController: RouteCollection {
     }
 
     func apiMatrix(req: Request) async throws -> MatrixDTO {
-        try await matrix(req, detail: req.query[Bool.self, at: "detail"] ?? false)
+        try await matrix(req, detail: req.queryValue(Bool.self, "detail") ?? false)
     }
 
     func spreadsheet(_ m: MatrixDTO) -> Spreadsheet {

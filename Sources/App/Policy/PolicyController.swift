@@ -52,8 +52,8 @@ struct PolicyController: RouteCollection {
     }
 
     private func year(_ req: Request) throws -> Int {
-        guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else { return Day(Date()).year }
-        guard let y = Int(raw), (2000...2100).contains(y) else { throw AppError.field("year", "年份应为 2000–2100 之间的整数", status: .badRequest) }
+        guard let y = try req.queryValue(Int.self, "year") else { return Day(Date()).year }
+        guard (2000...2100).contains(y) else { throw AppError.field("year", "年份应为 2000–2100 之间的整数", status: .badRequest) }
         return y
     }
 

@@ -231,7 +231,9 @@ enum CalendarDate {
 
     static func parse(_ text: String) -> Date? {
         let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        // Exactly yyyy-MM-dd (RFC 3339 full-date, as the API document says): "2021-6-3" is refused.
+        guard parts.count == 3, parts[1].count == 2, parts[2].count == 2, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               parts[0].count == 4, (1...12).contains(m), (1...31).contains(d) else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone

@@ -28,7 +28,7 @@ struct WorkforceController: RouteCollection {
         return w
     }
 
-    static func year(_ req: Request) throws -> Int { try ComplianceController.year(req.query[Int.self, at: "year"]) }
+    static func year(_ req: Request) throws -> Int { try ComplianceController.year(req.queryValue(Int.self, "year")) }
 
     func apiStationWorkers(req: Request) async throws -> [WorkerDTO] {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
