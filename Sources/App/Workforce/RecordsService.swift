@@ -201,7 +201,9 @@ enum RecordsService {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let path = dir + "/" + hash
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: data) else { throw Abort(.internalServerError, reason: "附件保存失败") }
+            // Written beside and renamed into place: a process killed mid-write must not leave a
+            // truncated file under the hash, which a later upload of the same content would reuse.
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         }
         let a = Attachment()
         a.id = UUID()
