@@ -18,7 +18,7 @@ import uuid
 import pytest
 
 from conftest import summary, api_token, start_server, stop_server
-from test_crash_safety import Postgres, _multipart, _request
+from test_crash_safety import Postgres, _days_ago, _multipart, _request
 
 PDF = b"%PDF-1.4\n% shegong backup test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -49,7 +49,7 @@ def _attach_evidence(srv, token):
     station = _request(srv.base, "GET", "/api/v1/stations?per=1", token)[1]["items"][0]["id"]
     workers = _request(srv.base, "GET", f"/api/v1/stations/{station}/workers", token)[1]
     status, _ = _multipart(srv.base, "/api/v1/training-records", token,
-                           {"worker_id": workers[0]["id"], "held_on": "2025-03-04", "hours": "3", "title": "备份测试培训"}, PDF)
+                           {"worker_id": workers[0]["id"], "held_on": _days_ago(10), "hours": "3", "title": "备份测试培训"}, PDF)
     assert status == 201
 
 

@@ -9,6 +9,7 @@ missing or truncated, a row without its audit event), and `shegong audit verify`
 SQLite always; PostgreSQL when SHEGONG_TEST_POSTGRES_ADMIN_URL names a server where a database may
 be created (scripts/test sets it to its temporary PostgreSQL, with PG_BIN for psql).
 """
+import datetime
 import hashlib
 import json
 import os
@@ -131,6 +132,11 @@ def _multipart(base, path, token, fields, pdf, timeout=30):
         return r.status, json.loads(r.read() or b"null")
 
 
+def _days_ago(n):
+    """A past date (the server refuses records dated in the future); the fixtures' postings start in 2020."""
+    return (datetime.date.today() - datetime.timedelta(days=n)).isoformat()
+
+
 def _sha256_of(data_dir, sha):
     try:
         with open(os.path.join(data_dir, "attachments", sha[:2], sha), "rb") as f:
@@ -200,11 +206,11 @@ class Client:
                 # Evidence of 32 KB, different each time: a new content-addressed file per record.
                 pdf = b"%PDF-1.4\n%" + uuid.uuid4().hex.encode() + b"\n" + self.rng.randbytes(32 * 1024)
                 self.post("/api/v1/training-records", None, "training_records", multipart=(
-                    {"worker_id": self.f["workers"][0], "held_on": "2025-06-01", "hours": "2", "title": f"崩溃测试培训{i}"}, pdf))
+                    {"worker_id": self.f["workers"][0], "held_on": _days_ago(30), "hours": "2", "title": f"崩溃测试培训{i}"}, pdf))
             else:
                 self.post("/api/v1/supervision-records", {
                     "station_id": self.f["station"], "supervisor_id": self.f["supervisor"],
-                    "held_on": f"2025-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}", "hours": 2,
+                    "held_on": _days_ago(self.rng.randint(1, 300)), "hours": 2,
                     "form": "group", "topic": f"崩溃测试督导{i}", "issues": "个案记录", "advice": "按时归档",
                     "supervisee_ids": self.f["workers"]}, "supervision_records")
 
