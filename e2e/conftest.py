@@ -80,54 +80,87 @@ class Server:
             return ""
 
 
-@pytest.fixture(scope="session")
-def server():
+def start_server(prefix="shegong-e2e-", extra_env=None, port=None):
+    """Starts `shegong serve --demo` on a free port with a fresh data directory (or the database in
+    extra_env's DATABASE_URL) and waits for /healthz. Returns (Server, Popen); stop with stop_server."""
     binary = os.environ.get("SHEGONG_BIN", DEFAULT_BIN)
     _wait_for_binary(binary)
-    data_dir = tempfile.mkdtemp(prefix="shegong-e2e-")
-    log_path = os.path.join(data_dir, "server.log")
-    port = _free_port()
+    root = tempfile.mkdtemp(prefix=prefix)
+    log_path = os.path.join(root, "server.log")
+    port = port or _free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ,
-               SHEGONG_DATA_DIR=os.path.join(data_dir, "data"),
+               SHEGONG_DATA_DIR=os.path.join(root, "data"),
                SHEGONG_DEMO_PASSWORD=DEMO_PASSWORD,
                PORT=str(port))
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(port)],
-        cwd=data_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL)
+    env.update(extra_env or {})
     srv = Server(base, DEMO_PASSWORD, log_path, binary=binary, data_dir=env["SHEGONG_DATA_DIR"])
+    srv.root, srv.env, srv.port = root, env, port
+    proc = launch(srv)
+    return srv, proc
 
+
+def launch(srv):
+    """(Re)starts the server process of `srv` (same port, data directory and database)."""
+    log = open(srv.log_path, "ab")
+    proc = subprocess.Popen(
+        [srv.binary, "serve", "--demo", "--hostname", "127.0.0.1", "--port", str(srv.port)],
+        cwd=srv.root, env=srv.env, stdout=log, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL)
+    log.close()
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    while not _healthy(base):
+    while not _healthy(srv.base):
         if proc.poll() is not None or time.monotonic() > deadline:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-            log.close()
             why = (f"exited with code {proc.returncode}" if proc.returncode not in (None, -9)
-                   else f"did not answer {base}/healthz within {STARTUP_TIMEOUT}s")
-            pytest.exit(f"shegong server ({binary}) {why}.\n"
-                        f"---- server output ({log_path}) ----\n{srv.output()}"
+                   else f"did not answer {srv.base}/healthz within {STARTUP_TIMEOUT}s")
+            pytest.exit(f"shegong server ({srv.binary}) {why}.\n"
+                        f"---- server output ({srv.log_path}) ----\n{srv.output()}"
                         f"---- end of server output ----", returncode=3)
-        time.sleep(0.25)
+        time.sleep(0.1)
+    return proc
 
-    yield srv
 
+def stop_server(srv, proc, remove=True):
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    log.close()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    if remove:
+        shutil.rmtree(srv.root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def base(server):
-    return server.base
+def shared_server():
+    srv, proc = start_server()
+    yield srv
+    stop_server(srv, proc)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "tampers: the test alters the database behind the server's back; it gets a server "
+                   "and data directory of its own so that later tests see an intact audit chain")
+
+
+@pytest.fixture
+def server(request):
+    """The session's shared server, or for a test marked `tampers` a fresh one of its own."""
+    if request.node.get_closest_marker("tampers") is None:
+        yield request.getfixturevalue("shared_server")
+        return
+    srv, proc = start_server(prefix="shegong-e2e-own-")
+    yield srv
+    stop_server(srv, proc)
+
+
+@pytest.fixture(scope="session")
+def base(shared_server):
+    return shared_server.base
 
 
 # --------------------------------------------------------------------------
@@ -259,3 +292,21 @@ def api_get(base, path, token):
                                  headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.load(r)
+
+
+# --------------------------------------------------------------------------
+# numbers from the reliability tests, printed at the end of the run so they can be quoted
+
+SUMMARIES = []
+
+
+def summary(line):
+    SUMMARIES.append(line)
+    print("\n" + line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SUMMARIES:
+        terminalreporter.section("reliability summary")
+        for line in SUMMARIES:
+            terminalreporter.write_line(line)

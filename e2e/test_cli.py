@@ -5,6 +5,8 @@ import os
 import sqlite3
 import subprocess
 
+import pytest
+
 from conftest import api_token
 
 
@@ -21,6 +23,7 @@ def test_user_create_from_the_shell(server):
     assert api_token(server.base, "cliadmin", "cli-password-1")
 
 
+@pytest.mark.tampers
 def test_audit_verify_names_the_altered_row(server):
     intact = run(server, "audit", "verify")
     assert intact.returncode == 0, intact.stdout + intact.stderr

@@ -40,7 +40,7 @@ func configureCommon(_ app: Application) async throws {
     decoder.keyDecodingStrategy = .convertFromSnakeCase
     decoder.dateDecodingStrategy = .iso8601
     ContentConfiguration.global.use(encoder: encoder, for: .json)
-    ContentConfiguration.global.use(decoder: decoder, for: .json)
+    ContentConfiguration.global.use(decoder: StrictJSONDecoder(json: decoder), for: .json)
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
 
@@ -61,6 +61,7 @@ func configureCommon(_ app: Application) async throws {
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
+    app.middleware.use(MethodNotAllowed())
     app.get("styles.css") { _ in Stylesheet.response() }
     app.get("healthz") { _ in "ok" }
 
@@ -82,6 +83,8 @@ func configureCommon(_ app: Application) async throws {
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(GenerateCommand(), as: "generate")
 }
 

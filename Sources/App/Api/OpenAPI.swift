@@ -1,3 +1,4 @@
+import Domain
 import Vapor
 
 /// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
@@ -57,84 +58,142 @@ enum OpenAPI {
         .init(method: .GET, path: "/api/v1/compliance", summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
     ]
 
+    /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
+    /// reads as Swift optional is nullable and not required, since null means "not given".
     static var schemas: [String: Any] { [
         "TokenRequest": object(["username": string, "password": string], required: ["username", "password"]),
-        "OrgUnitInput": object(["name": string, "parent_id": uuid, "division_code": string], required: ["name", "parent_id"]),
-        "OrgUnitPatch": object(["name": string, "division_code": string, "village_post": ["type": "string", "enum": ["none", "room", "point"]]]),
+        "OrgUnitInput": object(["name": string, "parent_id": uuid, "division_code": nullable(string)], required: ["name", "parent_id"]),
+        "OrgUnitPatch": object(["name": nullable(string), "division_code": nullable(string), "village_post": nullable(oneOf(VillagePost.self))]),
         "StationInput": object([
-            "street_id": uuid, "name": string, "address": string, "opened_on": ["type": "string", "format": "date"],
-            "operator_id": ["type": "string", "description": "本市已登记承接机构的 id；空字符串表示移除"],
-            "rooms": ["type": "array", "items": object(["kind": ["type": "string", "enum": ["office", "case_work", "group_work", "activity", "archive"]],
-                                                        "area": ["type": "number", "exclusiveMinimum": 0], "shared": bool], required: ["kind", "area"])],
-            "equipment": ["type": "array", "items": string],
-            "outdoor_sign": bool, "indoor_sign": bool,
-            "village_posts": ["type": "object", "additionalProperties": ["type": "string", "enum": ["none", "room", "point"]]],
+            "street_id": nullable(uuid), "name": nullable(string), "address": nullable(string), "opened_on": nullable(dateOrEmpty),
+            "operator_id": nullable(["type": "string", "description": "本市已登记承接机构的 id；空字符串表示移除"]),
+            "rooms": nullable(["type": "array", "items": object(["kind": oneOf(RoomKind.self),
+                                                                 "area": ["type": "number", "exclusiveMinimum": 0, "maximum": StationService.maxArea],
+                                                                 "shared": nullable(bool)], required: ["kind", "area"])]),
+            "equipment": nullable(["type": "array", "items": oneOf(Equipment.self)]),
+            "outdoor_sign": nullable(bool), "indoor_sign": nullable(bool),
+            "village_posts": nullable(["type": "object", "propertyNames": uuid, "additionalProperties": oneOf(VillagePost.self)]),
         ]),
         "OperatorInput": object(["name": string, "credit_code": ["type": "string", "minLength": 18, "maxLength": 18], "city_id": uuid]),
         "UserInput": object([
-            "username": string, "display_name": string, "password": string, "active": bool,
-            "assignments": ["type": "array", "items": object(["role": string, "org_unit_id": uuid, "operator_id": uuid], required: ["role"])],
+            "username": nullable(string), "display_name": nullable(string), "password": nullable(string), "active": nullable(bool),
+            "assignments": nullable(["type": "array", "items": object(["role": oneOf(Role.self), "org_unit_id": nullable(uuid), "operator_id": nullable(uuid)],
+                                                                      required: ["role"])]),
         ]),
-        "PolicyChange": object(["rule_id": string, "param": string, "value": ["type": "number", "minimum": 0], "effective_from": date, "note": string,
-                                "backdate_reason": string],
+        "PolicyChange": object(["rule_id": string, "param": string, "value": ["type": "number", "minimum": 0], "effective_from": date, "note": nullable(string),
+                                "backdate_reason": nullable(string)],
                                required: ["rule_id", "param", "value", "effective_from"]),
-        "CalendarYear": object(["year": ["type": "integer"], "holidays": ["type": "array", "items": object(["first": date, "last": date, "name": string])],
+        "CalendarYear": object(["year": ["type": "integer", "minimum": 2000, "maximum": 2100],
+                                "holidays": ["type": "array", "items": object(["first": date, "last": date, "name": string], required: ["first", "last", "name"])],
                                 "workdays": ["type": "array", "items": date]], required: ["year", "holidays", "workdays"]),
-        "WorkerInput": object(["name": string, "gender": string, "birth_date": date, "phone": string, "education": string, "major": string,
-                               "certificate_level": string, "certificate_number": string, "certificate_date": date, "experience_years": ["type": "number"],
-                               "full_time": bool, "registered_national": bool, "station_id": uuid, "started_on": date]),
-        "DeadlineFiling": object(["rule_id": string, "due_on": date, "unit_id": uuid, "filed_on": date, "note": string],
+        // On PATCH, station_id and started_on are refused (422): a posting changes through /assignments.
+        "WorkerInput": object(["name": nullable(string), "gender": nullable(oneOf(Gender.self)), "birth_date": nullable(dateOrEmpty), "phone": nullable(phoneOrEmpty),
+                               "education": nullable(oneOf(Education.self)), "major": nullable(oneOf(Major.self)),
+                               "certificate_level": nullable(oneOf(CertificateLevel.self)), "certificate_number": nullable(string),
+                               "certificate_date": nullable(dateOrEmpty), "experience_years": nullable(["type": "number", "minimum": 0, "maximum": 60]),
+                               "full_time": nullable(bool), "registered_national": nullable(bool), "station_id": nullable(uuid), "started_on": nullable(dateOrEmpty)]),
+        "DeadlineFiling": object(["rule_id": string, "due_on": date, "unit_id": uuid, "filed_on": nullable(dateOrEmpty), "note": nullable(string)],
                                   required: ["rule_id", "due_on", "unit_id"]),
-        "AssignmentInput": object(["station_id": uuid, "started_on": date, "ended_on": date], required: ["station_id", "started_on"]),
-        "SupervisorInput": object(["name": string, "pool": string, "experience_years": ["type": "number"], "phone": string, "station_id": uuid, "started_on": date],
-                                  required: ["name", "pool", "station_id", "started_on"]),
-        "SupervisionInput": object(["station_id": uuid, "supervisor_id": uuid, "held_on": date, "hours": ["type": "number", "exclusiveMinimum": 0],
-                                    "form": ["type": "string", "enum": ["individual", "group"]], "topic": string, "issues": string, "advice": string,
-                                    "supervisee_ids": ["type": "array", "items": uuid]],
-                                   required: ["station_id", "supervisor_id", "held_on", "hours", "form", "supervisee_ids"]),
-        "TrainingInput": object(["worker_id": uuid, "held_on": date, "hours": ["type": "number", "exclusiveMinimum": 0], "title": string, "organiser": string],
+        "AssignmentInput": object(["station_id": uuid, "started_on": date, "ended_on": nullable(dateOrEmpty)], required: ["station_id", "started_on"]),
+        "SupervisorInput": object(["name": string, "pool": oneOf(SupervisorPool.self), "experience_years": ["type": "number", "minimum": 0, "maximum": 60],
+                                   "phone": nullable(phoneOrEmpty), "station_id": uuid, "started_on": date],
+                                  required: ["name", "pool", "experience_years", "station_id", "started_on"]),
+        "SupervisionInput": object(["station_id": uuid, "supervisor_id": uuid, "held_on": date, "hours": hours,
+                                    "form": oneOf(SupervisionForm.self), "topic": string, "issues": nullable(string), "advice": nullable(string),
+                                    "supervisee_ids": ["type": "array", "items": uuid, "minItems": 1]],
+                                   required: ["station_id", "supervisor_id", "held_on", "hours", "form", "topic", "supervisee_ids"]),
+        "TrainingInput": object(["worker_id": uuid, "held_on": date, "hours": hours, "title": string, "organiser": nullable(string)],
                                 required: ["worker_id", "held_on", "hours", "title"]),
-        "Problem": object(["type": string, "title": string, "status": ["type": "integer"], "detail": string,
-                           "errors": ["type": "array", "items": object(["field": string, "message": string])]]),
+        // The same as multipart/form-data, with an optional evidence file (PDF, JPG or PNG, at most 20 MB).
+        "TrainingForm": ["type": "object", "required": ["worker_id", "held_on", "hours", "title"],
+                         "properties": ["worker_id": uuid, "held_on": date, "hours": ["type": "string", "description": "学时，例如 2.5"], "title": string,
+                                        "organiser": string, "attachment": ["type": "string", "contentMediaType": "application/octet-stream"]]],
     ] }
 
-    private static var string: [String: Any] { ["type": "string"] }
-    private static var bool: [String: Any] { ["type": "boolean"] }
-    private static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
-    private static var date: [String: Any] { ["type": "string", "format": "date"] }
-    private static func object(_ properties: [String: Any], required: [String] = []) -> [String: Any] {
-        var o: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
+    static var string: [String: Any] { ["type": "string"] }
+    static var bool: [String: Any] { ["type": "boolean"] }
+    static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
+    static var date: [String: Any] { ["type": "string", "format": "date"] }
+    static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
+    static var hours: [String: Any] { ["type": "number", "exclusiveMinimum": 0, "maximum": 24] }
+    /// Optional dates: an empty string means "none" (and clears the field on an update).
+    static var dateOrEmpty: [String: Any] { ["type": "string", "anyOf": [["format": "date"], ["maxLength": 0]]] }
+    static var phoneOrEmpty: [String: Any] { ["type": "string", "anyOf": [["pattern": WorkforceService.phonePattern], ["maxLength": 0]]] }
+
+    /// A string that must be one of an enumeration's raw values.
+    static func oneOf<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> [String: Any] where E.RawValue == String {
+        ["type": "string", "enum": E.allCases.map(\.rawValue)]
+    }
+
+    /// The same schema, also allowing null (the server reads null as "not given").
+    static func nullable(_ schema: [String: Any]) -> [String: Any] {
+        var s = schema
+        if let type = s["type"] as? String { s["type"] = [type, "null"] }
+        if let values = s["enum"] as? [String] { s["enum"] = values.map { $0 as Any } + [NSNull()] }
+        return s
+    }
+
+    static func object(_ properties: [String: Any], required: [String] = [], closed: Bool = true) -> [String: Any] {
+        var o: [String: Any] = ["type": "object", "properties": properties]
+        if closed { o["additionalProperties"] = false }
         if !required.isEmpty { o["required"] = required }
         return o
+    }
+
+    static func isSecured(_ op: Operation) -> Bool { op.path != "/api/v1/auth/token" && op.path != "/api/v1/openapi.json" }
+
+    /// The error statuses an operation can answer, from what it takes: a bearer token (401, and 403
+    /// for a role that may not), a path parameter or a referenced record (404), query parameters (400),
+    /// a body (400 unreadable, 413 too large, 415 not JSON, 422 refused, 409 clashing with stored
+    /// data). `extraStatuses` adds what the shape does not tell.
+    static func errorStatuses(_ op: Operation) -> [Int] {
+        var codes = Set<Int>()
+        if isSecured(op) { codes.formUnion([401, 403]) }
+        if op.path.contains("{") { codes.insert(404) }
+        if !op.query.isEmpty { codes.insert(400) }
+        if op.body != nil {
+            codes.formUnion([400, 413, 415, 422])
+            if isSecured(op) { codes.formUnion([404, 409]) }
+        }
+        codes.formUnion(extraStatuses["\(op.method.rawValue) \(op.path)"] ?? [])
+        return codes.sorted()
     }
 
     static func document() -> [String: Any] {
         var paths: [String: [String: Any]] = [:]
         for op in operations {
-            var operation: [String: Any] = [
-                "summary": op.summary,
-                "responses": [
-                    String(op.status): ["description": "成功"],
-                    "default": ["description": "错误", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]],
-                ],
-            ]
-            var parameters: [[String: Any]] = op.query.map { ["name": $0, "in": "query", "required": false, "schema": string] }
+            let key = "\(op.method.rawValue) \(op.path)"
+            var success: [String: Any] = ["description": "成功"]
+            if let body = responseBodies[key] {
+                success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
+            } else if let types = fileResponses[key] {
+                success["content"] = Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]] as [String: Any]) })
+            }
+            var responses: [String: Any] = [String(op.status): success]
+            for code in errorStatuses(op) { responses[String(code)] = ["$ref": "#/components/responses/Problem"] }
+            var operation: [String: Any] = ["summary": op.summary, "operationId": key, "responses": responses]
+            var parameters: [[String: Any]] = op.query.map { ["name": $0, "in": "query", "required": false, "schema": queryParameters[$0] ?? string] }
             if op.path.contains("{id}") { parameters.append(["name": "id", "in": "path", "required": true, "schema": uuid]) }
             if op.path.contains("{year}") { parameters.append(["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]]) }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = op.body {
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
+                var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
+                if let form = multipartBodies[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
+                operation["requestBody"] = ["required": true, "content": content]
             }
-            if op.path != "/api/v1/auth/token" && op.path != "/api/v1/openapi.json" { operation["security"] = [["bearer": [String]()]] }
+            if isSecured(op) { operation["security"] = [["bearer": [String]()]] }
             paths[op.path, default: [:]][op.method.rawValue.lowercased()] = operation
         }
         return [
             "openapi": "3.1.0",
             "info": ["title": "社工站综合管理平台 API", "version": "1.0.0",
-                     "description": "Shegong: street and township social work station management. 错误以 application/problem+json 返回，errors 列出每个字段的中文说明。"],
+                     "description": "Shegong: street and township social work station management. 错误以 application/problem+json 返回，errors 列出每个字段的中文说明。"
+                        + "请求体不接受文档之外的字段（422）；路径存在但方法不支持时返回 405 和 Allow。"],
             "paths": paths,
             "components": [
-                "schemas": schemas,
+                "schemas": schemas.merging(responseSchemas) { request, _ in request },
+                "responses": ["Problem": ["description": "错误：status 为 HTTP 状态码，errors 逐字段说明（中文）",
+                                          "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]],
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
             ],
         ]

@@ -116,7 +116,7 @@ struct ComplianceController: RouteCollection {
     }
 
     func apiMatrix(req: Request) async throws -> MatrixDTO {
-        try await matrix(req, detail: req.query[Bool.self, at: "detail"] ?? false)
+        try await matrix(req, detail: req.queryValue(Bool.self, "detail") ?? false)
     }
 
     func spreadsheet(_ m: MatrixDTO) -> Spreadsheet {

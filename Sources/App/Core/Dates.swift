@@ -29,7 +29,8 @@ extension Request {
     /// `?year=`: the current year when absent or empty; a 400 naming the field when it is not a whole
     /// number in `Day.validYears` (never silently the current year).
     func yearQuery(_ field: String = "year") throws -> Int {
-        guard let raw = query[String.self, at: field], !raw.isEmpty else { return today.year }
+        // Strict like every query value (`queryValue`): given twice is a 400 too.
+        guard let raw = try queryValue(String.self, field), !raw.isEmpty else { return today.year }
         guard let year = Int(raw), Day.validYears.contains(year) else {
             throw AppError.field(field, "参数 \(field) 应为 \(Day.validYears.lowerBound)–\(Day.validYears.upperBound) 之间的年份，收到“\(raw)”",
                                  status: .badRequest)

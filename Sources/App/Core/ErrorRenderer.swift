@@ -27,6 +27,9 @@ struct ErrorRenderer: AsyncMiddleware {
                 try response.content.encode(problem, as: .json)
                 response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
                 if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+                if status == .methodNotAllowed, let allow = (error as? any AbortError)?.headers.first(name: .allow) {
+                    response.headers.replaceOrAdd(name: .allow, value: allow)
+                }
                 return response
             }
             if status == .unauthorized {

@@ -133,7 +133,9 @@ struct Paging: Sendable {
     init(page: Int?, per: Int?, total: Int, defaultPer: Int = 20) {
         self.per = min(max(per ?? defaultPer, 1), 200)
         self.total = total
-        self.page = max(page ?? 1, 1)
+        // Capped so that the offset cannot overflow (a trap would end the process): a page past the
+        // last simply comes back empty.
+        self.page = min(max(page ?? 1, 1), 1_000_000)
     }
 
     func nav(link: (Int) -> String) -> Node<HTML.BodyContext> {

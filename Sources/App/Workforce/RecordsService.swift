@@ -200,7 +200,9 @@ enum RecordsService {
         let path = attachmentPath(hash, app: app)
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: data) else { throw Abort(.internalServerError, reason: "附件保存失败") }
+            // Written beside and renamed into place: a process killed mid-write must not leave a
+            // truncated file under the hash, which a later upload of the same content would reuse.
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         }
         let a = Attachment()
         a.id = UUID()

@@ -1,0 +1,173 @@
+import Domain
+import Vapor
+
+/// What the API answers, for the OpenAPI document: the success body of each operation (keyed
+/// "METHOD path" so that adding an operation to `OpenAPI.operations` stays one line, plus one here
+/// when it returns a body), the schemas of those bodies, and the query parameters' types.
+///
+/// Response objects list every field the server always sends as required; optional fields are left
+/// out of the JSON when empty. They are not closed (`additionalProperties`), so that adding a field
+/// to a response does not break a client that validates against an older document.
+extension OpenAPI {
+    static let responseBodies: [String: String] = [
+        "POST /api/v1/auth/token": "Token",
+        "GET /api/v1/me": "Me",
+        "GET /api/v1/org-units": "OrgUnitList",
+        "POST /api/v1/org-units": "OrgUnit",
+        "GET /api/v1/org-units/{id}": "OrgUnit",
+        "PATCH /api/v1/org-units/{id}": "OrgUnit",
+        "GET /api/v1/stations": "StationPage",
+        "POST /api/v1/stations": "Station",
+        "GET /api/v1/stations/{id}": "Station",
+        "PATCH /api/v1/stations/{id}": "Station",
+        "GET /api/v1/users": "UserList",
+        "POST /api/v1/users": "User",
+        "GET /api/v1/users/{id}": "User",
+        "PATCH /api/v1/users/{id}": "User",
+        "GET /api/v1/audit-events": "AuditEventPage",
+        "GET /api/v1/openapi.json": "Document",
+        "GET /api/v1/policy": "Policy",
+        "POST /api/v1/policy/versions": "PolicyVersion",
+        "GET /api/v1/calendar/{year}": "CalendarArrangement",
+        "GET /api/v1/deadlines": "DeadlineBoard",
+        "POST /api/v1/deadline-filings": "DeadlineFilingRecord",
+        "GET /api/v1/stations/{id}/workers": "WorkerList",
+        "POST /api/v1/workers": "Worker",
+        "GET /api/v1/workers/{id}": "Worker",
+        "PATCH /api/v1/workers/{id}": "Worker",
+        "POST /api/v1/workers/{id}/assignments": "Worker",
+        "POST /api/v1/workers/{id}/phone": "Phone",
+        "POST /api/v1/supervisors": "Created",
+        "GET /api/v1/stations/{id}/supervision-records": "SupervisionRecordList",
+        "POST /api/v1/supervision-records": "Created",
+        "GET /api/v1/stations/{id}/training-records": "TrainingRecordList",
+        "POST /api/v1/training-records": "Created",
+        "GET /api/v1/stations/{id}/compliance": "StationCompliance",
+        "GET /api/v1/compliance": "ComplianceMatrix",
+        "GET /api/v1/operators": "OperatorList",
+        "POST /api/v1/operators": "Operator",
+        "PATCH /api/v1/operators/{id}": "Operator",
+    ]
+
+    /// Operations that answer with a file, and its possible types.
+    static let fileResponses: [String: [String]] = [
+        "GET /api/v1/training-records/{id}/evidence": ["application/pdf", "image/jpeg", "image/png"],
+    ]
+
+    /// Operations that also take multipart/form-data, and its schema.
+    static var multipartBodies: [String: String] { ["POST /api/v1/training-records": "TrainingForm"] }
+
+    /// Error statuses the shape of an operation does not imply (see `errorStatuses`).
+    static let extraStatuses: [String: [Int]] = [
+        "POST /api/v1/auth/token": [401],   // one answer for a wrong password, an unknown, locked or disabled account
+    ]
+
+    /// Query parameters by name; an empty value counts as not given where the server reads it so.
+    static var queryParameters: [String: [String: Any]] { [
+        "level": oneOf(OrgLevel.self),
+        "parent": uuid, "district": uuid, "street": uuid,
+        "q": string, "actor": string, "entity": string, "entity_id": string, "rule": string,
+        "page": ["type": "integer", "description": "从 1 开始；小于 1 按 1"],
+        "per": ["type": "integer", "description": "每页条数，1–200"],
+        "from": dateOrEmpty, "to": dateOrEmpty,
+        "year": ["type": "integer", "minimum": Day.validYears.lowerBound, "maximum": Day.validYears.upperBound, "description": "默认今年"],
+        "state": ["type": "string", "enum": FindingState.allCases.map(\.rawValue) + [""]],
+        "detail": bool,
+        "inline": ["type": "string", "enum": ["1", ""], "description": "1：在浏览器中预览而不是下载"],
+    ] }
+
+    static var responseSchemas: [String: Any] { [
+        "Problem": object(["type": string, "title": string, "status": ["type": "integer"], "detail": string,
+                           "errors": ["type": "array", "items": object(["field": string, "message": string], required: ["field", "message"], closed: false)]],
+                          required: ["type", "title", "status", "detail"], closed: false),
+        "Token": open(["token": string, "token_type": ["type": "string", "enum": ["Bearer"]], "expires_at": dateTime], required: ["token", "token_type", "expires_at"]),
+        "Assignment": open(["role": oneOf(Role.self), "role_label": string, "org_unit_id": uuid, "org_unit_name": string, "operator_id": uuid, "operator_name": string],
+                           required: ["role", "role_label"]),
+        "Me": open(["id": uuid, "username": string, "display_name": string, "assignments": list("Assignment")],
+                   required: ["id", "username", "display_name", "assignments"]),
+        "OrgUnit": open(["id": uuid, "name": string, "level": oneOf(OrgLevel.self), "level_label": string, "parent_id": uuid, "division_code": string,
+                         "village_post": oneOf(VillagePost.self)], required: ["id", "name", "level", "level_label"]),
+        "OrgUnitList": list("OrgUnit"),
+        "Station": open([
+            "id": uuid, "name": string, "street_id": uuid, "street_name": string, "district_id": uuid, "district_name": string,
+            "address": string, "opened_on": date,
+            "operator": open(["id": uuid, "name": string, "credit_code": string], required: ["id", "name", "credit_code"]),
+            "rooms": ["type": "array", "items": open(["kind": oneOf(RoomKind.self), "kind_label": string, "area": ["type": "number"], "shared": bool],
+                                                     required: ["kind", "kind_label", "area", "shared"])],
+            "equipment": ["type": "array", "items": oneOf(Equipment.self)],
+            "outdoor_sign": bool, "indoor_sign": bool,
+            "villages": ["type": "array", "items": open(["id": uuid, "name": string, "post": oneOf(VillagePost.self), "post_label": string],
+                                                        required: ["id", "name", "post", "post_label"])],
+        ], required: ["id", "name", "street_id", "district_id", "address", "outdoor_sign", "indoor_sign"]),
+        "StationPage": page("Station"),
+        "User": open(["id": uuid, "username": string, "display_name": string, "active": bool, "locked_until": dateTime, "assignments": list("Assignment")],
+                     required: ["id", "username", "display_name", "active", "assignments"]),
+        "UserList": list("User"),
+        "Operator": open(["id": uuid, "name": string, "credit_code": string, "city_id": uuid], required: ["id", "name", "credit_code", "city_id"]),
+        "OperatorList": list("Operator"),
+        "AuditEvent": open(["seq": ["type": "integer", "minimum": 1], "at": dateTime, "actor_id": uuid, "actor_name": string, "action": oneOf(AuditAction.self),
+                            "entity_type": string, "entity_id": string, "changes": ["type": "string", "contentMediaType": "application/json"],
+                            "client_ip": string, "hash": ["type": "string", "pattern": "^[0-9a-f]{64}$"]],
+                           required: ["seq", "at", "actor_name", "action", "entity_type", "changes", "client_ip", "hash"]),
+        "AuditEventPage": page("AuditEvent"),
+        "Document": ["type": "object", "required": ["openapi", "info", "paths"]],
+        "Policy": open(["city": string, "profile": string, "year": ["type": "integer"], "version": ["type": "integer"], "effective_from": date,
+                        "rules": ["type": "array", "items": open([
+                            "id": string, "title": string, "group": oneOf(RuleGroup.self), "strength": ["type": "string", "enum": ["must", "should"]],
+                            "demonstration_only": bool, "params": ["type": "object", "additionalProperties": ["type": "number"]],
+                            "source": open(["document": string, "article": string], required: ["document", "article"]),
+                        ], required: ["id", "title", "group", "strength", "demonstration_only", "params", "source"])]],
+                       required: ["city", "profile", "year", "rules"]),
+        "PolicyVersion": open(["version": ["type": "integer", "minimum": 1]], required: ["version"]),
+        "CalendarArrangement": open(["holidays": ["type": "array", "items": open(["first": date, "last": date, "name": string], required: ["first", "last", "name"])],
+                                     "workdays": ["type": "array", "items": date]], required: ["holidays", "workdays"]),
+        "DeadlineStatus": open(["rule_id": string, "title": string, "due_on": date, "filer": ["type": "string", "enum": ["city", "district", "station"]],
+                                "days_left": ["type": "integer"], "units": ["type": "integer", "minimum": 0], "filed": ["type": "integer", "minimum": 0],
+                                "unfiled": ["type": "array", "items": open(["id": uuid, "name": string], required: ["id", "name"])], "may_file": bool],
+                               required: ["rule_id", "title", "due_on", "filer", "days_left", "units", "filed", "unfiled", "may_file"]),
+        "DeadlineBoard": open(["upcoming": list("DeadlineStatus"), "overdue": list("DeadlineStatus")], required: ["upcoming", "overdue"]),
+        "DeadlineFilingRecord": open(["rule_id": string, "due_on": date, "unit_id": uuid, "filed_on": date, "note": string], required: ["rule_id", "due_on", "unit_id"]),
+        "Worker": open([
+            "id": uuid, "name": string, "gender": oneOf(Gender.self), "birth_date": date,
+            "phone": ["type": "string", "description": "脱敏，例如 139****5678"],
+            "education": oneOf(Education.self), "major": oneOf(Major.self), "certificate_level": oneOf(CertificateLevel.self),
+            "certificate_number": string, "certificate_date": date, "experience_years": ["type": "number"], "full_time": bool, "registered_national": bool,
+            "postings": ["type": "array", "items": open(["station_id": uuid, "station_name": string, "started_on": date, "ended_on": date],
+                                                        required: ["station_id", "station_name", "started_on"])],
+        ], required: ["id", "name", "gender", "birth_date", "education", "major", "certificate_level", "experience_years", "full_time", "registered_national", "postings"]),
+        "WorkerList": list("Worker"),
+        "Phone": open(["phone": string]),
+        "Created": open(["id": uuid], required: ["id"]),
+        "SupervisionRecordList": ["type": "array", "items": open([
+            "id": uuid, "held_on": date, "hours": ["type": "number"], "supervisor_name": string, "form": oneOf(SupervisionForm.self),
+            "topic": string, "issues": string, "advice": string, "supervisor_confirmed": bool,
+            "supervisees": ["type": "array", "items": string], "supervisees_confirmed": ["type": "integer", "minimum": 0],
+        ], required: ["id", "held_on", "hours", "supervisor_name", "form", "topic", "issues", "advice", "supervisor_confirmed", "supervisees", "supervisees_confirmed"])],
+        "TrainingRecordList": ["type": "array", "items": open([
+            "id": uuid, "worker_name": string, "held_on": date, "hours": ["type": "number"], "title": string, "organiser": string, "attachment_id": uuid,
+        ], required: ["id", "worker_name", "held_on", "hours", "title", "organiser"])],
+        "Finding": open(["rule_id": string, "title": string, "group": oneOf(RuleGroup.self), "state": oneOf(FindingState.self),
+                         "measured": string, "required": string, "source": string, "advice": string],
+                        required: ["rule_id", "title", "group", "state", "measured", "required", "source", "advice"]),
+        "StationCompliance": open(["id": uuid, "name": string, "year": ["type": "integer"], "evaluation_day": date, "findings": list("Finding")],
+                                  required: ["id", "name", "year", "evaluation_day", "findings"]),
+        "Counts": open(["pass": count, "warning": count, "failure": count, "not_applicable": count, "missing_data": count],
+                       required: ["pass", "warning", "failure", "not_applicable", "missing_data"]),
+        "ComplianceMatrix": open([
+            "year": ["type": "integer"],
+            "stations": ["type": "array", "items": open(["id": uuid, "name": string, "district": string,
+                                                         "groups": ["type": "object", "additionalProperties": ref("Counts")], "findings": list("Finding")],
+                                                        required: ["id", "name", "district", "groups"])],
+            "totals": ["type": "object", "additionalProperties": ref("Counts")],
+        ], required: ["year", "stations", "totals"]),
+    ] }
+
+    private static var count: [String: Any] { ["type": "integer", "minimum": 0] }
+    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+    private static func list(_ name: String) -> [String: Any] { ["type": "array", "items": ref(name)] }
+    private static func open(_ properties: [String: Any], required: [String] = []) -> [String: Any] { object(properties, required: required, closed: false) }
+    private static func page(_ item: String) -> [String: Any] {
+        open(["items": list(item), "page": ["type": "integer", "minimum": 1], "per": ["type": "integer", "minimum": 1], "total": count],
+             required: ["items", "page", "per", "total"])
+    }
+}
