@@ -48,6 +48,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M002_Workforce())
     app.migrations.add(M003_DeadlineFilings())
     app.migrations.add(M004_Hardening())
+    app.migrations.add(M006_OperatorPeriods())
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
     app.sessionStore = sessions
