@@ -68,6 +68,11 @@ struct HonestFindingsTests {
             let jinan = Browser(world)
             _ = try await jinan.login("admin")
             #expect(try await jinan.get("/policy").body.string.contains("退出之日不计入，自次日起算第 30 个工作日"))
+            // a yes/no parameter takes 0 or 1 only
+            let flag = try await world.api(.POST, "/api/v1/policy/versions", token: try await world.token("admin"), json: [
+                "rule_id": "A-6", "param": "rollToWorkingDay", "value": 2, "effective_from": "2026-01-01"])
+            #expect(flag.status == .unprocessableEntity)
+            #expect(try flag.problemFields()["value"] == "规则 A-6 的参数 rollToWorkingDay 只能为 1（是）或 0（否）")
         }
     }
 }

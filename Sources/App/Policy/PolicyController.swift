@@ -81,7 +81,7 @@ struct PolicyController: RouteCollection {
         }
         if !c.value.isFinite || c.value < 0 { v.add("value", "参数值应为不小于 0 的数") }
         else if PolicyRule.flagParams.contains(c.param) && c.value != 0 && c.value != 1 {
-            v.add("value", "参数 \(c.param) 只能为 1（是）或 0（否）")
+            v.add("value", "规则 \(c.ruleId) 的参数 \(c.param) 只能为 1（是）或 0（否）")
         }
         let effective = v.day(c.effectiveFrom, field: "effective_from", label: "生效日期")
         if c.effectiveFrom.trimmingCharacters(in: .whitespaces).isEmpty { v.add("effective_from", "生效日期不能为空") }
