@@ -72,6 +72,28 @@ struct HandoverTests {
         }
     }
 
+    @Test func removingTheOperatorNamesAHandoverTheCalendarCannotCountYet() async throws {
+        try await withApp { world in
+            // setup: 20 December of the calendar's last year; 30 working days after the 18th run into a year not yet entered
+            let last = try #require(try WorkingCalendar.bundled().years.keys.max())
+            world.app.clock.pin(Day(year: last, month: 12, day: 20)!.start.addingTimeInterval(10 * 3600))
+            let station = world.id("station:解放路街道")
+            let lixia = try await world.token("lixia")
+            // act: the operator leaves and no one takes over yet
+            let removed = try await world.api(.PATCH, "/api/v1/stations/\(station)", token: lixia,
+                                              json: ["operator_id": "", "operator_exit_on": "\(last)-12-18"])
+            // check: no current operator, the period closed, and the board names the handover instead of guessing its date
+            #expect(removed.status == .ok, "\(removed.body.string)")
+            #expect(try await Station.find(station, on: world.app.db)?.$operator.id == nil)
+            #expect(try await periods(world, station).map(\.endedOn) == ["\(last)-12-18"])
+            let board = try await world.api(.GET, "/api/v1/deadlines", token: lixia)
+            let uncounted = try board.json()["uncounted"] as? [String] ?? []
+            #expect(uncounted.count == 1)
+            #expect(uncounted.first?.contains("档案移交期限（A-5）暂无法计算：工作日历中没有 \(last + 1) 年的节假日安排") == true)
+            #expect(try await handover(world, lixia) == nil)
+        }
+    }
+
     @Test func theOutgoingOperatorFilesTheHandover() async throws {
         try await withApp { world in
             // setup: the exit recorded through the edit form (the district officer's browser)
