@@ -49,6 +49,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M003_DeadlineFilings())
     app.migrations.add(M004_Hardening())
     app.migrations.add(M005_AuditHardening(auditKey: settings.dataKey.auditKey))
+    app.migrations.add(M006_OperatorPeriods())
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
     app.sessionStore = sessions

@@ -160,7 +160,7 @@ struct BadInputTests {
             // act
             let res = try await world.api(.PATCH, "/api/v1/stations/\(id)", token: token, json: [
                 "rooms": [["kind": "office", "area": 42.5], ["kind": "case_work", "area": 18, "shared": false]],
-                "equipment": ["desks", "printer"], "operator_id": world.id("operator:1").uuidString,
+                "equipment": ["desks", "printer"], "operator_id": world.id("operator:1").uuidString, "operator_exit_on": "2025-12-31",
             ])
             // check
             #expect(res.status == .ok, "\(res.body.string)")

@@ -36,6 +36,26 @@ struct CalendarTests {
         #expect(try calendar.workingDays(from: day("2024-09-30"), to: due) == 30)
     }
 
+    @Test func workingDaysFromADateWithEitherConvention() throws {
+        // setup: Monday 29 September 2025, a working day before the National Day break (1–8 October)
+        let from = day("2025-09-29")
+        // act: 5 working days, the start day not counted (民法典第二百零一条)
+        let notCounted = try calendar.count(workingDays: 5, from: from, startCounts: false)
+        // check: 30 Sep, 9, 10, 11 (Saturday, worked) and 13 October; the eight days off listed with why
+        #expect(notCounted.due == day("2025-10-13"))
+        #expect(notCounted.skipped.map(\.day.description) == (1...8).map { String(format: "2025-10-%02d", $0) } + ["2025-10-12"])
+        #expect(notCounted.skipped.first?.reason == "国庆节、中秋节")
+        #expect(notCounted.skipped.last?.reason == "周日")
+        #expect(notCounted.madeUp == [day("2025-10-11")])
+        // the start day counting: 29, 30 September, 9, 10, 11 October
+        #expect(try calendar.count(workingDays: 5, from: from, startCounts: true).due == day("2025-10-11"))
+        // a start on a rest day counts from the next working day either way
+        #expect(try calendar.count(workingDays: 1, from: day("2025-10-04"), startCounts: true).due == day("2025-10-09"))
+        #expect(throws: WorkingCalendar.Problem.self) { try calendar.count(workingDays: 0, from: from, startCounts: false) }
+        #expect(try calendar.onOrAfter(day("2025-10-05")) == day("2025-10-09"))
+        #expect(try calendar.onOrAfter(day("2025-10-09")) == day("2025-10-09"))
+    }
+
     /// The first year the shipped data does not cover, so these tests survive the day it is entered.
     var unknown: Int { calendar.years.keys.max()! + 1 }
 

@@ -34,7 +34,7 @@ struct ComplianceTests {
         #expect(jinan.rule("E-2")?.params["excellent"] == 90)
         #expect(wuhan.rule("S-2")?.params == ["minFullTimeCentral": 3, "minFullTimeNew": 2])
         #expect(guangzhou.rule("S-8")?.params["yuanPerWorker"] == 120_000)
-        #expect(jinan.rules.allSatisfy { !$0.source.document.isEmpty })
+        #expect(jinan.rules.allSatisfy { !$0.sources.isEmpty })
         #expect(jinan.rule("S-2") == nil, "S-2 is Wuhan's")
     }
 
@@ -89,6 +89,40 @@ struct ComplianceTests {
         // Stationed for the last 20 days of the year: not held to the hours rules.
         let brief = ComplianceEngine.evaluate(jinan, facts(workers: [worker("短期", from: "2025-12-12", supervision: 0, training: 0)]), year: 2025, today: endOf2025)
         #expect(state(brief, "T-2") == .missingData)
+    }
+
+    /// Issue "Honest findings": the current year is progress toward the annual requirement, never a pass before it is met.
+    @Test func theCurrentYearShowsHoursAsProgressTowardTheAnnualRequirement() {
+        // setup: 24 November 2026; 甲 on duty all year with 20 of 24 supervision hours (T-2), 40 of 40 training hours (T-3)
+        let today = Day("2026-11-24")!
+        let staff = [worker("甲", supervision: 20, training: 40)]
+        // act
+        let f = ComplianceEngine.evaluate(jinan, facts(workers: staff), year: 2026, today: today)
+        // check: T-2 is in progress with what is still to do; T-3, already met, passes
+        #expect(state(f, "T-2") == .progress)
+        #expect(f.first { $0.ruleID == "T-2" }?.measured == "进行中：甲 20/24 小时，还差 4 小时，截至 12 月 31 日")
+        #expect(state(f, "T-3") == .pass)
+        // the same hours in a closed year are a failure
+        let closed = ComplianceEngine.evaluate(jinan, facts(workers: staff), year: 2026, today: Day("2027-01-02")!)
+        #expect(state(closed, "T-2") == .failure)
+        #expect(closed.first { $0.ruleID == "T-2" }?.measured == "未达标：甲 20/24 小时")
+        // a worker whose posting here ended in June is judged on that posting at once: 24 × 181/365 → 12 h
+        let left = ComplianceEngine.evaluate(jinan, facts(workers: [worker("乙", to: "2026-06-30", supervision: 10)]), year: 2026, today: today)
+        #expect(state(left, "T-2") == .failure)
+        // no supervision record yet in the current year is progress for T-5, a failure once the year is closed
+        let none = StationFacts.SupervisionRecords(total: 0, incomplete: 0, unconfirmed: 0)
+        #expect(state(ComplianceEngine.evaluate(jinan, facts(workers: staff, records: none), year: 2026, today: today), "T-5") == .progress)
+        #expect(state(ComplianceEngine.evaluate(jinan, facts(workers: staff, records: none), year: 2025, today: today), "T-5") == .failure)
+    }
+
+    @Test func wuhansRoomsAreTheFourItsNoticeNames() {
+        // 001 二(四) names office, case, group and activity rooms "等", no archive room, and "因地制宜" (should)
+        var noArchive = facts(workers: [worker("甲")])
+        noArchive.rooms[.archive] = nil
+        #expect(state(ComplianceEngine.evaluate(wuhan, noArchive, year: 2025, today: endOf2025), "P-1") == .pass)
+        #expect(state(ComplianceEngine.evaluate(jinan, noArchive, year: 2025, today: endOf2025), "P-1") == .failure)
+        noArchive.rooms[.groupWork] = nil
+        #expect(state(ComplianceEngine.evaluate(wuhan, noArchive, year: 2025, today: endOf2025), "P-1") == .warning)
     }
 
     @Test func aCertificateCountsFromItsDate() {
@@ -148,8 +182,10 @@ struct ComplianceTests {
 struct DeadlineTests {
     let jinan = try! PolicyProfile.shipped("jinan")
 
+    let calendar = try! WorkingCalendar.bundled()
+
     @Test func datesComeFromTheProfile() {
-        let all = Deadlines.all(jinan, years: 2026...2026)
+        let all = Deadlines.all(jinan, years: 2026...2026, calendar: calendar)
         #expect(all.first { $0.ruleID == "D-2" }?.due == Day("2026-04-10"))
         #expect(all.first { $0.ruleID == "D-3" }?.due == Day("2026-10-10"))
         #expect(all.first { $0.ruleID == "A-7" }?.due == Day("2026-11-30"), "end of November")
@@ -157,12 +193,47 @@ struct DeadlineTests {
     }
 
     @Test func eachRoleSeesItsOwnWithinThirtyDays() {
-        let district = Deadlines.around(jinan, today: Day("2026-11-23")!, roles: [.districtOfficer])
-        #expect(district.upcoming.map(\.ruleID) == ["A-7", "A-6"])   // 30 Nov annual report, 5 Dec briefing
+        let district = Deadlines.around(jinan, today: Day("2026-11-23")!, roles: [.districtOfficer], calendar: calendar)
+        #expect(district.upcoming.map(\.ruleID) == ["A-7", "A-6"])   // 30 Nov annual report, 5 Dec briefing (a Saturday: 7 Dec)
         #expect(district.recent.map(\.ruleID) == ["A-6"])             // 5 Nov briefing
-        let worker = Deadlines.around(jinan, today: Day("2026-11-23")!, roles: [.socialWorker])
+        let worker = Deadlines.around(jinan, today: Day("2026-11-23")!, roles: [.socialWorker], calendar: calendar)
         #expect(!worker.upcoming.contains { $0.ruleID == "A-7" })
-        let city = Deadlines.around(jinan, today: Day("2026-04-01")!, roles: [.cityAdmin])
+        let city = Deadlines.around(jinan, today: Day("2026-04-01")!, roles: [.cityAdmin], calendar: calendar)
         #expect(city.upcoming.map(\.ruleID) == ["D-2"])
+    }
+}
+
+@Suite("Deadlines on working days")
+struct WorkingDayDeadlineTests {
+    let jinan = try! PolicyProfile.shipped("jinan")
+    let calendar = try! WorkingCalendar.bundled()
+
+    @Test func aBriefingDueDuringNationalDayMovesToTheNextWorkingDay() {
+        // setup: 1–8 October 2025 are off (国庆节、中秋节); A-6 has rollToWorkingDay = 1
+        let september = Deadlines.all(jinan, years: 2025...2025, calendar: calendar).first { $0.title.hasSuffix("（2025年9月）") }!
+        // check: due on 5 October, moved to Thursday 9 October, and it says so
+        #expect(september.nominal == Day("2025-10-05"))
+        #expect(september.due == Day("2025-10-09"))
+        #expect(september.counting == "原定 2025-10-05（国庆节、中秋节），顺延至 2025-10-09")
+        // with the parameter at 0 the named date stands
+        let fixed = Deadlines.all(jinan.applying(["A-6": ["rollToWorkingDay": 0]]), years: 2025...2025, calendar: calendar)
+            .first { $0.title.hasSuffix("（2025年9月）") }!
+        #expect(fixed.due == Day("2025-10-05"))
+        #expect(fixed.nominal == nil)
+        // a year the calendar does not hold keeps the named date and says why
+        let unknown = calendar.years.keys.max()! + 1
+        let later = Deadlines.all(jinan, years: unknown...unknown, calendar: calendar).first { $0.ruleID == "D-2" }!
+        #expect(later.due == Day(year: unknown, month: 4, day: 10))
+        #expect(later.counting.contains("尚未录入工作日历"))
+    }
+
+    @Test func aHandoverIsDueThirtyWorkingDaysAfterTheExit() throws {
+        // exit on Monday 30 September 2024, the exit day not counted → 15 November 2024
+        let due = try #require(try Deadlines.handover(jinan, exit: Day("2024-09-30")!, station: "解放路站", operatorName: "甲机构", calendar: calendar))
+        #expect(due.due == Day("2024-11-15"))
+        #expect(due.roles == [.operatorManager, .districtOfficer, .cityAdmin])
+        #expect(due.counting == "2024-09-30 退出；退出之日不计入，自次日起算第 30 个工作日")
+        // Wuhan's notice sets no handover period
+        #expect(try Deadlines.handover(try PolicyProfile.shipped("wuhan"), exit: Day("2024-09-30")!, station: "", operatorName: "", calendar: calendar) == nil)
     }
 }

@@ -38,6 +38,7 @@ enum OpenAPI {
         .init(method: .GET, path: "/api/v1/policy", summary: "本市政策配置及某年度适用的参数", query: ["year"], body: nil, status: 200),
         .init(method: .POST, path: "/api/v1/policy/versions", summary: "修改规则参数，形成带生效日期的新版本（市民政局）", query: [], body: "PolicyChange", status: 201),
         .init(method: .GET, path: "/api/v1/calendar/{year}", summary: "某年度的节假日与调休安排", query: [], body: nil, status: 200),
+        .init(method: .GET, path: "/api/v1/calendar/working-days", summary: "从某日起 N 个工作日的到期日及跳过的非工作日（A-5、E-4 等）", query: ["from", "days", "start_counts"], body: nil, status: 200),
         .init(method: .POST, path: "/api/v1/calendar", summary: "录入新年度的节假日安排（市民政局）", query: [], body: "CalendarYear", status: 201),
         .init(method: .GET, path: "/api/v1/deadlines", summary: "30 天内到期和已过期未报送的事项，及管辖范围内各单位的报送情况", query: [], body: nil, status: 200),
         .init(method: .POST, path: "/api/v1/deadline-filings", summary: "登记某单位已报送某到期事项（报送登记）", query: [], body: "DeadlineFiling", status: 201),
@@ -67,6 +68,7 @@ enum OpenAPI {
         "StationInput": object([
             "street_id": nullable(uuid), "name": nullable(string), "address": nullable(string), "opened_on": nullable(dateOrEmpty),
             "operator_id": nullable(["type": "string", "description": "本市已登记承接机构的 id；空字符串表示移除"]),
+            "operator_exit_on": nullable(dateOrEmpty),
             "rooms": nullable(["type": "array", "items": object(["kind": oneOf(RoomKind.self),
                                                                  "area": ["type": "number", "exclusiveMinimum": 0, "maximum": StationService.maxArea],
                                                                  "shared": nullable(bool)], required: ["kind", "area"])]),

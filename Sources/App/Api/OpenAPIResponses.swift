@@ -47,6 +47,7 @@ extension OpenAPI {
         "GET /api/v1/operators": "OperatorList",
         "POST /api/v1/operators": "Operator",
         "PATCH /api/v1/operators/{id}": "Operator",
+        "GET /api/v1/calendar/working-days": "WorkingDays",
     ]
 
     /// Operations that answer with a file, and its possible types.
@@ -74,6 +75,8 @@ extension OpenAPI {
         "state": ["type": "string", "enum": FindingState.allCases.map(\.rawValue) + [""]],
         "detail": bool,
         "inline": ["type": "string", "enum": ["1", ""], "description": "1：在浏览器中预览而不是下载"],
+        "days": ["type": "integer", "minimum": 1, "maximum": WorkingDays.maxDays],
+        "start_counts": ["type": "string", "enum": ["true", "false"], "description": "起算日是否计入，默认 false（自次日起算）"],
     ] }
 
     static var responseSchemas: [String: Any] { [
@@ -105,6 +108,10 @@ extension OpenAPI {
         "UserList": list("User"),
         "Operator": open(["id": uuid, "name": string, "credit_code": string, "city_id": uuid], required: ["id", "name", "credit_code", "city_id"]),
         "OperatorList": list("Operator"),
+        "WorkingDays": open(["from": date, "days": ["type": "integer"], "start_counts": bool, "due": date, "convention": string,
+                             "skipped": ["type": "array", "items": open(["date": date, "reason": string], required: ["date", "reason"])],
+                             "made_up_workdays": ["type": "array", "items": date]],
+                            required: ["from", "days", "start_counts", "due", "convention", "skipped", "made_up_workdays"]),
         "AuditEvent": open(["seq": ["type": "integer", "minimum": 1], "at": dateTime, "actor_id": uuid, "actor_name": string, "action": oneOf(AuditAction.self),
                             "entity_type": string, "entity_id": string, "changes": ["type": "string", "contentMediaType": "application/json"],
                             "client_ip": string, "hash": ["type": "string", "pattern": "^[0-9a-f]{64}$"]],

@@ -33,6 +33,7 @@ struct CalendarController: RouteCollection {
         routes.get("calendar", use: page)
         routes.post("calendar", use: addFromForm)
         routes.get("api", "v1", "calendar", ":year", use: apiYear)
+        routes.get("api", "v1", "calendar", "working-days", use: apiWorkingDays)
         routes.post("api", "v1", "calendar", use: apiAdd)
     }
 
@@ -49,6 +50,14 @@ struct CalendarController: RouteCollection {
             throw Abort(.notFound, reason: "工作日历中没有该年度的安排")
         }
         return arrangement
+    }
+
+    /// `?from=YYYY-MM-DD&days=N&start_counts=false`: the due date and the days passed over.
+    func apiWorkingDays(req: Request) async throws -> WorkingDays.Result {
+        _ = try req.requireCaller()
+        let (input, v) = WorkingDays.read(from: req.query["from"], days: req.query["days"], startCounts: req.query["start_counts"])
+        guard let input else { throw AppError.invalid(v.errors, status: .badRequest) }
+        return try WorkingDays.count(input, calendar: try await CalendarService.load(on: req.db))
     }
 
     func apiAdd(req: Request) async throws -> Response {
@@ -130,26 +139,31 @@ struct CalendarController: RouteCollection {
     private func render(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
         let calendar = try await CalendarService.load(on: req.db)
-        let years = calendar.years.keys.sorted(by: >)
-        return Layout.page(title: "工作日历", path: "/calendar", caller: caller, csrf: req.csrfToken,
-            .h1("工作日历"),
-            .p(.class("lead"), .plain("按国务院办公厅每年公布的节假日安排计算工作日（含调休上班日），用于 A-5、E-4 等以工作日计的期限。")),
-            .forEach(years) { year in
-                let y = calendar.years[year]!
-                return .details(.summary(.plain("\(year) 年：\(y.holidays.count) 个假期，\(y.workdays.count) 个调休上班日")),
-                    .ul(.forEach(y.holidays) { h in .li(.plain("\(h.name)：\(h.first) 至 \(h.last)")) }),
-                    .p(.plain("调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、")))))
-            },
-            .if(caller.may(.create, Access.nationalCalendar), .group(
-                .h2("录入新年度"),
-                FormField.summary(errors.errors),
-                .form(.method(.post), .action("/calendar"), .class("edit"),
-                      FormField.csrf(req.csrfToken),
-                      FormField.text("year", label: "年份", value: values["year"] ?? String((years.first ?? 2026) + 1), error: errors.message(for: "year"), type: .number),
-                      FormField.textarea("holidays", label: "假期（每行：起始日期,结束日期,名称）", value: values["holidays"], error: errors.message(for: "holidays")),
-                      FormField.textarea("workdays", label: "调休上班日（每行一个日期）", value: values["workdays"], error: errors.message(for: "workdays")),
-                      .button(.type(.submit), .plain("保存"))))))
-        .response(status: status)
+        // The calculator: a GET form; its answer or its errors on the same page.
+        var query: [String: String] = [:]
+        for name in ["from", "days", "start_counts"] { query[name] = req.query[String.self, at: name] }
+        var result: WorkingDays.Result?
+        var queryErrors = Validator()
+        var pageStatus = status
+        if query["from"] != nil || query["days"] != nil {
+            let (input, v) = WorkingDays.read(from: query["from"], days: query["days"], startCounts: query["start_counts"])
+            queryErrors = v
+            if let input {
+                do { result = try WorkingDays.count(input, calendar: calendar) } catch let error as AppError {
+                    queryErrors = Validator(error)
+                    pageStatus = error.status
+                }
+            } else {
+                pageStatus = .badRequest
+            }
+        }
+        // The platform administrator belongs to no city, so has no profile.
+        let profile = caller.assignments.contains { $0.scope == .platform } ? nil
+            : try await DeadlineService.profile(caller, year: req.today.year, on: req.db)
+        let conventions = (profile?.rules ?? []).compactMap { rule in rule.dayCountNote.map { (rule: rule, note: $0) } }
+        let model = CalendarPage.Model(calendar: calendar, conventions: conventions, query: query, queryErrors: queryErrors, result: result,
+                                       canAdd: caller.may(.create, Access.nationalCalendar), values: values, errors: errors)
+        return CalendarPage.view(model, caller: caller, csrf: req.csrfToken).response(status: pageStatus)
     }
 }
 

@@ -116,6 +116,7 @@ enum DemoData {
                     station.annualPersonnelBudget = 300_000
                     try await station.create(on: db)
                     stations[streetName] = station
+                    try await StationOperatorPeriod(stationID: station.id!, operatorID: station.$operator.id!, startedOn: station.contractStartedOn, createdBy: "demo").create(on: db)
                     recorder.change(entityType: "station", entityID: station.id, old: nil, new: station.auditFields)
                     let rooms: [(RoomKind, Double, Bool)] = [
                         (.office, 30 + Double(d), false), (.caseWork, s == 0 ? 16 : 12, false), (.groupWork, 40, true),

@@ -24,11 +24,12 @@ struct ComplianceController: RouteCollection {
     }
 
     struct Counts: Content {
-        var pass = 0, warning = 0, failure = 0, notApplicable = 0, missingData = 0
+        var pass = 0, progress = 0, warning = 0, failure = 0, notApplicable = 0, missingData = 0
 
         mutating func add(_ state: FindingState) {
             switch state {
             case .pass: pass += 1
+            case .progress: progress += 1
             case .warning: warning += 1
             case .failure: failure += 1
             case .notApplicable: notApplicable += 1
@@ -122,14 +123,14 @@ struct ComplianceController: RouteCollection {
     func spreadsheet(_ m: MatrixDTO) -> Spreadsheet {
         var header: [Spreadsheet.Cell] = [.text("区县"), .text("社工站")]
         for g in Self.groups {
-            header += [.text("\(g.label)·不符合"), .text("\(g.label)·警示"), .text("\(g.label)·缺少数据"), .text("\(g.label)·符合")]
+            header += [.text("\(g.label)·不符合"), .text("\(g.label)·警示"), .text("\(g.label)·缺少数据"), .text("\(g.label)·进行中"), .text("\(g.label)·符合")]
         }
         var rows = [header]
         for s in m.stations {
             var row: [Spreadsheet.Cell] = [.text(s.district), .text(s.name)]
             for g in Self.groups {
                 let c = s.groups[g.rawValue] ?? Counts()
-                row += [.number(Double(c.failure)), .number(Double(c.warning)), .number(Double(c.missingData)), .number(Double(c.pass))]
+                row += [.number(Double(c.failure)), .number(Double(c.warning)), .number(Double(c.missingData)), .number(Double(c.progress)), .number(Double(c.pass))]
             }
             rows.append(row)
         }
@@ -162,7 +163,8 @@ struct ComplianceController: RouteCollection {
         return Layout.page(title: "\(summary.name) 合规检查", path: "/stations", caller: caller, csrf: req.csrfToken,
             .nav(.class("crumbs"), .a(.href("/stations/\(summary.id)"), .plain(summary.name)), .plain(" / 合规检查")),
             .h1(.plain("\(year) 年合规检查")),
-            .p(.class("lead"), .plain("按本市政策配置逐条检查，评估日为 \(day)。“缺少数据”不算符合：请补录后再看。")),
+            .p(.class("lead"), .plain("按本市政策配置逐条检查，评估日为 \(day)。“缺少数据”不算符合：请补录后再看。"
+                + (year == req.today.year ? "本年度尚未结束：学时类规则显示为“进行中”，达到全年要求才算符合。" : ""))),
             .form(.class("filters"), .method(.get), .action("/stations/\(summary.id)/compliance"),
                   FormField.text("year", label: "年度", value: String(year), error: nil, type: .number), .button(.type(.submit), .plain("查看"))),
             .forEach(Self.groups) { group in
@@ -197,6 +199,7 @@ struct ComplianceController: RouteCollection {
                 .if(c.failure > 0, .span(.class("badge failure"), .plain("不符合 \(c.failure)"))),
                 .if(c.warning > 0, .span(.class("badge warning"), .plain("警示 \(c.warning)"))),
                 .if(c.missingData > 0, .span(.class("badge missing_data"), .plain("缺数据 \(c.missingData)"))),
+                .if(c.progress > 0, .span(.class("badge progress"), .plain("进行中 \(c.progress)"))),
                 .span(.class("badge pass"), .plain("符合 \(c.pass)")))
         }
         return Layout.page(title: "合规总览", path: "/compliance", caller: caller, csrf: req.csrfToken,

@@ -72,6 +72,7 @@ enum Stylesheet {
     .badge.warning { background: #fdf0cf; color: #7a5200; }
     .badge.failure { background: #f8dcdc; color: var(--bad); font-weight: 700; }
     .badge.missing_data { background: #e3e8f4; color: #2d4a86; }
+    .badge.progress { background: #e6f0fa; color: #1d5a8c; }
     .findings table { table-layout: fixed; width: 100%; }
     .findings th:nth-child(1) { width: 22%; } .findings th:nth-child(2) { width: 7rem; } .findings th:nth-child(6) { width: 18%; }
     .findings td.rule small { display: block; color: var(--muted); font-size: .85rem; }
@@ -79,6 +80,9 @@ enum Stylesheet {
     .findings tr.state-failure td:first-child { border-left: 4px solid var(--bad); }
     .findings tr.state-warning td:first-child { border-left: 4px solid #d9a400; }
     .findings tr.state-missing_data td:first-child { border-left: 4px solid #2d4a86; }
+    .findings tr.state-progress td:first-child { border-left: 4px solid #1d5a8c; }
+    #deadlines .counting, #working-days .result { color: var(--muted); }
+    #deadlines .counting { margin-left: .3rem; }
     table.matrix tr.total td { font-weight: 700; }
     #deadlines li { margin: .35rem 0; }
     #deadlines li.overdue { color: var(--bad); }

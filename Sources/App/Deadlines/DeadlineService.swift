@@ -16,6 +16,8 @@ enum DeadlineService {
         var title: String
         var dueOn: String
         var filer: Filer
+        /// How the due date was counted (the rule's day-count convention, or a move off a rest day).
+        var counting: String
         /// Days until the due date; negative once it has passed.
         var daysLeft: Int
         var units: Int
@@ -32,6 +34,8 @@ enum DeadlineService {
         var upcoming: [Status]
         /// Fell due in the last 30 days and not filed by every unit.
         var overdue: [Status]
+        /// Duties whose due date cannot be counted yet (a year missing from the working-day calendar).
+        var uncounted: [String] = []
     }
 
     struct FilingInput: Content {
@@ -64,20 +68,72 @@ enum DeadlineService {
 
     static func board(_ caller: Caller, today: Day, on db: any Database) async throws -> Board {
         guard let profile = try await profile(caller, year: today.year, on: db) else { return Board(upcoming: [], overdue: []) }
-        let (upcoming, recent) = Deadlines.around(profile, today: today, roles: caller.roles)
+        let calendar = try await CalendarService.load(on: db)
+        var (upcoming, recent) = Deadlines.around(profile, today: today, roles: caller.roles, calendar: calendar)
+        // A-5: handovers after operators' exits, due within the same window.
+        let window = today.adding(days: -30)...today.adding(days: 30)
+        let (duties, uncounted) = try await handovers(caller, profile, calendar: calendar, exitedSince: today.adding(days: -120), on: db)
+        var handoverUnits: [String: Unit] = [:]
+        for (deadline, unit) in duties where window.contains(deadline.due) {
+            handoverUnits["\(deadline.ruleID)|\(deadline.due)|\(deadline.title)"] = unit
+            if deadline.due >= today { upcoming.append(deadline) } else { recent.append(deadline) }
+        }
         let all = upcoming + recent
-        if all.isEmpty { return Board(upcoming: [], overdue: []) }
+        if all.isEmpty { return Board(upcoming: [], overdue: [], uncounted: uncounted) }
         var unitsByFiler: [Filer: [Unit]] = [:]
-        for filer in Set(all.map(\.filer)) { unitsByFiler[filer] = try await units(filer, caller, on: db) }
-        let filings = try await DeadlineFiling.query(on: db).filter(\.$dueOn ~~ Set(all.map(\.due.description))).all()
+        for filer in Set(all.filter { $0.ruleID != "A-5" }.map(\.filer)) { unitsByFiler[filer] = try await units(filer, caller, on: db) }
+        let filings = try await DeadlineFiling.query(on: db).filter(\.$dueOn ~~ Set(all.flatMap { [$0.due.description, $0.nominal?.description].compactMap { $0 } })).all()
         let filed = Set(filings.map { "\($0.ruleID)|\($0.dueOn)|\($0.unitID)" })
         func status(_ d: Deadline) -> Status {
-            let units = unitsByFiler[d.filer] ?? []
-            let unfiled = units.filter { !filed.contains("\(d.ruleID)|\(d.due)|\($0.id)") }
-            return Status(ruleId: d.ruleID, title: d.title, dueOn: d.due.description, filer: d.filer, daysLeft: today.days(until: d.due),
+            let units = d.ruleID == "A-5" ? [handoverUnits["\(d.ruleID)|\(d.due)|\(d.title)"]].compactMap { $0 } : unitsByFiler[d.filer] ?? []
+            // A filing made on the named date before the calendar moved it still counts.
+            let unfiled = units.filter { unit in ![d.due, d.nominal].compactMap { $0 }.contains { filed.contains("\(d.ruleID)|\($0)|\(unit.id)") } }
+            return Status(ruleId: d.ruleID, title: d.title, dueOn: d.due.description, filer: d.filer, counting: d.counting, daysLeft: today.days(until: d.due),
                           units: units.count, filed: units.count - unfiled.count, unfiled: unfiled, mayFile: !units.isEmpty)
         }
-        return Board(upcoming: upcoming.map(status), overdue: recent.map(status).filter { !$0.done })
+        return Board(upcoming: upcoming.sorted { $0.due < $1.due }.map(status), overdue: recent.sorted { $0.due < $1.due }.map(status).filter { !$0.done },
+                     uncounted: uncounted)
+    }
+
+    /// A-5 handover duties the caller acts on: exits recorded at stations in a district or city
+    /// officer's scope, or by the caller's own operator (which no longer runs the station), since
+    /// `exitedSince`, or of one station. A due date the calendar cannot count yet is reported instead.
+    static func handovers(_ caller: Caller, _ profile: PolicyProfile, calendar: WorkingCalendar, exitedSince: Day? = nil, station: UUID? = nil,
+                          on db: any Database) async throws -> (duties: [(Deadline, Unit)], uncounted: [String]) {
+        guard profile.rule("A-5") != nil else { return ([], []) }
+        let sql = db as! any SQLDatabase
+        var scopes: [SQLQueryString] = []
+        for a in caller.assignments where Deadlines.roles("A-5").contains(a.role) {
+            switch a.scope {
+            case .unit(let path): scopes.append(Subtree.condition("s.path", under: path, on: sql))
+            case .operatorOrg(let id, _): if let id = UUID(uuidString: id) { scopes.append("p.operator_id = \(bind: id)") }
+            case .platform: break   // the platform administrator reads no station's records
+            }
+        }
+        if scopes.isEmpty { return ([], []) }
+        var condition: SQLQueryString = "p.ended_on IS NOT NULL AND s.deleted_at IS NULL AND (" + scopes.joined(separator: " OR ") + ")"
+        if let exitedSince { condition = condition + " AND p.ended_on >= \(bind: exitedSince.description)" }
+        if let station { condition = condition + " AND p.station_id = \(bind: station)" }
+        let rows = try await sql.raw("""
+            SELECT p.id, p.station_id, p.ended_on, s.name AS station_name, o.name AS operator_name
+            FROM station_operator_periods p JOIN stations s ON s.id = p.station_id JOIN operators o ON o.id = p.operator_id WHERE
+            """ + " " + condition + " ORDER BY p.ended_on").all()
+        var duties: [(Deadline, Unit)] = []
+        var uncounted: [String] = []
+        for r in rows {
+            let id = try r.decode(column: "id", as: UUID.self)
+            let exit = try Day.stored(try r.decode(column: "ended_on", as: String.self), table: "station_operator_periods", id: id, column: "ended_on")
+            let unit = Unit(id: try r.decode(column: "station_id", as: UUID.self), name: try r.decode(column: "station_name", as: String.self))
+            let operatorName = try r.decode(column: "operator_name", as: String.self)
+            do {
+                if let deadline = try Deadlines.handover(profile, exit: exit, station: unit.name, operatorName: operatorName, calendar: calendar) {
+                    duties.append((deadline, unit))
+                }
+            } catch let problem as WorkingCalendar.Problem {
+                uncounted.append("\(unit.name)：\(operatorName)于 \(exit) 退出，档案移交期限（A-5）暂无法计算：\(problem.description)")
+            }
+        }
+        return (duties, uncounted)
     }
 
     /// Records that a unit filed what a deadline asks for; refused for a deadline the caller's roles do not act
@@ -96,20 +152,42 @@ enum DeadlineService {
         if note.count > 500 { v.add("note", "备注不超过 500 字") }
         guard let due, let filedOn, v.errors.isEmpty else { throw AppError.invalid(v.errors) }
 
-        guard let profile = try await profile(caller, year: due.year, on: req.db),
-              let deadline = Deadlines.all(profile, years: (due.year - 1)...due.year).first(where: { $0.ruleID == input.ruleId && $0.due == due }) else {
+        guard let profile = try await profile(caller, year: due.year, on: req.db) else {
             throw AppError.field("rule_id", "本市政策配置中没有规则 \(input.ruleId) 于 \(due) 到期的报送事项")
         }
-        guard !deadline.roles.isDisjoint(with: caller.roles) else {
-            throw Abort(.forbidden, reason: "您的角色不负责“\(deadline.title)”（\(deadline.ruleID)）")
-        }
-        guard let unit = try await units(deadline.filer, caller, on: req.db).first(where: { $0.id == input.unitId }) else {
-            throw Abort(.forbidden, reason: "该\(deadline.filer.label)不在您的管辖范围内，不能代为登记报送")
+        let calendar = try await CalendarService.load(on: req.db)
+        let deadline: Deadline
+        let unit: Unit
+        if input.ruleId == "A-5" && profile.rule("A-5") != nil {
+            // The handover of one station's archives after an exit: the caller must act on A-5 and see the exit.
+            guard !Deadlines.roles("A-5").isDisjoint(with: caller.roles) else {
+                throw Abort(.forbidden, reason: "您的角色不负责移交服务档案（A-5）")
+            }
+            let duties = try await handovers(caller, profile, calendar: calendar, station: input.unitId, on: req.db).duties
+            guard !duties.isEmpty else { throw Abort(.forbidden, reason: "该社工站不在您的管辖范围内，或没有承接机构退出记录，不能代为登记报送") }
+            guard let duty = duties.first(where: { $0.0.due == due }) else {
+                throw AppError.field("due_on", "该社工站没有于 \(due) 到期的档案移交事项（A-5：应为 \(duties.map(\.0.due.description).joined(separator: "、"))）")
+            }
+            deadline = duty.0
+            unit = duty.1
+        } else {
+            guard let found = Deadlines.all(profile, years: (due.year - 1)...due.year, calendar: calendar)
+                .first(where: { $0.ruleID == input.ruleId && ($0.due == due || $0.nominal == due) }) else {
+                throw AppError.field("rule_id", "本市政策配置中没有规则 \(input.ruleId) 于 \(due) 到期的报送事项")
+            }
+            deadline = found
+            guard !deadline.roles.isDisjoint(with: caller.roles) else {
+                throw Abort(.forbidden, reason: "您的角色不负责“\(deadline.title)”（\(deadline.ruleID)）")
+            }
+            guard let mine = try await units(deadline.filer, caller, on: req.db).first(where: { $0.id == input.unitId }) else {
+                throw Abort(.forbidden, reason: "该\(deadline.filer.label)不在您的管辖范围内，不能代为登记报送")
+            }
+            unit = mine
         }
         let filing = DeadlineFiling()
         filing.id = UUID()
         filing.ruleID = deadline.ruleID
-        filing.dueOn = due.description
+        filing.dueOn = deadline.due.description
         filing.filer = deadline.filer
         filing.unitID = unit.id
         filing.filedOn = filedOn.description
@@ -118,7 +196,7 @@ enum DeadlineService {
         // Checked inside the write lock, so two quick clicks get a 409, not a unique-index failure.
         try await req.audit.transaction { db, audit in
             if let existing = try await DeadlineFiling.query(on: db).filter(\.$ruleID == filing.ruleID)
-                .filter(\.$dueOn == filing.dueOn).filter(\.$unitID == unit.id).first() {
+                .filter(\.$dueOn ~~ [deadline.due, deadline.nominal].compactMap { $0?.description }).filter(\.$unitID == unit.id).first() {
                 throw AppError.field("unit_id", "\(unit.name)已于 \(existing.filedOn) 登记报送“\(deadline.title)”", status: .conflict)
             }
             try await filing.create(on: db)

@@ -36,6 +36,7 @@ struct DeadlinesController: RouteCollection {
         .section(.class("card"), .id("deadlines"),
             .h2("期限提醒"),
             .if(board.upcoming.isEmpty && board.overdue.isEmpty, .p(.class("empty"), .plain("30 天内没有到期事项。"))),
+            .if(!board.uncounted.isEmpty, .ul(.class("uncounted"), .forEach(board.uncounted) { .li(.plain($0)) })),
             .if(!board.overdue.isEmpty, .group(
                 .h3("已过期未报送（30 天内）"),
                 .ul(.forEach(board.overdue) { .li(.class("overdue"), item($0, csrf: csrf)) }))),
@@ -57,6 +58,7 @@ struct DeadlinesController: RouteCollection {
         return .group(
             .plain("\(s.dueOn) \(s.title)（\(s.ruleId)，\(when)）："),
             .span(.class(s.done ? "badge pass" : "badge warning"), .plain(progress)),
+            .small(.class("counting"), .plain(s.counting)),
             .if(s.mayFile && !s.done, .form(.class("file"), .method(.post), .action("/deadline-filings"),
                 .input(.type(.hidden), .name("_csrf"), .value(HTMLEscape.escape(csrf ?? ""))),
                 .input(.type(.hidden), .name("rule_id"), .value(HTMLEscape.escape(s.ruleId))),

@@ -29,7 +29,9 @@ struct PolicyController: RouteCollection {
         var strength: RuleStrength
         var demonstrationOnly: Bool
         var params: [String: Double]
-        var source: PolicyRule.Source
+        /// How the rule counts days (A-5, E-4, dated deadlines), beside its parameters.
+        var dayCount: String?
+        var sources: [PolicyRule.Source]
     }
 
     struct ProfileDTO: Content {
@@ -59,7 +61,7 @@ struct PolicyController: RouteCollection {
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         return ProfileDTO(city: city.name, profile: inForce.profile.id, year: year, version: inForce.version, effectiveFrom: inForce.effectiveFrom,
                           rules: inForce.profile.rules.map { RuleDTO(id: $0.id, title: $0.title, group: $0.group, strength: $0.strength,
-                                                                      demonstrationOnly: $0.demonstrationOnly, params: $0.params, source: $0.source) })
+                                                                      demonstrationOnly: $0.demonstrationOnly, params: $0.params, dayCount: $0.dayCountNote, sources: $0.sources) })
     }
 
     func apiChange(req: Request) async throws -> Response {
@@ -80,6 +82,9 @@ struct PolicyController: RouteCollection {
             v.add("param", "规则 \(rule.id) 没有参数 \(c.param)（可设：\(rule.parameterNames.joined(separator: "、"))）")
         }
         if !c.value.isFinite || c.value < 0 { v.add("value", "参数值应为不小于 0 的数") }
+        else if PolicyRule.flagParams.contains(c.param) && c.value != 0 && c.value != 1 {
+            v.add("value", "规则 \(c.ruleId) 的参数 \(c.param) 只能为 1（是）或 0（否）")
+        }
         let effective = v.day(c.effectiveFrom, field: "effective_from", label: "生效日期")
         if c.effectiveFrom.trimmingCharacters(in: .whitespaces).isEmpty { v.add("effective_from", "生效日期不能为空") }
         try v.check()
@@ -171,7 +176,7 @@ struct PolicyController: RouteCollection {
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
         let canChange = caller.may(.update, resource)
-        let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(rule.id) \($0)（现值 \(rule.params[$0].map { Format.area($0) } ?? "未设置")）") } }
+        let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(rule.id) \($0)（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
         return Layout.page(title: "政策配置", path: "/policy", caller: caller, csrf: req.csrfToken,
             .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),
             .p(.class("lead"), .plain("\(year) 年适用" + (inForce.version.map { "第 \($0) 版（\(inForce.effectiveFrom ?? "") 起生效）" } ?? "原始配置") + "。规则参数是数据：修改后形成新版本，按生效日期用于各年度的评估。")),
@@ -189,8 +194,9 @@ struct PolicyController: RouteCollection {
                                 .td(.plain(rule.id)),
                                 .td(.plain(rule.title + (rule.demonstrationOnly ? "（仅示范点）" : ""))),
                                 .td(.plain(rule.strength.label)),
-                                .td(.plain(rule.parameterNames.map { "\($0) = \(rule.params[$0].map { Format.area($0) } ?? "未设置")" }.joined(separator: "；"))),
-                                .td(.plain("\(rule.source.document) \(rule.source.article)")))
+                                .td(.plain(rule.parameterNames.map { "\($0) = \(PolicyRule.shown(param: $0, rule.params[$0]))" }.joined(separator: "；")),
+                                    .unwrap(rule.dayCountNote) { .small(.class("day-count"), .plain("（\($0)）")) }),
+                                .td(.plain(rule.citation)))
                         }))))
             },
             .if(canChange, .group(

@@ -20,6 +20,8 @@ struct StationInput: Content {
     /// The operator organisation running the station, one registered in the station's city
     /// (see `OperatorService`); "" removes it, absent leaves it as it is.
     var operatorId: String?
+    /// The day the current operator exits (rule A-5), given when `operatorId` replaces or removes it.
+    var operatorExitOn: String?
     var rooms: [Room]?
     var equipment: [String]?
     var outdoorSign: Bool?
@@ -38,6 +40,7 @@ enum StationService {
         var openedOn: String??
         /// nil: unchanged; .some(nil): removed; .some(id): that operator.
         var operatorID: UUID??
+        var operatorExit: Day?
         var rooms: [(RoomKind, Double, Bool)]?
         var equipment: [Equipment]?
         var villagePosts: [(UUID, VillagePost)]?
@@ -72,6 +75,7 @@ enum StationService {
             else if let id = UUID(uuidString: raw) { c.operatorID = .some(id) }
             else { v.add("operator_id", "承接机构编号“\(raw)”无效") }
         }
+        c.operatorExit = v.day(input.operatorExitOn, field: "operator_exit_on", label: "原承接机构退出日期", notAfter: today)
         if let rooms = input.rooms {
             var seen = Set<RoomKind>()
             var checked: [(RoomKind, Double, Bool)] = []
@@ -165,7 +169,19 @@ enum StationService {
             if let id = choice, try await OperatorOrg.query(on: req.db).filter(\.$id == id).filter(\.$cityID == station.cityID).first() == nil {
                 throw AppError.field("operator_id", "未找到该承接机构，或它未在本市登记（请先由市民政局登记承接机构）")
             }
+            // an operator that leaves a station has an exit date; its archive handover is counted from it.
+            if station.$operator.id != nil && c.operatorExit == nil {
+                throw AppError.field("operator_exit_on", "更换或移除承接机构时须填写原承接机构的退出日期（规则 A-5：退出后须在规定工作日内移交服务档案）")
+            }
+            if station.$operator.id == nil && c.operatorExit != nil {
+                throw AppError.field("operator_exit_on", "本站尚无承接机构，无需填写退出日期（规则 A-5）")
+            }
+        } else if c.operatorExit != nil {
+            throw AppError.field("operator_exit_on", "退出日期只在更换或移除承接机构时填写（规则 A-5）")
         }
+        let outgoing = station.$operator.id
+        let createdBy = req.caller?.username ?? ""
+        let today = req.today
 
         return try await req.audit.transaction { db, audit in
             // Inside the write lock: two officers creating a station on one street at once get one 409.
@@ -183,6 +199,10 @@ enum StationService {
             if let choice = c.operatorID { station.$operator.id = choice }
             try await station.save(on: db)
             audit.change(entityType: "station", entityID: station.id, old: old, new: station.auditFields)
+            if let choice = c.operatorID, choice != outgoing {
+                try await recordOperatorChange(station: try station.requireID(), outgoing: outgoing, incoming: choice, exit: c.operatorExit,
+                                               today: today, createdBy: createdBy, db: db, audit: audit)
+            }
 
             if let rooms = c.rooms {
                 let current = try await StationRoom.query(on: db).filter(\.$station.$id == station.requireID()).all()
@@ -209,6 +229,31 @@ enum StationService {
                 audit.change(entityType: "org_unit", entityID: village.id, old: old, new: village.auditFields)
             }
             return station
+        }
+    }
+}
+
+extension StationService {
+    /// Closes the outgoing operator's period on its exit day (rule A-5: the handover is counted from
+    /// it) and opens the incoming one's from the next day, in the station's transaction.
+    static func recordOperatorChange(station: UUID, outgoing: UUID?, incoming: UUID?, exit: Day?, today: Day, createdBy: String,
+                                     db: any Database, audit: AuditLog.Recorder) async throws {
+        if let outgoing, let exit {
+            let open = try await StationOperatorPeriod.query(on: db).filter(\.$stationID == station).filter(\.$endedOn == nil).first()
+            // A station whose operator was chosen before periods were kept has no open period: the exit makes one.
+            let period = open ?? StationOperatorPeriod(stationID: station, operatorID: outgoing, startedOn: nil, createdBy: createdBy)
+            if let started = period.startedOn, started > exit.description {
+                throw AppError.field("operator_exit_on", "退出日期 \(exit) 早于该承接机构承接本站的日期 \(started)")
+            }
+            let old = open?.auditFields
+            period.endedOn = exit.description
+            try await period.save(on: db)
+            audit.change(entityType: "station_operator_period", entityID: period.id, old: old, new: period.auditFields)
+        }
+        if let incoming {
+            let period = StationOperatorPeriod(stationID: station, operatorID: incoming, startedOn: (exit?.adding(days: 1) ?? today).description, createdBy: createdBy)
+            try await period.create(on: db)
+            audit.change(entityType: "station_operator_period", entityID: period.id, old: nil, new: period.auditFields)
         }
     }
 }

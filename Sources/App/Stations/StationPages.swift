@@ -50,6 +50,7 @@ enum StationShow {
         var summary: StationQueries.Summary
         var rooms: [RoomKind: StationQueries.RoomRow]
         var villages: [OrgQueries.UnitRef]
+        var operatorHistory: [StationOperatorPeriod.Row]
         var canEdit: Bool
     }
 
@@ -75,6 +76,13 @@ enum StationShow {
                 .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),
                 .dt("承接机构"), .dd(.plain(m.summary.operatorName.map { "\($0)（统一社会信用代码 \(m.summary.operatorCreditCode ?? "")）" } ?? "未登记")),
                 .dt("标识标牌（P-4）"), .dd(.plain("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")"))),
+            .if(!m.operatorHistory.isEmpty, .group(
+                .h2("承接机构记录"),
+                .ul(.id("operator-history"), .forEach(m.operatorHistory) { p in
+                    .li(.plain("\(p.operatorName)：\(p.startedOn.map { "\($0) 起" } ?? "起始日未记录")"
+                               + (p.endedOn.map { "，\($0) 退出" } ?? "，承接中")),
+                        .unwrap(p.handover) { .small(.plain("　\($0)")) })
+                }))),
             .h2("功能室（P-1）"),
             .table(.class("list"), .id("rooms"),
                 .thead(.tr(.th("功能室"), .th("面积（平方米）"), .th("设置方式"))),
@@ -132,6 +140,7 @@ enum StationEdit {
         input.address = form["address"] ?? ""
         input.openedOn = form["opened_on"] ?? ""
         input.operatorId = form["operator_id"] ?? ""
+        if !isCreate { input.operatorExitOn = form["operator_exit_on"] }
         if !isCreate {
             var rooms: [StationInput.Room] = []
             for kind in RoomKind.allCases {
@@ -169,6 +178,9 @@ enum StationEdit {
                 FormField.select("operator_id", label: "承接机构（由市民政局登记后可选）",
                                  options: [("", "未确定")] + m.operators.map { ($0.id?.uuidString ?? "", "\($0.name)（\($0.creditCode)）") },
                                  selected: values["operator_id"], error: err.message(for: "operator_id")),
+                .if(!isCreate, FormField.text("operator_exit_on", label: "原承接机构退出日期", value: values["operator_exit_on"],
+                                              error: err.message(for: "operator_exit_on"), type: .date,
+                                              hint: "更换或移除承接机构时必填：规则 A-5 的档案移交期限自此日起算")),
                 .if(!isCreate, .group(
                     .fieldset(.element(named: "legend", text: "功能室面积（平方米，规则 P-1）"),
                         .forEach(RoomKind.allCases) { kind in

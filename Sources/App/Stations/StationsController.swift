@@ -40,7 +40,12 @@ struct StationsController: RouteCollection {
         let rooms = try await StationQueries.rooms(of: summary.id, on: req.db)
         let villages = try await StationQueries.villages(ofStreet: summary.streetId, on: req.db)
         let canEdit = caller.may(.update, summary.resource)
-        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, canEdit: canEdit), caller: caller, csrf: req.csrfToken).response()
+        // The city's profile gives A-5's period; a city without a profile shows the history without it.
+        let cityID = OrgPath.ids(summary.path).first.flatMap(UUID.init(uuidString:))
+        let profile = await cityID.asyncMap { try? await req.application.policies.inForce(cityID: $0, year: req.today.year, on: req.db).profile } ?? nil
+        let history = try await StationOperatorPeriod.history(of: summary.id, profile: profile, calendar: try await CalendarService.load(on: req.db), on: req.db)
+        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit),
+                                caller: caller, csrf: req.csrfToken).response()
     }
 
     func editPage(req: Request) async throws -> Response {

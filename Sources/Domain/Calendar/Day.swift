@@ -68,7 +68,9 @@ public struct Day: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     public var month: Int { civil.month }
     public var dayOfMonth: Int { civil.day }
     /// Saturday or Sunday (1970-01-01 was a Thursday).
-    public var isWeekend: Bool { [2, 3].contains(((ordinal % 7) + 7) % 7) }
+    public var isWeekend: Bool { weekday >= 6 }
+    /// ISO weekday: 1 Monday … 7 Sunday.
+    public var weekday: Int { ((ordinal % 7) + 7 + 3) % 7 + 1 }
 
     public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
     public func days(until other: Day) -> Int { other.ordinal - ordinal }

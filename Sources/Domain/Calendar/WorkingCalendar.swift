@@ -97,6 +97,56 @@ public struct WorkingCalendar: Sendable {
         return current
     }
 
+    /// Why a day is not a working day: its festival's name, or 周六/周日.
+    public func reasonOff(_ day: Day) throws -> String? {
+        guard try !isWorkingDay(day) else { return nil }
+        if let holiday = years.values.lazy.flatMap(\.holidays).first(where: { $0.first <= day && day <= $0.last }) { return holiday.name }
+        return day.weekday == 6 ? "周六" : "周日"
+    }
+
+    /// The answer to "N working days from a date", with the days passed over and why.
+    public struct Count: Equatable, Sendable {
+        public struct Skipped: Equatable, Sendable {
+            public let day: Day
+            public let reason: String
+        }
+
+        public let from: Day
+        public let workingDays: Int
+        public let startCounts: Bool
+        public let due: Day
+        /// Non-working days between the first counted day and the due date (weekends, statutory holidays).
+        public let skipped: [Skipped]
+        /// Weekend days worked by the State Council's arrangement (调休上班) that were counted.
+        public let madeUp: [Day]
+    }
+
+    /// The last day of a period of `n` working days beginning at `from` (rules A-5, E-4). With
+    /// `startCounts` false — the civil-law convention (民法典第二百零一条: 开始的当日不计入) — the
+    /// first working day after `from` is day 1; with it true, `from` is day 1 if it is a working day.
+    public func count(workingDays n: Int, from: Day, startCounts: Bool) throws -> Count {
+        guard n >= 1 else { throw Problem.invalid("工作日数应不少于 1") }
+        let before = startCounts ? from.adding(days: -1) : from
+        let due = try adding(workingDays: n, to: before)
+        var skipped: [Count.Skipped] = []
+        var madeUp: [Day] = []
+        var d = before.adding(days: 1)
+        while d <= due {
+            if let reason = try reasonOff(d) { skipped.append(.init(day: d, reason: reason)) }
+            else if d.isWeekend { madeUp.append(d) }
+            d = d.adding(days: 1)
+        }
+        return Count(from: from, workingDays: n, startCounts: startCounts, due: due, skipped: skipped, madeUp: madeUp)
+    }
+
+    /// `day` itself when it is a working day, else the next working day (a deadline that falls on
+    /// a weekend or statutory holiday moves to the day after the rest ends, 民法典第二百零三条).
+    public func onOrAfter(_ day: Day) throws -> Day {
+        var d = day
+        while try !isWorkingDay(d) { d = d.adding(days: 1) }
+        return d
+    }
+
     /// Working days after `start` up to and including `end` (0 when end ≤ start).
     public func workingDays(from start: Day, to end: Day) throws -> Int {
         guard start < end else { return 0 }

@@ -9,8 +9,16 @@ import Foundation
 ///   (P-2, S-1 … S-8) count the workers stationed on that day.
 /// - A certificate counts from the date on it: obtained in June, it counts for that year's evaluation
 ///   on 31 December, and not for an evaluation day before June.
-/// - Hours rules (T-2, T-3) are pro-rated to the part of the year a worker was stationed here;
-///   a worker stationed fewer than 30 days in the year is not held to them.
+/// - Hours rules (T-2 supervision hours, T-3 training hours: each worker's annual requirement) are
+///   pro-rated to the part of the year a worker is stationed here; a worker stationed fewer than
+///   30 days in the year is not held to them.
+/// - A closed year is judged on the whole year. The current year is shown as progress toward the
+///   annual requirement ("进行中：甲 20/24 小时，还差 4 小时，截至 12 月 31 日"): a worker already
+///   at the requirement passes, one short of it is "in progress" — never a pass, never a failure
+///   while there is time left. A worker whose posting here ended earlier in the year is judged on
+///   that posting. The annual count of T-5 (the year's supervision records) is the same: no record
+///   yet in the current year is "in progress"; an incomplete or unconfirmed record is judged at once.
+///   Headcount, premises and certificate rules (P, S, T-1, T-4) are judged on the evaluation day.
 /// - A supervision session with several supervisees counts its full hours for each of them.
 /// - S-6's contract year is counted from the station's contract start: year 1 is the first twelve
 ///   months. The source fixes year 1 and year 3; year 2 is held to year 1's ratio (it must not fall).
@@ -39,7 +47,7 @@ public enum ComplianceEngine {
 
     public static func evaluate(_ profile: PolicyProfile, _ facts: StationFacts, year: Int, today: Day) -> [Finding] {
         let day = evaluationDay(year: year, today: today)
-        let context = Context(facts: facts, year: year, day: day)
+        let context = Context(facts: facts, year: year, day: day, yearClosed: today > Day(year: year, month: 12, day: 31)!)
         return profile.rules.filter { evaluatedRuleIDs.contains($0.id) }.map { rule in
             if rule.demonstrationOnly && !facts.isDemonstration {
                 return context.make(rule, .notApplicable, measured: "非示范点", required: "仅适用于示范点")
@@ -52,12 +60,14 @@ public enum ComplianceEngine {
         let facts: StationFacts
         let year: Int
         let day: Day
+        /// The year is over: hours and annual counts are final.
+        let yearClosed: Bool
 
         var onDuty: [StationFacts.Worker] { facts.workers.filter { $0.stationedFrom <= day && day <= $0.stationedTo } }
 
         func make(_ rule: PolicyRule, _ state: FindingState, measured: String, required: String, advice: String = "") -> Finding {
             Finding(ruleID: rule.id, title: rule.title, group: rule.group, state: state, measured: measured, required: required,
-                    source: "\(rule.source.document) \(rule.source.article)", advice: state == .pass || state == .notApplicable ? "" : advice)
+                    source: rule.citation, advice: state == .pass || state == .notApplicable ? "" : advice)
         }
 
         /// Broken: a failure for a "must" rule, a warning for a "should" rule.
@@ -112,10 +122,12 @@ public enum ComplianceEngine {
         }
 
         func premisesRooms(_ rule: PolicyRule) -> Finding {
-            let required = RoomKind.allCases.map(\.label).joined(separator: "、")
+            // Jinan's measures list an archive room (002 第五条); Wuhan's notice does not (001 二(四)).
+            let kinds = RoomKind.allCases.filter { $0 != .archive || rule.flag("archiveRoomRequired") != false }
+            let required = kinds.map(\.label).joined(separator: "、")
             if facts.rooms.isEmpty { return make(rule, .missingData, measured: "未填写功能室", required: required, advice: "在站点信息中填写各功能室面积") }
-            let missing = RoomKind.allCases.filter { (facts.rooms[$0]?.area ?? 0) <= 0 }
-            return missing.isEmpty ? make(rule, .pass, measured: "五类功能室齐全", required: required)
+            let missing = kinds.filter { (facts.rooms[$0]?.area ?? 0) <= 0 }
+            return missing.isEmpty ? make(rule, .pass, measured: "\(kinds.count == 5 ? "五" : "四")类功能室齐全", required: required)
                 : make(rule, broken(rule), measured: "缺少：" + missing.map(\.label).joined(separator: "、"), required: required,
                        advice: "设置所缺功能室（小组室、活动室、档案室可与公共资源共享），并在站点信息中填写面积")
         }
@@ -257,28 +269,40 @@ public enum ComplianceEngine {
             return make(rule, broken(rule), measured: measured, required: required, advice: "从市社会工作督导专家库或人才库聘请督导并登记")
         }
 
+        /// T-2, T-3: each worker's hours in the year against the annual requirement, pro-rated to the
+        /// posting's part of the year; in the current year, progress until the requirement is met.
         func hours(_ rule: PolicyRule, param: String, what: String, unit: String, value: KeyPath<StationFacts.Worker, Double>) -> Finding {
             guard let perYear = rule.param(param) else { return missingParam(rule, param) }
             let required = "每人每年不少于 \(number(perYear)) \(unit)（按在岗天数折算）"
             let yearStart = Day(year: year, month: 1, day: 1)!
-            let daysInYear = Double(yearStart.days(until: Day(year: year, month: 12, day: 31)!) + 1)
-            var held: [(StationFacts.Worker, Double)] = []
-            for w in facts.workers {
+            let yearEnd = Day(year: year, month: 12, day: 31)!
+            let daysInYear = Double(yearStart.days(until: yearEnd) + 1)
+            // (worker, requirement, last day of the posting in the year, that day has passed)
+            var held: [(worker: StationFacts.Worker, need: Double, until: Day, over: Bool)] = []
+            for w in facts.workers where w.stationedFrom <= day {
                 let from = max(w.stationedFrom, yearStart)
-                let to = min(w.stationedTo, day)
+                let to = min(w.stationedTo, yearEnd)
                 let days = from.days(until: to) + 1
                 if days < minDaysForHoursRules { continue }
                 // Pro-rated requirement, rounded up to the half hour.
-                held.append((w, (perYear * Double(days) / daysInYear * 2).rounded(.up) / 2))
+                held.append((w, (perYear * Double(days) / daysInYear * 2).rounded(.up) / 2, to, yearClosed || to < day))
             }
             if held.isEmpty { return make(rule, .missingData, measured: "无在岗满 \(minDaysForHoursRules) 天的社工", required: required, advice: "登记驻站社工") }
-            let short = held.filter { $0.0[keyPath: value] < $0.1 }
+            let short = held.filter { $0.worker[keyPath: value] < $0.need }
             if short.isEmpty {
-                let least = held.map { $0.0[keyPath: value] }.min()!
+                let least = held.map { $0.worker[keyPath: value] }.min()!
                 return make(rule, .pass, measured: "\(held.count) 人均达标（最少 \(number(least)) \(unit)）", required: required)
             }
-            let detail = short.map { "\($0.0.name) \(number($0.0[keyPath: value]))/\(number($0.1))" }.joined(separator: "、")
-            return make(rule, broken(rule), measured: "未达标：\(detail) \(unit)", required: required, advice: "为以上社工安排\(what)并及时录入记录")
+            let judged = short.filter { $0.over }
+            if !judged.isEmpty {
+                let detail = judged.map { "\($0.worker.name) \(number($0.worker[keyPath: value]))/\(number($0.need))" }.joined(separator: "、")
+                return make(rule, broken(rule), measured: "未达标：\(detail) \(unit)", required: required, advice: "为以上社工安排\(what)并及时录入记录")
+            }
+            let detail = short.map { s -> String in
+                let have = s.worker[keyPath: value]
+                return "\(s.worker.name) \(number(have))/\(number(s.need)) \(unit)，还差 \(number(s.need - have)) \(unit)，截至 \(s.until.month) 月 \(s.until.dayOfMonth) 日"
+            }.joined(separator: "；")
+            return make(rule, .progress, measured: "进行中：\(detail)", required: required, advice: "在期限前为以上社工安排\(what)并及时录入记录")
         }
 
         func supervisorExperience(_ rule: PolicyRule) -> Finding {
@@ -296,7 +320,10 @@ public enum ComplianceEngine {
         func supervisionRecords(_ rule: PolicyRule) -> Finding {
             let required = "按 MZ/T 166 填写督导记录表，督导与被督导者确认"
             let records = facts.supervisionRecords
-            if records.total == 0 { return make(rule, broken(rule), measured: "\(year) 年无督导记录", required: required, advice: "录入本年度督导记录") }
+            if records.total == 0 {
+                return yearClosed ? make(rule, broken(rule), measured: "\(year) 年无督导记录", required: required, advice: "录入本年度督导记录")
+                    : make(rule, .progress, measured: "进行中：\(year) 年尚无督导记录", required: required, advice: "年内开展督导并录入记录")
+            }
             if records.incomplete > 0 { return make(rule, broken(rule), measured: "\(records.incomplete)/\(records.total) 条记录不完整", required: required, advice: "补全督导记录的主题、问题和建议") }
             if records.unconfirmed > 0 { return make(rule, .warning, measured: "\(records.unconfirmed)/\(records.total) 条记录未经双方确认", required: required, advice: "请督导和被督导社工确认记录") }
             return make(rule, .pass, measured: "\(records.total) 条记录，均完整并已确认", required: required)

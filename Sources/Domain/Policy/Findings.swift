@@ -1,6 +1,8 @@
 /// The state of one rule for one station and year. Missing data is its own state, never a pass.
 public enum FindingState: String, Codable, CaseIterable, Sendable {
     case pass
+    /// The current year, toward an annual requirement not yet met (hours rules, annual counts): never a pass.
+    case progress
     case warning
     case failure
     case notApplicable = "not_applicable"
@@ -9,6 +11,7 @@ public enum FindingState: String, Codable, CaseIterable, Sendable {
     public var label: String {
         switch self {
         case .pass: "符合"
+        case .progress: "进行中"
         case .warning: "警示"
         case .failure: "不符合"
         case .notApplicable: "不适用"

@@ -61,7 +61,8 @@ public struct PolicyRule: Codable, Sendable, Equatable {
     public var params: [String: Double]
     /// Parameters the rule needs but the source leaves to the city (e.g. S-7's yearly average wage).
     public var unsetParams: [String]?
-    public var source: Source
+    /// The documents binding the profile's city that state the rule (see `PolicyDocument`), first the main one.
+    public var sources: [Source]
 
     /// Every parameter a city may set for this rule.
     public var parameterNames: [String] { params.keys.sorted() + (unsetParams ?? []).filter { params[$0] == nil } }
@@ -69,6 +70,54 @@ public struct PolicyRule: Codable, Sendable, Equatable {
     public var group: RuleGroup { RuleGroup(ruleID: id)! }
 
     public func param(_ name: String) -> Double? { params[name] }
+
+    /// The sources as a reader sees them: "document article；document article".
+    public var citation: String { sources.map { "\($0.document) \($0.article)" }.joined(separator: "；") }
+
+    /// Parameters that are yes (1) or no (0) rather than amounts: how a rule counts its days and
+    /// whether P-1 requires an archive room.
+    public static let flagParams: Set<String> = ["startDayCounts", "rollToWorkingDay", "archiveRoomRequired"]
+
+    /// A yes/no parameter; nil when the rule does not have it.
+    public func flag(_ name: String) -> Bool? { params[name].map { $0 != 0 } }
+
+    /// The rule's day-count convention in words, shown next to its parameters and wherever its due
+    /// dates are (A-5, E-4 in working days; dated deadlines that may move off a rest day); nil for other rules.
+    public var dayCountNote: String? {
+        if let counts = flag("startDayCounts"), let n = params.first(where: { $0.key.hasSuffix("WorkingDays") })?.value {
+            return DayCount.workingDays(Int(n), startCounts: counts, start: DayCount.start(of: id))
+        }
+        return flag("rollToWorkingDay").map(DayCount.rolls)
+    }
+
+    /// How a parameter's value reads on the policy page (是/否 for yes/no parameters).
+    public static func shown(param name: String, _ value: Double?) -> String {
+        guard let value else { return "未设置" }
+        if flagParams.contains(name) { return value != 0 ? "是" : "否" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// The day-count conventions of a rule, said in words wherever its due date is shown (A-5, E-4,
+/// and the dated deadlines that move off a rest day).
+public enum DayCount {
+    /// "退出之日不计入，自次日起第 30 个工作日" for A-5's 30 working days.
+    public static func workingDays(_ n: Int, startCounts: Bool, start: String) -> String {
+        startCounts ? "\(start)为工作日的计为第 1 个工作日，共 \(n) 个工作日" : "\(start)不计入，自次日起算第 \(n) 个工作日"
+    }
+
+    /// The day a working-day period of a rule is counted from.
+    public static func start(of ruleID: String) -> String {
+        switch ruleID {
+        case "A-5": "退出之日"
+        case "E-4": "公示发布之日"
+        default: "起算之日"
+        }
+    }
+
+    public static func rolls(_ rolls: Bool) -> String {
+        rolls ? "到期日逢周末或法定节假日顺延至下一个工作日" : "到期日逢周末或法定节假日不顺延"
+    }
 }
 
 /// A jurisdiction's rule set (jinan, wuhan, guangzhou), shipped as JSON in Profiles/.
