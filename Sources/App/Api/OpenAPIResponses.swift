@@ -61,6 +61,7 @@ extension OpenAPI {
     /// Error statuses the shape of an operation does not imply (see `errorStatuses`).
     static let extraStatuses: [String: [Int]] = [
         "POST /api/v1/auth/token": [401],   // one answer for a wrong password, an unknown, locked or disabled account
+        "GET /api/v1/calendar/working-days": [422],   // a date in a year the calendar does not have yet
     ]
 
     /// Query parameters by name; an empty value counts as not given where the server reads it so.
@@ -122,8 +123,8 @@ extension OpenAPI {
                         "rules": ["type": "array", "items": open([
                             "id": string, "title": string, "group": oneOf(RuleGroup.self), "strength": ["type": "string", "enum": ["must", "should"]],
                             "demonstration_only": bool, "params": ["type": "object", "additionalProperties": ["type": "number"]],
-                            "source": open(["document": string, "article": string], required: ["document", "article"]),
-                        ], required: ["id", "title", "group", "strength", "demonstration_only", "params", "source"])]],
+                            "sources": ["type": "array", "minItems": 1, "items": open(["document": string, "article": string], required: ["document", "article"])],
+                        ], required: ["id", "title", "group", "strength", "demonstration_only", "params", "sources"])]],
                        required: ["city", "profile", "year", "rules"]),
         "PolicyVersion": open(["version": ["type": "integer", "minimum": 1]], required: ["version"]),
         "CalendarArrangement": open(["holidays": ["type": "array", "items": open(["first": date, "last": date, "name": string], required: ["first", "last", "name"])],
