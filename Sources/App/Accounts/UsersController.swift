@@ -45,9 +45,18 @@ struct UsersController: RouteCollection {
         guard !userIDs.isEmpty else { return [:] }
         var rows = try await RoleAssignment.query(on: db).filter(\.$user.$id ~~ userIDs).with(\.$unit).with(\.$operatorOrg).all()
         if let caller {
-            var visible: [RoleAssignment] = []
-            for row in rows where try await UserService.manages(row, caller, on: db) { visible.append(row) }
-            rows = visible
+            // Decided from the rows as loaded: one query for the operators' cities, not one per row.
+            var units: [UUID: OrgUnit] = [:]
+            for unit in rows.compactMap(\.unit) { if let id = unit.id { units[id] = unit } }
+            let cityIDs = Set(rows.compactMap { $0.operatorOrg?.cityID })
+            let cityPaths = cityIDs.isEmpty ? [:] : Dictionary(try await OrgUnit.query(on: db).filter(\.$id ~~ cityIDs).all()
+                .compactMap { c in c.id.map { ($0, c.path) } }, uniquingKeysWith: { a, _ in a })
+            var operators: [UUID: (OperatorOrg, String)] = [:]
+            for op in rows.compactMap(\.operatorOrg) { if let id = op.id { operators[id] = (op, cityPaths[op.cityID] ?? "") } }
+            rows = rows.filter { row in
+                let resource = UserService.resource(assignments: [row], units: units, operators: operators)
+                return Access.decide(caller.assignments, .create, resource, userID: caller.userID.uuidString) == .allowed
+            }
         }
         return Dictionary(grouping: rows, by: { $0.$user.id }).mapValues { list in
             list.map { AssignmentDTO(role: $0.role, roleLabel: $0.role.label, orgUnitId: $0.$unit.id, orgUnitName: $0.unit?.name,
