@@ -50,3 +50,14 @@ import Testing
         #expect(leap.age(on: Day(year: 2025, month: 3, day: 1)!) == 81)
     }
 }
+
+@Suite struct PhoneNumberTests {
+    @Test func mobilesAndLandlinesAreAcceptedAndMasked() throws {
+        #expect(try #require(PhoneNumber(" 13812345678")).masked == "138****5678")
+        #expect(try #require(PhoneNumber("0531-88886666")).masked == "053******6666")
+        #expect(try #require(PhoneNumber("053188886666")).masked == "053*****6666")
+        for bad in ["1381234567", "12812345678", "138123456789", "88886666", "0531-8888", "１３８１２３４５６７８"] {
+            #expect(PhoneNumber(bad) == nil, "\(bad)")
+        }
+    }
+}
