@@ -18,7 +18,8 @@ enum XLSXReader {
         }
     }
 
-    /// Rows in sheet order; a cell left empty in the sheet is "" in its column; trailing empty rows dropped.
+    /// Rows in sheet order, cells as written (not trimmed); a cell left empty in the sheet is "" in its
+    /// column and a missing row is []; trailing empty rows dropped.
     /// Numbers are given as Excel stores them ("32874" for a date typed into a date cell, see `excelDate`).
     static func rows(_ data: Data) throws -> [[String]] {
         let archive: Archive
@@ -32,13 +33,13 @@ enum XLSXReader {
         }
         guard let workbook = try part("xl/workbook.xml") else { throw Problem.notAWorkbook }
         var sheetRelation: String?
-        XMLScan(workbook).elements { name, attributes, _ in
-            if name == "sheet", sheetRelation == nil { sheetRelation = attributes["r:id"] }
+        XMLScan(workbook).tags { tag in
+            if !tag.isEnd, tag.is("sheet"), sheetRelation == nil { sheetRelation = tag.attribute("r:id") }
         }
         var sheetPath = "xl/worksheets/sheet1.xml"
         if let sheetRelation, let relations = try part("xl/_rels/workbook.xml.rels") {
-            XMLScan(relations).elements { name, attributes, _ in
-                guard name == "Relationship", attributes["Id"] == sheetRelation, let target = attributes["Target"] else { return }
+            XMLScan(relations).tags { tag in
+                guard !tag.isEnd, tag.is("Relationship"), tag.attribute("Id") == sheetRelation, let target = tag.attribute("Target") else { return }
                 sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
             }
         }
@@ -52,14 +53,13 @@ enum XLSXReader {
         var strings: [String] = []
         var current = ""
         var inPhonetic = false
-        XMLScan(bytes).elements { name, _, text in
-            switch name {
-            case "si": current = ""
-            case "/si": strings.append(current)
-            case "rPh": inPhonetic = true
-            case "/rPh": inPhonetic = false
-            case "/t" where !inPhonetic: current += text()
-            default: break
+        XMLScan(bytes).tags { tag in
+            if tag.is("si") {
+                if tag.isEnd { strings.append(current) } else { current = "" }
+            } else if tag.is("rPh") {
+                inPhonetic = !tag.isEnd
+            } else if tag.isEnd, tag.is("t"), !inPhonetic {
+                current += tag.text
             }
         }
         return strings
@@ -69,40 +69,32 @@ enum XLSXReader {
         var rows: [[String]] = []
         var row: [String] = []
         var column = 0
-        var type = ""
+        var sharedString = false
         var value = ""
-        XMLScan(bytes).elements { name, attributes, text in
-            switch name {
-            case "row":
-                if let r = attributes["r"].flatMap(Int.init) { while rows.count < r - 1 { rows.append([]) } }
-                row = []
-            case "/row":
-                rows.append(row)
-            case "c":
-                column = attributes["r"].map(columnIndex) ?? row.count
-                type = attributes["t"] ?? "n"
-                value = ""
-            case "/v", "/t":
-                value += text()
-            case "/c":
-                let cell = type == "s" ? Int(value).flatMap { shared.indices.contains($0) ? shared[$0] : nil } ?? "" : value
-                while row.count < column { row.append("") }
-                row.append(cell.trimmingCharacters(in: .whitespacesAndNewlines))
-            default: break
+        XMLScan(bytes).tags { tag in
+            if tag.is("c") {
+                if !tag.isEnd {
+                    column = tag.column("r") ?? row.count
+                    sharedString = tag.attribute("t", is: "s")
+                    value = ""
+                } else {
+                    let cell = sharedString ? Int(value).flatMap { shared.indices.contains($0) ? shared[$0] : nil } ?? "" : value
+                    while row.count < column { row.append("") }
+                    row.append(cell)
+                }
+            } else if tag.isEnd, tag.is("v") || tag.is("t") {
+                value = value.isEmpty ? tag.text : value + tag.text
+            } else if tag.is("row") {
+                if tag.isEnd {
+                    rows.append(row)
+                } else {
+                    if let r = tag.attribute("r").flatMap({ Int($0) }) { while rows.count < r - 1 { rows.append([]) } }
+                    row = []
+                }
             }
         }
         while let last = rows.last, last.allSatisfy(\.isEmpty) { rows.removeLast() }
         return rows
-    }
-
-    /// "B12" → 1.
-    static func columnIndex(_ reference: String) -> Int {
-        var n = 0
-        for c in reference.unicodeScalars {
-            guard c.value >= 65, c.value <= 90 else { break }
-            n = n * 26 + Int(c.value - 64)
-        }
-        return max(n - 1, 0)
     }
 
     /// An Excel date serial (1900 date system, as Excel and WPS write) as `YYYY-MM-DD`;
@@ -119,64 +111,115 @@ enum XLSXReader {
     }
 }
 
-/// Walks the tags of an XML part: for each start tag its name and attributes, for each end tag
-/// "/name"; `text()` gives the (entity-decoded) text that came just before the tag. Enough for the
-/// OOXML parts above: no DTDs, comments and processing instructions are skipped.
+/// Walks the tags of an XML part in one pass over its bytes: for each start tag, then each end tag,
+/// a `Tag` that can tell its local name, an attribute, and the (entity-decoded) text just before it.
+/// Names and attributes are compared as bytes and only turned into strings when asked: 100,000 rows
+/// of eleven cells are seven million tags. Enough for OOXML parts: comments, declarations and
+/// processing instructions are skipped; there are no DTDs.
 struct XMLScan {
     let bytes: [UInt8]
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    func elements(_ visit: (_ name: String, _ attributes: [String: String], _ text: () -> String) -> Void) {
-        var i = 0
-        var textStart = 0
-        let n = bytes.count
-        while i < n {
-            guard bytes[i] == UInt8(ascii: "<") else { i += 1; continue }
-            let textRange = textStart..<i
-            let text = { XMLScan.decode(self.bytes[textRange]) }
-            var j = i + 1
-            if j < n, bytes[j] == UInt8(ascii: "?") || bytes[j] == UInt8(ascii: "!") {
-                while j < n, bytes[j] != UInt8(ascii: ">") { j += 1 }
-                i = j + 1; textStart = i
-                continue
+    struct Tag {
+        let buffer: UnsafeBufferPointer<UInt8>
+        let isEnd: Bool
+        /// The local name (after any namespace prefix).
+        let name: Range<Int>
+        let attributes: Range<Int>
+        let textBefore: Range<Int>
+
+        func `is`(_ expected: StaticString) -> Bool {
+            guard name.count == expected.utf8CodeUnitCount else { return false }
+            let e = expected.utf8Start
+            for k in 0..<name.count where buffer[name.lowerBound + k] != e[k] { return false }
+            return true
+        }
+
+        /// The value of `key` (written as in the file, e.g. "r:id"), entity-decoded.
+        func attribute(_ key: StaticString) -> String? {
+            attributeValue(key).map { XMLScan.decode(UnsafeBufferPointer(rebasing: buffer[$0])) }
+        }
+
+        /// A cell reference attribute ("B12") as a column index (1), without making a string.
+        func column(_ key: StaticString) -> Int? {
+            guard let range = attributeValue(key) else { return nil }
+            var n = 0
+            for j in range {
+                let c = buffer[j]
+                guard c >= 65, c <= 90 else { break }
+                n = n * 26 + Int(c - 64)
             }
-            let closing = j < n && bytes[j] == UInt8(ascii: "/")
-            if closing { j += 1 }
-            let nameStart = j
-            while j < n, !Self.isSpace(bytes[j]), bytes[j] != UInt8(ascii: ">"), bytes[j] != UInt8(ascii: "/") { j += 1 }
-            var name = String(decoding: bytes[nameStart..<j], as: UTF8.self)
-            // Drop a namespace prefix (x:row) but keep r:id style attribute names as written.
-            if let colon = name.firstIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
-            var attributes: [String: String] = [:]
-            var selfClosing = false
-            while j < n, bytes[j] != UInt8(ascii: ">") {
-                if bytes[j] == UInt8(ascii: "/") { selfClosing = true; j += 1; continue }
-                if Self.isSpace(bytes[j]) { j += 1; continue }
-                let keyStart = j
-                while j < n, bytes[j] != UInt8(ascii: "="), !Self.isSpace(bytes[j]), bytes[j] != UInt8(ascii: ">") { j += 1 }
-                let key = String(decoding: bytes[keyStart..<j], as: UTF8.self)
-                while j < n, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "'"), bytes[j] != UInt8(ascii: ">") { j += 1 }
-                guard j < n, bytes[j] != UInt8(ascii: ">") else { break }
-                let quote = bytes[j]
-                let valueStart = j + 1
-                j = valueStart
-                while j < n, bytes[j] != quote { j += 1 }
-                attributes[key] = Self.decode(bytes[valueStart..<min(j, n)])
+            return max(n - 1, 0)
+        }
+
+        func attribute(_ key: StaticString, is expected: StaticString) -> Bool {
+            guard let range = attributeValue(key), range.count == expected.utf8CodeUnitCount else { return false }
+            return zip(range, 0..<range.count).allSatisfy { buffer[$0] == expected.utf8Start[$1] }
+        }
+
+        private func attributeValue(_ key: StaticString) -> Range<Int>? {
+            let k = key.utf8Start, kn = key.utf8CodeUnitCount
+            var j = attributes.lowerBound
+            while j + kn < attributes.upperBound {
+                var match = j == attributes.lowerBound || XMLScan.isSpace(buffer[j - 1])
+                if match { for m in 0..<kn where buffer[j + m] != k[m] { match = false; break } }
+                if match, buffer[j + kn] == UInt8(ascii: "=") {
+                    let quote = buffer[j + kn + 1]
+                    var end = j + kn + 2
+                    while end < attributes.upperBound, buffer[end] != quote { end += 1 }
+                    return (j + kn + 2)..<end
+                }
                 j += 1
-                selfClosing = false
             }
-            visit(closing ? "/" + name : name, attributes, text)
-            if selfClosing && !closing { visit("/" + name, [:], { "" }) }
-            i = j + 1
-            textStart = i
+            return nil
+        }
+
+        var text: String { XMLScan.decode(UnsafeBufferPointer(rebasing: buffer[textBefore])) }
+    }
+
+    func tags(_ visit: (Tag) -> Void) {
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            var textStart = 0
+            while i < n {
+                guard b[i] == UInt8(ascii: "<") else { i += 1; continue }
+                let textRange = textStart..<i
+                var j = i + 1
+                if j < n, b[j] == UInt8(ascii: "?") || b[j] == UInt8(ascii: "!") {
+                    while j < n, b[j] != UInt8(ascii: ">") { j += 1 }
+                    i = j + 1; textStart = i
+                    continue
+                }
+                let isEnd = j < n && b[j] == UInt8(ascii: "/")
+                if isEnd { j += 1 }
+                var nameStart = j
+                while j < n, !Self.isSpace(b[j]), b[j] != UInt8(ascii: ">"), b[j] != UInt8(ascii: "/") {
+                    if b[j] == UInt8(ascii: ":") { nameStart = j + 1 }
+                    j += 1
+                }
+                let name = nameStart..<j
+                let attributesStart = j
+                var quote: UInt8 = 0
+                while j < n, quote != 0 || b[j] != UInt8(ascii: ">") {
+                    if quote != 0 { if b[j] == quote { quote = 0 } } else if b[j] == UInt8(ascii: "\"") || b[j] == UInt8(ascii: "'") { quote = b[j] }
+                    j += 1
+                }
+                let selfClosing = !isEnd && j > attributesStart && b[j - 1] == UInt8(ascii: "/")
+                let attributes = attributesStart..<(selfClosing ? j - 1 : j)
+                visit(Tag(buffer: b, isEnd: isEnd, name: name, attributes: attributes, textBefore: textRange))
+                if selfClosing { visit(Tag(buffer: b, isEnd: true, name: name, attributes: j..<j, textBefore: j..<j)) }
+                i = j + 1
+                textStart = i
+            }
         }
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
-    static func decode(_ slice: ArraySlice<UInt8>) -> String {
-        let raw = String(decoding: slice, as: UTF8.self)
-        guard raw.contains("&") else { return raw }
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let raw = String(decoding: bytes, as: UTF8.self)
+        guard bytes.contains(UInt8(ascii: "&")) else { return raw }
         var out = ""
         var rest = raw[...]
         while let amp = rest.firstIndex(of: "&") {
