@@ -24,3 +24,14 @@ import Testing
         #expect(throws: CSVTable.Problem.undecodable) { try CSVTable.rows(Data([0xFF, 0xFE, 0xFF, 0x00, 0x81])) }
     }
 }
+
+@Suite struct ExcelSerialTests {
+    @Test func serialsAreExcelsDays() {
+        #expect(Day.excelSerial("1") == Day(year: 1900, month: 1, day: 1))
+        #expect(Day.excelSerial("59") == Day(year: 1900, month: 2, day: 28))
+        #expect(Day.excelSerial("61") == Day(year: 1900, month: 3, day: 1))
+        #expect(Day.excelSerial("25569") == Day(year: 1970, month: 1, day: 1))
+        #expect(Day.excelSerial("32939") == Day(year: 1990, month: 3, day: 7))
+        for notASerial in ["", "1990-03-07", "3.5", "-1", "0", "99999", "１２"] { #expect(Day.excelSerial(notASerial) == nil) }
+    }
+}

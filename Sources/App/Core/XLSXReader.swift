@@ -20,7 +20,7 @@ enum XLSXReader {
 
     /// Rows in sheet order, cells as written (not trimmed); a cell left empty in the sheet is "" in its
     /// column and a missing row is []; trailing empty rows dropped.
-    /// Numbers are given as Excel stores them ("32874" for a date typed into a date cell, see `excelDate`).
+    /// Numbers are given as Excel stores them ("32874" for a date typed into a date cell, see `Day.excelSerial`).
     static func rows(_ data: Data) throws -> [[String]] {
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch { throw Problem.notAWorkbook }
@@ -95,19 +95,6 @@ enum XLSXReader {
         }
         while let last = rows.last, last.allSatisfy(\.isEmpty) { rows.removeLast() }
         return rows
-    }
-
-    /// An Excel date serial (1900 date system, as Excel and WPS write) as `YYYY-MM-DD`;
-    /// nil for text or a number out of 1900–2100.
-    static func excelDate(_ text: String) -> String? {
-        guard let serial = Double(text), serial >= 1, serial < 73_051 else { return nil }
-        // Serial 60 is the 29 February 1900 that Excel invents; from 61 on, day 0 is 1899-12-30.
-        let days = Int(serial) - (serial < 61 ? 1 : 2)
-        let date = Date(timeIntervalSince1970: Double(days - 25_567) * 86_400)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 }
 
