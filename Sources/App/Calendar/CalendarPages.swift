@@ -22,7 +22,7 @@ enum CalendarPage {
         let years = m.calendar.years.keys.sorted(by: >)
         return Layout.page(title: "工作日历", path: "/calendar", caller: caller, csrf: csrf,
             .h1("工作日历"),
-            .p(.class("lead"), .plain("按国务院办公厅每年公布的节假日安排计算工作日（含调休上班日），用于 A-5、E-4 等以工作日计的期限，以及逢节假日顺延的报送期限。")),
+            .p(.class("lead"), .plain("按国务院办公厅每年公布的节假日安排计算工作日（含调休上班日），用于 \(RuleName.label("A-5"))、\(RuleName.label("E-4")) 等以工作日计的期限，以及逢节假日顺延的报送期限。")),
             .section(.class("card"), .id("working-days"),
                 .h2("工作日计算"),
                 FormField.summary(m.queryErrors.errors),

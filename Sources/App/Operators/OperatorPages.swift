@@ -19,7 +19,7 @@ enum OperatorPages {
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         Layout.page(title: "承接机构", path: "/operators", caller: caller, csrf: csrf,
             .h1("承接机构"),
-            .p(.class("lead"), .plain("承接社工站运营的社会工作服务机构（规则 H-2）。由市民政局登记，社工站从本市已登记的机构中选择。")),
+            .p(.class("lead"), .plain("承接社工站运营的社会工作服务机构（规则 \(RuleName.label("H-2"))）。由市民政局登记，社工站从本市已登记的机构中选择。")),
             FormField.summary(m.errors.errors),
             .table(.class("list"),
                 .thead(.tr(.th("机构名称"), .th("统一社会信用代码"), .th("承接站点数"), .th("改名"))),

@@ -77,13 +77,13 @@ struct PolicyController: RouteCollection {
         let base = try PolicyProfile.shipped(profileID)
         var v = Validator()
         let rule = base.rule(c.ruleId)
-        if rule == nil { v.add("rule_id", "规则 \(c.ruleId) 不在\(base.name)中") }
+        if rule == nil { v.add("rule_id", "规则 \(RuleName.label(c.ruleId)) 不在\(base.name)中") }
         if let rule, !rule.parameterNames.contains(c.param) {
-            v.add("param", "规则 \(rule.id) 没有参数 \(c.param)（可设：\(rule.parameterNames.joined(separator: "、"))）")
+            v.add("param", "规则 \(RuleName.label(rule.id)) 没有参数“\(RuleParameter.label(c.param))”（可设：\(rule.parameterNames.map(RuleParameter.label).joined(separator: "、"))）")
         }
         if !c.value.isFinite || c.value < 0 { v.add("value", "参数值应为不小于 0 的数") }
         else if PolicyRule.flagParams.contains(c.param) && c.value != 0 && c.value != 1 {
-            v.add("value", "规则 \(c.ruleId) 的参数 \(c.param) 只能为 1（是）或 0（否）")
+            v.add("value", "规则 \(RuleName.label(c.ruleId)) 的参数“\(RuleParameter.label(c.param))”只能为 1（是）或 0（否）")
         }
         let effective = v.day(c.effectiveFrom, field: "effective_from", label: "生效日期")
         if c.effectiveFrom.trimmingCharacters(in: .whitespaces).isEmpty { v.add("effective_from", "生效日期不能为空") }
@@ -176,7 +176,7 @@ struct PolicyController: RouteCollection {
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
         let canChange = caller.may(.update, resource)
-        let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(rule.id) \($0)（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
+        let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(RuleName.label(rule.id))：\(RuleParameter.label($0))（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
         return Layout.page(title: "政策配置", path: "/policy", caller: caller, csrf: req.csrfToken,
             .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),
             .p(.class("lead"), .plain("\(year) 年适用" + (inForce.version.map { "第 \($0) 版（\(inForce.effectiveFrom ?? "") 起生效）" } ?? "原始配置") + "。规则参数是数据：修改后形成新版本，按生效日期用于各年度的评估。")),
@@ -191,10 +191,10 @@ struct PolicyController: RouteCollection {
                         .thead(.tr(.th("编号"), .th("规则"), .th("强度"), .th("参数"), .th("依据"))),
                         .tbody(.forEach(rules) { rule in
                             .tr(.id("rule-\(rule.id)"),
-                                .td(.plain(rule.id)),
+                                .td(.plain(RuleName.label(rule.id))),
                                 .td(.plain(rule.title + (rule.demonstrationOnly ? "（仅示范点）" : ""))),
                                 .td(.plain(rule.strength.label)),
-                                .td(.plain(rule.parameterNames.map { "\($0) = \(PolicyRule.shown(param: $0, rule.params[$0]))" }.joined(separator: "；")),
+                                .td(.plain(rule.parameterNames.map { "\(RuleParameter.label($0))：\(PolicyRule.shown(param: $0, rule.params[$0]))" }.joined(separator: "；")),
                                     .unwrap(rule.dayCountNote) { .small(.class("day-count"), .plain("（\($0)）")) }),
                                 .td(.plain(rule.citation)))
                         }))))
