@@ -54,3 +54,45 @@ enum WorkforceQueries {
             .map { TrainingDTO(id: $0.id!, workerName: $0.worker.name, heldOn: $0.heldOn, hours: $0.hours, title: $0.title, organiser: $0.organiser, attachmentId: $0.$attachment.id) }
     }
 }
+
+extension WorkforceQueries {
+    /// A supervision record that waits for this user's confirmation (T-5), wherever it was held.
+    struct Awaiting: Sendable {
+        let recordID: UUID
+        let stationID: UUID
+        let stationName: String
+        let heldOn: String
+        let year: Int
+        let topic: String
+        /// The user confirms as the record's supervisor (otherwise as a supervisee).
+        let asSupervisor: Bool
+    }
+
+    /// Every record, in any station and year, still waiting for this user's confirmation: as the
+    /// supervisor who wrote it or as a supervisee who attended. Oldest first.
+    static func awaitingConfirmation(by userID: UUID, on db: any Database) async throws -> [Awaiting] {
+        let supervisorIDs = try await Supervisor.query(on: db).filter(\.$userID == userID).all().compactMap(\.id)
+        let workerIDs = try await SocialWorker.query(on: db).filter(\.$userID == userID).all().compactMap(\.id)
+        var asSupervisor: Set<UUID> = []
+        var ids: Set<UUID> = []
+        if !supervisorIDs.isEmpty {
+            let own = try await SupervisionRecord.query(on: db).filter(\.$supervisor.$id ~~ supervisorIDs).filter(\.$supervisorConfirmedAt == nil).all()
+            asSupervisor = Set(own.compactMap(\.id))
+            ids.formUnion(asSupervisor)
+        }
+        if !workerIDs.isEmpty {
+            let attended = try await SupervisionAttendee.query(on: db).filter(\.$worker.$id ~~ workerIDs).filter(\.$confirmedAt == nil).all()
+            ids.formUnion(attended.map { $0.$record.id })
+        }
+        if ids.isEmpty { return [] }
+        // Soft-deleted records and stations drop out here.
+        let records = try await SupervisionRecord.query(on: db).filter(\.$id ~~ ids).sort(\.$heldOn).all()
+        let stations = try await Station.query(on: db).filter(\.$id ~~ Set(records.map { $0.$station.id })).all()
+        let names = Dictionary(uniqueKeysWithValues: stations.compactMap { s in s.id.map { ($0, s.name) } })
+        return records.compactMap { r in
+            guard let id = r.id, let name = names[r.$station.id] else { return nil }
+            return Awaiting(recordID: id, stationID: r.$station.id, stationName: name, heldOn: r.heldOn, year: r.year, topic: r.topic,
+                            asSupervisor: asSupervisor.contains(id))
+        }
+    }
+}
