@@ -159,15 +159,22 @@ extension OpenAPI {
                         required: ["rule_id", "title", "group", "state", "measured", "required", "source", "advice"]),
         "StationCompliance": open(["id": uuid, "name": string, "year": ["type": "integer"], "evaluation_day": date, "findings": list("Finding")],
                                   required: ["id", "name", "year", "evaluation_day", "findings"]),
-        "Counts": open(["pass": count, "warning": count, "failure": count, "not_applicable": count, "missing_data": count],
-                       required: ["pass", "warning", "failure", "not_applicable", "missing_data"]),
+        "Counts": open(["pass": count, "progress": count, "warning": count, "failure": count, "not_applicable": count, "missing_data": count],
+                       required: ["pass", "progress", "warning", "failure", "not_applicable", "missing_data"]),
         "ComplianceMatrix": open([
             "year": ["type": "integer"],
-            "stations": ["type": "array", "items": open(["id": uuid, "name": string, "district": string,
-                                                         "groups": ["type": "object", "additionalProperties": ref("Counts")], "findings": list("Finding")],
-                                                        required: ["id", "name", "district", "groups"])],
+            "stations": ["type": "array", "description": "不符合规则最多的站点在前，其余按区划代码、名称排序",
+                         "items": open(["id": uuid, "name": string, "district": string,
+                                        "groups": ["type": "object", "additionalProperties": ref("Counts")],
+                                        "failing": ["type": "integer", "minimum": 0, "description": "不符合的规则数"], "findings": list("Finding")],
+                                       required: ["id", "name", "district", "groups", "failing"])],
             "totals": ["type": "object", "additionalProperties": ref("Counts")],
-        ], required: ["year", "stations", "totals"]),
+            "rule_totals": ["type": "array", "description": "每条规则：所列站点中符合（或不适用）的站点数",
+                            "items": open(["rule_id": string, "label": ["type": "string", "description": "规则编号和名称，如“S-2 专职社工人数”"],
+                                           "passing": count, "stations": count],
+                                          required: ["rule_id", "label", "passing", "stations"])],
+            "passing_all": ["type": "integer", "minimum": 0, "description": "全部规则均符合的站点数"],
+        ], required: ["year", "stations", "totals", "rule_totals", "passing_all"]),
     ] }
 
     private static var count: [String: Any] { ["type": "integer", "minimum": 0] }
