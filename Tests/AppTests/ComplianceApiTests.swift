@@ -191,7 +191,7 @@ struct ComplianceApiTests {
             #expect(lixia.status == .forbidden)
             let unknown = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
                 "rule_id": "S-2", "param": "minFullTimeCentral", "value": 4, "effective_from": "2026-01-01"])
-            #expect(try unknown.problemFields()["rule_id"] == "规则 S-2 不在济南市社工站政策配置中")
+            #expect(try unknown.problemFields()["rule_id"] == "规则 S-2 专职社工人数 不在济南市社工站政策配置中")
             let negative = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: [
                 "rule_id": "S-1", "param": "minWorkers", "value": -1, "effective_from": "2026-01-01"])
             #expect(negative.status == .unprocessableEntity)

@@ -72,7 +72,7 @@ struct HonestFindingsTests {
             let flag = try await world.api(.POST, "/api/v1/policy/versions", token: try await world.token("admin"), json: [
                 "rule_id": "A-6", "param": "rollToWorkingDay", "value": 2, "effective_from": "2026-01-01"])
             #expect(flag.status == .unprocessableEntity)
-            #expect(try flag.problemFields()["value"] == "规则 A-6 的参数 rollToWorkingDay 只能为 1（是）或 0（否）")
+            #expect(try flag.problemFields()["value"] == "规则 A-6 工作简报与报告 的参数“逢节假日顺延”只能为 1（是）或 0（否）")
         }
     }
 }
