@@ -96,7 +96,7 @@ struct ComplianceController: RouteCollection {
         if let rule, !ComplianceEngine.evaluatedRuleIDs.contains(rule) {
             throw AppError.field("rule", "规则 \(rule) 不在本页评估范围（\(ComplianceEngine.evaluatedRuleIDs.sorted().joined(separator: "、"))）", status: .badRequest)
         }
-        guard let condition = ComplianceQueries.scopeCondition(caller, district: filter.district, on: req.db) else {
+        guard let condition = StationScope.condition(caller, district: filter.district, on: req.db) else {
             return MatrixDTO(year: year, stations: [], totals: [:])
         }
         var results: [StationResult] = []
