@@ -92,7 +92,7 @@ struct WorkforceController: RouteCollection {
         s.phoneSealed = sealed?.0
         s.phoneHash = sealed?.1
         s.cityID = scope.cityID
-        let assignment = SupervisorAssignment(supervisorID: s.id!, stationID: input.stationId, startedOn: start!.description, endedOn: nil)
+        let assignment = SupervisorAssignment(person: s.id!, station: input.stationId, startedOn: start!.description, endedOn: nil)
         try await req.audit.transaction { db, audit in
             try await s.create(on: db)
             audit.change(entityType: "supervisor", entityID: s.id, old: nil, new: s.auditFields)
