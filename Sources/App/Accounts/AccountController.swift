@@ -16,9 +16,9 @@ struct AccountController: RouteCollection {
         routes.post("logout", use: logout)
         routes.get("account", "password", use: passwordPage)
         routes.post("account", "password", use: changePassword)
-        routes.post("api", "v1", "auth", "token", use: issueToken)
-        routes.delete("api", "v1", "auth", "token", use: revokeToken)
-        routes.get("api", "v1", "me", use: me)
+        routes.post(ApiRoute.authToken, use: issueToken)
+        routes.delete(ApiRoute.authToken, use: revokeToken)
+        routes.get(ApiRoute.me, use: me)
     }
 
     func loginPage(req: Request) async throws -> Response {

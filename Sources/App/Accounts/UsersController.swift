@@ -13,12 +13,11 @@ struct UsersController: RouteCollection {
         routes.post("users", ":id", use: updateFromForm)
         routes.post("users", ":id", "sign-out", use: signOutFromForm)
 
-        let api = routes.grouped("api", "v1", "users")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.get(":id", use: apiShow)
-        api.patch(":id", use: apiUpdate)
-        api.post(":id", "sign-out", use: apiSignOut)
+        routes.get(ApiRoute.users, use: apiList)
+        routes.post(ApiRoute.users, use: apiCreate)
+        routes.get(ApiRoute.user(.key), use: apiShow)
+        routes.patch(ApiRoute.user(.key), use: apiUpdate)
+        routes.post(ApiRoute.userSignOut(.key), use: apiSignOut)
     }
 
     struct AssignmentDTO: Content {

@@ -10,10 +10,9 @@ struct OperatorsController: RouteCollection {
         routes.post("operators", use: createFromForm)
         routes.post("operators", ":id", use: renameFromForm)
 
-        let api = routes.grouped("api", "v1", "operators")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.patch(":id", use: apiUpdate)
+        routes.get(ApiRoute.operators, use: apiList)
+        routes.post(ApiRoute.operators, use: apiCreate)
+        routes.patch(ApiRoute.operatorOrg(.key), use: apiUpdate)
     }
 
     struct OperatorDTO: Content {

@@ -8,11 +8,10 @@ struct OrgController: RouteCollection {
         routes.get("org", ":id", use: showPage)
         routes.post("org", ":id", "children", use: addChildFromForm)
 
-        let api = routes.grouped("api", "v1", "org-units")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.get(":id", use: apiShow)
-        api.patch(":id", use: apiUpdate)
+        routes.get(ApiRoute.orgUnits, use: apiList)
+        routes.post(ApiRoute.orgUnits, use: apiCreate)
+        routes.get(ApiRoute.orgUnit(.key), use: apiShow)
+        routes.patch(ApiRoute.orgUnit(.key), use: apiUpdate)
     }
 
     struct OrgUnitDTO: Content {

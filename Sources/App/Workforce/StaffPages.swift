@@ -6,19 +6,19 @@ import Vapor
 /// The station's people: workers and their postings, supervisors, supervision and training records.
 struct StaffPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("stations", ":id", "staff", use: staffPage)
-        routes.post("stations", ":id", "workers", use: createWorker)
-        routes.post("stations", ":id", "supervisors", use: createSupervisor)
-        routes.get("workers", ":id", use: workerPage)
-        routes.post("workers", ":id", use: updateWorker)
-        routes.post("workers", ":id", "phone", use: revealPhone)
-        routes.post("workers", ":id", "assign", use: assignWorker)
-        routes.get("stations", ":id", "supervision", use: supervisionPage)
-        routes.post("stations", ":id", "supervision", use: createSupervision)
-        routes.post("supervision", ":id", "confirm", use: confirm)
-        routes.get("stations", ":id", "training", use: trainingPage)
-        routes.upload("stations", ":id", "training", use: createTraining)
-        routes.get("training-records", ":id", "evidence", use: TrainingEvidence.serve)
+        routes.get(SiteURL.stationStaff(.key), use: staffPage)
+        routes.post(SiteURL.stationWorkers(.key), use: createWorker)
+        routes.post(SiteURL.stationSupervisors(.key), use: createSupervisor)
+        routes.get(SiteURL.worker(.key), use: workerPage)
+        routes.post(SiteURL.worker(.key), use: updateWorker)
+        routes.post(SiteURL.workerPhone(.key), use: revealPhone)
+        routes.post(SiteURL.workerAssign(.key), use: assignWorker)
+        routes.get(SiteURL.stationSupervision(.key), use: supervisionPage)
+        routes.post(SiteURL.stationSupervision(.key), use: createSupervision)
+        routes.post(SiteURL.supervisionConfirm(.key), use: confirm)
+        routes.get(SiteURL.stationTraining(.key), use: trainingPage)
+        routes.upload(SiteURL.stationTraining(.key), use: createTraining)
+        routes.get(SiteURL.trainingEvidence(.key), use: TrainingEvidence.serve)
     }
 
     static let workerFields = ["name", "gender", "birth_date", "phone", "education", "major", "certificate_level", "certificate_number",
@@ -81,7 +81,7 @@ struct StaffPages: RouteCollection {
         do {
             try errors.check()
             let w = try await WorkforceService.create(input, req: req)
-            return req.redirect(to: "/workers/\(w.id!)")
+            return req.redirect(to: SiteURL.worker(.value(w.id!)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
             return try await renderStaff(req, errors: all, values: form, status: error.status)
@@ -96,7 +96,7 @@ struct StaffPages: RouteCollection {
         do {
             _ = try await WorkforceController.createSupervisor(SupervisorInput(name: form["name"], pool: form["pool"], experienceYears: years ?? -1,
                                                                               phone: form["phone"], stationId: summary.id, startedOn: form["started_on"] ?? ""), req: req)
-            return req.redirect(to: "/stations/\(summary.id)/staff")
+            return req.redirect(to: SiteURL.stationStaff(.value(summary.id)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
             return try await renderStaff(req, errors: all, values: form, status: error.status)
@@ -123,7 +123,7 @@ struct StaffPages: RouteCollection {
         do {
             try errors.check()
             _ = try await WorkforceService.update(w, input, req: req)
-            return req.redirect(to: "/workers/\(w.id!)")
+            return req.redirect(to: SiteURL.worker(.value(w.id!)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
             let fresh = try await SocialWorker.find(w.id, on: req.db)!
@@ -142,7 +142,7 @@ struct StaffPages: RouteCollection {
         do {
             guard let station = form["station_id"].flatMap(UUID.init(uuidString:)) else { throw AppError.field("station_id", "请选择站点") }
             _ = try await WorkforceService.assign(w, AssignmentInput(stationId: station, startedOn: form["assign_started_on"] ?? "", endedOn: nil), req: req)
-            return req.redirect(to: "/workers/\(w.id!)")
+            return req.redirect(to: SiteURL.worker(.value(w.id!)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
             return try await renderWorker(req, w, errors: all, values: nil, phone: nil, status: error.status)
@@ -174,7 +174,7 @@ struct StaffPages: RouteCollection {
             _ = try await RecordsService.createSupervision(SupervisionInput(stationId: summary.id, supervisorId: supervisor!, heldOn: form["held_on"] ?? "", hours: hours!,
                                                                             form: form["form"] ?? "", topic: form["topic"], issues: form["issues"], advice: form["advice"],
                                                                             superviseeIds: supervisees), req: req)
-            return req.redirect(to: "/stations/\(summary.id)/supervision")
+            return req.redirect(to: SiteURL.stationSupervision(.value(summary.id)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
             return try await renderSupervision(req, errors: all, values: form, status: error.status)
@@ -186,7 +186,7 @@ struct StaffPages: RouteCollection {
             throw Abort(.notFound, reason: "未找到该督导记录")
         }
         try await RecordsService.confirm(record, req: req)
-        return req.redirect(to: "/stations/\(record.$station.id)/supervision?year=\(record.year)")
+        return req.redirect(to: SiteURL.stationSupervision(.value(record.$station.id)).relativeURL(["year": String(record.year)]))
     }
 
     func trainingPage(req: Request) async throws -> Response {
@@ -203,7 +203,7 @@ struct StaffPages: RouteCollection {
         do {
             let (input, file) = try WorkforceController.readTraining(req)
             _ = try await RecordsService.createTraining(input, file: file, req: req)
-            return req.redirect(to: "/stations/\(summary.id)/training")
+            return req.redirect(to: SiteURL.stationTraining(.value(summary.id)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
             let values = (try? req.content.decode([String: String].self)) ?? [:]

@@ -59,16 +59,16 @@ enum StaffPage {
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let summary = m.station, values = m.values, errors = m.errors
-        return Layout.page(title: "\(summary.name) 人员", path: "/stations", caller: caller, csrf: csrf,
-            .nav(.class("crumbs"), .a(.href("/stations/\(summary.id)"), .plain(summary.name)), .plain(" / 人员")),
+        return Layout.page(title: "\(summary.name) 人员", path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
+            .nav(.class("crumbs"), .a(.href(SiteURL.station(.value(summary.id)).relativeURL()), .plain(summary.name)), .plain(" / 人员")),
             .h1("驻站社工与督导"),
-            .p(.a(.href("/stations/\(summary.id)/supervision"), .plain("督导记录")), .plain("　"), .a(.href("/stations/\(summary.id)/training"), .plain("培训记录")),
-               .plain("　"), .a(.href("/stations/\(summary.id)/compliance"), .plain("合规检查"))),
+            .p(.a(.href(SiteURL.stationSupervision(.value(summary.id)).relativeURL()), .plain("督导记录")), .plain("　"), .a(.href(SiteURL.stationTraining(.value(summary.id)).relativeURL()), .plain("培训记录")),
+               .plain("　"), .a(.href(SiteURL.stationCompliance(.value(summary.id)).relativeURL()), .plain("合规检查"))),
             .table(.class("list"), .id("workers"),
                 .thead(.tr(.th("姓名"), .th("手机"), .th("学历/专业"), .th("证书"), .th("专职"), .th("驻站时间"))),
                 .tbody(.forEach(m.workers) { w in
                     .tr(.class(w.endedOn == nil ? "" : "past"),
-                        .td(.a(.href("/workers/\(w.id)"), .plain(w.name))),
+                        .td(.a(.href(SiteURL.worker(.value(w.id)).relativeURL()), .plain(w.name))),
                         .td(.plain(w.phone ?? "—")),
                         .td(.plain("\(w.education.label)·\(w.major.label)")),
                         .td(.plain(w.certificate.label + (w.certificateDate.map { "（\($0)）" } ?? ""))),
@@ -81,12 +81,12 @@ enum StaffPage {
                 FormField.summary(errors.errors),
                 .details(.if(values["form"] == "worker", .attribute(named: "open", value: "open")),
                     .summary(.plain("登记新社工")),
-                    .form(.method(.post), .action("/stations/\(summary.id)/workers"), .class("edit"),
+                    .form(.method(.post), .action(SiteURL.stationWorkers(.value(summary.id)).relativeURL()), .class("edit"),
                           FormField.csrf(csrf), StaffPages.workerForm(values, errors: errors, withStart: true),
                           .button(.type(.submit), .plain("登记")))),
                 .details(.if(values["form"] == "supervisor", .attribute(named: "open", value: "open")),
                     .summary(.plain("登记督导")),
-                    .form(.method(.post), .action("/stations/\(summary.id)/supervisors"), .class("edit"),
+                    .form(.method(.post), .action(SiteURL.stationSupervisors(.value(summary.id)).relativeURL()), .class("edit"),
                           FormField.csrf(csrf),
                           FormField.text("name", label: "督导姓名", value: values["form"] == "supervisor" ? values["name"] : nil, error: nil),
                           FormField.select("pool", label: "来源", options: SupervisorPool.allCases.map { ($0.rawValue, $0.label) }, selected: values["pool"], error: errors.message(for: "pool")),
@@ -125,21 +125,21 @@ enum WorkerPage {
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let dto = m.worker, phone = m.revealedPhone, errors = m.errors
-        return Layout.page(title: dto.name, path: "/stations", caller: caller, csrf: csrf,
+        return Layout.page(title: dto.name, path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain(dto.name)),
             .dl(.class("facts"),
                 .dt("手机"), .dd(.plain(phone ?? dto.phone ?? "未填写"),
                     .if(m.canEdit && phone == nil && dto.phone != nil,
-                        .form(.method(.post), .action("/workers/\(dto.id)/phone"), .class("inline-button"), FormField.csrf(csrf),
+                        .form(.method(.post), .action(SiteURL.workerPhone(.value(dto.id)).relativeURL()), .class("inline-button"), FormField.csrf(csrf),
                               .button(.type(.submit), .plain("查看完整号码（将记录）"))))),
-                .dt("驻站记录"), .dd(.ul(.forEach(dto.postings) { p in .li(.a(.href("/stations/\(p.stationId)/staff"), .plain(p.stationName)), .plain("：\(p.startedOn) 至 \(p.endedOn ?? "今")")) }))),
+                .dt("驻站记录"), .dd(.ul(.forEach(dto.postings) { p in .li(.a(.href(SiteURL.stationStaff(.value(p.stationId)).relativeURL()), .plain(p.stationName)), .plain("：\(p.startedOn) 至 \(p.endedOn ?? "今")")) }))),
             .if(m.canEdit, .group(
                 .h2("修改信息"),
                 FormField.summary(errors.errors),
-                .form(.method(.post), .action("/workers/\(dto.id)"), .class("edit"), FormField.csrf(csrf),
+                .form(.method(.post), .action(SiteURL.worker(.value(dto.id)).relativeURL()), .class("edit"), FormField.csrf(csrf),
                       StaffPages.workerForm(m.values, errors: errors, withStart: false), .button(.type(.submit), .plain("保存"))),
                 .h2("调动到其他站点"),
-                .form(.method(.post), .action("/workers/\(dto.id)/assign"), .class("edit"), FormField.csrf(csrf),
+                .form(.method(.post), .action(SiteURL.workerAssign(.value(dto.id)).relativeURL()), .class("edit"), FormField.csrf(csrf),
                       FormField.select("station_id", label: "新站点", options: m.stations.map { ($0.id.uuidString, $0.name) }, selected: nil, error: errors.message(for: "station_id")),
                       FormField.text("assign_started_on", label: "到岗日期（原站点在前一天结束）", value: nil, error: errors.message(for: "started_on"), type: .date),
                       .button(.type(.submit), .plain("调动"))))))
@@ -178,8 +178,8 @@ enum SupervisionPage {
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let summary = m.station, values = m.values, errors = m.errors
-        return Layout.page(title: "\(summary.name) 督导记录", path: "/stations", caller: caller, csrf: csrf,
-            .nav(.class("crumbs"), .a(.href("/stations/\(summary.id)"), .plain(summary.name)), .plain(" / 督导记录")),
+        return Layout.page(title: "\(summary.name) 督导记录", path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
+            .nav(.class("crumbs"), .a(.href(SiteURL.station(.value(summary.id)).relativeURL()), .plain(summary.name)), .plain(" / 督导记录")),
             .h1(.plain("\(m.year) 年督导记录（MZ/T 166）")),
             .table(.class("list"),
                 .thead(.tr(.th("日期"), .th("时长"), .th("督导"), .th("形式"), .th("被督导社工"), .th("主题/问题/建议"), .th("确认"))),
@@ -189,12 +189,12 @@ enum SupervisionPage {
                         .td(.plain("\(r.topic)；\(r.issues)；\(r.advice)")),
                         .td(.plain("督导\(r.supervisorConfirmed ? "已" : "未")确认，社工 \(r.superviseesConfirmed)/\(r.supervisees.count)"),
                             .if(m.awaitingMe.contains(r.id),
-                                .form(.method(.post), .action("/supervision/\(r.id)/confirm"), FormField.csrf(csrf), .button(.type(.submit), .plain("确认"))))))
+                                .form(.method(.post), .action(SiteURL.supervisionConfirm(.value(r.id)).relativeURL()), FormField.csrf(csrf), .button(.type(.submit), .plain("确认"))))))
                 })),
             .if(m.canAdd, .group(
                 .h2("新增督导记录"),
                 FormField.summary(errors.errors),
-                .form(.method(.post), .action("/stations/\(summary.id)/supervision"), .class("edit"), FormField.csrf(csrf),
+                .form(.method(.post), .action(SiteURL.stationSupervision(.value(summary.id)).relativeURL()), .class("edit"), FormField.csrf(csrf),
                       FormField.select("supervisor_id", label: "督导", options: m.supervisors.map { ($0.id.uuidString, $0.name) }, selected: values["supervisor_id"], error: errors.message(for: "supervisor_id")),
                       FormField.text("held_on", label: "日期", value: values["held_on"], error: errors.message(for: "held_on"), type: .date),
                       FormField.text("hours", label: "时长（小时）", value: values["hours"], error: errors.message(for: "hours")),
@@ -236,21 +236,21 @@ enum TrainingPage {
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let summary = m.station, values = m.values, errors = m.errors
-        return Layout.page(title: "\(summary.name) 培训记录", path: "/stations", caller: caller, csrf: csrf,
-            .nav(.class("crumbs"), .a(.href("/stations/\(summary.id)"), .plain(summary.name)), .plain(" / 培训记录")),
+        return Layout.page(title: "\(summary.name) 培训记录", path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
+            .nav(.class("crumbs"), .a(.href(SiteURL.station(.value(summary.id)).relativeURL()), .plain(summary.name)), .plain(" / 培训记录")),
             .h1(.plain("\(m.year) 年培训记录")),
             .table(.class("list"),
                 .thead(.tr(.th("日期"), .th("社工"), .th("学时"), .th("培训"), .th("主办"), .th("佐证"))),
                 .tbody(.forEach(m.records) { r in
                     .tr(.td(.plain(r.heldOn)), .td(.plain(r.workerName)), .td(.plain(Format.area(r.hours))), .td(.plain(r.title)), .td(.plain(r.organiser)),
                         .td(r.attachmentId == nil ? .plain("—") : .group(
-                            .a(.href("/training-records/\(r.id)/evidence?inline=1"), .plain("查看")), .plain("　"),
-                            .a(.href("/training-records/\(r.id)/evidence"), .plain("下载")))))
+                            .a(.href(SiteURL.trainingEvidence(.value(r.id)).relativeURL(["inline": "1"])), .plain("查看")), .plain("　"),
+                            .a(.href(SiteURL.trainingEvidence(.value(r.id)).relativeURL()), .plain("下载")))))
                 })),
             .if(m.canAdd, .group(
                 .h2("新增培训记录"),
                 FormField.summary(errors.errors),
-                .form(.method(.post), .action("/stations/\(summary.id)/training"), .enctype(.multipartData), .class("edit"), FormField.csrf(csrf),
+                .form(.method(.post), .action(SiteURL.stationTraining(.value(summary.id)).relativeURL()), .enctype(.multipartData), .class("edit"), FormField.csrf(csrf),
                       FormField.select("worker_id", label: "社工", options: m.workers.map { ($0.id.uuidString, $0.name) }, selected: values["worker_id"], error: errors.message(for: "worker_id")),
                       FormField.text("held_on", label: "日期", value: values["held_on"], error: errors.message(for: "held_on"), type: .date),
                       FormField.text("hours", label: "学时", value: values["hours"], error: errors.message(for: "hours")),

@@ -154,8 +154,8 @@ enum WorkforceService {
         var v = Validator()
         // A posting changes through `assign` (which ends the previous one), never by editing the
         // worker: these fields were once silently ignored here.
-        if input.stationId != nil { v.add("station_id", "驻站站点不能在修改社工信息时更改：请使用调动（POST /api/v1/workers/{id}/assignments）") }
-        if input.startedOn != nil { v.add("started_on", "驻站开始日期不能在修改社工信息时更改：请使用调动（POST /api/v1/workers/{id}/assignments）") }
+        if input.stationId != nil { v.add("station_id", "驻站站点不能在修改社工信息时更改：请使用调动（POST \(ApiRoute.workerAssignments(.key).openAPIPath)）") }
+        if input.startedOn != nil { v.add("started_on", "驻站开始日期不能在修改社工信息时更改：请使用调动（POST \(ApiRoute.workerAssignments(.key).openAPIPath)）") }
         try apply(input, to: worker, isCreate: false, key: req.application.settings.dataKey, today: req.today, into: &v)
         try v.check()
         let workerID = try worker.requireID()
