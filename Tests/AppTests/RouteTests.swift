@@ -37,7 +37,7 @@ struct RouteTests {
         }
     }
 
-    @Test func everyLinkOnTheStaffPagesReachesARegisteredRoute() async throws {
+    @Test func everyLinkOnThePagesRoutedBySiteURLReachesARegisteredRoute() async throws {
         try await withApp { world in
             // setup
             let station = world.id("station:解放路街道")
@@ -55,23 +55,30 @@ struct RouteTests {
                     }
                 }
             }
-            let browser = Browser(world)
-            _ = try await browser.login("operator")
             var links: Set<String> = []
-            // act
-            for page in [SiteURL.stationStaff(.value(station)), .stationSupervision(.value(station)), .stationTraining(.value(station)),
-                         .worker(.value(worker))] {
-                let res = try await browser.get(page.relativeURL())
-                #expect(res.status == .ok, "\(page.relativeURL())")
-                let html = res.body.string
-                let regex = try NSRegularExpression(pattern: #"(?:href|action)="(/[^"]*)""#)
-                for match in regex.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
-                    links.insert(String(html[Range(match.range(at: 1), in: html)!]).replacingOccurrences(of: "&amp;", with: "&"))
+            // act: the pages whose routes and links come from SiteURL, each as a role that sees its forms
+            let pages: [(String, [SiteURL])] = [
+                ("operator", [.stationStaff(.value(station)), .stationSupervision(.value(station)), .stationTraining(.value(station)), .worker(.value(worker))]),
+                ("admin", [.org, .orgUnit(.value(world.id("历下区"))), .operators, .users, .usersNew, .user(.value(world.id("user:lixia"))), .accountPassword]),
+            ]
+            for (username, urls) in pages {
+                let browser = Browser(world)
+                _ = try await browser.login(username)
+                for page in urls {
+                    let res = try await browser.get(page.relativeURL())
+                    #expect(res.status == .ok, "\(page.relativeURL())")
+                    let html = res.body.string
+                    let regex = try NSRegularExpression(pattern: #"(?:href|action)="(/[^"]*)""#)
+                    for match in regex.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+                        links.insert(String(html[Range(match.range(at: 1), in: html)!]).replacingOccurrences(of: "&amp;", with: "&"))
+                    }
                 }
             }
             // check
             #expect(links.contains(SiteURL.stationTraining(.value(station)).relativeURL()))
             #expect(links.contains(SiteURL.workerAssign(.value(worker)).relativeURL()))
+            #expect(links.contains(SiteURL.orgUnitChildren(.value(world.id("历下区"))).relativeURL()))
+            #expect(links.contains(SiteURL.userSignOut(.value(world.id("user:lixia"))).relativeURL()))
             for link in links where !link.hasPrefix("/static") {
                 #expect(registered(link), "a link to no route: \(link)")
             }

@@ -190,7 +190,20 @@ enum SiteURL: Routable {
     typealias ID = Parameter<UUID>
 
     case home
+    case login
+    case logout
+    case accountPassword
+    case org
+    case orgUnit(ID)
+    case orgUnitChildren(ID)
+    case operators
+    case operatorOrg(ID)
+    case users
+    case usersNew
+    case user(ID)
+    case userSignOut(ID)
     case stations
+    case stationsNew
     case station(ID)
     case stationEdit(ID)
     case stationCompliance(ID)
@@ -209,7 +222,20 @@ enum SiteURL: Routable {
     var segments: [PathSegment] {
         switch self {
         case .home: []
+        case .login: ["login"]
+        case .logout: ["logout"]
+        case .accountPassword: ["account", "password"]
+        case .org: ["org"]
+        case .orgUnit(let id): ["org", .id(id)]
+        case .orgUnitChildren(let id): ["org", .id(id), "children"]
+        case .operators: ["operators"]
+        case .operatorOrg(let id): ["operators", .id(id)]
+        case .users: ["users"]
+        case .usersNew: ["users", "new"]
+        case .user(let id): ["users", .id(id)]
+        case .userSignOut(let id): ["users", .id(id), "sign-out"]
         case .stations: ["stations"]
+        case .stationsNew: ["stations", "new"]
         case .station(let id): ["stations", .id(id)]
         case .stationEdit(let id): ["stations", .id(id), "edit"]
         case .stationCompliance(let id): ["stations", .id(id), "compliance"]

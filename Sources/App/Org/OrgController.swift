@@ -4,9 +4,9 @@ import Vapor
 
 struct OrgController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("org", use: indexPage)
-        routes.get("org", ":id", use: showPage)
-        routes.post("org", ":id", "children", use: addChildFromForm)
+        routes.get(SiteURL.org, use: indexPage)
+        routes.get(SiteURL.orgUnit(.key), use: showPage)
+        routes.post(SiteURL.orgUnitChildren(.key), use: addChildFromForm)
 
         routes.get(ApiRoute.orgUnits, use: apiList)
         routes.post(ApiRoute.orgUnits, use: apiCreate)
@@ -70,7 +70,7 @@ struct OrgController: RouteCollection {
         let input = OrgUnitInput(name: form["name"] ?? "", parentId: parent.id, divisionCode: form["division_code"])
         do {
             let unit = try await OrgService.create(input, req: req)
-            return req.redirect(to: "/org/\(unit.id!)")
+            return req.redirect(to: SiteURL.orgUnit(.value(unit.id!)).relativeURL())
         } catch let error as AppError {
             let errors = Validator(error)
             return try await renderShow(req, unit: parent, form: form, errors: errors, status: error.status)
