@@ -11,18 +11,18 @@ struct AccountController: RouteCollection {
     static let maxPasswordLength = 72
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: loginPage)
-        routes.post("login", use: login)
-        routes.post("logout", use: logout)
-        routes.get("account", "password", use: passwordPage)
-        routes.post("account", "password", use: changePassword)
-        routes.post("api", "v1", "auth", "token", use: issueToken)
-        routes.delete("api", "v1", "auth", "token", use: revokeToken)
-        routes.get("api", "v1", "me", use: me)
+        routes.get(SiteURL.login, use: loginPage)
+        routes.post(SiteURL.login, use: login)
+        routes.post(SiteURL.logout, use: logout)
+        routes.get(SiteURL.accountPassword, use: passwordPage)
+        routes.post(SiteURL.accountPassword, use: changePassword)
+        routes.post(ApiRoute.authToken, use: issueToken)
+        routes.delete(ApiRoute.authToken, use: revokeToken)
+        routes.get(ApiRoute.me, use: me)
     }
 
     func loginPage(req: Request) async throws -> Response {
-        if req.caller != nil { return req.redirect(to: "/") }
+        if req.caller != nil { return req.redirect(to: SiteURL.home.relativeURL()) }
         return LoginPage.view(username: "", error: nil, next: LocalRedirect.path(req.query["next"]), csrf: req.csrfToken).response()
     }
 
@@ -47,7 +47,7 @@ struct AccountController: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         req.session.destroy()
-        return req.redirect(to: "/login")
+        return req.redirect(to: SiteURL.login.relativeURL())
     }
 
     func passwordPage(req: Request) async throws -> Response {
@@ -136,12 +136,12 @@ struct AccountController: RouteCollection {
 
 enum LoginPage {
     static func view(username: String, error: String?, next: String?, csrf: String) -> HTML {
-        Layout.page(title: "登录", path: "/login", caller: nil,
+        Layout.page(title: "登录", path: SiteURL.login.relativeURL(), caller: nil,
             .section(.class("login"),
                 .h1("登录"),
                 .p(.class("lead"), .plain("社工站综合管理平台：街道（乡镇）社工站、承接机构、街道办事处、区县和市民政局、第三方评估机构共用的工作平台。")),
                 .unwrap(error) { .div(.class("alert"), .attribute(named: "role", value: "alert"), .plain($0)) },
-                .form(.method(.post), .action("/login"),
+                .form(.method(.post), .action(SiteURL.login.relativeURL()),
                       FormField.csrf(csrf),
                       .input(.type(.hidden), .name("next"), .value(HTMLEscape.escape(next ?? "/"))),
                       FormField.text("username", label: "用户名", value: username, error: nil, required: true),
@@ -152,11 +152,11 @@ enum LoginPage {
 
 enum PasswordPage {
     static func view(caller: Caller, csrf: String, errors: Validator, done: Bool) -> HTML {
-        Layout.page(title: "修改密码", path: "/account/password", caller: caller, csrf: csrf,
+        Layout.page(title: "修改密码", path: SiteURL.accountPassword.relativeURL(), caller: caller, csrf: csrf,
             .h1("修改密码"),
             .if(done, .p(.class("notice"), .plain("密码已修改。"))),
             FormField.summary(errors.errors),
-            .form(.method(.post), .action("/account/password"), .class("edit"),
+            .form(.method(.post), .action(SiteURL.accountPassword.relativeURL()), .class("edit"),
                   FormField.csrf(csrf),
                   FormField.text("current", label: "当前密码", value: nil, error: errors.message(for: "current"), type: .password, required: true),
                   FormField.text("new", label: "新密码", value: nil, error: errors.message(for: "new"), type: .password, required: true,

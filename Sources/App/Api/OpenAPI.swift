@@ -6,57 +6,77 @@ import Vapor
 enum OpenAPI {
     struct Operation {
         let method: HTTPMethod
+        /// Derived from the route, never typed: `/api/v1/stations/{id}`.
         let path: String
         let summary: String
         let query: [String]
         let body: String?
         let status: Int
+
+        init(method: HTTPMethod, route: ApiRoute, summary: String, query: [String], body: String?, status: Int) {
+            self.init(method: method, openAPIPath: route.openAPIPath, summary: summary, query: query, body: body, status: status)
+        }
+
+        /// Only for merging branches written before `ApiRoute`: add the route as a case and use `route:`.
+        @available(*, deprecated, message: "add the route to ApiRoute and pass route:")
+        init(method: HTTPMethod, path: String, summary: String, query: [String], body: String?, status: Int) {
+            self.init(method: method, openAPIPath: path, summary: summary, query: query, body: body, status: status)
+        }
+
+        private init(method: HTTPMethod, openAPIPath: String, summary: String, query: [String], body: String?, status: Int) {
+            self.method = method
+            self.path = openAPIPath
+            self.summary = summary
+            self.query = query
+            self.body = body
+            self.status = status
+        }
     }
 
     static let operations: [Operation] = [
-        .init(method: .POST, path: "/api/v1/auth/token", summary: "用用户名和密码换取访问令牌", query: [], body: "TokenRequest", status: 201),
-        .init(method: .DELETE, path: "/api/v1/auth/token", summary: "注销本次请求所用的访问令牌", query: [], body: nil, status: 204),
-        .init(method: .GET, path: "/api/v1/me", summary: "当前用户及其角色", query: [], body: nil, status: 200),
-        .init(method: .GET, path: "/api/v1/org-units", summary: "组织单位列表（管辖范围内）", query: ["level", "parent"], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/org-units", summary: "新建下级组织单位（市民政局）", query: [], body: "OrgUnitInput", status: 201),
-        .init(method: .GET, path: "/api/v1/org-units/{id}", summary: "组织单位详情", query: [], body: nil, status: 200),
-        .init(method: .PATCH, path: "/api/v1/org-units/{id}", summary: "修改组织单位", query: [], body: "OrgUnitPatch", status: 200),
-        .init(method: .GET, path: "/api/v1/stations", summary: "社工站列表", query: ["district", "street", "q", "page", "per"], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/stations", summary: "新建社工站（每个街道/乡镇一个）", query: [], body: "StationInput", status: 201),
-        .init(method: .GET, path: "/api/v1/stations/{id}", summary: "社工站详情：功能室、设备、标牌、村居阵地", query: [], body: nil, status: 200),
-        .init(method: .PATCH, path: "/api/v1/stations/{id}", summary: "修改社工站", query: [], body: "StationInput", status: 200),
-        .init(method: .GET, path: "/api/v1/users", summary: "用户列表（市民政局）", query: [], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/users", summary: "新建用户（市民政局）", query: [], body: "UserInput", status: 201),
-        .init(method: .GET, path: "/api/v1/users/{id}", summary: "用户详情", query: [], body: nil, status: 200),
-        .init(method: .PATCH, path: "/api/v1/users/{id}", summary: "修改用户、重设密码、调整角色（重设密码即结束其全部登录）", query: [], body: "UserInput", status: 200),
-        .init(method: .POST, path: "/api/v1/users/{id}/sign-out", summary: "强制下线：结束该用户全部会话并作废其令牌", query: [], body: nil, status: 204),
-        .init(method: .GET, path: "/api/v1/operators", summary: "本市已登记的承接机构", query: [], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/operators", summary: "登记承接机构（市民政局）", query: [], body: "OperatorInput", status: 201),
-        .init(method: .PATCH, path: "/api/v1/operators/{id}", summary: "修改承接机构名称（市民政局）", query: [], body: "OperatorInput", status: 200),
-        .init(method: .GET, path: "/api/v1/audit-events", summary: "审计日志（市民政局）", query: ["actor", "entity", "entity_id", "from", "to", "page", "per"], body: nil, status: 200),
-        .init(method: .GET, path: "/api/v1/openapi.json", summary: "本文档", query: [], body: nil, status: 200),
-        .init(method: .GET, path: "/api/v1/policy", summary: "本市政策配置及某年度适用的参数", query: ["year"], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/policy/versions", summary: "修改规则参数，形成带生效日期的新版本（市民政局）", query: [], body: "PolicyChange", status: 201),
-        .init(method: .GET, path: "/api/v1/calendar/{year}", summary: "某年度的节假日与调休安排", query: [], body: nil, status: 200),
-        .init(method: .GET, path: "/api/v1/calendar/working-days", summary: "从某日起 N 个工作日的到期日及跳过的非工作日（A-5、E-4 等）", query: ["from", "days", "start_counts"], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/calendar", summary: "录入新年度的节假日安排（市民政局）", query: [], body: "CalendarYear", status: 201),
-        .init(method: .GET, path: "/api/v1/deadlines", summary: "30 天内到期和已过期未报送的事项，及管辖范围内各单位的报送情况", query: [], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/deadline-filings", summary: "登记某单位已报送某到期事项（报送登记）", query: [], body: "DeadlineFiling", status: 201),
-        .init(method: .GET, path: "/api/v1/stations/{id}/workers", summary: "站点在岗社工", query: [], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/workers", summary: "登记社工并安排驻站", query: [], body: "WorkerInput", status: 201),
-        .init(method: .GET, path: "/api/v1/workers/{id}", summary: "社工信息（手机号码脱敏）", query: [], body: nil, status: 200),
-        .init(method: .PATCH, path: "/api/v1/workers/{id}", summary: "修改社工信息", query: [], body: "WorkerInput", status: 200),
-        .init(method: .POST, path: "/api/v1/workers/{id}/assignments", summary: "调动或安排驻站（同一时间只能驻一个站点）", query: [], body: "AssignmentInput", status: 201),
-        .init(method: .POST, path: "/api/v1/workers/{id}/phone", summary: "查看完整手机号码（记入审计日志）", query: [], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/supervisors", summary: "登记督导并指派到站点", query: [], body: "SupervisorInput", status: 201),
-        .init(method: .GET, path: "/api/v1/stations/{id}/supervision-records", summary: "站点某年度的督导记录", query: ["year"], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/supervision-records", summary: "新增督导记录（MZ/T 166）", query: [], body: "SupervisionInput", status: 201),
-        .init(method: .POST, path: "/api/v1/supervision-records/{id}/confirm", summary: "督导或被督导社工确认记录", query: [], body: nil, status: 204),
-        .init(method: .GET, path: "/api/v1/stations/{id}/training-records", summary: "站点某年度的培训记录", query: ["year"], body: nil, status: 200),
-        .init(method: .POST, path: "/api/v1/training-records", summary: "新增培训记录（JSON，或 multipart 附 PDF/图片佐证）", query: [], body: "TrainingInput", status: 201),
-        .init(method: .GET, path: "/api/v1/training-records/{id}/evidence", summary: "下载培训记录的佐证材料（inline=1 在浏览器中预览；记入审计日志）", query: ["inline"], body: nil, status: 200),
-        .init(method: .GET, path: "/api/v1/stations/{id}/compliance", summary: "站点某年度逐条合规检查", query: ["year"], body: nil, status: 200),
-        .init(method: .GET, path: "/api/v1/compliance", summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
+        .init(method: .POST, route: .authToken, summary: "用用户名和密码换取访问令牌", query: [], body: "TokenRequest", status: 201),
+        .init(method: .DELETE, route: .authToken, summary: "注销本次请求所用的访问令牌", query: [], body: nil, status: 204),
+        .init(method: .GET, route: .me, summary: "当前用户及其角色", query: [], body: nil, status: 200),
+        .init(method: .GET, route: .orgUnits, summary: "组织单位列表（管辖范围内）", query: ["level", "parent"], body: nil, status: 200),
+        .init(method: .POST, route: .orgUnits, summary: "新建下级组织单位（市民政局）", query: [], body: "OrgUnitInput", status: 201),
+        .init(method: .GET, route: .orgUnit(.key), summary: "组织单位详情", query: [], body: nil, status: 200),
+        .init(method: .PATCH, route: .orgUnit(.key), summary: "修改组织单位", query: [], body: "OrgUnitPatch", status: 200),
+        .init(method: .GET, route: .stations, summary: "社工站列表", query: ["district", "street", "q", "page", "per"], body: nil, status: 200),
+        .init(method: .POST, route: .stations, summary: "新建社工站（每个街道/乡镇一个）", query: [], body: "StationInput", status: 201),
+        .init(method: .GET, route: .station(.key), summary: "社工站详情：功能室、设备、标牌、村居阵地", query: [], body: nil, status: 200),
+        .init(method: .PATCH, route: .station(.key), summary: "修改社工站", query: [], body: "StationInput", status: 200),
+        .init(method: .GET, route: .users, summary: "用户列表（市民政局）", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .users, summary: "新建用户（市民政局）", query: [], body: "UserInput", status: 201),
+        .init(method: .GET, route: .user(.key), summary: "用户详情", query: [], body: nil, status: 200),
+        .init(method: .PATCH, route: .user(.key), summary: "修改用户、重设密码、调整角色（重设密码即结束其全部登录）", query: [], body: "UserInput", status: 200),
+        .init(method: .POST, route: .userSignOut(.key), summary: "强制下线：结束该用户全部会话并作废其令牌", query: [], body: nil, status: 204),
+        .init(method: .GET, route: .operators, summary: "本市已登记的承接机构", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .operators, summary: "登记承接机构（市民政局）", query: [], body: "OperatorInput", status: 201),
+        .init(method: .PATCH, route: .operatorOrg(.key), summary: "修改承接机构名称（市民政局）", query: [], body: "OperatorInput", status: 200),
+        .init(method: .GET, route: .auditEvents, summary: "审计日志（市民政局）", query: ["actor", "entity", "entity_id", "from", "to", "page", "per"], body: nil, status: 200),
+        .init(method: .GET, route: .openAPI, summary: "本文档", query: [], body: nil, status: 200),
+        .init(method: .GET, route: .policy, summary: "本市政策配置及某年度适用的参数", query: ["year"], body: nil, status: 200),
+        .init(method: .POST, route: .policyVersions, summary: "修改规则参数，形成带生效日期的新版本（市民政局）", query: [], body: "PolicyChange", status: 201),
+        .init(method: .GET, route: .calendarYear(.key), summary: "某年度的节假日与调休安排", query: [], body: nil, status: 200),
+        .init(method: .GET, route: .workingDays, summary: "从某日起 N 个工作日的到期日及跳过的非工作日（A-5、E-4 等）", query: ["from", "days", "start_counts"], body: nil, status: 200),
+        .init(method: .POST, route: .calendar, summary: "录入新年度的节假日安排（市民政局）", query: [], body: "CalendarYear", status: 201),
+        .init(method: .GET, route: .deadlines, summary: "30 天内到期和已过期未报送的事项，及管辖范围内各单位的报送情况", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .deadlineFilings, summary: "登记某单位已报送某到期事项（报送登记）", query: [], body: "DeadlineFiling", status: 201),
+        .init(method: .GET, route: .stationWorkers(.key), summary: "站点在岗社工", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .workers, summary: "登记社工并安排驻站", query: [], body: "WorkerInput", status: 201),
+        .init(method: .GET, route: .worker(.key), summary: "社工信息（手机号码脱敏）", query: [], body: nil, status: 200),
+        .init(method: .PATCH, route: .worker(.key), summary: "修改社工信息", query: [], body: "WorkerInput", status: 200),
+        .init(method: .POST, route: .workerAssignments(.key), summary: "调动或安排驻站（同一时间只能驻一个站点）", query: [], body: "AssignmentInput", status: 201),
+        .init(method: .POST, route: .workerPhone(.key), summary: "查看完整手机号码（记入审计日志）", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .supervisors, summary: "登记督导并指派到站点", query: [], body: "SupervisorInput", status: 201),
+        .init(method: .GET, route: .stationSupervisionRecords(.key), summary: "站点某年度的督导记录", query: ["year"], body: nil, status: 200),
+        .init(method: .POST, route: .supervisionRecords, summary: "新增督导记录（MZ/T 166）", query: [], body: "SupervisionInput", status: 201),
+        .init(method: .POST, route: .supervisionRecordConfirm(.key), summary: "督导或被督导社工确认记录", query: [], body: nil, status: 204),
+        .init(method: .GET, route: .stationTrainingRecords(.key), summary: "站点某年度的培训记录", query: ["year"], body: nil, status: 200),
+        .init(method: .POST, route: .trainingRecords, summary: "新增培训记录（JSON，或 multipart 附 PDF/图片佐证）", query: [], body: "TrainingInput", status: 201),
+        .init(method: .GET, route: .trainingEvidence(.key), summary: "下载培训记录的佐证材料（inline=1 在浏览器中预览；记入审计日志）", query: ["inline"], body: nil, status: 200),
+        .init(method: .GET, route: .stationCompliance(.key), summary: "站点某年度逐条合规检查", query: ["year"], body: nil, status: 200),
+        .init(method: .GET, route: .compliance, summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
     ]
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
@@ -142,7 +162,7 @@ enum OpenAPI {
         return o
     }
 
-    static func isSecured(_ op: Operation) -> Bool { op.path != "/api/v1/auth/token" && op.path != "/api/v1/openapi.json" }
+    static func isSecured(_ op: Operation) -> Bool { op.path != ApiRoute.authToken.openAPIPath && op.path != ApiRoute.openAPI.openAPIPath }
 
     /// The error statuses an operation can answer, from what it takes: a bearer token (401, and 403
     /// for a role that may not), a path parameter or a referenced record (404), query parameters (400),
@@ -202,7 +222,7 @@ enum OpenAPI {
     }
 
     static func register(_ routes: any RoutesBuilder) {
-        routes.get("api", "v1", "openapi.json") { _ -> Response in
+        routes.get(ApiRoute.openAPI) { _ -> Response in
             let data = try JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys, .prettyPrinted])
             var headers = HTTPHeaders()
             headers.contentType = .json

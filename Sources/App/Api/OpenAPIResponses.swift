@@ -2,66 +2,69 @@ import Domain
 import Vapor
 
 /// What the API answers, for the OpenAPI document: the success body of each operation (keyed
-/// "METHOD path" so that adding an operation to `OpenAPI.operations` stays one line, plus one here
+/// "METHOD path", written `key(method, route)`, so that adding an operation to `OpenAPI.operations` stays one line, plus one here
 /// when it returns a body), the schemas of those bodies, and the query parameters' types.
 ///
 /// Response objects list every field the server always sends as required; optional fields are left
 /// out of the JSON when empty. They are not closed (`additionalProperties`), so that adding a field
 /// to a response does not break a client that validates against an older document.
 extension OpenAPI {
+    /// An operation's key, "METHOD /api/v1/path/{param}", from its route.
+    static func key(_ method: HTTPMethod, _ route: ApiRoute) -> String { "\(method.rawValue) \(route.openAPIPath)" }
+
     static let responseBodies: [String: String] = [
-        "POST /api/v1/auth/token": "Token",
-        "GET /api/v1/me": "Me",
-        "GET /api/v1/org-units": "OrgUnitList",
-        "POST /api/v1/org-units": "OrgUnit",
-        "GET /api/v1/org-units/{id}": "OrgUnit",
-        "PATCH /api/v1/org-units/{id}": "OrgUnit",
-        "GET /api/v1/stations": "StationPage",
-        "POST /api/v1/stations": "Station",
-        "GET /api/v1/stations/{id}": "Station",
-        "PATCH /api/v1/stations/{id}": "Station",
-        "GET /api/v1/users": "UserList",
-        "POST /api/v1/users": "User",
-        "GET /api/v1/users/{id}": "User",
-        "PATCH /api/v1/users/{id}": "User",
-        "GET /api/v1/audit-events": "AuditEventPage",
-        "GET /api/v1/openapi.json": "Document",
-        "GET /api/v1/policy": "Policy",
-        "POST /api/v1/policy/versions": "PolicyVersion",
-        "GET /api/v1/calendar/{year}": "CalendarArrangement",
-        "GET /api/v1/deadlines": "DeadlineBoard",
-        "POST /api/v1/deadline-filings": "DeadlineFilingRecord",
-        "GET /api/v1/stations/{id}/workers": "WorkerList",
-        "POST /api/v1/workers": "Worker",
-        "GET /api/v1/workers/{id}": "Worker",
-        "PATCH /api/v1/workers/{id}": "Worker",
-        "POST /api/v1/workers/{id}/assignments": "Worker",
-        "POST /api/v1/workers/{id}/phone": "Phone",
-        "POST /api/v1/supervisors": "Created",
-        "GET /api/v1/stations/{id}/supervision-records": "SupervisionRecordList",
-        "POST /api/v1/supervision-records": "Created",
-        "GET /api/v1/stations/{id}/training-records": "TrainingRecordList",
-        "POST /api/v1/training-records": "Created",
-        "GET /api/v1/stations/{id}/compliance": "StationCompliance",
-        "GET /api/v1/compliance": "ComplianceMatrix",
-        "GET /api/v1/operators": "OperatorList",
-        "POST /api/v1/operators": "Operator",
-        "PATCH /api/v1/operators/{id}": "Operator",
-        "GET /api/v1/calendar/working-days": "WorkingDays",
+        key(.POST, .authToken): "Token",
+        key(.GET, .me): "Me",
+        key(.GET, .orgUnits): "OrgUnitList",
+        key(.POST, .orgUnits): "OrgUnit",
+        key(.GET, .orgUnit(.key)): "OrgUnit",
+        key(.PATCH, .orgUnit(.key)): "OrgUnit",
+        key(.GET, .stations): "StationPage",
+        key(.POST, .stations): "Station",
+        key(.GET, .station(.key)): "Station",
+        key(.PATCH, .station(.key)): "Station",
+        key(.GET, .users): "UserList",
+        key(.POST, .users): "User",
+        key(.GET, .user(.key)): "User",
+        key(.PATCH, .user(.key)): "User",
+        key(.GET, .auditEvents): "AuditEventPage",
+        key(.GET, .openAPI): "Document",
+        key(.GET, .policy): "Policy",
+        key(.POST, .policyVersions): "PolicyVersion",
+        key(.GET, .calendarYear(.key)): "CalendarArrangement",
+        key(.GET, .deadlines): "DeadlineBoard",
+        key(.POST, .deadlineFilings): "DeadlineFilingRecord",
+        key(.GET, .stationWorkers(.key)): "WorkerList",
+        key(.POST, .workers): "Worker",
+        key(.GET, .worker(.key)): "Worker",
+        key(.PATCH, .worker(.key)): "Worker",
+        key(.POST, .workerAssignments(.key)): "Worker",
+        key(.POST, .workerPhone(.key)): "Phone",
+        key(.POST, .supervisors): "Created",
+        key(.GET, .stationSupervisionRecords(.key)): "SupervisionRecordList",
+        key(.POST, .supervisionRecords): "Created",
+        key(.GET, .stationTrainingRecords(.key)): "TrainingRecordList",
+        key(.POST, .trainingRecords): "Created",
+        key(.GET, .stationCompliance(.key)): "StationCompliance",
+        key(.GET, .compliance): "ComplianceMatrix",
+        key(.GET, .operators): "OperatorList",
+        key(.POST, .operators): "Operator",
+        key(.PATCH, .operatorOrg(.key)): "Operator",
+        key(.GET, .workingDays): "WorkingDays",
     ]
 
     /// Operations that answer with a file, and its possible types.
     static let fileResponses: [String: [String]] = [
-        "GET /api/v1/training-records/{id}/evidence": ["application/pdf", "image/jpeg", "image/png"],
+        key(.GET, .trainingEvidence(.key)): ["application/pdf", "image/jpeg", "image/png"],
     ]
 
     /// Operations that also take multipart/form-data, and its schema.
-    static var multipartBodies: [String: String] { ["POST /api/v1/training-records": "TrainingForm"] }
+    static var multipartBodies: [String: String] { [key(.POST, .trainingRecords): "TrainingForm"] }
 
     /// Error statuses the shape of an operation does not imply (see `errorStatuses`).
     static let extraStatuses: [String: [Int]] = [
-        "POST /api/v1/auth/token": [401],   // one answer for a wrong password, an unknown, locked or disabled account
-        "GET /api/v1/calendar/working-days": [422],   // a date in a year the calendar does not have yet
+        key(.POST, .authToken): [401],   // one answer for a wrong password, an unknown, locked or disabled account
+        key(.GET, .workingDays): [422],   // a date in a year the calendar does not have yet
     ]
 
     /// Query parameters by name; an empty value counts as not given where the server reads it so.

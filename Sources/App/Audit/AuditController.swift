@@ -7,7 +7,7 @@ import Vapor
 struct AuditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("audit", use: page)
-        routes.get("api", "v1", "audit-events", use: api)
+        routes.get(ApiRoute.auditEvents, use: api)
     }
 
     struct Filter: Content {

@@ -32,9 +32,9 @@ struct CalendarController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("calendar", use: page)
         routes.post("calendar", use: addFromForm)
-        routes.get("api", "v1", "calendar", ":year", use: apiYear)
-        routes.get("api", "v1", "calendar", "working-days", use: apiWorkingDays)
-        routes.post("api", "v1", "calendar", use: apiAdd)
+        routes.get(ApiRoute.calendarYear(.key), use: apiYear)
+        routes.get(ApiRoute.workingDays, use: apiWorkingDays)
+        routes.post(ApiRoute.calendar, use: apiAdd)
     }
 
     struct YearInput: Content {

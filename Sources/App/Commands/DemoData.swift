@@ -172,7 +172,7 @@ enum DemoData {
                 if isDemo && i == 0 { w.userID = users["worker"] }
                 try await w.create(on: db)
                 recorder.change(entityType: "social_worker", entityID: w.id, old: nil, new: w.auditFields)
-                let posting = WorkerAssignment(workerID: w.id!, stationID: station.id!, startedOn: "2024-03-01", endedOn: nil)
+                let posting = WorkerAssignment(person: w.id!, station: station.id!, startedOn: "2024-03-01", endedOn: nil)
                 try await posting.create(on: db)
                 recorder.change(entityType: "worker_assignment", entityID: posting.id, old: nil, new: posting.auditFields)
                 workerIDs.append(w.id!)
@@ -188,7 +188,7 @@ enum DemoData {
             supervisor.cityID = station.cityID
             try await supervisor.create(on: db)
             recorder.change(entityType: "supervisor", entityID: supervisor.id, old: nil, new: supervisor.auditFields)
-            let assignment = SupervisorAssignment(supervisorID: supervisor.id!, stationID: station.id!, startedOn: "2024-03-01", endedOn: nil)
+            let assignment = SupervisorAssignment(person: supervisor.id!, station: station.id!, startedOn: "2024-03-01", endedOn: nil)
             try await assignment.create(on: db)
             // Two group sessions of 1.5 hours a month, January to October; 8 training hours five times.
             for month in 1...10 {

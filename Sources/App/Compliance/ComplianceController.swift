@@ -9,8 +9,8 @@ struct ComplianceController: RouteCollection {
         routes.get("compliance", use: matrixPage)
         routes.get("compliance", "export.csv", use: exportCSV)
         routes.get("compliance", "export.xlsx", use: exportXLSX)
-        routes.get("api", "v1", "stations", ":id", "compliance", use: apiStation)
-        routes.get("api", "v1", "compliance", use: apiMatrix)
+        routes.get(ApiRoute.stationCompliance(.key), use: apiStation)
+        routes.get(ApiRoute.compliance, use: apiMatrix)
     }
 
     func apiStation(req: Request) async throws -> ComplianceMatrix.StationDTO {

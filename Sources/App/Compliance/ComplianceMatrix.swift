@@ -97,7 +97,7 @@ enum ComplianceMatrix {
         if let rule, !ComplianceEngine.evaluatedRuleIDs.contains(rule) {
             throw AppError.field("rule", "规则 \(rule) 不在本页评估范围（\(ComplianceEngine.evaluatedRuleIDs.sorted().map(RuleName.label).joined(separator: "、"))）", status: .badRequest)
         }
-        guard let condition = ComplianceQueries.scopeCondition(caller, district: filter.district, on: req.db) else {
+        guard let condition = StationScope.condition(caller, district: filter.district, on: req.db) else {
             return MatrixDTO(year: year, stations: [], totals: [:], ruleTotals: [], passingAll: 0)
         }
         var results: [StationResult] = []

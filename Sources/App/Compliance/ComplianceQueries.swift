@@ -152,17 +152,4 @@ enum ComplianceQueries {
             e.findings.filter { rules.contains($0.ruleID) && Self.short.contains($0.state) }.map { (e.station, $0) }
         }
     }
-
-    /// The stations in the caller's read scope, optionally one district's.
-    static func scopeCondition(_ caller: Caller, district: UUID?, on db: any Database) -> SQLQueryString? {
-        let scope = Access.readScope(caller.assignments, .station)
-        if scope.isEmpty { return nil }
-        let sql = db as! any SQLDatabase
-        var scopes = scope.pathPrefixes.map { Subtree.condition("s.path", under: $0, on: sql) }
-        let ops = scope.operatorIDs.compactMap(UUID.init(uuidString:))
-        if !ops.isEmpty { scopes.append("s.operator_id IN (\(binds: ops))") }
-        var condition: SQLQueryString = "s.deleted_at IS NULL AND (" + scopes.joined(separator: " OR ") + ")"
-        if let district { condition = condition + " AND s.district_id = \(bind: district)" }
-        return condition
-    }
 }

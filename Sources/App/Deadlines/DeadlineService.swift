@@ -61,7 +61,7 @@ enum DeadlineService {
         case .city, .district:
             return try await OrgQueries.list(caller, level: filer == .city ? .city : .district, parentID: nil, on: db).map { Unit(id: $0.id, name: $0.name) }
         case .station:
-            guard let condition = ComplianceQueries.scopeCondition(caller, district: nil, on: db) else { return [] }
+            guard let condition = StationScope.condition(caller, on: db) else { return [] }
             let rows = try await (db as! any SQLDatabase).raw("SELECT s.id, s.name FROM stations s JOIN org_units d ON d.id = s.district_id WHERE " + condition
                                                                  + " ORDER BY " + PlaceOrder.stations).all()
             return try rows.map { Unit(id: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self)) }
@@ -105,16 +105,10 @@ enum DeadlineService {
                           on db: any Database) async throws -> (duties: [(Deadline, Unit)], uncounted: [String]) {
         guard profile.rule("A-5") != nil else { return ([], []) }
         let sql = db as! any SQLDatabase
-        var scopes: [SQLQueryString] = []
-        for a in caller.assignments where Deadlines.roles("A-5").contains(a.role) {
-            switch a.scope {
-            case .unit(let path): scopes.append(Subtree.condition("s.path", under: path, on: sql))
-            case .operatorOrg(let id, _): if let id = UUID(uuidString: id) { scopes.append("p.operator_id = \(bind: id)") }
-            case .platform: break   // the platform administrator reads no station's records
-            }
-        }
-        if scopes.isEmpty { return ([], []) }
-        var condition: SQLQueryString = "p.ended_on IS NOT NULL AND s.deleted_at IS NULL AND (" + scopes.joined(separator: " OR ") + ")"
+        // The caller's A-5 roles' scope; an operator sees the exits it made (it no longer runs the station).
+        let scope = Access.readScope(caller.assignments.filter { Deadlines.roles("A-5").contains($0.role) }, .station)
+        guard let stations = StationScope.condition(scope, operatorColumn: "p.operator_id", on: db) else { return ([], []) }
+        var condition: SQLQueryString = "p.ended_on IS NOT NULL AND " + stations
         if let exitedSince { condition = condition + " AND p.ended_on >= \(bind: exitedSince.description)" }
         if let station { condition = condition + " AND p.station_id = \(bind: station)" }
         let rows = try await sql.raw("""

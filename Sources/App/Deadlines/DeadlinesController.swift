@@ -6,8 +6,8 @@ import Vapor
 struct DeadlinesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.post("deadline-filings", use: fileFromForm)
-        routes.get("api", "v1", "deadlines", use: apiBoard)
-        routes.post("api", "v1", "deadline-filings", use: apiFile)
+        routes.get(ApiRoute.deadlines, use: apiBoard)
+        routes.post(ApiRoute.deadlineFilings, use: apiFile)
     }
 
     func apiBoard(req: Request) async throws -> DeadlineService.Board {

@@ -61,7 +61,7 @@ enum HomePage {
                          href: "/stations/\($0.stationID)/supervision?year=\($0.year)")
         }
         var hours: [ShortHours] = []
-        if !caller.roles.isDisjoint(with: hoursRoles), var condition = ComplianceQueries.scopeCondition(caller, district: nil, on: req.db) {
+        if !caller.roles.isDisjoint(with: hoursRoles), var condition = StationScope.condition(caller, on: req.db) {
             // A worker or supervisor acts on the stations they are posted at; the others on their whole scope.
             let ownOnly = caller.roles.isSubset(of: [.socialWorker, .supervisor])
             if ownOnly { condition = condition + " AND " + ComplianceQueries.postedStations(of: caller.userID) }

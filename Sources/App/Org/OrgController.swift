@@ -4,15 +4,14 @@ import Vapor
 
 struct OrgController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("org", use: indexPage)
-        routes.get("org", ":id", use: showPage)
-        routes.post("org", ":id", "children", use: addChildFromForm)
+        routes.get(SiteURL.org, use: indexPage)
+        routes.get(SiteURL.orgUnit(.key), use: showPage)
+        routes.post(SiteURL.orgUnitChildren(.key), use: addChildFromForm)
 
-        let api = routes.grouped("api", "v1", "org-units")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.get(":id", use: apiShow)
-        api.patch(":id", use: apiUpdate)
+        routes.get(ApiRoute.orgUnits, use: apiList)
+        routes.post(ApiRoute.orgUnits, use: apiCreate)
+        routes.get(ApiRoute.orgUnit(.key), use: apiShow)
+        routes.patch(ApiRoute.orgUnit(.key), use: apiUpdate)
     }
 
     struct OrgUnitDTO: Content {
@@ -71,7 +70,7 @@ struct OrgController: RouteCollection {
         let input = OrgUnitInput(name: form["name"] ?? "", parentId: parent.id, divisionCode: form["division_code"])
         do {
             let unit = try await OrgService.create(input, req: req)
-            return req.redirect(to: "/org/\(unit.id!)")
+            return req.redirect(to: SiteURL.orgUnit(.value(unit.id!)).relativeURL())
         } catch let error as AppError {
             let errors = Validator(error)
             return try await renderShow(req, unit: parent, form: form, errors: errors, status: error.status)

@@ -8,8 +8,8 @@ struct PolicyController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("policy", use: page)
         routes.post("policy", use: changeFromForm)
-        routes.get("api", "v1", "policy", use: apiShow)
-        routes.post("api", "v1", "policy", "versions", use: apiChange)
+        routes.get(ApiRoute.policy, use: apiShow)
+        routes.post(ApiRoute.policyVersions, use: apiChange)
     }
 
     struct Change: Content {

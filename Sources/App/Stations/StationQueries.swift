@@ -58,19 +58,13 @@ enum StationQueries {
     /// Lists run on every page view of a busy office, so they are one SQL query for the page and
     /// one for the count, without loading models.
     static func list(_ caller: Caller, _ filter: Filter, on db: any Database) async throws -> (rows: [Summary], paging: Paging) {
-        let scope = Access.readScope(caller.assignments, .station)
-        if scope.isEmpty { return ([], Paging(page: 1, per: filter.per, total: 0)) }
+        guard let scope = StationScope.condition(caller, district: filter.district, on: db) else { return ([], Paging(page: 1, per: filter.per, total: 0)) }
         let sql = db as! any SQLDatabase
-        var conditions: [SQLQueryString] = ["s.deleted_at IS NULL"]
-        if let district = filter.district { conditions.append("s.district_id = \(bind: district)") }
+        var conditions: [SQLQueryString] = [scope]
         if let street = filter.street { conditions.append("s.street_id = \(bind: street)") }
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             conditions.append("s.name LIKE \(bind: "%" + escapeLike(q) + "%") ESCAPE '\\'")
         }
-        var scopes = scope.pathPrefixes.map { Subtree.condition("s.path", under: $0, on: sql) }
-        let operatorIDs = scope.operatorIDs.compactMap(UUID.init(uuidString:))
-        if !operatorIDs.isEmpty { scopes.append("s.operator_id IN (\(binds: operatorIDs))") }
-        conditions.append("(" + scopes.joined(separator: " OR ") + ")")
         let whereClause = conditions.joined(separator: " AND ")
 
         // The page and the total in one query; a page past the end has no row to carry the total.

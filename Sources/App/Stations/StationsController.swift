@@ -12,11 +12,10 @@ struct StationsController: RouteCollection {
         pages.get(":id", "edit", use: editPage)
         pages.post(":id", "edit", use: updateFromForm)
 
-        let api = routes.grouped("api", "v1", "stations")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.get(":id", use: apiShow)
-        api.patch(":id", use: apiUpdate)
+        routes.get(ApiRoute.stations, use: apiList)
+        routes.post(ApiRoute.stations, use: apiCreate)
+        routes.get(ApiRoute.station(.key), use: apiShow)
+        routes.patch(ApiRoute.station(.key), use: apiUpdate)
     }
 
     // MARK: pages

@@ -43,7 +43,7 @@ enum RecordsService {
 
     /// The workers posted to a station on a day.
     static func postedWorkers(station: UUID, on day: Day, db: any Database) async throws -> [UUID] {
-        try await WorkerAssignment.query(on: db).filter(\.$station.$id == station).all()
+        try await WorkerAssignment.at(station, on: db).all()
             .filter { try $0.covers(day) }
             .map { $0.$worker.id }
     }
@@ -67,7 +67,7 @@ enum RecordsService {
                 v.add("supervisee_ids", "社工（\(stray)）在 \(heldOn) 未驻本站")
             }
         }
-        let assigned = try await SupervisorAssignment.query(on: req.db).filter(\.$supervisor.$id == input.supervisorId).filter(\.$station.$id == input.stationId).count()
+        let assigned = try await SupervisorAssignment.of(input.supervisorId, on: req.db).filter(\.$station.$id == input.stationId).count()
         if assigned == 0 { v.add("supervisor_id", "该督导未被指派到本站") }
         try v.check()
         let record = SupervisionRecord()
@@ -128,7 +128,7 @@ enum RecordsService {
         // The record belongs to the station the worker was posted to that day.
         var stationID: UUID?
         if let heldOn {
-            stationID = try await WorkerAssignment.query(on: req.db).filter(\.$worker.$id == input.workerId).all()
+            stationID = try await WorkerAssignment.of(input.workerId, on: req.db).all()
                 .first { try $0.covers(heldOn) }?.$station.id
             if stationID == nil { v.add("held_on", "该社工在 \(heldOn) 未驻任何站点") }
         }
@@ -220,14 +220,5 @@ enum RecordsService {
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-extension WorkerAssignment {
-    /// Whether the worker was posted on `day` (a stored date that does not parse names the row).
-    func covers(_ day: Day) throws -> Bool {
-        let start = try Day.stored(startedOn, table: "worker_assignments", id: id, column: "started_on")
-        let end = try Day.stored(endedOn, table: "worker_assignments", id: id, column: "ended_on")
-        return start <= day && end.map { day <= $0 } ?? true
     }
 }

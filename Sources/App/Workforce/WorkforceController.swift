@@ -5,20 +5,19 @@ import Vapor
 /// Staff, supervisors, supervision and training: the JSON API. Pages are in `StaffPages`.
 struct WorkforceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1")
-        api.get("stations", ":id", "workers", use: apiStationWorkers)
-        api.post("workers", use: apiCreateWorker)
-        api.get("workers", ":id", use: apiWorker)
-        api.patch("workers", ":id", use: apiUpdateWorker)
-        api.post("workers", ":id", "assignments", use: apiAssign)
-        api.post("workers", ":id", "phone", use: apiRevealPhone)
-        api.post("supervisors", use: apiCreateSupervisor)
-        api.get("stations", ":id", "supervision-records", use: apiSupervision)
-        api.post("supervision-records", use: apiCreateSupervision)
-        api.post("supervision-records", ":id", "confirm", use: apiConfirm)
-        api.get("stations", ":id", "training-records", use: apiTraining)
-        api.upload("training-records", use: apiCreateTraining)
-        api.get("training-records", ":id", "evidence", use: TrainingEvidence.serve)
+        routes.get(ApiRoute.stationWorkers(.key), use: apiStationWorkers)
+        routes.post(ApiRoute.workers, use: apiCreateWorker)
+        routes.get(ApiRoute.worker(.key), use: apiWorker)
+        routes.patch(ApiRoute.worker(.key), use: apiUpdateWorker)
+        routes.post(ApiRoute.workerAssignments(.key), use: apiAssign)
+        routes.post(ApiRoute.workerPhone(.key), use: apiRevealPhone)
+        routes.post(ApiRoute.supervisors, use: apiCreateSupervisor)
+        routes.get(ApiRoute.stationSupervisionRecords(.key), use: apiSupervision)
+        routes.post(ApiRoute.supervisionRecords, use: apiCreateSupervision)
+        routes.post(ApiRoute.supervisionRecordConfirm(.key), use: apiConfirm)
+        routes.get(ApiRoute.stationTrainingRecords(.key), use: apiTraining)
+        routes.upload(ApiRoute.trainingRecords, use: apiCreateTraining)
+        routes.get(ApiRoute.trainingEvidence(.key), use: TrainingEvidence.serve)
     }
 
     static func worker(_ req: Request, _ action: Access.Action) async throws -> SocialWorker {
@@ -92,7 +91,7 @@ struct WorkforceController: RouteCollection {
         s.phoneSealed = sealed?.0
         s.phoneHash = sealed?.1
         s.cityID = scope.cityID
-        let assignment = SupervisorAssignment(supervisorID: s.id!, stationID: input.stationId, startedOn: start!.description, endedOn: nil)
+        let assignment = SupervisorAssignment(person: s.id!, station: input.stationId, startedOn: start!.description, endedOn: nil)
         try await req.audit.transaction { db, audit in
             try await s.create(on: db)
             audit.change(entityType: "supervisor", entityID: s.id, old: nil, new: s.auditFields)

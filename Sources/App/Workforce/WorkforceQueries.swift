@@ -10,13 +10,13 @@ enum WorkforceQueries {
 
     /// Postings at a station, current ones first.
     static func postings(station: UUID, on db: any Database) async throws -> [Posted] {
-        let rows = try await WorkerAssignment.query(on: db).filter(\.$station.$id == station).with(\.$worker).all()
+        let rows = try await WorkerAssignment.at(station, on: db).with(\.$worker).all()
         return rows.map { Posted(worker: $0.worker, posting: $0) }
             .sorted { ($0.posting.endedOn == nil ? 0 : 1, $0.worker.name) < ($1.posting.endedOn == nil ? 0 : 1, $1.worker.name) }
     }
 
     static func dto(_ w: SocialWorker, key: DataKey, on db: any Database) async throws -> WorkerDTO {
-        let postings = try await WorkerAssignment.query(on: db).filter(\.$worker.$id == w.requireID()).with(\.$station).sort(\.$startedOn).all()
+        let postings = try await WorkerAssignment.of(try w.requireID(), on: db).with(\.$station).sort(\.$startedOn).all()
         return WorkerDTO(id: try w.requireID(), name: w.name, gender: w.gender, birthDate: w.birthDate,
                          phone: try w.phoneSealed.map { WorkforceService.mask(try key.open($0)) },
                          education: w.education, major: w.major, certificateLevel: w.certificateLevel, certificateNumber: w.certificateNumber,
@@ -25,7 +25,7 @@ enum WorkforceQueries {
     }
 
     static func supervisors(station: UUID, on db: any Database) async throws -> [(Supervisor, SupervisorAssignment)] {
-        try await SupervisorAssignment.query(on: db).filter(\.$station.$id == station).with(\.$supervisor).all().map { ($0.supervisor, $0) }
+        try await SupervisorAssignment.at(station, on: db).with(\.$supervisor).all().map { ($0.supervisor, $0) }
     }
 
     /// The records of a station's year that still wait for this user's confirmation (T-5): as their
