@@ -50,7 +50,7 @@ import VaporTesting
             }
             // (what, method, path, token, body, field, words the message must contain)
             let cases: [(String, HTTPMethod, String, String, [String: Any], String, String)] = [
-                ("minimum room area 10^12 m²", .POST, "/api/v1/policy/versions", admin, policy("P-2", "minCaseRoomArea", 1e12), "value", "不能超过 1000 平方米"),
+                ("minimum room area 10^12 m²", .POST, "/api/v1/policy/versions", admin, policy("P-3", "minCaseRoomArea", 1e12), "value", "不能超过 1000 平方米"),
                 ("negative hours requirement", .POST, "/api/v1/policy/versions", admin, policy("T-3", "trainingHoursPerWorker", -1), "value", "不能小于 0 小时"),
                 ("a due day of 32", .POST, "/api/v1/policy/versions", admin, policy("A-6", "monthlyDueDay", 32), "value", "不能超过 31 日"),
                 ("a due day of 4.5", .POST, "/api/v1/policy/versions", admin, policy("A-6", "monthlyDueDay", 4.5), "value", "应为整数"),
@@ -76,7 +76,8 @@ import VaporTesting
             #expect(try await PolicyVersion.query(on: world.app.db).count() == before.2)
             // half an hour is a real training; a sane room area and parameter are accepted
             #expect(try await world.api(.POST, "/api/v1/training-records", token: operatorToken, json: training(0.5)).status == .created)
-            #expect(try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: policy("P-2", "minCaseRoomArea", 20)).status == .created)
+            let sane = try await world.api(.POST, "/api/v1/policy/versions", token: admin, json: policy("P-3", "minCaseRoomArea", 20))
+            #expect(sane.status == .created, "\(sane.body.string)")
             #expect(try await world.api(.PATCH, "/api/v1/stations/\(station)", token: admin, json: ["rooms": [["kind": "office", "area": 60.5]]]).status == .ok)
         }
     }
@@ -290,7 +291,7 @@ import VaporTesting
                     #expect(!(problem["detail"] as? String ?? "").isEmpty, "\(op.method) \(op.path) \(what)")
                 }
             }
-            #expect(checked > 100)
+            #expect(checked > 90)
         }
     }
 
@@ -299,17 +300,17 @@ import VaporTesting
             // setup
             let token = try await world.token("admin")
             // act
-            let empty = try await world.api(.POST, "/api/v1/org-units", token: token)
+            let empty = try await world.api(.POST, "/api/v1/supervision-records", token: token)
             let emptyObject = try await world.api(.POST, "/api/v1/operators", token: token, raw: "{}")
             let wrong = try await world.api(.POST, "/api/v1/policy/versions", token: token, raw: #"{"rule_id":"P-2","param":"minCaseRoomArea","value":"很大","effective_from":"2027-01-01"}"#)
             let malformed = try await world.api(.POST, "/api/v1/org-units", token: token, raw: #"{"name": "#)
             // check: an empty body names every required field; a wrong type is 422 naming the field and the type
             #expect(empty.status == .unprocessableEntity)
-            #expect(try empty.problemFields()["body"] == "请求内容为空：需要 name、parent_id")
-            #expect(try empty.problemFields()["parent_id"] == "缺少必填字段 parent_id")
+            #expect(try empty.problemFields()["body"] == "请求内容为空：需要 station_id、supervisor_id、held_on、hours、form、supervisee_ids", "\(empty.body.string)")
+            #expect(try empty.problemFields()["supervisee_ids"] == "缺少必填字段 supervisee_ids")
+            // an empty object where every field is optional: the service names what it needs
             #expect(emptyObject.status == .unprocessableEntity)
-            #expect(try Set(emptyObject.problemFields().keys) == ["name", "credit_code", "city_id"] || Set(emptyObject.problemFields().keys) == ["credit_code"],
-                    "\(emptyObject.body.string)")
+            #expect(try Set(emptyObject.problemFields().keys) == ["name", "credit_code"], "\(emptyObject.body.string)")
             #expect(wrong.status == .unprocessableEntity)
             #expect(try wrong.problemFields()["value"] == "字段 value 应为数字")
             #expect(malformed.status == .badRequest)

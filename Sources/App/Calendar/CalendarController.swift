@@ -170,6 +170,10 @@ struct CalendarController: RouteCollection {
         try req.authorize(.update, Access.nationalCalendar)
         var v = Validator()
         let reason = v.text(input.reason, field: "reason", label: "更正原因", max: TextLimit.short, required: true)
+        // A year not entered is not found before anything about the arrangement is said.
+        if try await CalendarYear.query(on: req.db).filter(\.$year == year).first() == nil {
+            throw Abort(.notFound, reason: "\(year) 年的安排尚未录入，不能更正：请先录入该年度")
+        }
         try v.check()
         let arrangement = WorkingCalendar.Year(holidays: input.holidays, workdays: input.workdays)
         try await Self.checked(year, arrangement, on: req.db)

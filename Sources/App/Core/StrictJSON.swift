@@ -48,29 +48,32 @@ struct StrictJSONDecoder: ContentDecoder {
         var object = raw
         var missing: [String] = []
         var key: String? = first
-        let standIns: [Any] = ["2000-01-01", 1, true, [Any](), [String: Any]()]
+        // A date or plain string, an id, a number, a yes/no, a list, an object.
+        let standIns: [Any] = ["2000-01-01", "00000000-0000-0000-0000-000000000000", 1, true, [Any](), [String: Any]()]
         func attempt(_ candidate: [String: Any]) -> (any Error)? {
             guard let data = try? JSONSerialization.data(withJSONObject: candidate) else { return nil }
             do { _ = try (json as any ContentDecoder).decode(D.self, from: ByteBuffer(data: data), headers: headers, userInfo: userInfo); return nil }
             catch { return error }
         }
+        func path(_ error: any Error) -> [any CodingKey]? {
+            switch error as? DecodingError {
+            case .typeMismatch(_, let c)?, .valueNotFound(_, let c)?, .dataCorrupted(let c)?: c.codingPath
+            case .keyNotFound(let k, let c)?: c.codingPath + [k]
+            default: nil
+            }
+        }
         while let current = key, missing.count < 50 {
-            let name = ErrorRenderer.snakeCase(current)
-            missing.append(name)
+            missing.append(ErrorRenderer.snakeCase(current))
             key = nil
             for standIn in standIns {
                 var trial = object
-                trial[name] = standIn
-                let error = attempt(trial)
-                switch error {
-                case DecodingError.typeMismatch(_, let c)? where c.codingPath.first?.stringValue == current: continue
-                case DecodingError.valueNotFound(_, let c)? where c.codingPath.first?.stringValue == current: continue
-                case DecodingError.keyNotFound(let next, let c)? where c.codingPath.isEmpty:
-                    object = trial
-                    key = next.stringValue
-                default:
-                    object = trial
-                }
+                trial[ErrorRenderer.snakeCase(current)] = standIn
+                guard let error = attempt(trial) else { break }
+                // The stand-in is not of the field's type: try the next one.
+                if path(error)?.first?.stringValue == current { continue }
+                // The field accepted it; the decoder now stops at the next missing field, or elsewhere.
+                object = trial
+                if case .keyNotFound(let next, let c)? = error as? DecodingError, c.codingPath.isEmpty { key = next.stringValue }
                 break
             }
         }
