@@ -169,10 +169,32 @@ enum FormField {
     }
 
     /// `autofocus` on the first field marked invalid, and on no other: the browser focuses it and
-    /// scrolls it into view when the refused form comes back.
+    /// scrolls it into view when the refused form comes back. The summaries list their errors in
+    /// the order of the fields on the page (the checks that found them ran in another order).
     static func focusFirstError(_ html: String) -> String {
         guard let range = html.range(of: invalidMarker) else { return html }
-        return html.replacingCharacters(in: range, with: invalidMarker + " autofocus")
+        return orderSummaries(html.replacingCharacters(in: range, with: invalidMarker + " autofocus"))
+    }
+
+    static let summaryList = #"<div class="alert" role="alert"><p>"#
+
+    private static func orderSummaries(_ html: String) -> String {
+        var out = html
+        var searchFrom = out.startIndex
+        while let alert = out.range(of: summaryList, range: searchFrom..<out.endIndex),
+              let open = out.range(of: "<ul>", range: alert.upperBound..<out.endIndex),
+              let close = out.range(of: "</ul>", range: open.upperBound..<out.endIndex) {
+            let items = out[open.upperBound..<close.lowerBound].components(separatedBy: "</li>").filter { !$0.isEmpty }
+            func position(_ item: String) -> Int {
+                guard let href = item.range(of: ##"href="#[^"]*""##, options: .regularExpression) else { return Int.max }
+                let id = item[href].dropFirst(7).dropLast()
+                return out.range(of: #"id="\#(id)""#).map { out.distance(from: out.startIndex, to: $0.lowerBound) } ?? Int.max
+            }
+            let sorted = items.enumerated().sorted { (position($0.element), $0.offset) < (position($1.element), $1.offset) }.map { $0.element + "</li>" }
+            out.replaceSubrange(open.upperBound..<close.lowerBound, with: sorted.joined())
+            searchFrom = out.range(of: "</ul>", range: open.upperBound..<out.endIndex)?.upperBound ?? out.endIndex
+        }
+        return out
     }
 }
 
