@@ -114,6 +114,7 @@ struct CalendarController: RouteCollection {
 
     /// The year in the path, named when it is not one (never the framework's English sentence).
     static func pathYear(_ req: Request) throws -> Int {
+        if let shadowed = MethodNotAllowed.shadowed(req) { throw shadowed }
         guard let raw = req.parameters.get("year"), let year = Int(raw), Day.validYears.contains(year) else {
             throw Abort(.notFound, reason: "工作日历中没有该年度：年份应为 \(Day.validYears.lowerBound)–\(Day.validYears.upperBound) 之间的整数")
         }

@@ -31,6 +31,10 @@ struct StrictJSONDecoder: ContentDecoder {
             throw AppError.invalid(errors)
         }
         guard value is any Content else { return value }
+        // A body with no field required on its own (a change): an empty one still says nothing.
+        if headers.first(name: EmptyBody.marker) != nil {
+            throw AppError.field("body", "请求内容为空：请以 JSON 对象给出字段（如要修改的字段）")
+        }
         let raw = try JSONSerialization.jsonObject(with: Data(buffer: body), options: [.fragmentsAllowed])
         var unknown: [String] = []
         Self.collectUnknown(raw: raw, value: value, path: "", into: &unknown)
@@ -143,6 +147,7 @@ struct EmptyBody: AsyncMiddleware {
            request.headers.first(name: .transferEncoding) == nil,
            (request.headers.first(name: .contentLength).flatMap(Int.init) ?? 0) == 0,
            (request.body.data?.readableBytes ?? 0) == 0 {
+
             try request.content.encode(Nothing(), as: .json)   // sets the body and its Content-Type
             request.headers.replaceOrAdd(name: .contentLength, value: String(request.body.data?.readableBytes ?? 2))
             request.headers.replaceOrAdd(name: Self.marker, value: "1")
