@@ -50,6 +50,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M004_Hardening())
     app.migrations.add(M005_AuditHardening(auditKey: settings.dataKey.auditKey))
     app.migrations.add(M006_OperatorPeriods())
+    app.migrations.add(M007_CalendarVersions())
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
     app.sessionStore = sessions
@@ -63,6 +64,7 @@ func configureCommon(_ app: Application) async throws {
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
     app.middleware.use(MethodNotAllowed())
+    app.middleware.use(EmptyBody())
     app.get("styles.css") { _ in Stylesheet.response() }
     app.get("healthz") { _ in "ok" }
 

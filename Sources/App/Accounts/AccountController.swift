@@ -27,20 +27,29 @@ struct AccountController: RouteCollection {
     }
 
     struct LoginForm: Content {
-        var username: String
-        var password: String
+        var username: String?
+        var password: String?
         var next: String?
     }
 
     func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        switch try await Login.attempt(username: form.username, password: form.password, on: req) {
+        let username = (form.username ?? "").trimmingCharacters(in: .whitespaces), password = form.password ?? ""
+        // An empty field is named beside it; only a real attempt counts against the account.
+        var v = Validator()
+        if username.isEmpty { v.add("username", "请输入用户名") }
+        if password.isEmpty { v.add("password", "请输入密码") }
+        if !v.errors.isEmpty {
+            return LoginPage.view(username: username, error: nil, errors: v, next: LocalRedirect.path(form.next), csrf: req.csrfToken)
+                .response(status: .unprocessableEntity)
+        }
+        switch try await Login.attempt(username: form.username ?? "", password: password, on: req) {
         case .success(let user):
             try await req.startSession(for: try user.requireID())
             try await req.application.writeLock.run { try await req.application.sessionStore.purgeExpired(on: req.db) }
             return req.redirect(to: LocalRedirect.path(form.next))
         case .refused:
-            return LoginPage.view(username: form.username, error: Login.refusal, next: LocalRedirect.path(form.next), csrf: req.csrfToken)
+            return LoginPage.view(username: username, error: Login.refusal, next: LocalRedirect.path(form.next), csrf: req.csrfToken)
                 .response(status: .unauthorized)
         }
     }
@@ -135,17 +144,18 @@ struct AccountController: RouteCollection {
 }
 
 enum LoginPage {
-    static func view(username: String, error: String?, next: String?, csrf: String) -> HTML {
+    static func view(username: String, error: String?, errors: Validator = Validator(), next: String?, csrf: String) -> HTML {
         Layout.page(title: "登录", path: SiteURL.login.relativeURL(), caller: nil,
             .section(.class("login"),
                 .h1("登录"),
                 .p(.class("lead"), .plain("社工站综合管理平台：街道（乡镇）社工站、承接机构、街道办事处、区县和市民政局、第三方评估机构共用的工作平台。")),
                 .unwrap(error) { .div(.class("alert"), .attribute(named: "role", value: "alert"), .plain($0)) },
+                FormField.summary(errors.errors),
                 .form(.method(.post), .action(SiteURL.login.relativeURL()),
                       FormField.csrf(csrf),
                       .input(.type(.hidden), .name("next"), .value(HTMLEscape.escape(next ?? "/"))),
-                      FormField.text("username", label: "用户名", value: username, error: nil, required: true),
-                      FormField.text("password", label: "密码", value: nil, error: nil, type: .password, required: true),
+                      FormField.text("username", label: "用户名", value: username, error: errors.message(for: "username"), required: true),
+                      FormField.text("password", label: "密码", value: nil, error: errors.message(for: "password"), type: .password, required: true),
                       .button(.type(.submit), .plain("登录")))))
     }
 }

@@ -173,7 +173,7 @@ struct UsersController: RouteCollection {
             let user = try await UserService.create(UserPages.input(from: form, isCreate: true), req: req)
             return req.redirect(to: SiteURL.user(.value(user.id!)).relativeURL())
         } catch let error as AppError {
-            let errors = Validator(error)
+            let errors = UserPages.formErrors(error)
             return UserPages.form(user: nil, units: try await scopeUnits(caller, req), operators: try await OperatorService.visible(to: caller, on: req.db),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)
         }
@@ -204,7 +204,7 @@ struct UsersController: RouteCollection {
             _ = try await UserService.update(user, input, req: req)
             return req.redirect(to: SiteURL.user(.value(user.id!)).relativeURL())
         } catch let error as AppError {
-            let errors = Validator(error)
+            let errors = UserPages.formErrors(error)
             return UserPages.form(user: try await dto(user, req), units: try await scopeUnits(caller, req),
                                   operators: try await OperatorService.visible(to: caller, on: req.db),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)
@@ -218,6 +218,19 @@ struct UsersController: RouteCollection {
 }
 
 enum UserPages {
+    /// The service names assignment errors as the API does (`assignments[0].role`); the form has one
+    /// role, one scope and one operator field to show them beside.
+    static func formErrors(_ error: AppError) -> Validator {
+        var v = Validator()
+        for e in error.fieldErrors {
+            let field = e.field.hasSuffix(".role") ? "role"
+                : (e.field.hasSuffix(".org_unit_id") || e.field == "assignments") ? "scope"
+                : e.field.hasSuffix(".operator_id") ? "operator" : e.field
+            v.add(field, e.message)
+        }
+        return v
+    }
+
     static func input(from form: [String: String], isCreate: Bool) -> UserInput {
         var input = UserInput()
         if isCreate {
@@ -278,11 +291,11 @@ enum UserPages {
                 },
                 .fieldset(.element(named: "legend", text: user == nil ? "角色与管辖范围" : "增加角色"),
                     FormField.select("role", label: "角色", options: (user == nil ? [] : [("", "不增加")]) + Role.allCases.filter { !$0.isPlatformScoped || caller.has(.platformAdmin) }.map { ($0.rawValue, $0.label) },
-                                     selected: values["role"], error: errors.errors.first { $0.field.hasSuffix(".role") }?.message),
+                                     selected: values["role"], error: errors.message(for: "role")),
                     FormField.groupedSelect("scope", label: "管辖单位（承接机构负责人不用选）", groups: OrgQueries.groupedByDistrict(units),
-                                     selected: values["scope"], error: errors.errors.first { $0.field.hasSuffix(".org_unit_id") || $0.field == "assignments" }?.message),
+                                     selected: values["scope"], error: errors.message(for: "scope")),
                     FormField.select("operator", label: "承接机构（仅承接机构负责人）", options: [("", "—")] + operators.map { ($0.id!.uuidString, $0.name) },
-                                     selected: values["operator"], error: errors.errors.first { $0.field.hasSuffix(".operator_id") }?.message)),
+                                     selected: values["operator"], error: errors.message(for: "operator"))),
                 .div(.class("actions"), .button(.type(.submit), .plain("保存")), .a(.href(SiteURL.users.relativeURL()), .plain("返回列表")))),
             .unwrap(user) { u in
                 .form(.method(.post), .action(SiteURL.userSignOut(.value(u.id)).relativeURL()), .class("inline"),

@@ -60,6 +60,7 @@ enum OpenAPI {
         .init(method: .GET, route: .calendarYear(.key), summary: "某年度的节假日与调休安排", query: [], body: nil, status: 200),
         .init(method: .GET, route: .workingDays, summary: "从某日起 N 个工作日的到期日及跳过的非工作日（A-5、E-4 等）", query: ["from", "days", "start_counts"], body: nil, status: 200),
         .init(method: .POST, route: .calendar, summary: "录入新年度的节假日安排（市民政局）", query: [], body: "CalendarYear", status: 201),
+        .init(method: .PUT, route: .calendarYear(.key), summary: "更正已录入年度的安排：形成新版本，之前各版保留（平台管理员）", query: [], body: "CalendarCorrection", status: 200),
         .init(method: .GET, route: .deadlines, summary: "30 天内到期和已过期未报送的事项，及管辖范围内各单位的报送情况", query: [], body: nil, status: 200),
         .init(method: .POST, route: .deadlineFilings, summary: "登记某单位已报送某到期事项（报送登记）", query: [], body: "DeadlineFiling", status: 201),
         .init(method: .GET, route: .stationWorkers(.key), summary: "站点在岗社工", query: [], body: nil, status: 200),
@@ -90,7 +91,7 @@ enum OpenAPI {
             "operator_id": nullable(["type": "string", "description": "本市已登记承接机构的 id；空字符串表示移除"]),
             "operator_exit_on": nullable(dateOrEmpty),
             "rooms": nullable(["type": "array", "items": object(["kind": oneOf(RoomKind.self),
-                                                                 "area": ["type": "number", "exclusiveMinimum": 0, "maximum": StationService.maxArea],
+                                                                 "area": range(.roomArea),
                                                                  "shared": nullable(bool)], required: ["kind", "area"])]),
             "equipment": nullable(["type": "array", "items": oneOf(Equipment.self)]),
             "outdoor_sign": nullable(bool), "indoor_sign": nullable(bool),
@@ -106,30 +107,33 @@ enum OpenAPI {
                                 "backdate_reason": nullable(string)],
                                required: ["rule_id", "param", "value", "effective_from"]),
         "CalendarYear": object(["year": ["type": "integer", "minimum": 2000, "maximum": 2100],
-                                "holidays": ["type": "array", "items": object(["first": date, "last": date, "name": string], required: ["first", "last", "name"])],
+                                "holidays": ["type": "array", "items": object(["first": date, "last": date, "name": ["type": "string", "minLength": 1, "maxLength": 20]], required: ["first", "last", "name"])],
                                 "workdays": ["type": "array", "items": date]], required: ["year", "holidays", "workdays"]),
+        "CalendarCorrection": object(["holidays": ["type": "array", "items": object(["first": date, "last": date, "name": ["type": "string", "minLength": 1, "maxLength": 20]],
+                                                                                required: ["first", "last", "name"])],
+                                      "workdays": ["type": "array", "items": date], "reason": text(TextLimit.short)], required: ["holidays", "workdays", "reason"]),
         // On PATCH, station_id and started_on are refused (422): a posting changes through /assignments.
         "WorkerInput": object(["name": nullable(string), "gender": nullable(oneOf(Gender.self)), "birth_date": nullable(dateOrEmpty), "phone": nullable(phoneOrEmpty),
                                "education": nullable(oneOf(Education.self)), "major": nullable(oneOf(Major.self)),
                                "certificate_level": nullable(oneOf(CertificateLevel.self)), "certificate_number": nullable(string),
-                               "certificate_date": nullable(dateOrEmpty), "experience_years": nullable(["type": "number", "minimum": 0, "maximum": 60]),
+                               "certificate_date": nullable(dateOrEmpty), "experience_years": nullable(range(.experienceYears)),
                                "full_time": nullable(bool), "registered_national": nullable(bool), "station_id": nullable(uuid), "started_on": nullable(dateOrEmpty)]),
         "DeadlineFiling": object(["rule_id": string, "due_on": date, "unit_id": uuid, "filed_on": nullable(dateOrEmpty), "note": nullable(string)],
                                   required: ["rule_id", "due_on", "unit_id"]),
         "AssignmentInput": object(["station_id": uuid, "started_on": date, "ended_on": nullable(dateOrEmpty)], required: ["station_id", "started_on"]),
-        "SupervisorInput": object(["name": string, "pool": oneOf(SupervisorPool.self), "experience_years": ["type": "number", "minimum": 0, "maximum": 60],
+        "SupervisorInput": object(["name": string, "pool": oneOf(SupervisorPool.self), "experience_years": range(.experienceYears),
                                    "phone": nullable(phoneOrEmpty), "station_id": uuid, "started_on": date],
                                   required: ["name", "pool", "experience_years", "station_id", "started_on"]),
         "SupervisionInput": object(["station_id": uuid, "supervisor_id": uuid, "held_on": date, "hours": hours,
-                                    "form": oneOf(SupervisionForm.self), "topic": string, "issues": nullable(string), "advice": nullable(string),
+                                    "form": oneOf(SupervisionForm.self), "topic": text(TextLimit.short), "issues": nullable(text(TextLimit.long)), "advice": nullable(text(TextLimit.long)),
                                     "supervisee_ids": ["type": "array", "items": uuid, "minItems": 1]],
                                    required: ["station_id", "supervisor_id", "held_on", "hours", "form", "topic", "supervisee_ids"]),
-        "TrainingInput": object(["worker_id": uuid, "held_on": date, "hours": hours, "title": string, "organiser": nullable(string)],
+        "TrainingInput": object(["worker_id": uuid, "held_on": date, "hours": hours, "title": text(TextLimit.short), "organiser": nullable(text(TextLimit.short))],
                                 required: ["worker_id", "held_on", "hours", "title"]),
         // The same as multipart/form-data, with an optional evidence file (PDF, JPG or PNG, at most 20 MB).
         "TrainingForm": ["type": "object", "required": ["worker_id", "held_on", "hours", "title"],
-                         "properties": ["worker_id": uuid, "held_on": date, "hours": ["type": "string", "description": "学时，例如 2.5"], "title": string,
-                                        "organiser": string, "attachment": ["type": "string", "contentMediaType": "application/octet-stream"]]],
+                         "properties": ["worker_id": uuid, "held_on": date, "hours": ["type": "string", "description": "学时，例如 2.5"], "title": text(TextLimit.short),
+                                        "organiser": text(TextLimit.short), "attachment": ["type": "string", "contentMediaType": "application/octet-stream"]]],
     ] }
 
     static var string: [String: Any] { ["type": "string"] }
@@ -137,7 +141,13 @@ enum OpenAPI {
     static var uuid: [String: Any] { ["type": "string", "format": "uuid"] }
     static var date: [String: Any] { ["type": "string", "format": "date"] }
     static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
-    static var hours: [String: Any] { ["type": "number", "exclusiveMinimum": 0, "maximum": 24] }
+    static var hours: [String: Any] { range(.sessionHours) }
+    /// A number with the bounds the server checks (`NumberBounds`).
+    static func range(_ b: NumberBounds) -> [String: Any] {
+        ["type": b.wholeNumber ? "integer" : "number", "minimum": b.range.lowerBound, "maximum": b.range.upperBound]
+    }
+    /// Free text with the server's length limit (`TextLimit`).
+    static func text(_ max: Int) -> [String: Any] { ["type": "string", "maxLength": max] }
     /// Optional dates: an empty string means "none" (and clears the field on an update).
     static var dateOrEmpty: [String: Any] { ["type": "string", "anyOf": [["format": "date"], ["maxLength": 0]]] }
     static var phoneOrEmpty: [String: Any] { ["type": "string", "anyOf": [["pattern": WorkforceService.phonePattern], ["maxLength": 0]]] }

@@ -51,6 +51,7 @@ extension OpenAPI {
         key(.POST, .operators): "Operator",
         key(.PATCH, .operatorOrg(.key)): "Operator",
         key(.GET, .workingDays): "WorkingDays",
+        key(.PUT, .calendarYear(.key)): "CalendarVersion",
     ]
 
     /// Operations that answer with a file, and its possible types.
@@ -87,6 +88,7 @@ extension OpenAPI {
         "Problem": object(["type": string, "title": string, "status": ["type": "integer"], "detail": string,
                            "errors": ["type": "array", "items": object(["field": string, "message": string], required: ["field", "message"], closed: false)]],
                           required: ["type", "title", "status", "detail"], closed: false),
+        "CalendarVersion": open(["year": ["type": "integer"], "version": ["type": "integer"]], required: ["year", "version"]),
         "Token": open(["token": string, "token_type": ["type": "string", "enum": ["Bearer"]], "expires_at": dateTime], required: ["token", "token_type", "expires_at"]),
         "Assignment": open(["role": oneOf(Role.self), "role_label": string, "org_unit_id": uuid, "org_unit_name": string, "operator_id": uuid, "operator_name": string],
                            required: ["role", "role_label"]),

@@ -164,24 +164,36 @@ enum ApiRoute: Routable {
 }
 
 extension RoutesBuilder {
+    /// Registers a handler for a typed route (the one place its path is written).
+    @discardableResult
+    func on<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ route: some Routable,
+                                       use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(method, route.pathComponents, use: closure)
+    }
+
     @discardableResult
     func get<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
-        on(.GET, route.pathComponents, use: closure)
+        on(.GET, route, use: closure)
     }
 
     @discardableResult
     func post<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
-        on(.POST, route.pathComponents, use: closure)
+        on(.POST, route, use: closure)
+    }
+
+    @discardableResult
+    func put<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.PUT, route, use: closure)
     }
 
     @discardableResult
     func patch<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
-        on(.PATCH, route.pathComponents, use: closure)
+        on(.PATCH, route, use: closure)
     }
 
     @discardableResult
     func delete<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
-        on(.DELETE, route.pathComponents, use: closure)
+        on(.DELETE, route, use: closure)
     }
 }
 

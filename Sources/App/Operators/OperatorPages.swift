@@ -16,6 +16,9 @@ enum OperatorPages {
         func editable(_ op: OperatorOrg) -> Bool { cities.contains { $0.id == op.cityID && canEdit($0) } }
     }
 
+    /// The id of an operator's rename field, where its errors are shown.
+    static func renameField(_ op: OperatorOrg) -> String { "rename_\(op.id?.uuidString ?? "")" }
+
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         Layout.page(title: "承接机构", path: SiteURL.operators.relativeURL(), caller: caller, csrf: csrf,
             .h1("承接机构"),
@@ -28,8 +31,11 @@ enum OperatorPages {
                         .td(.if(m.editable(op),
                             .form(.method(.post), .action(op.id.map { SiteURL.operatorOrg(.value($0)).relativeURL() } ?? ""), .class("inline"),
                                   FormField.csrf(csrf),
-                                  .input(.type(.text), .name("name"), .value(HTMLEscape.escape(op.name)), .attribute(named: "aria-label", value: "新名称")),
-                                  .button(.type(.submit), .plain("保存"))))))
+                                  .input(.type(.text), .id(renameField(op)), .name("name"), .value(HTMLEscape.escape(m.values[renameField(op)] ?? op.name)),
+                                         .attribute(named: "aria-label", value: "新名称"), FormField.invalidMark(m.errors.message(for: renameField(op))),
+                                         FormField.describedBy(renameField(op), m.errors.message(for: renameField(op)))),
+                                  .button(.type(.submit), .plain("保存")),
+                                  FormField.errorText(renameField(op), m.errors.message(for: renameField(op)))))))
                 })),
             .if(!m.editableCities.isEmpty, .group(
                 .h2("登记承接机构"),

@@ -76,7 +76,11 @@ struct OperatorsController: RouteCollection {
             _ = try await OperatorService.update(op, OperatorInput(name: form["name"]), req: req)
             return req.redirect(to: SiteURL.operators.relativeURL())
         } catch let error as AppError {
-            return try await render(req, values: form, errors: Validator(error), status: error.status)
+            // Shown beside this operator's own name field, not in the registration form below.
+            let field = OperatorPages.renameField(op)
+            var errors = Validator()
+            for e in error.fieldErrors { errors.add(e.field == "name" ? field : e.field, e.message) }
+            return try await render(req, values: [field: form["name"] ?? ""], errors: errors, status: error.status)
         }
     }
 

@@ -32,8 +32,6 @@ struct StationInput: Content {
 
 /// Validates a `StationInput` and applies it in one audited transaction.
 enum StationService {
-    static let maxArea = 100_000.0
-
     struct Checked {
         var name: String?
         var address: String?
@@ -85,8 +83,7 @@ enum StationService {
                     continue
                 }
                 if !seen.insert(kind).inserted { v.add("rooms[\(i)].kind", "\(kind.label)重复填写") }
-                if !room.area.isFinite || room.area <= 0 { v.add("area_\(kind.rawValue)", "\(kind.label)面积必须大于 0 平方米") }
-                else if room.area > maxArea { v.add("area_\(kind.rawValue)", "\(kind.label)面积不能超过 \(Int(maxArea)) 平方米") }
+                v.number(room.area, field: "area_\(kind.rawValue)", label: "\(kind.label)面积", bounds: .roomArea)
                 checked.append((kind, room.area, room.shared ?? false))
             }
             c.rooms = checked
@@ -136,9 +133,12 @@ enum StationService {
         return try await save(station, checked, isNew: true, req: req)
     }
 
-    static func update(_ station: Station, _ input: StationInput, req: Request) async throws -> Station {
+    /// `prior`: errors found while reading a form (an area that is not a number), reported with the rest.
+    static func update(_ station: Station, _ input: StationInput, prior: Validator = Validator(), req: Request) async throws -> Station {
         try req.authorize(.update, resource(station))
-        let (checked, v) = check(input, isCreate: false, today: req.today)
+        let (checked, found) = check(input, isCreate: false, today: req.today)
+        var v = prior
+        for e in found.errors { v.add(e.field, e.message) }
         try v.check()
         return try await save(station, checked, isNew: false, req: req)
     }

@@ -146,7 +146,7 @@ enum StationEdit {
             for kind in RoomKind.allCases {
                 let raw = (form["area_\(kind.rawValue)"] ?? "").trimmingCharacters(in: .whitespaces)
                 if raw.isEmpty { continue }
-                guard let area = Double(raw) else { v.add("area_\(kind.rawValue)", "\(kind.label)面积应为数字（平方米），“\(raw)”不是数字"); continue }
+                guard let area = v.number(raw, field: "area_\(kind.rawValue)", label: "\(kind.label)面积", bounds: .roomArea) else { continue }
                 rooms.append(.init(kind: kind.rawValue, area: area, shared: form["shared_\(kind.rawValue)"] != nil))
             }
             input.rooms = rooms

@@ -61,12 +61,10 @@ struct StationsController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         let (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
         do {
-            try parseErrors.check()
-            _ = try await StationService.update(station, input, req: req)
+            _ = try await StationService.update(station, input, prior: parseErrors, req: req)
             return req.redirect(to: "/stations/\(station.id!)")
         } catch let error as AppError {
-            var errors = parseErrors
-            for e in error.fieldErrors where !parseErrors.errors.contains(e) { errors.add(e.field, e.message) }
+            let errors = Validator(error)
             let fresh = try await StationQueries.find(station.id, .update, req: req)
             return try await renderEdit(req, station: fresh, villages: villages, values: form, errors: errors, status: error.status)
         }

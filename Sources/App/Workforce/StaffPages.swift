@@ -35,8 +35,10 @@ struct StaffPages: RouteCollection {
         input.certificateLevel = form["certificate_level"]
         input.certificateNumber = form["certificate_number"]
         input.certificateDate = form["certificate_date"] ?? ""
-        let years = (form["experience_years"] ?? "0").trimmingCharacters(in: .whitespaces)
-        if let y = Double(years.isEmpty ? "0" : years) { input.experienceYears = y } else { v.add("experience_years", "相关工作年限应为数字") }
+        // Empty is 0 years; anything else is checked against the bounds (the service checks them again).
+        let years = (form["experience_years"] ?? "").trimmingCharacters(in: .whitespaces)
+        if years.isEmpty { input.experienceYears = 0 }
+        else if let y = v.number(years, field: "experience_years", label: "相关工作年限", bounds: .experienceYears) { input.experienceYears = y }
         input.fullTime = form["full_time"] != nil
         input.registeredNational = form["registered_national"] != nil
         input.startedOn = form["started_on"]
@@ -79,8 +81,7 @@ struct StaffPages: RouteCollection {
         var input = Self.workerInput(form, into: &errors)
         input.stationId = summary.id
         do {
-            try errors.check()
-            let w = try await WorkforceService.create(input, req: req)
+            let w = try await WorkforceService.create(input, prior: errors, req: req)
             return req.redirect(to: SiteURL.worker(.value(w.id!)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
@@ -92,15 +93,37 @@ struct StaffPages: RouteCollection {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
         var form = try req.content.decode([String: String].self)
         form["form"] = "supervisor"
-        let years = Double((form["experience_years"] ?? "").trimmingCharacters(in: .whitespaces))
+        // The supervisor form's fields carry a prefix (the worker form on the same page has a "name" too).
+        func field(_ name: String) -> String? { form[Self.supervisorPrefix + name] }
+        var prior = Validator()
+        let years = prior.number(field("experience_years"), field: "experience_years", label: "社会工作服务年限", bounds: .experienceYears)
         do {
-            _ = try await WorkforceController.createSupervisor(SupervisorInput(name: form["name"], pool: form["pool"], experienceYears: years ?? -1,
-                                                                              phone: form["phone"], stationId: summary.id, startedOn: form["started_on"] ?? ""), req: req)
+            _ = try await WorkforceController.createSupervisor(SupervisorInput(name: field("name"), pool: field("pool"), experienceYears: years,
+                                                                              phone: field("phone"), stationId: summary.id, startedOn: field("started_on") ?? ""),
+                                                               prior: prior, req: req)
             return req.redirect(to: SiteURL.stationStaff(.value(summary.id)).relativeURL())
         } catch let error as AppError {
-            let all = Validator(error)
+            var all = Validator()
+            for e in error.fieldErrors { all.add(Self.supervisorPrefix + e.field, e.message) }
             return try await renderStaff(req, errors: all, values: form, status: error.status)
         }
+    }
+
+    static let supervisorPrefix = "supervisor_"
+
+    static func supervisorForm<Context: HTML.BodyContext>(action: String, csrf: String, values: [String: String], errors: Validator) -> Node<Context> {
+        func name(_ field: String) -> String { supervisorPrefix + field }
+        return .form(.method(.post), .action(action), .class("edit"),
+              FormField.csrf(csrf),
+              FormField.text(name("name"), label: "督导姓名", value: values[name("name")], error: errors.message(for: name("name")), required: true),
+              FormField.select(name("pool"), label: "来源", options: SupervisorPool.allCases.map { ($0.rawValue, $0.label) }, selected: values[name("pool")],
+                               error: errors.message(for: name("pool"))),
+              FormField.text(name("experience_years"), label: "社会工作服务经验（年）", value: values[name("experience_years")],
+                             error: errors.message(for: name("experience_years"))),
+              FormField.text(name("phone"), label: "手机号码", value: values[name("phone")], error: errors.message(for: name("phone")), type: .tel),
+              FormField.text(name("started_on"), label: "开始督导本站的日期", value: values[name("started_on")],
+                             error: errors.message(for: name("started_on")), type: .date),
+              .button(.type(.submit), .plain("登记")))
     }
 
     // MARK: one worker
@@ -109,9 +132,9 @@ struct StaffPages: RouteCollection {
         try await renderWorker(req, try await WorkforceController.worker(req, .read), errors: Validator(), values: nil, phone: nil)
     }
 
-    private func renderWorker(_ req: Request, _ w: SocialWorker, errors: Validator, values: [String: String]?, phone: String?,
-                              status: HTTPResponseStatus = .ok) async throws -> Response {
-        let model = try await WorkerPage.model(req, w, values: values, errors: errors, phone: phone)
+    private func renderWorker(_ req: Request, _ w: SocialWorker, errors: Validator, values: [String: String]?, assignValues: [String: String] = [:],
+                              phone: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let model = try await WorkerPage.model(req, w, values: values, assignValues: assignValues, errors: errors, phone: phone)
         return WorkerPage.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 
@@ -121,8 +144,7 @@ struct StaffPages: RouteCollection {
         var errors = Validator()
         let input = Self.workerInput(form, into: &errors)
         do {
-            try errors.check()
-            _ = try await WorkforceService.update(w, input, req: req)
+            _ = try await WorkforceService.update(w, input, prior: errors, req: req)
             return req.redirect(to: SiteURL.worker(.value(w.id!)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
@@ -140,12 +162,20 @@ struct StaffPages: RouteCollection {
         let w = try await WorkforceController.worker(req, .read)
         let form = try req.content.decode([String: String].self)
         do {
-            guard let station = form["station_id"].flatMap(UUID.init(uuidString:)) else { throw AppError.field("station_id", "请选择站点") }
+            guard let station = form["station_id"].flatMap(UUID.init(uuidString:)) else {
+                var v = Validator()
+                v.add("station_id", "请选择站点")
+                _ = v.day(form["assign_started_on"], field: "started_on", label: "到岗日期")
+                if (form["assign_started_on"] ?? "").isEmpty { v.add("started_on", "到岗日期不能为空") }
+                throw AppError.invalid(v.errors)
+            }
             _ = try await WorkforceService.assign(w, AssignmentInput(stationId: station, startedOn: form["assign_started_on"] ?? "", endedOn: nil), req: req)
             return req.redirect(to: SiteURL.worker(.value(w.id!)).relativeURL())
         } catch let error as AppError {
-            let all = Validator(error)
-            return try await renderWorker(req, w, errors: all, values: nil, phone: nil, status: error.status)
+            // The posting form's date is "assign_started_on" (the edit form above it is the worker's own).
+            var all = Validator()
+            for e in error.fieldErrors { all.add(e.field == "started_on" ? "assign_started_on" : e.field, e.message) }
+            return try await renderWorker(req, w, errors: all, values: nil, assignValues: form, phone: nil, status: error.status)
         }
     }
 
@@ -164,16 +194,16 @@ struct StaffPages: RouteCollection {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
         let form = try req.content.decode([String: String].self)
         var errors = Validator()
-        let hours = Double((form["hours"] ?? "").trimmingCharacters(in: .whitespaces))
-        if hours == nil { errors.add("hours", "时长应为数字（小时）") }
+        let hours = errors.number(form["hours"], field: "hours", label: "督导时长", bounds: .sessionHours)
         let supervisor = form["supervisor_id"].flatMap(UUID.init(uuidString:))
         if supervisor == nil { errors.add("supervisor_id", "请选择督导（先在人员页登记督导）") }
         let supervisees = form.keys.filter { $0.hasPrefix("supervisee_") }.compactMap { UUID(uuidString: String($0.dropFirst("supervisee_".count))) }
         do {
-            try errors.check()
-            _ = try await RecordsService.createSupervision(SupervisionInput(stationId: summary.id, supervisorId: supervisor!, heldOn: form["held_on"] ?? "", hours: hours!,
-                                                                            form: form["form"] ?? "", topic: form["topic"], issues: form["issues"], advice: form["advice"],
-                                                                            superviseeIds: supervisees), req: req)
+            // Every error at once: what the form could not read is passed along with the rest.
+            _ = try await RecordsService.createSupervision(SupervisionInput(stationId: summary.id, supervisorId: supervisor ?? UUID(), heldOn: form["held_on"] ?? "",
+                                                                            hours: hours ?? 0, form: form["form"] ?? "", topic: form["topic"], issues: form["issues"],
+                                                                            advice: form["advice"], superviseeIds: supervisees),
+                                                           supervisorChosen: supervisor != nil, hoursRead: hours != nil, prior: errors, req: req)
             return req.redirect(to: SiteURL.stationSupervision(.value(summary.id)).relativeURL())
         } catch let error as AppError {
             let all = Validator(error)
@@ -202,12 +232,15 @@ struct StaffPages: RouteCollection {
         let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
         do {
             let (input, file) = try WorkforceController.readTraining(req)
-            _ = try await RecordsService.createTraining(input, file: file, req: req)
+            let station = try await Station.find(summary.id, on: req.db)
+            _ = try await RecordsService.createTraining(input, file: file, station: station, req: req)
             return req.redirect(to: SiteURL.stationTraining(.value(summary.id)).relativeURL())
         } catch let error as AppError {
-            let all = Validator(error)
-            let values = (try? req.content.decode([String: String].self)) ?? [:]
-            return try await renderTraining(req, errors: all, values: values, status: error.status)
+            // What was typed comes back (a file cannot: the browser does not allow setting it).
+            let form = (try? req.content.decode(WorkforceController.TrainingForm.self))
+            let values = ["worker_id": form?.worker_id, "held_on": form?.held_on, "hours": form?.hours, "title": form?.title, "organiser": form?.organiser]
+                .compactMapValues { $0 }
+            return try await renderTraining(req, errors: Validator(error), values: values, status: error.status)
         }
     }
 }

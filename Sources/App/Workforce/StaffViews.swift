@@ -82,18 +82,14 @@ enum StaffPage {
                 .details(.if(values["form"] == "worker", .attribute(named: "open", value: "open")),
                     .summary(.plain("登记新社工")),
                     .form(.method(.post), .action(SiteURL.stationWorkers(.value(summary.id)).relativeURL()), .class("edit"),
-                          FormField.csrf(csrf), StaffPages.workerForm(values, errors: errors, withStart: true),
+                          FormField.csrf(csrf), StaffPages.workerForm(values["form"] == "worker" ? values : [:],
+                                                                      errors: values["form"] == "worker" ? errors : Validator(), withStart: true),
                           .button(.type(.submit), .plain("登记")))),
                 .details(.if(values["form"] == "supervisor", .attribute(named: "open", value: "open")),
                     .summary(.plain("登记督导")),
-                    .form(.method(.post), .action(SiteURL.stationSupervisors(.value(summary.id)).relativeURL()), .class("edit"),
-                          FormField.csrf(csrf),
-                          FormField.text("name", label: "督导姓名", value: values["form"] == "supervisor" ? values["name"] : nil, error: nil),
-                          FormField.select("pool", label: "来源", options: SupervisorPool.allCases.map { ($0.rawValue, $0.label) }, selected: values["pool"], error: errors.message(for: "pool")),
-                          FormField.text("experience_years", label: "社会工作服务经验（年）", value: values["form"] == "supervisor" ? values["experience_years"] : nil, error: nil),
-                          FormField.text("phone", label: "手机号码", value: nil, error: nil, type: .tel),
-                          FormField.text("started_on", label: "开始督导本站的日期", value: values["form"] == "supervisor" ? values["started_on"] : nil, error: nil, type: .date),
-                          .button(.type(.submit), .plain("登记")))))))
+                    StaffPages.supervisorForm(action: SiteURL.stationSupervisors(.value(summary.id)).relativeURL(), csrf: csrf,
+                                              values: values["form"] == "supervisor" ? values : [:],
+                                              errors: values["form"] == "supervisor" ? errors : Validator())))))
     }
 }
 
@@ -108,10 +104,13 @@ enum WorkerPage {
         var stations: [(id: UUID, name: String)]
         /// The edit form's values: as typed after a refusal, else as stored.
         var values: [String: String]
+        /// The transfer form as typed after a refusal.
+        var assignValues: [String: String]
         var errors: Validator
     }
 
-    static func model(_ req: Request, _ w: SocialWorker, values: [String: String]?, errors: Validator, phone: String?) async throws -> Model {
+    static func model(_ req: Request, _ w: SocialWorker, values: [String: String]?, assignValues: [String: String] = [:], errors: Validator,
+                      phone: String?) async throws -> Model {
         let caller = try req.requireCaller()
         let dto = try await WorkforceQueries.dto(w, key: req.application.settings.dataKey, on: req.db)
         let canEdit = caller.may(.update, try await WorkforceService.resource(w, on: req.db))
@@ -120,7 +119,7 @@ enum WorkerPage {
                                          "major": w.major.rawValue, "certificate_level": w.certificateLevel.rawValue, "certificate_number": w.certificateNumber ?? "",
                                          "certificate_date": w.certificateDate ?? "", "experience_years": Format.area(w.experienceYears)]
             .merging(w.fullTime ? ["full_time": "on"] : [:]) { a, _ in a }.merging(w.registeredNational ? ["registered_national": "on"] : [:]) { a, _ in a }
-        return Model(worker: dto, revealedPhone: phone, canEdit: canEdit, stations: stations, values: values ?? current, errors: errors)
+        return Model(worker: dto, revealedPhone: phone, canEdit: canEdit, stations: stations, values: values ?? current, assignValues: assignValues, errors: errors)
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -140,8 +139,10 @@ enum WorkerPage {
                       StaffPages.workerForm(m.values, errors: errors, withStart: false), .button(.type(.submit), .plain("保存"))),
                 .h2("调动到其他站点"),
                 .form(.method(.post), .action(SiteURL.workerAssign(.value(dto.id)).relativeURL()), .class("edit"), FormField.csrf(csrf),
-                      FormField.select("station_id", label: "新站点", options: m.stations.map { ($0.id.uuidString, $0.name) }, selected: nil, error: errors.message(for: "station_id")),
-                      FormField.text("assign_started_on", label: "到岗日期（原站点在前一天结束）", value: nil, error: errors.message(for: "started_on"), type: .date),
+                      FormField.select("station_id", label: "新站点", options: [("", "请选择")] + m.stations.map { ($0.id.uuidString, $0.name) },
+                                       selected: m.assignValues["station_id"], error: errors.message(for: "station_id")),
+                      FormField.text("assign_started_on", label: "到岗日期（原站点在前一天结束）", value: m.assignValues["assign_started_on"],
+                                     error: errors.message(for: "assign_started_on"), type: .date),
                       .button(.type(.submit), .plain("调动"))))))
     }
 }
@@ -197,11 +198,11 @@ enum SupervisionPage {
                 .form(.method(.post), .action(SiteURL.stationSupervision(.value(summary.id)).relativeURL()), .class("edit"), FormField.csrf(csrf),
                       FormField.select("supervisor_id", label: "督导", options: m.supervisors.map { ($0.id.uuidString, $0.name) }, selected: values["supervisor_id"], error: errors.message(for: "supervisor_id")),
                       FormField.text("held_on", label: "日期", value: values["held_on"], error: errors.message(for: "held_on"), type: .date),
-                      FormField.text("hours", label: "时长（小时）", value: values["hours"], error: errors.message(for: "hours")),
+                      FormField.text("hours", label: "督导时长（小时，如 1.5）", value: values["hours"], error: errors.message(for: "hours")),
                       FormField.select("form", label: "形式", options: SupervisionForm.allCases.map { ($0.rawValue, $0.label) }, selected: values["form"], error: errors.message(for: "form")),
-                      .fieldset(.element(named: "legend", text: "被督导社工"),
-                                .forEach(m.workers) { w in FormField.checkbox("supervisee_\(w.id)", label: w.name, checked: values["supervisee_\(w.id)"] != nil) },
-                                .unwrap(errors.message(for: "supervisee_ids")) { .p(.class("error"), .plain($0)) }),
+                      FormField.checkboxGroup("supervisee_ids", legend: "被督导社工",
+                                              boxes: m.workers.map { w in ("supervisee_\(w.id)", w.name, values["supervisee_\(w.id)"] != nil) },
+                                              error: errors.message(for: "supervisee_ids")),
                       FormField.text("topic", label: "督导主题", value: values["topic"], error: errors.message(for: "topic")),
                       FormField.textarea("issues", label: "提出的问题", value: values["issues"], error: errors.message(for: "issues")),
                       FormField.textarea("advice", label: "督导建议", value: values["advice"], error: errors.message(for: "advice")),
@@ -253,10 +254,10 @@ enum TrainingPage {
                 .form(.method(.post), .action(SiteURL.stationTraining(.value(summary.id)).relativeURL()), .enctype(.multipartData), .class("edit"), FormField.csrf(csrf),
                       FormField.select("worker_id", label: "社工", options: m.workers.map { ($0.id.uuidString, $0.name) }, selected: values["worker_id"], error: errors.message(for: "worker_id")),
                       FormField.text("held_on", label: "日期", value: values["held_on"], error: errors.message(for: "held_on"), type: .date),
-                      FormField.text("hours", label: "学时", value: values["hours"], error: errors.message(for: "hours")),
+                      FormField.text("hours", label: "学时（如 2 或 0.5）", value: values["hours"], error: errors.message(for: "hours")),
                       FormField.text("title", label: "培训名称", value: values["title"], error: errors.message(for: "title")),
-                      FormField.text("organiser", label: "主办单位", value: values["organiser"], error: nil),
-                      FormField.text("attachment", label: "佐证材料（PDF 或图片，不超过 20 MB）", value: nil, error: errors.message(for: "attachment"), type: .file),
+                      FormField.text("organiser", label: "主办单位", value: values["organiser"], error: errors.message(for: "organiser")),
+                      FormField.text("attachment", label: "佐证材料（PDF 文件或 JPEG、PNG 图片，不超过 20 MB）", value: nil, error: errors.message(for: "attachment"), type: .file),
                       .button(.type(.submit), .plain("保存"))))))
     }
 }

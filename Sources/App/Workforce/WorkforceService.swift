@@ -93,7 +93,7 @@ enum WorkforceService {
             v.add("certificate_date", "持证社工须填写取证日期")
         }
         if let years = input.experienceYears {
-            if !years.isFinite || years < 0 || years > 60 { v.add("experience_years", "相关工作年限应在 0–60 之间") } else { w.experienceYears = years }
+            if let years = v.number(years, field: "experience_years", label: "相关工作年限", bounds: .experienceYears) { w.experienceYears = years }
         } else if isCreate { w.experienceYears = 0 }
         if let f = input.fullTime { w.fullTime = f } else if isCreate { w.fullTime = true }
         if let r = input.registeredNational { w.registeredNational = r } else if isCreate { w.registeredNational = false }
@@ -123,8 +123,9 @@ enum WorkforceService {
                                ownerUserIDs: Set([w.userID?.uuidString].compactMap { $0 }))
     }
 
-    static func create(_ input: WorkerInput, req: Request) async throws -> SocialWorker {
-        var v = Validator()
+    /// `prior`: errors found while reading a form, reported together with the rest.
+    static func create(_ input: WorkerInput, prior: Validator = Validator(), req: Request) async throws -> SocialWorker {
+        var v = prior
         guard let stationID = input.stationId else { v.add("station_id", "请指定驻站的社工站"); throw AppError.invalid(v.errors) }
         let scope = try await visibleStation(stationID, req: req)
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
@@ -148,10 +149,10 @@ enum WorkforceService {
         return worker
     }
 
-    static func update(_ worker: SocialWorker, _ input: WorkerInput, req: Request) async throws -> SocialWorker {
+    static func update(_ worker: SocialWorker, _ input: WorkerInput, prior: Validator = Validator(), req: Request) async throws -> SocialWorker {
         try req.authorize(.update, try await resource(worker, on: req.db))
         let old = worker.auditFields
-        var v = Validator()
+        var v = prior
         // A posting changes through `assign` (which ends the previous one), never by editing the
         // worker: these fields were once silently ignored here.
         if input.stationId != nil { v.add("station_id", "驻站站点不能在修改社工信息时更改：请使用调动（POST \(ApiRoute.workerAssignments(.key).openAPIPath)）") }
