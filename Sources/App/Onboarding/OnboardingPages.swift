@@ -24,9 +24,9 @@ enum OnboardingPage {
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let cv = m.cityValues
         let ce = m.cityErrors
-        let profileOptions: [(value: String, label: String)] = [("", "请选择")]
-            + m.profiles.map { ($0.0, "出厂配置：\($0.1)（\($0.0)）") }
-            + m.cities.filter { $0.profile != nil }.map { (copyPrefix + $0.id.uuidString, "复制\($0.name)的现行配置") }
+        var profileOptions: [(value: String, label: String)] = [("", "请选择")]
+        for (id, name) in m.profiles { profileOptions.append((id, "出厂配置：\(name)（\(id)）")) }
+        for city in m.cities where city.profile != nil { profileOptions.append((copyPrefix + city.id.uuidString, "复制\(city.name)的现行配置")) }
         return Layout.page(title: "城市开通", path: "/platform", caller: caller, csrf: csrf,
             .h1("城市开通"),
             .p(.class("lead"), .plain("平台管理员登记省级行政区和市，为市选定政策配置并创建首位市民政局管理员；区县、街道和社工站由该管理员建立。平台管理员不能查看各市的社工站和人员。")),

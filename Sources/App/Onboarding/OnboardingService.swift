@@ -155,7 +155,7 @@ enum OnboardingService {
     /// Creates the city, its profile (or the copy as version 1) and its first city admin in one audited transaction.
     /// `hash` turns the admin's password into its stored hash (bcrypt, before the write lock is taken).
     static func createCity(_ input: CityInput, today: Day, actorName: String, audit: AuditLog,
-                           hash: @Sendable (String) async throws -> String) async throws -> CityCreated {
+                           hash: (String) async throws -> String) async throws -> CityCreated {
         let (checkedOrNil, v) = checkCity(input)
         try v.check()
         let c = checkedOrNil!
