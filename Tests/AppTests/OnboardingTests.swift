@@ -68,7 +68,8 @@ struct OnboardingTests {
             let today = world.app.clock.today
             let jinan = try await world.token("admin")
             let change = try await world.api(.POST, "/api/v1/policy/versions", token: jinan, json: [
-                "rule_id": "P-2", "param": "minOfficeAreaPerWorker", "value": 7, "effective_from": today.description, "note": "测试"])
+                "rule_id": "P-2", "param": "minOfficeAreaPerWorker", "value": 7, "effective_from": today.description,
+                "note": "开通时复制自省厅建议值"])   // a note that merely reads like a copy: Jinan was not copied
             #expect(change.status == .created, "\(change.body.string)")
             let platform = try await world.token("platform")
             let shandong = try #require(try await Province.query(on: world.app.db).filter(\.$name == "山东省").first())
@@ -95,6 +96,10 @@ struct OnboardingTests {
             #expect(audit.contains { $0.changes.contains("copied_from") && $0.changes.contains("济南市") })
             // and Jinan's own profile is untouched
             #expect(try await PolicyVersion.query(on: world.app.db).filter(\.$cityID == world.id("济南市")).count() == 1)
+            // the list says which city was copied, from the city's own record rather than a version's note
+            let list = try await world.api(.GET, "/api/v1/cities", token: platform).jsonArray()
+            #expect((list.first { $0["name"] as? String == "青岛市" }?["copied_from"] as? String)?.contains("济南市") == true)
+            #expect(list.first { $0["name"] as? String == "济南市" }?["copied_from"] == nil)
         }
     }
 
@@ -216,5 +221,20 @@ struct OnboardingTests {
             #expect(!again.body.string.contains("one-time-password"))
             #expect(again.body.string.contains("杭州市") && again.body.string.contains("复制自武汉市"))
         }
+    }
+
+    @Test func theMenuOffersOnboardingToEveryPlatformAdminAndNoOneElse() {
+        // setup: a platform admin alone, one who is also a city's admin, and a city admin alone
+        func caller(_ assignments: [Assignment]) -> Caller {
+            Caller(userID: UUID(), username: "u", displayName: "u", assignments: assignments)
+        }
+        let platform = Assignment(role: .platformAdmin, scope: .platform)
+        let cityAdmin = Assignment(role: .cityAdmin, scope: .unit(path: UUID().uuidString))
+        // act
+        let hrefs = [[platform], [platform, cityAdmin], [cityAdmin]].map { Layout.links(for: caller($0)).map(\.href) }
+        // check
+        #expect(hrefs[0].contains("/platform/cities"))
+        #expect(hrefs[1].contains("/platform/cities") && hrefs[1].contains("/stations"))
+        #expect(!hrefs[2].contains("/platform/cities"))
     }
 }

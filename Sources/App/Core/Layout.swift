@@ -52,6 +52,8 @@ enum Layout {
         }
         if caller.has(.cityAdmin) {
             links += [Link(href: "/operators", label: "承接机构"), Link(href: "/users", label: "用户管理"), Link(href: "/audit", label: "审计日志")]
+            // Also the deployment's administrator: onboarding stays one click away.
+            if caller.has(.platformAdmin) { links.append(Link(href: "/platform/cities", label: "城市开通")) }
         }
         links.append(Link(href: "/account/password", label: "修改密码"))
         return links

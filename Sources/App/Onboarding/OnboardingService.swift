@@ -198,10 +198,12 @@ enum OnboardingService {
             let city = OrgUnit(name: c.name, level: .city, parent: nil, divisionCode: c.code)
             city.policyProfile = profileID
             city.provinceID = province.id
+            city.profileCopiedFrom = copy?.note
             try await city.create(on: db)
             recorder.change(entityType: "org_unit", entityID: city.id, old: nil,
                             new: city.auditFields.merging(["policy_profile": profileID ?? "", "province_id": province.id!.uuidString,
-                                                           "province": province.name]) { a, _ in a })
+                                                           "province": province.name,
+                                                           "profile_copied_from": city.profileCopiedFrom ?? ""]) { a, _ in a })
             var versionNumber: Int?
             if let copy {
                 let version = PolicyVersion()
@@ -225,16 +227,17 @@ enum OnboardingService {
             let assignment = RoleAssignment(userID: try user.requireID(), role: .cityAdmin, unitID: city.id, operatorID: nil)
             try await assignment.create(on: db)
             recorder.change(entityType: "role_assignment", entityID: assignment.id, old: nil, new: assignment.auditFields)
-            return CityCreated(city: cityDTO(city, province: province, copiedFrom: copy?.note),
+            return CityCreated(city: cityDTO(city, province: province),
                                admin: .init(id: user.id!, username: user.username, displayName: user.displayName),
                                oneTimePassword: generated, policyVersion: versionNumber)
         }
         return created
     }
 
-    static func cityDTO(_ city: OrgUnit, province: Province?, copiedFrom: String?) -> CityDTO {
+    static func cityDTO(_ city: OrgUnit, province: Province?) -> CityDTO {
         CityDTO(id: city.id!, name: city.name, divisionCode: city.divisionCode, provinceId: province?.id, provinceName: province?.name,
-                profile: city.policyProfile, profileName: city.policyProfile.flatMap { try? PolicyProfile.shipped($0).name }, copiedFrom: copiedFrom)
+                profile: city.policyProfile, profileName: city.policyProfile.flatMap { try? PolicyProfile.shipped($0).name },
+                copiedFrom: city.profileCopiedFrom)
     }
 
     /// Every province, by division code.
@@ -246,9 +249,7 @@ enum OnboardingService {
     static func cities(on db: any Database) async throws -> [CityDTO] {
         let provinces = Dictionary(uniqueKeysWithValues: try await provinces(on: db).map { ($0.id!, $0) })
         let cities = try await OrgUnit.query(on: db).filter(\.$level == .city).all()
-        let firstVersions = try await PolicyVersion.query(on: db).filter(\.$version == 1).all()
-        let copied = Dictionary(firstVersions.filter { $0.note.hasPrefix("开通时复制自") }.map { ($0.cityID, $0.note) }, uniquingKeysWith: { a, _ in a })
         return cities.sorted { ($0.divisionCode ?? "~", $0.name) < ($1.divisionCode ?? "~", $1.name) }
-            .map { cityDTO($0, province: $0.provinceID.flatMap { provinces[$0] }, copiedFrom: copied[$0.id!]) }
+            .map { cityDTO($0, province: $0.provinceID.flatMap { provinces[$0] }) }
     }
 }
