@@ -48,7 +48,8 @@ enum DeadlineService {
 
     /// The profile of the caller's city in a year; nil for an account without a city, or a city without a profile.
     static func profile(_ caller: Caller, year: Int, on db: any Database) async throws -> PolicyProfile? {
-        guard let path = caller.assignments.first?.placePath else { return nil }
+        // A platform administrator's assignment names no city: it has no deadlines (and its home page is no 404).
+        guard let path = caller.assignments.first(where: { $0.scope != .platform })?.placePath else { return nil }
         let city = try await PolicyService.city(of: path, on: db)
         if city.policyProfile == nil { return nil }
         return try await PolicyService.inForce(city: city, year: year, on: db).profile
