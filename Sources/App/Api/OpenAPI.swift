@@ -14,18 +14,8 @@ enum OpenAPI {
         let status: Int
 
         init(method: HTTPMethod, route: ApiRoute, summary: String, query: [String], body: String?, status: Int) {
-            self.init(method: method, openAPIPath: route.openAPIPath, summary: summary, query: query, body: body, status: status)
-        }
-
-        /// Only for merging branches written before `ApiRoute`: add the route as a case and use `route:`.
-        @available(*, deprecated, message: "add the route to ApiRoute and pass route:")
-        init(method: HTTPMethod, path: String, summary: String, query: [String], body: String?, status: Int) {
-            self.init(method: method, openAPIPath: path, summary: summary, query: query, body: body, status: status)
-        }
-
-        private init(method: HTTPMethod, openAPIPath: String, summary: String, query: [String], body: String?, status: Int) {
             self.method = method
-            self.path = openAPIPath
+            self.path = route.openAPIPath
             self.summary = summary
             self.query = query
             self.body = body
@@ -77,6 +67,11 @@ enum OpenAPI {
         .init(method: .POST, route: .trainingRecords, summary: "新增培训记录（JSON，或 multipart 附 PDF/图片佐证）", query: [], body: "TrainingInput", status: 201),
         .init(method: .GET, route: .trainingEvidence(.key), summary: "下载培训记录的佐证材料（inline=1 在浏览器中预览；记入审计日志）", query: ["inline"], body: nil, status: 200),
         .init(method: .GET, route: .stationCompliance(.key), summary: "站点某年度逐条合规检查", query: ["year"], body: nil, status: 200),
+        .init(method: .GET, route: .provinces, summary: "省级行政区列表（平台管理员）", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .provinces, summary: "登记省级行政区（平台管理员）", query: [], body: "ProvinceInput", status: 201),
+        .init(method: .GET, route: .cities, summary: "各市及其所属省份和政策配置（平台管理员）", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .cities, summary: "开通新的市：政策配置（出厂配置或复制某市现行配置）与首位市民政局管理员，一次完成（平台管理员）",
+              query: [], body: "CityInput", status: 201),
         .init(method: .GET, route: .compliance, summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
     ]
 
@@ -96,7 +91,22 @@ enum OpenAPI {
             "equipment": nullable(["type": "array", "items": oneOf(Equipment.self)]),
             "outdoor_sign": nullable(bool), "indoor_sign": nullable(bool),
             "village_posts": nullable(["type": "object", "propertyNames": uuid, "additionalProperties": oneOf(VillagePost.self)]),
+            // Contract facts (S-6, S-7, S-8): only a district officer or city admin may send them (403 otherwise).
+            "contract_started_on": nullable(dateOrEmpty),
+            "annual_contract_amount": nullable(yuan), "annual_personnel_budget": nullable(yuan),
         ]),
+        "ProvinceInput": object(["name": ["type": "string", "minLength": 1, "maxLength": TextLimit.name],
+                                 "division_code": ["type": "string", "pattern": "^[0-9]{2}(0000)?$",
+                                                   "description": "GB/T 2260 省级代码：37 或 370000"]],
+                                required: ["name", "division_code"]),
+        "CityInput": object(["province_id": uuid, "name": ["type": "string", "minLength": 1, "maxLength": 100],
+                             "division_code": ["type": "string", "pattern": "^[0-9]{6}$", "description": "6 位，以所属省级代码的前两位开头"],
+                             "profile": nullable(["type": "string", "enum": PolicyProfile.shippedIDs, "description": "出厂政策配置；与 copy_of_city_id 二选一"]),
+                             "copy_of_city_id": nullable(["type": "string", "format": "uuid", "description": "复制该市的现行政策配置（出厂配置及其参数修改）作为新市的第 1 版"]),
+                             "admin_username": ["type": "string", "pattern": UserService.usernamePattern],
+                             "admin_display_name": nullable(string),
+                             "admin_password": nullable(["type": "string", "description": "至少 8 位；留空则生成一次性密码，仅在应答中出现一次"])],
+                            required: ["province_id", "name", "division_code", "admin_username"]),
         "OperatorInput": object(["name": string, "credit_code": ["type": "string", "minLength": 18, "maxLength": 18], "city_id": uuid]),
         "UserInput": object([
             "username": nullable(string), "display_name": nullable(string), "password": nullable(string), "active": nullable(bool),
@@ -148,6 +158,7 @@ enum OpenAPI {
     }
     /// Free text with the server's length limit (`TextLimit`).
     static func text(_ max: Int) -> [String: Any] { ["type": "string", "maxLength": max] }
+    static var yuan: [String: Any] { ["type": "number", "minimum": 0, "maximum": StationService.maxYuan] }
     /// Optional dates: an empty string means "none" (and clears the field on an update).
     static var dateOrEmpty: [String: Any] { ["type": "string", "anyOf": [["format": "date"], ["maxLength": 0]]] }
     static var phoneOrEmpty: [String: Any] { ["type": "string", "anyOf": [["pattern": WorkforceService.phonePattern], ["maxLength": 0]]] }

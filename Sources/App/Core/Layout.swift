@@ -47,10 +47,13 @@ enum Layout {
         var links = [Link(href: "/", label: "首页"), Link(href: "/org", label: "组织架构"), Link(href: "/stations", label: "社工站"),
                      Link(href: "/compliance", label: "合规总览"), Link(href: "/policy", label: "政策配置"), Link(href: "/calendar", label: "工作日历")]
         if caller.has(.platformAdmin) && !caller.has(.cityAdmin) {
-            links = [Link(href: "/", label: "首页"), Link(href: "/calendar", label: "工作日历"), Link(href: "/users", label: "用户管理")]
+            links = [Link(href: "/", label: "首页"), Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通"), Link(href: "/calendar", label: "工作日历"),
+                     Link(href: "/users", label: "用户管理")]
         }
         if caller.has(.cityAdmin) {
             links += [Link(href: "/operators", label: "承接机构"), Link(href: "/users", label: "用户管理"), Link(href: "/audit", label: "审计日志")]
+            // Also the deployment's administrator: onboarding stays one click away.
+            if caller.has(.platformAdmin) { links.append(Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通")) }
         }
         links.append(Link(href: "/account/password", label: "修改密码"))
         return links

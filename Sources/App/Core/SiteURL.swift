@@ -120,6 +120,8 @@ enum ApiRoute: Routable {
     case trainingRecords
     case trainingEvidence(ID)
     case compliance
+    case provinces
+    case cities
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -159,6 +161,8 @@ enum ApiRoute: Routable {
         case .trainingRecords: ["training-records"]
         case .trainingEvidence(let id): ["training-records", .id(id), "evidence"]
         case .compliance: ["compliance"]
+        case .provinces: ["provinces"]
+        case .cities: ["cities"]
         }
     }
 }
@@ -230,6 +234,9 @@ enum SiteURL: Routable {
     case workerAssign(ID)
     case supervisionConfirm(ID)
     case trainingEvidence(ID)
+    /// Onboarding (platform administrator): provinces, cities and their first city admins.
+    case platformCities
+    case platformProvinces
 
     var segments: [PathSegment] {
         switch self {
@@ -261,6 +268,8 @@ enum SiteURL: Routable {
         case .workerAssign(let id): ["workers", .id(id), "assign"]
         case .supervisionConfirm(let id): ["supervision", .id(id), "confirm"]
         case .trainingEvidence(let id): ["training-records", .id(id), "evidence"]
+        case .platformCities: ["platform", "cities"]
+        case .platformProvinces: ["platform", "provinces"]
         }
     }
 }

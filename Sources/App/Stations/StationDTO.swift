@@ -21,6 +21,10 @@ struct StationDTO: Content {
     var outdoorSign: Bool
     var indoorSign: Bool
     var villages: [VillageDTO]?
+    /// Contract facts the rules read: S-6's contract start, S-8's annual amount, S-7's personnel budget (yuan).
+    var contractStartedOn: String?
+    var annualContractAmount: Double?
+    var annualPersonnelBudget: Double?
 
     init(_ s: StationQueries.Summary) {
         id = s.id
@@ -36,6 +40,9 @@ struct StationDTO: Content {
         }
         outdoorSign = s.outdoorSign
         indoorSign = s.indoorSign
+        contractStartedOn = s.contractStartedOn
+        annualContractAmount = s.annualContractAmount
+        annualPersonnelBudget = s.annualPersonnelBudget
     }
 
     /// With rooms, equipment and villages, for one station.

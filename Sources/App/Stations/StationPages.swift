@@ -75,7 +75,10 @@ enum StationShow {
                 .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),
                 .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),
                 .dt("承接机构"), .dd(.plain(m.summary.operatorName.map { "\($0)（统一社会信用代码 \(m.summary.operatorCreditCode ?? "")）" } ?? "未登记")),
-                .dt("标识标牌（P-4）"), .dd(.plain("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")"))),
+                .dt("标识标牌（P-4）"), .dd(.plain("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")")),
+                .dt(.plain(ContractFact.contractStartedOn.label)), .dd(.id("contract-started-on"), .plain(s.contractStartedOn ?? "未填写")),
+                .dt(.plain(ContractFact.annualContractAmount.label)), .dd(.id("annual-contract-amount"), .plain(s.annualContractAmount.map { Format.amount($0) + " 元" } ?? "未填写")),
+                .dt(.plain(ContractFact.annualPersonnelBudget.label)), .dd(.id("annual-personnel-budget"), .plain(s.annualPersonnelBudget.map { Format.amount($0) + " 元" } ?? "未填写"))),
             .if(!m.operatorHistory.isEmpty, .group(
                 .h2("承接机构记录"),
                 .ul(.id("operator-history"), .forEach(m.operatorHistory) { p in
@@ -115,6 +118,8 @@ enum StationEdit {
         var operators: [OperatorOrg]
         var values: [String: String]
         var errors: Validator
+        /// The caller buys the station's service (district or city): the contract facts are theirs to set.
+        var canEditContract: Bool = false
     }
 
     static func values(of s: Station, operatorOrg: OperatorOrg?, villages: [OrgQueries.UnitRef]) -> [String: String] {
@@ -128,7 +133,30 @@ enum StationEdit {
         if s.outdoorSign { v["outdoor_sign"] = "on" }
         if s.indoorSign { v["indoor_sign"] = "on" }
         for village in villages { v["post_\(village.id)"] = village.villagePost.rawValue }
+        v[ContractFact.contractStartedOn.rawValue] = s.contractStartedOn ?? ""
+        v[ContractFact.annualContractAmount.rawValue] = s.annualContractAmount.map(Format.amount) ?? ""
+        v[ContractFact.annualPersonnelBudget.rawValue] = s.annualPersonnelBudget.map(Format.amount) ?? ""
         return v
+    }
+
+    /// The contract facts of a submitted form: only read when the form carries them (it shows them
+    /// to the purchaser only); an empty field clears the fact.
+    static func contract(from form: [String: String], into input: inout StationInput, errors v: inout Validator) -> Set<ContractFact> {
+        var clearing: Set<ContractFact> = []
+        for fact in ContractFact.allCases {
+            guard let raw = form[fact.rawValue]?.trimmingCharacters(in: .whitespaces) else { continue }
+            if raw.isEmpty { clearing.insert(fact); continue }
+            switch fact {
+            case .contractStartedOn: input.contractStartedOn = raw
+            case .annualContractAmount, .annualPersonnelBudget:
+                guard let value = Double(raw.replacingOccurrences(of: ",", with: "")) else {
+                    v.add(fact.rawValue, "\(fact.label)应为数字（元），“\(raw)”不是数字")
+                    continue
+                }
+                if fact == .annualContractAmount { input.annualContractAmount = value } else { input.annualPersonnelBudget = value }
+            }
+        }
+        return clearing
     }
 
     /// Reads the submitted form into the same input the API takes.
@@ -181,6 +209,16 @@ enum StationEdit {
                 .if(!isCreate, FormField.text("operator_exit_on", label: "原承接机构退出日期", value: values["operator_exit_on"],
                                               error: err.message(for: "operator_exit_on"), type: .date,
                                               hint: "更换或移除承接机构时必填：规则 A-5 的档案移交期限自此日起算")),
+                .if(m.canEditContract, .fieldset(.element(named: "legend", text: "服务合同（区县或市民政局填写，规则 S-6、S-7、S-8）"),
+                    FormField.text(ContractFact.contractStartedOn.rawValue, label: ContractFact.contractStartedOn.label,
+                                   value: values[ContractFact.contractStartedOn.rawValue], error: err.message(for: ContractFact.contractStartedOn.rawValue),
+                                   type: .date, hint: "S-6 的合同年度自此日起算；留空表示未填写"),
+                    FormField.text(ContractFact.annualContractAmount.rawValue, label: ContractFact.annualContractAmount.label,
+                                   value: values[ContractFact.annualContractAmount.rawValue], error: err.message(for: ContractFact.annualContractAmount.rawValue),
+                                   hint: "0 至 1 亿元；留空表示未填写"),
+                    FormField.text(ContractFact.annualPersonnelBudget.rawValue, label: ContractFact.annualPersonnelBudget.label,
+                                   value: values[ContractFact.annualPersonnelBudget.rawValue], error: err.message(for: ContractFact.annualPersonnelBudget.rawValue),
+                                   hint: "0 至 1 亿元；留空表示未填写"))),
                 .if(!isCreate, .group(
                     .fieldset(.element(named: "legend", text: "功能室面积（平方米，规则 P-1）"),
                         .forEach(RoomKind.allCases) { kind in
@@ -210,6 +248,11 @@ enum StationEdit {
 }
 
 enum Format {
+    /// Yuan as typed: whole yuan without decimals, otherwise fen.
+    static func amount(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
+    }
+
     static func area(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
     }

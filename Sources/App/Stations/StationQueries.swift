@@ -30,6 +30,10 @@ enum StationQueries {
         let operatorCreditCode: String?
         let path: String
         let equipment: [Equipment]
+        /// Contract facts (S-6, S-7, S-8), kept by the district or city that buys the service.
+        let contractStartedOn: String?
+        let annualContractAmount: Double?
+        let annualPersonnelBudget: Double?
 
         /// Column by column: the generic row decoder with key conversion costs more than the query.
         init(_ row: any SQLRow) throws {
@@ -48,6 +52,9 @@ enum StationQueries {
             operatorCreditCode = try row.decode(column: "operator_credit_code", as: String?.self)
             path = try row.decode(column: "path", as: String.self)
             equipment = try row.decode(column: "equipment", as: String.self).split(separator: ",").compactMap { Equipment(rawValue: String($0)) }
+            contractStartedOn = try row.decode(column: "contract_started_on", as: String?.self)
+            annualContractAmount = try row.decode(column: "annual_contract_amount", as: Double?.self)
+            annualPersonnelBudget = try row.decode(column: "annual_personnel_budget", as: Double?.self)
         }
 
         var resource: Access.Resource {
@@ -111,6 +118,7 @@ enum StationQueries {
     static let summarySelectCounted: SQLQueryString = "SELECT COUNT(*) OVER () AS total, " + summaryBody
     static let summaryBody: SQLQueryString = """
             s.id, s.name, s.street_id, s.district_id, s.address, s.opened_on, s.outdoor_sign, s.indoor_sign, s.operator_id, s.path, s.equipment,
+                   s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget,
                    st.name AS street_name, d.name AS district_name, o.name AS operator_name, o.credit_code AS operator_credit_code
             FROM stations s
             JOIN org_units st ON st.id = s.street_id

@@ -59,9 +59,10 @@ struct StationsController: RouteCollection {
         let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .update, req: req)
         let villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db)
         let form = try req.content.decode([String: String].self)
-        let (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
+        var (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
+        let clearing = StationEdit.contract(from: form, into: &input, errors: &parseErrors)
         do {
-            _ = try await StationService.update(station, input, prior: parseErrors, req: req)
+            _ = try await StationService.update(station, input, prior: parseErrors, clearing: clearing, req: req)
             return req.redirect(to: "/stations/\(station.id!)")
         } catch let error as AppError {
             let errors = Validator(error)
@@ -76,12 +77,15 @@ struct StationsController: RouteCollection {
 
     func createFromForm(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
-        let (input, _) = StationEdit.input(from: form, villages: [], isCreate: true)
+        var (input, parseErrors) = StationEdit.input(from: form, villages: [], isCreate: true)
+        _ = StationEdit.contract(from: form, into: &input, errors: &parseErrors)
         do {
+            try parseErrors.check()
             let station = try await StationService.create(input, req: req)
             return req.redirect(to: "/stations/\(station.id!)")
         } catch let error as AppError {
-            let errors = Validator(error)
+            var errors = parseErrors
+            for e in error.fieldErrors where !parseErrors.errors.contains(e) { errors.add(e.field, e.message) }
             return try await renderEdit(req, station: nil, villages: [], values: form, errors: errors, status: error.status, streets: try await freeStreets(req))
         }
     }
@@ -91,7 +95,10 @@ struct StationsController: RouteCollection {
         let caller = try req.requireCaller()
         let operators = if let station { try await OperatorService.inCity(station.cityID, on: req.db) }
                         else { try await OperatorService.visible(to: caller, on: req.db) }
-        let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors)
+        // Contract facts are the purchaser's: shown in the form to a district officer or city admin only.
+        let canEditContract = station.map { StationService.isPurchaser(caller, of: $0) } ?? (caller.has(.cityAdmin) || caller.has(.districtOfficer))
+        let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors,
+                                      canEditContract: canEditContract)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 
