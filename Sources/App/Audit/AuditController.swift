@@ -6,7 +6,7 @@ import Vapor
 /// The audit trail for city admins: filter by actor, entity and time range.
 struct AuditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit", use: page)
+        routes.get(SiteURL.audit, use: page)
         routes.get(ApiRoute.auditEvents, use: api)
     }
 

@@ -42,12 +42,12 @@ enum AuditPage {
             for (k, v) in [("actor", f.actor), ("entity", f.entity), ("entity_id", f.entityId), ("from", f.from), ("to", f.to)] {
                 if let v, !v.isEmpty { items.append("\(k)=" + (v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
             }
-            return "/audit?" + items.joined(separator: "&")
+            return SiteURL.audit.relativeURL() + "?" + items.joined(separator: "&")
         }
-        return Layout.page(title: "审计日志", path: "/audit", caller: caller, csrf: csrf,
+        return Layout.page(title: "审计日志", path: SiteURL.audit.relativeURL(), caller: caller, csrf: csrf,
             .h1("审计日志"),
             .p(.class("lead"), .plain("所有新建、修改、删除、登录和令牌签发都记录在此。记录只增不改，逐条以哈希相连；服务器管理员可随时校验审计链，查出任何篡改。")),
-            .form(.class("filters"), .method(.get), .action("/audit"),
+            .form(.class("filters"), .method(.get), .action(SiteURL.audit.relativeURL()),
                   FormField.text("actor", label: "操作人（用户名）", value: f.actor, error: nil),
                   FormField.select("entity", label: "对象类型", options: [("", "全部")] + AuditWords.entities.map { ($0.type, $0.label) },
                                    selected: f.entity, error: nil),

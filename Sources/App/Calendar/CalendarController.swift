@@ -56,13 +56,13 @@ enum CalendarService {
 
 struct CalendarController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("calendar", use: page)
-        routes.post("calendar", use: addFromForm)
+        routes.get(SiteURL.calendar, use: page)
+        routes.post(SiteURL.calendar, use: addFromForm)
         routes.get(ApiRoute.calendarYear(.key), use: apiYear)
         routes.get(ApiRoute.workingDays, use: apiWorkingDays)
         routes.post(ApiRoute.calendar, use: apiAdd)
         routes.put(ApiRoute.calendarYear(.key), use: apiCorrect)
-        routes.post("calendar", ":year", use: correctFromForm)
+        routes.post(SiteURL.calendarYear(.key), use: correctFromForm)
     }
 
     struct YearInput: Content {
@@ -247,7 +247,7 @@ struct CalendarController: RouteCollection {
         if let input {
             do {
                 try await add(input, req: req)
-                return req.redirect(to: "/calendar")
+                return req.redirect(to: SiteURL.calendar.relativeURL())
             } catch let error as AppError {
                 for e in error.fieldErrors { errors.add(e.field, e.message) }
                 return try await render(req, errors: errors, values: form, status: error.status)
@@ -272,7 +272,7 @@ struct CalendarController: RouteCollection {
         if let input, let reason, errors.errors.isEmpty {
             do {
                 _ = try await correct(year, CorrectionInput(holidays: input.holidays, workdays: input.workdays, reason: reason), req: req)
-                return req.redirect(to: "/calendar#year-\(year)")
+                return req.redirect(to: SiteURL.calendar.relativeURL() + "#year-\(year)")
             } catch let error as AppError {
                 errors = Validator(error)
                 return try await render(req, errors: Validator(), values: [:], correction: .init(year: year, values: form, errors: shown(errors)), status: error.status)

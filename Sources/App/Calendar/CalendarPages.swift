@@ -68,7 +68,7 @@ enum CalendarPage {
             .if(m.canAdd, .details(.if(refused != nil, .attribute(named: "open", value: "open")),
                 .summary(.plain("更正 \(year) 年的安排（形成第 \(newest.version + 1) 版，之前各版保留）")),
                 FormField.summary(errors.errors),
-                .form(.method(.post), .action("/calendar/\(year)"), .class("edit"),
+                .form(.method(.post), .action(SiteURL.calendarYear(.value(year)).relativeURL()), .class("edit"),
                       FormField.csrf(csrf),
                       FormField.textarea(prefix + "holidays", label: "假期（每行：起始日期,结束日期,名称）", value: values[prefix + "holidays"],
                                          error: errors.message(for: prefix + "holidays")),
@@ -83,13 +83,13 @@ enum CalendarPage {
         var m = m
         m.csrf = csrf
         let years = m.calendar.years.keys.sorted(by: >)
-        return Layout.page(title: "工作日历", path: "/calendar", caller: caller, csrf: csrf,
+        return Layout.page(title: "工作日历", path: SiteURL.calendar.relativeURL(), caller: caller, csrf: csrf,
             .h1("工作日历"),
             .p(.class("lead"), .plain("按国务院办公厅每年公布的节假日安排计算工作日（含调休上班日），用于 \(RuleName.label("A-5"))、\(RuleName.label("E-4")) 等以工作日计的期限，以及逢节假日顺延的报送期限。")),
             .section(.class("card"), .id("working-days"),
                 .h2("工作日计算"),
                 FormField.summary(m.queryErrors.errors),
-                .form(.class("filters"), .method(.get), .action("/calendar"),
+                .form(.class("filters"), .method(.get), .action(SiteURL.calendar.relativeURL()),
                       FormField.text("from", label: "起算日期", value: m.query["from"], error: m.queryErrors.message(for: "from"), type: .date),
                       FormField.text("days", label: "工作日数", value: m.query["days"], error: m.queryErrors.message(for: "days"), type: .number),
                       FormField.select("start_counts", label: "起算日", options: [("false", "不计入（自次日起算）"), ("true", "计入（为工作日时算第 1 天）")],
@@ -116,7 +116,7 @@ enum CalendarPage {
             .if(m.canAdd, .group(
                 .h2("录入新年度"),
                 FormField.summary(m.errors.errors),
-                .form(.method(.post), .action("/calendar"), .class("edit"),
+                .form(.method(.post), .action(SiteURL.calendar.relativeURL()), .class("edit"),
                       FormField.csrf(csrf),
                       FormField.text("year", label: "年份", value: m.values["year"] ?? String((years.first ?? 2026) + 1), error: m.errors.message(for: "year"), type: .number),
                       FormField.textarea("holidays", label: "假期（每行：起始日期,结束日期,名称）", value: m.values["holidays"], error: m.errors.message(for: "holidays")),

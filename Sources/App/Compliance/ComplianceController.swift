@@ -5,10 +5,10 @@ import Vapor
 /// (`ComplianceMatrix`; pages `StationCompliancePage`, `ComplianceMatrixPage`).
 struct ComplianceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("stations", ":id", "compliance", use: stationPage)
-        routes.get("compliance", use: matrixPage)
-        routes.get("compliance", "export.csv", use: exportCSV)
-        routes.get("compliance", "export.xlsx", use: exportXLSX)
+        routes.get(SiteURL.stationCompliance(.key), use: stationPage)
+        routes.get(SiteURL.compliance, use: matrixPage)
+        routes.get(SiteURL.complianceExportCSV, use: exportCSV)
+        routes.get(SiteURL.complianceExportXLSX, use: exportXLSX)
         routes.get(ApiRoute.stationCompliance(.key), use: apiStation)
         routes.get(ApiRoute.compliance, use: apiMatrix)
     }

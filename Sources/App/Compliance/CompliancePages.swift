@@ -20,12 +20,12 @@ enum StationCompliancePage {
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String?) -> HTML {
-        Layout.page(title: "\(m.stationName) 合规检查", path: "/stations", caller: caller, csrf: csrf,
-            .nav(.class("crumbs"), .a(.href("/stations/\(m.stationID)"), .plain(m.stationName)), .plain(" / 合规检查")),
+        Layout.page(title: "\(m.stationName) 合规检查", path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
+            .nav(.class("crumbs"), .a(.href(SiteURL.station(.value(m.stationID)).relativeURL()), .plain(m.stationName)), .plain(" / 合规检查")),
             .h1(.plain("\(m.year) 年合规检查")),
             .p(.class("lead"), .plain("按本市政策配置逐条检查，评估日为 \(m.evaluationDay)。“缺少数据”不算符合：请补录后再看。"
                 + (m.currentYear ? "本年度尚未结束：学时类规则显示为“进行中”，达到全年要求才算符合。" : ""))),
-            .form(.class("filters"), .method(.get), .action("/stations/\(m.stationID)/compliance"),
+            .form(.class("filters"), .method(.get), .action(SiteURL.stationCompliance(.value(m.stationID)).relativeURL()),
                   FormField.text("year", label: "年度", value: String(m.year), error: nil, type: .number), .button(.type(.submit), .plain("查看"))),
             .forEach(ComplianceMatrix.groups) { group in
                 let list = m.findings.filter { $0.group == group }
@@ -40,8 +40,8 @@ enum StationCompliancePage {
                                 .td(.plain(f.measured)), .td(.plain(f.required)), .td(.plain(f.advice)), .td(.class("source"), .plain(f.source)))
                         }))))
             },
-            .p(.a(.href("/stations/\(m.stationID)/staff"), .plain("人员、督导与培训 →")), .plain("　"),
-               .a(.href("/stations/\(m.stationID)/edit"), .plain("修改场所信息 →"))))
+            .p(.a(.href(SiteURL.stationStaff(.value(m.stationID)).relativeURL()), .plain("人员、督导与培训 →")), .plain("　"),
+               .a(.href(SiteURL.stationEdit(.value(m.stationID)).relativeURL()), .plain("修改场所信息 →"))))
     }
 }
 
@@ -88,9 +88,9 @@ enum ComplianceMatrixPage {
     static func view(_ model: Model, caller: Caller, csrf: String?) -> HTML {
         let m = model.matrix
         let groups = ComplianceMatrix.groups
-        return Layout.page(title: "合规总览", path: "/compliance", caller: caller, csrf: csrf,
+        return Layout.page(title: "合规总览", path: SiteURL.compliance.relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain("\(m.year) 年合规总览")),
-            .form(.class("filters"), .method(.get), .action("/compliance"),
+            .form(.class("filters"), .method(.get), .action(SiteURL.compliance.relativeURL()),
                   FormField.text("year", label: "年度", value: String(m.year), error: nil, type: .number),
                   FormField.select("district", label: "区县", options: [("", "全部")] + model.districts.map { ($0.value, $0.label) },
                                    selected: model.filter.district?.uuidString, error: nil),
@@ -99,15 +99,15 @@ enum ComplianceMatrixPage {
                                    selected: model.filter.state, error: nil),
                   .button(.type(.submit), .plain("筛选"))),
             .p(.class("lead"), .plain("不符合规则最多的站点排在前面。导出文件逐站逐条列出规则、状态、实际值、要求和依据。")),
-            .p(.a(.href("/compliance/export.csv?\(model.query)"), .plain("导出 CSV")), .plain("　"),
-               .a(.href("/compliance/export.xlsx?\(model.query)"), .plain("导出 Excel（.xlsx）"))),
+            .p(.a(.href(SiteURL.complianceExportCSV.relativeURL() + "?" + model.query), .plain("导出 CSV")), .plain("　"),
+               .a(.href(SiteURL.complianceExportXLSX.relativeURL() + "?" + model.query), .plain("导出 Excel（.xlsx）"))),
             .table(.class("list matrix"),
                 .thead(.tr(.th("区县"), .th("社工站"), .forEach(groups) { .th(.plain($0.label)) })),
                 .tbody(
                     .forEach(m.stations) { s in
                         .tr(.class(s.failing > 0 ? "failing" : ""),
                             .td(.class("district"), .plain(s.district)),
-                            .td(.class("station"), .a(.href("/stations/\(s.id)/compliance?year=\(m.year)"), .plain(s.name))),
+                            .td(.class("station"), .a(.href(SiteURL.stationCompliance(.value(s.id)).relativeURL(["year": String(m.year)])), .plain(s.name))),
                             .forEach(groups) { g in .td(.class("group"), .span(.class("group-label"), .plain(g.label)), cell(s.groups[g.rawValue])) })
                     },
                     .tr(.class("total"), .td(.class("district"), .plain("合计")),

@@ -33,7 +33,7 @@ struct ErrorRenderer: AsyncMiddleware {
                 return response
             }
             if status == .unauthorized {
-                return request.redirect(to: "/login?next=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/"))
+                return request.redirect(to: SiteURL.login.relativeURL(["next": request.url.path]))
             }
             // A path no route matches never ran the session middleware: find the signed-in user here,
             // so their 404 page keeps the menu instead of offering to log in.

@@ -29,7 +29,7 @@ enum Layout {
                                 })),
                                 .div(.class("who"),
                                      .span(.plain(caller.displayName)),
-                                     .form(.method(.post), .action("/logout"),
+                                     .form(.method(.post), .action(SiteURL.logout.relativeURL()),
                                            .input(.type(.hidden), .name("_csrf"), .value(HTMLEscape.escape(csrf ?? ""))),
                                            .button(.type(.submit), .plain("退出"))))
                             )
@@ -44,18 +44,20 @@ enum Layout {
     struct Link { let href: String; let label: String }
 
     static func links(for caller: Caller) -> [Link] {
-        var links = [Link(href: "/", label: "首页"), Link(href: "/org", label: "组织架构"), Link(href: "/stations", label: "社工站"),
-                     Link(href: "/compliance", label: "合规总览"), Link(href: "/policy", label: "政策配置"), Link(href: "/calendar", label: "工作日历")]
+        var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
+                     Link(href: SiteURL.stations.relativeURL(), label: "社工站"), Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),
+                     Link(href: SiteURL.policy.relativeURL(), label: "政策配置"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历")]
         if caller.has(.platformAdmin) && !caller.has(.cityAdmin) {
-            links = [Link(href: "/", label: "首页"), Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通"), Link(href: "/calendar", label: "工作日历"),
-                     Link(href: "/users", label: "用户管理")]
+            links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历"),
+                     Link(href: SiteURL.users.relativeURL(), label: "用户管理")]
         }
         if caller.has(.cityAdmin) {
-            links += [Link(href: "/operators", label: "承接机构"), Link(href: "/users", label: "用户管理"), Link(href: "/audit", label: "审计日志")]
+            links += [Link(href: SiteURL.operators.relativeURL(), label: "承接机构"), Link(href: SiteURL.users.relativeURL(), label: "用户管理"),
+                      Link(href: SiteURL.audit.relativeURL(), label: "审计日志")]
             // Also the deployment's administrator: onboarding stays one click away.
             if caller.has(.platformAdmin) { links.append(Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通")) }
         }
-        links.append(Link(href: "/account/password", label: "修改密码"))
+        links.append(Link(href: SiteURL.accountPassword.relativeURL(), label: "修改密码"))
         return links
     }
 

@@ -234,6 +234,15 @@ enum SiteURL: Routable {
     case workerAssign(ID)
     case supervisionConfirm(ID)
     case trainingEvidence(ID)
+    case compliance
+    case complianceExportCSV
+    case complianceExportXLSX
+    case audit
+    case policy
+    case calendar
+    /// A correction of an entered year (a new version).
+    case calendarYear(Parameter<Int>)
+    case deadlineFilings
     /// Onboarding (platform administrator): provinces, cities and their first city admins.
     case platformCities
     case platformProvinces
@@ -268,6 +277,14 @@ enum SiteURL: Routable {
         case .workerAssign(let id): ["workers", .id(id), "assign"]
         case .supervisionConfirm(let id): ["supervision", .id(id), "confirm"]
         case .trainingEvidence(let id): ["training-records", .id(id), "evidence"]
+        case .compliance: ["compliance"]
+        case .complianceExportCSV: ["compliance", "export.csv"]
+        case .complianceExportXLSX: ["compliance", "export.xlsx"]
+        case .audit: ["audit"]
+        case .policy: ["policy"]
+        case .calendar: ["calendar"]
+        case .calendarYear(let year): ["calendar", .year(year)]
+        case .deadlineFilings: ["deadline-filings"]
         case .platformCities: ["platform", "cities"]
         case .platformProvinces: ["platform", "provinces"]
         }

@@ -33,7 +33,7 @@ enum DeadlineBoardView {
             .plain("\(s.dueOn) \(s.title)（\(RuleName.label(s.ruleId))，\(when)）："),
             .span(.class(s.done ? "badge pass" : "badge warning"), .plain(progress)),
             .small(.class("counting"), .plain(s.counting)),
-            .if(s.mayFile && !s.done, .form(.class("file"), .method(.post), .action("/deadline-filings"),
+            .if(s.mayFile && !s.done, .form(.class("file"), .method(.post), .action(SiteURL.deadlineFilings.relativeURL()),
                 .input(.type(.hidden), .name("_csrf"), .value(HTMLEscape.escape(csrf ?? ""))),
                 .input(.type(.hidden), .name("rule_id"), .value(HTMLEscape.escape(s.ruleId))),
                 .input(.type(.hidden), .name("due_on"), .value(s.dueOn)),

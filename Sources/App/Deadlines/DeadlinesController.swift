@@ -5,7 +5,7 @@ import Vapor
 /// The deadline board (on each home page and at `/api/v1/deadlines`) and filings (报送登记).
 struct DeadlinesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("deadline-filings", use: fileFromForm)
+        routes.post(SiteURL.deadlineFilings, use: fileFromForm)
         routes.get(ApiRoute.deadlines, use: apiBoard)
         routes.post(ApiRoute.deadlineFilings, use: apiFile)
     }
@@ -28,6 +28,6 @@ struct DeadlinesController: RouteCollection {
         }
         _ = try await DeadlineService.file(.init(ruleId: form["rule_id"] ?? "", dueOn: form["due_on"] ?? "", unitId: unitID,
                                                  filedOn: form["filed_on"], note: form["note"]), req: req)
-        return req.redirect(to: "/#deadlines")
+        return req.redirect(to: SiteURL.home.relativeURL() + "#deadlines")
     }
 }

@@ -58,7 +58,7 @@ enum HomePage {
         let today = req.today
         let confirmations = try await WorkforceQueries.awaitingConfirmation(by: caller.userID, on: req.db).map {
             Confirmation(station: $0.stationName, heldOn: $0.heldOn, topic: $0.topic, asSupervisor: $0.asSupervisor,
-                         href: "/stations/\($0.stationID)/supervision?year=\($0.year)")
+                         href: SiteURL.stationSupervision(.value($0.stationID)).relativeURL(["year": String($0.year)]))
         }
         var hours: [ShortHours] = []
         if !caller.roles.isDisjoint(with: hoursRoles), var condition = StationScope.condition(caller, on: req.db) {
@@ -69,7 +69,7 @@ enum HomePage {
             hours = try await ComplianceQueries.hoursShort(where: condition, rules: rules, year: today.year, today: today,
                                                            policies: req.application.policies, on: req.db).map { station, f in
                 ShortHours(station: station.name, rule: RuleName.label(f.ruleID), state: f.state, measured: f.measured,
-                           href: f.ruleID == "T-2" ? "/stations/\(station.id)/supervision" : "/stations/\(station.id)/training")
+                           href: (f.ruleID == "T-2" ? SiteURL.stationSupervision(.value(station.id)) : SiteURL.stationTraining(.value(station.id))).relativeURL())
             }
         }
         let board = try await DeadlineService.board(caller, today: today, on: req.db)
@@ -99,7 +99,7 @@ enum HomePage {
                         .li(.class("hours"), .a(.href(h.href), .plain("\(h.station)：\(h.rule)")),
                             .span(.class("badge \(h.state.rawValue)"), .plain(h.state.label)), .plain(" " + h.measured))
                     },
-                    .if(m.moreHours > 0, .li(.a(.href("/compliance?rule=T-2&state=progress"), .plain("另有 \(m.moreHours) 项学时未达标 →")))),
+                    .if(m.moreHours > 0, .li(.a(.href(SiteURL.compliance.relativeURL(["rule": "T-2", "state": "progress"])), .plain("另有 \(m.moreHours) 项学时未达标 →")))),
                     .forEach(m.board.overdue) { s in
                         .li(.class("overdue"), .a(.href("#deadlines"), .plain("逾期未报送：\(s.dueOn) \(s.title)（\(RuleName.label(s.ruleId))，已过 \(-s.daysLeft) 天）")))
                     },
@@ -109,7 +109,7 @@ enum HomePage {
             .if(!m.board.overdue.isEmpty || !m.board.upcoming.isEmpty || !m.board.uncounted.isEmpty, DeadlineBoardView.section(m.board, csrf: csrf)),
             .if(m.stationTotal > 0, .section(.class("card"),
                 .h2(.plain("社工站（共 \(m.stationTotal) 个）")),
-                .ul(.forEach(m.stations) { row in .li(.a(.href("/stations/\(row.id)"), .plain(row.name))) }),
-                .if(m.stationTotal > m.stations.count, .p(.a(.href("/stations"), .plain("查看全部社工站 →")))))))
+                .ul(.forEach(m.stations) { row in .li(.a(.href(SiteURL.station(.value(row.id)).relativeURL()), .plain(row.name))) }),
+                .if(m.stationTotal > m.stations.count, .p(.a(.href(SiteURL.stations.relativeURL()), .plain("查看全部社工站 →")))))))
     }
 }

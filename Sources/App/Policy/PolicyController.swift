@@ -6,8 +6,8 @@ import Vapor
 /// The city's policy profile: rules with sources, and parameter changes as dated versions.
 struct PolicyController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("policy", use: page)
-        routes.post("policy", use: changeFromForm)
+        routes.get(SiteURL.policy, use: page)
+        routes.post(SiteURL.policy, use: changeFromForm)
         routes.get(ApiRoute.policy, use: apiShow)
         routes.post(ApiRoute.policyVersions, use: apiChange)
     }
@@ -170,7 +170,7 @@ struct PolicyController: RouteCollection {
         do {
             _ = try await change(city, resource, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "",
                                                         note: form["note"], backdateReason: form["backdate_reason"]), req: req)
-            return req.redirect(to: "/policy")
+            return req.redirect(to: SiteURL.policy.relativeURL())
         } catch let error as AppError {
             // The form chooses rule and parameter in one field.
             for e in error.fieldErrors { errors.add(["rule_id", "param"].contains(e.field) ? "target" : e.field, e.message) }
@@ -186,10 +186,10 @@ struct PolicyController: RouteCollection {
         let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
         let canChange = caller.may(.update, resource)
         let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(RuleName.label(rule.id))：\(RuleParameter.label($0))（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
-        return Layout.page(title: "政策配置", path: "/policy", caller: caller, csrf: req.csrfToken,
+        return Layout.page(title: "政策配置", path: SiteURL.policy.relativeURL(), caller: caller, csrf: req.csrfToken,
             .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),
             .p(.class("lead"), .plain("\(year) 年适用" + (inForce.version.map { "第 \($0) 版（\(inForce.effectiveFrom ?? "") 起生效）" } ?? "原始配置") + "。规则参数是数据：修改后形成新版本，按生效日期用于各年度的评估。")),
-            .form(.class("filters"), .method(.get), .action("/policy"),
+            .form(.class("filters"), .method(.get), .action(SiteURL.policy.relativeURL()),
                   FormField.text("year", label: "查看年度", value: String(year), error: nil, type: .number),
                   .button(.type(.submit), .plain("查看"))),
             .forEach(RuleGroup.allCases) { group in
@@ -211,7 +211,7 @@ struct PolicyController: RouteCollection {
             .if(canChange, .group(
                 .h2("修改参数"),
                 FormField.summary(errors.errors),
-                .form(.method(.post), .action("/policy"), .class("edit"),
+                .form(.method(.post), .action(SiteURL.policy.relativeURL()), .class("edit"),
                       FormField.csrf(req.csrfToken),
                       FormField.select("target", label: "规则参数", options: targets, selected: values["target"], error: errors.message(for: "target")),
                       FormField.text("value", label: "新值", value: values["value"], error: errors.message(for: "value"), required: true),

@@ -18,13 +18,13 @@ enum StationList {
             if let d = m.filter.district { items.append("district=\(d)") }
             if let s = m.filter.street { items.append("street=\(s)") }
             if let q = m.filter.q, !q.isEmpty { items.append("q=" + (q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")) }
-            return "/stations?" + items.joined(separator: "&")
+            return SiteURL.stations.relativeURL() + "?" + items.joined(separator: "&")
         }
-        return Layout.page(title: "社工站", path: "/stations", caller: caller, csrf: csrf,
+        return Layout.page(title: "社工站", path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .div(.class("title-row"),
                  .h1("社工站"),
-                 .if(m.canCreate, .a(.class("button"), .href("/stations/new"), .plain("新建社工站")))),
-            .form(.class("filters"), .method(.get), .action("/stations"),
+                 .if(m.canCreate, .a(.class("button"), .href(SiteURL.stationsNew.relativeURL()), .plain("新建社工站")))),
+            .form(.class("filters"), .method(.get), .action(SiteURL.stations.relativeURL()),
                   FormField.select("district", label: "区县", options: [("", "全部")] + m.districts.map { ($0.id.uuidString, $0.name) },
                                    selected: m.filter.district?.uuidString, error: nil),
                   FormField.select("street", label: "街道/乡镇", options: [("", "全部")] + m.streets.map { ($0.id.uuidString, $0.name) },
@@ -35,7 +35,7 @@ enum StationList {
             .if(!m.rows.isEmpty, .table(.class("list"),
                 .thead(.tr(.th("名称"), .th("区县"), .th("街道/乡镇"), .th("承接机构"))),
                 .tbody(.forEach(m.rows) { row in
-                    .tr(.td(.a(.href("/stations/\(row.id)"), .plain(row.name))),
+                    .tr(.td(.a(.href(SiteURL.station(.value(row.id)).relativeURL()), .plain(row.name))),
                         .td(.plain(row.districtName)),
                         .td(.plain(row.streetName)),
                         .td(.plain(row.operatorName ?? "未登记")))
@@ -57,20 +57,20 @@ enum StationShow {
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let s = m.summary
         let rooms = m.rooms
-        return Layout.page(title: s.name, path: "/stations", caller: caller, csrf: csrf,
+        return Layout.page(title: s.name, path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .nav(.class("crumbs"),
-                 .a(.href("/stations"), .plain("社工站")), .plain(" / "),
+                 .a(.href(SiteURL.stations.relativeURL()), .plain("社工站")), .plain(" / "),
                  .a(.href("/org/\(m.summary.districtId)"), .plain(m.summary.districtName)), .plain(" / "),
                  .a(.href("/org/\(m.summary.streetId)"), .plain(m.summary.streetName))),
             .div(.class("title-row"),
                  .h1(.plain(s.name)),
-                 .if(m.canEdit, .a(.class("button"), .href("/stations/\(s.id)/edit"), .plain("编辑")))),
+                 .if(m.canEdit, .a(.class("button"), .href(SiteURL.stationEdit(.value(s.id)).relativeURL()), .plain("编辑")))),
             // Everything kept about the station is one click away.
             .nav(.class("tabs"), .ul(
-                .li(.a(.href("/stations/\(s.id)/compliance"), .plain("合规检查"))),
-                .li(.a(.href("/stations/\(s.id)/staff"), .plain("社工与督导"))),
-                .li(.a(.href("/stations/\(s.id)/supervision"), .plain("督导记录"))),
-                .li(.a(.href("/stations/\(s.id)/training"), .plain("培训记录"))))),
+                .li(.a(.href(SiteURL.stationCompliance(.value(s.id)).relativeURL()), .plain("合规检查"))),
+                .li(.a(.href(SiteURL.stationStaff(.value(s.id)).relativeURL()), .plain("社工与督导"))),
+                .li(.a(.href(SiteURL.stationSupervision(.value(s.id)).relativeURL()), .plain("督导记录"))),
+                .li(.a(.href(SiteURL.stationTraining(.value(s.id)).relativeURL()), .plain("培训记录"))))),
             .dl(.class("facts"),
                 .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),
                 .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),
@@ -191,8 +191,8 @@ enum StationEdit {
         let err = m.errors
         let isCreate = m.station == nil
         let title = isCreate ? "新建社工站" : "编辑：\(m.station!.name)"
-        let action = isCreate ? "/stations/new" : "/stations/\(m.station!.id!)/edit"
-        return Layout.page(title: title, path: "/stations", caller: caller, csrf: csrf,
+        let action = (isCreate ? SiteURL.stationsNew : SiteURL.stationEdit(.value(m.station!.id!))).relativeURL()
+        return Layout.page(title: title, path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain(title)),
             FormField.summary(err.errors),
             .form(.method(.post), .action(action), .class("edit"),
@@ -242,7 +242,7 @@ enum StationEdit {
                         })))),
                 .div(.class("actions"),
                      .button(.type(.submit), .plain("保存")),
-                     .a(.href(isCreate ? "/stations" : "/stations/\(m.station!.id!)"), .plain("取消"))))
+                     .a(.href((isCreate ? SiteURL.stations : SiteURL.station(.value(m.station!.id!))).relativeURL()), .plain("取消"))))
         )
     }
 }

@@ -63,7 +63,7 @@ struct StationsController: RouteCollection {
         let clearing = StationEdit.contract(from: form, into: &input, errors: &parseErrors)
         do {
             _ = try await StationService.update(station, input, prior: parseErrors, clearing: clearing, req: req)
-            return req.redirect(to: "/stations/\(station.id!)")
+            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
         } catch let error as AppError {
             let errors = Validator(error)
             let fresh = try await StationQueries.find(station.id, .update, req: req)
@@ -82,7 +82,7 @@ struct StationsController: RouteCollection {
         do {
             try parseErrors.check()
             let station = try await StationService.create(input, req: req)
-            return req.redirect(to: "/stations/\(station.id!)")
+            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
         } catch let error as AppError {
             var errors = parseErrors
             for e in error.fieldErrors where !parseErrors.errors.contains(e) { errors.add(e.field, e.message) }
