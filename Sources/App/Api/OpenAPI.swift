@@ -79,8 +79,11 @@ enum OpenAPI {
     /// reads as Swift optional is nullable and not required, since null means "not given".
     static var schemas: [String: Any] { [
         "TokenRequest": object(["username": string, "password": string], required: ["username", "password"]),
-        "OrgUnitInput": object(["name": string, "parent_id": uuid, "division_code": nullable(string)], required: ["name", "parent_id"]),
-        "OrgUnitPatch": object(["name": nullable(string), "division_code": nullable(string), "village_post": nullable(oneOf(VillagePost.self))]),
+        // district_kind (rule S-2) is a district's only: on any other level it is refused (422).
+        "OrgUnitInput": object(["name": string, "parent_id": uuid, "division_code": nullable(string), "district_kind": nullable(districtKindOrEmpty)],
+                               required: ["name", "parent_id"]),
+        "OrgUnitPatch": object(["name": nullable(string), "division_code": nullable(string), "village_post": nullable(oneOf(VillagePost.self)),
+                                "district_kind": nullable(districtKindOrEmpty)]),
         "StationInput": object([
             "street_id": nullable(uuid), "name": nullable(string), "address": nullable(string), "opened_on": nullable(dateOrEmpty),
             "operator_id": nullable(["type": "string", "description": "本市已登记承接机构的 id；空字符串表示移除"]),
@@ -94,6 +97,8 @@ enum OpenAPI {
             // Contract facts (S-6, S-7, S-8): only a district officer or city admin may send them (403 otherwise).
             "contract_started_on": nullable(dateOrEmpty),
             "annual_contract_amount": nullable(yuan), "annual_personnel_budget": nullable(yuan),
+            // The demonstration-only rules read it; only a city admin may send it (403 otherwise).
+            "is_demonstration": nullable(["type": "boolean", "description": "示范点（仅市民政局可设置）"]),
         ]),
         "ProvinceInput": object(["name": ["type": "string", "minLength": 1, "maxLength": TextLimit.name],
                                  "division_code": ["type": "string", "pattern": "^[0-9]{2}(0000)?$",
@@ -161,6 +166,11 @@ enum OpenAPI {
     static var yuan: [String: Any] { ["type": "number", "minimum": 0, "maximum": StationService.maxYuan] }
     /// Optional dates: an empty string means "none" (and clears the field on an update).
     static var dateOrEmpty: [String: Any] { ["type": "string", "anyOf": [["format": "date"], ["maxLength": 0]]] }
+    /// A district's kind (rule S-2); an empty string clears it on an update.
+    static var districtKindOrEmpty: [String: Any] {
+        ["type": "string", "enum": DistrictKind.allCases.map(\.rawValue) + [""],
+         "description": "城区类型（规则 S-2）：central_urban 中心城区、new_urban 新城区；空字符串表示清除"]
+    }
     static var phoneOrEmpty: [String: Any] { ["type": "string", "anyOf": [["pattern": WorkforceService.phonePattern], ["maxLength": 0]]] }
 
     /// A string that must be one of an enumeration's raw values.

@@ -99,7 +99,7 @@ extension OpenAPI {
         "Me": open(["id": uuid, "username": string, "display_name": string, "assignments": list("Assignment")],
                    required: ["id", "username", "display_name", "assignments"]),
         "OrgUnit": open(["id": uuid, "name": string, "level": oneOf(OrgLevel.self), "level_label": string, "parent_id": uuid, "division_code": string,
-                         "village_post": oneOf(VillagePost.self)], required: ["id", "name", "level", "level_label"]),
+                         "village_post": oneOf(VillagePost.self), "district_kind": oneOf(DistrictKind.self)], required: ["id", "name", "level", "level_label"]),
         "OrgUnitList": list("OrgUnit"),
         "Station": open([
             "id": uuid, "name": string, "street_id": uuid, "street_name": string, "district_id": uuid, "district_name": string,
@@ -112,7 +112,8 @@ extension OpenAPI {
             "villages": ["type": "array", "items": open(["id": uuid, "name": string, "post": oneOf(VillagePost.self), "post_label": string],
                                                         required: ["id", "name", "post", "post_label"])],
             "contract_started_on": date, "annual_contract_amount": ["type": "number"], "annual_personnel_budget": ["type": "number"],
-        ], required: ["id", "name", "street_id", "district_id", "address", "outdoor_sign", "indoor_sign"]),
+            "is_demonstration": bool,
+        ], required: ["id", "name", "street_id", "district_id", "address", "outdoor_sign", "indoor_sign", "is_demonstration"]),
         "Province": open(["id": uuid, "name": string, "division_code": string], required: ["id", "name", "division_code"]),
         "ProvinceList": list("Province"),
         "City": open(["id": uuid, "name": string, "division_code": string, "province_id": uuid, "province_name": string,

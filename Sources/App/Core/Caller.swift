@@ -88,6 +88,7 @@ extension Access.Kind {
         case .calendar: "工作日历"
         case .operatorOrg: "承接机构"
         case .deployment: "省和城市"
+        case .demonstration: "示范点认定"
         }
     }
 }

@@ -212,6 +212,8 @@ enum SiteURL: Routable {
     case org
     case orgUnit(ID)
     case orgUnitChildren(ID)
+    /// A district's kind (rule S-2), set by the city admin.
+    case orgUnitDistrictKind(ID)
     case operators
     case operatorOrg(ID)
     case users
@@ -256,6 +258,7 @@ enum SiteURL: Routable {
         case .org: ["org"]
         case .orgUnit(let id): ["org", .id(id)]
         case .orgUnitChildren(let id): ["org", .id(id), "children"]
+        case .orgUnitDistrictKind(let id): ["org", .id(id), "district-kind"]
         case .operators: ["operators"]
         case .operatorOrg(let id): ["operators", .id(id)]
         case .users: ["users"]

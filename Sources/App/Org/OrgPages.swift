@@ -23,9 +23,14 @@ enum OrgShow {
         var ownStation: Station?
         var quotas: [DemonstrationQuota]
         var canAddChild: Bool
+        /// A district's page seen by the city admin: the form for its kind (rule S-2).
+        var canSetDistrictKind: Bool = false
         var form: [String: String]
         var errors: Validator
     }
+
+    static let districtKindLabel = "城区类型（规则 S-2）"
+    static let districtKindOptions: [(value: String, label: String)] = [("", "未设置")] + DistrictKind.allCases.map { ($0.rawValue, $0.label) }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let u = m.unit
@@ -36,8 +41,16 @@ enum OrgShow {
             .dl(.class("facts"),
                 .dt("行政区划代码"), .dd(.plain(u.divisionCode ?? "无（功能区或未登记）")),
                 .if(u.level == .village, .group(.dt("社工阵地"), .dd(.plain(u.villagePost.label)))),
+                .if(u.level == .district, .group(.dt(.plain(districtKindLabel)),
+                                                 .dd(.id("district-kind"), .plain(u.districtKind?.label ?? "未设置（规则 S-2 无法检查）")))),
                 .unwrap(m.ownStation) { s in .group(.dt("社工站"), .dd(.a(.href(SiteURL.station(.value(s.id!)).relativeURL()), .plain(s.name)))) },
                 .forEach(m.quotas) { q in .group(.dt("\(q.year)年示范点名额（D-1）"), .dd(.plain("\(q.quota) 个"))) }),
+            .if(m.canSetDistrictKind, .form(.method(.post), .action(SiteURL.orgUnitDistrictKind(.value(u.id!)).relativeURL()), .class("inline"),
+                FormField.csrf(csrf),
+                .h3(.plain(districtKindLabel)),
+                FormField.select("district_kind", label: "城区类型", options: districtKindOptions,
+                                 selected: m.form["district_kind"] ?? u.districtKind?.rawValue ?? "", error: m.errors.message(for: "district_kind")),
+                .button(.type(.submit), .plain("保存")))),
             .unwrap(u.level.childLevel) { childLevel in
                 .group(
                     .h2(.plain("下级\(childLevel.label)（\(m.children.count)）")),
@@ -57,6 +70,8 @@ enum OrgShow {
                         FormField.summary(m.errors.errors),
                         FormField.text("name", label: "名称", value: m.form["name"], error: m.errors.message(for: "name"), required: true),
                         FormField.text("division_code", label: "行政区划代码（可选）", value: m.form["division_code"], error: m.errors.message(for: "division_code")),
+                        .if(childLevel == .district, FormField.select("district_kind", label: districtKindLabel, options: districtKindOptions,
+                                                                      selected: m.form["district_kind"], error: m.errors.message(for: "district_kind"))),
                         .button(.type(.submit), .plain("新增"))))
                 )
             })

@@ -44,8 +44,10 @@ final class OrgUnit: Model, @unchecked Sendable {
     var lineageIDs: [UUID] { OrgPath.ids(path).compactMap(UUID.init(uuidString:)) }
 
     var auditFields: [String: String] {
-        ["name": name, "level": level.rawValue, "parent_id": parentID?.uuidString ?? "",
-         "division_code": divisionCode ?? "", "village_post": villagePost.rawValue]
+        var fields = ["name": name, "level": level.rawValue, "parent_id": parentID?.uuidString ?? "",
+                      "division_code": divisionCode ?? "", "village_post": villagePost.rawValue]
+        if level == .district { fields["district_kind"] = districtKind?.rawValue ?? "" }   // rule S-2
+        return fields
     }
 }
 

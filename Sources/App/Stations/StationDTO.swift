@@ -25,6 +25,8 @@ struct StationDTO: Content {
     var contractStartedOn: String?
     var annualContractAmount: Double?
     var annualPersonnelBudget: Double?
+    /// A demonstration station (示范点): the demonstration-only rules apply. Only a city admin sets it.
+    var isDemonstration: Bool
 
     init(_ s: StationQueries.Summary) {
         id = s.id
@@ -43,6 +45,7 @@ struct StationDTO: Content {
         contractStartedOn = s.contractStartedOn
         annualContractAmount = s.annualContractAmount
         annualPersonnelBudget = s.annualPersonnelBudget
+        isDemonstration = s.isDemonstration
     }
 
     /// With rooms, equipment and villages, for one station.

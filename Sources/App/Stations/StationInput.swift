@@ -34,6 +34,9 @@ struct StationInput: Content {
     var contractStartedOn: String?
     var annualContractAmount: Double?
     var annualPersonnelBudget: Double?
+    /// A demonstration station (示范点), which the demonstration-only rules read (P-3, S-4, T-1 …);
+    /// the city accepts demonstration stations, so only a city admin may send it.
+    var isDemonstration: Bool?
 }
 
 /// The contract facts of a station, which only the purchaser of the service may set.
@@ -73,6 +76,8 @@ enum StationService {
         var contractStartedOn: String??
         var annualContractAmount: Double??
         var annualPersonnelBudget: Double??
+        /// nil: unchanged.
+        var isDemonstration: Bool?
 
         /// Whether the input sets any contract fact (the purchaser's to set).
         var touchesContract: Bool { contractStartedOn != nil || annualContractAmount != nil || annualPersonnelBudget != nil }
@@ -82,6 +87,7 @@ enum StationService {
     static func check(_ input: StationInput, isCreate: Bool, today: Day, clearing: Set<ContractFact> = []) -> (Checked, Validator) {
         var v = Validator()
         var c = Checked(outdoorSign: input.outdoorSign, indoorSign: input.indoorSign)
+        c.isDemonstration = input.isDemonstration
         if let name = input.name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
             // Rule P-4: on create an empty name takes the default "XX区XX街道社会工作服务站".
@@ -208,10 +214,19 @@ enum StationService {
         caller.may(.create, resource(station))
     }
 
+    /// Whether the caller may mark the station a demonstration station (示范点): the city admin, who accepts them.
+    static func mayDesignateDemonstration(_ caller: Caller, of station: Station) -> Bool {
+        caller.may(.update, Access.Resource(kind: .demonstration, paths: [station.path]))
+    }
+
     private static func save(_ station: Station, _ c: Checked, isNew: Bool, req: Request) async throws -> Station {
         // S-6, S-7, S-8 read the contract facts; the street and the operator may not write them.
         if c.touchesContract, !isPurchaser(try req.requireCaller(), of: station) {
             throw Abort(.forbidden, reason: "只有区县或市民政局可以填写服务合同信息（合同起始日期、年度购买服务金额、年度人员经费）")
+        }
+        // The demonstration-only rules (P-3, S-4, T-1 …) read is_demonstration; the city accepts demonstration stations.
+        if c.isDemonstration != nil, !mayDesignateDemonstration(try req.requireCaller(), of: station) {
+            throw AppError.field("is_demonstration", "只有市民政局可以认定示范点（is_demonstration，示范点专项规则据此适用）", status: .forbidden)
         }
         let villages: [UUID: OrgUnit]
         if let posts = c.villagePosts, !posts.isEmpty {
@@ -265,6 +280,7 @@ enum StationService {
             if let start = c.contractStartedOn { station.contractStartedOn = start }
             if let amount = c.annualContractAmount { station.annualContractAmount = amount }
             if let budget = c.annualPersonnelBudget { station.annualPersonnelBudget = budget }
+            if let demonstration = c.isDemonstration { station.isDemonstration = demonstration }
             try await station.save(on: db)
             audit.change(entityType: "station", entityID: station.id, old: old, new: station.auditFields)
             if let choice = c.operatorID, choice != outgoing {

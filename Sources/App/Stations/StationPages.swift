@@ -78,7 +78,8 @@ enum StationShow {
                 .dt("标识标牌（P-4）"), .dd(.plain("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")")),
                 .dt(.plain(ContractFact.contractStartedOn.label)), .dd(.id("contract-started-on"), .plain(s.contractStartedOn ?? "未填写")),
                 .dt(.plain(ContractFact.annualContractAmount.label)), .dd(.id("annual-contract-amount"), .plain(s.annualContractAmount.map { Format.amount($0) + " 元" } ?? "未填写")),
-                .dt(.plain(ContractFact.annualPersonnelBudget.label)), .dd(.id("annual-personnel-budget"), .plain(s.annualPersonnelBudget.map { Format.amount($0) + " 元" } ?? "未填写"))),
+                .dt(.plain(ContractFact.annualPersonnelBudget.label)), .dd(.id("annual-personnel-budget"), .plain(s.annualPersonnelBudget.map { Format.amount($0) + " 元" } ?? "未填写")),
+                .dt(.plain(StationEdit.demonstrationLabel)), .dd(.id("is-demonstration"), .plain(s.isDemonstration ? "是（示范点专项规则适用）" : "否"))),
             .if(!m.operatorHistory.isEmpty, .group(
                 .h2("承接机构记录"),
                 .ul(.id("operator-history"), .forEach(m.operatorHistory) { p in
@@ -120,7 +121,11 @@ enum StationEdit {
         var errors: Validator
         /// The caller buys the station's service (district or city): the contract facts are theirs to set.
         var canEditContract: Bool = false
+        /// The caller is the city admin, who accepts demonstration stations (is_demonstration).
+        var canDesignateDemonstration: Bool = false
     }
+
+    static let demonstrationLabel = "示范点（市民政局认定）"
 
     static func values(of s: Station, operatorOrg: OperatorOrg?, villages: [OrgQueries.UnitRef]) -> [String: String] {
         var v: [String: String] = ["name": s.name, "address": s.address, "opened_on": s.openedOn ?? "",
@@ -136,6 +141,7 @@ enum StationEdit {
         v[ContractFact.contractStartedOn.rawValue] = s.contractStartedOn ?? ""
         v[ContractFact.annualContractAmount.rawValue] = s.annualContractAmount.map(Format.amount) ?? ""
         v[ContractFact.annualPersonnelBudget.rawValue] = s.annualPersonnelBudget.map(Format.amount) ?? ""
+        if s.isDemonstration { v["is_demonstration"] = "on" }
         return v
     }
 
@@ -219,6 +225,8 @@ enum StationEdit {
                     FormField.text(ContractFact.annualPersonnelBudget.rawValue, label: ContractFact.annualPersonnelBudget.label,
                                    value: values[ContractFact.annualPersonnelBudget.rawValue], error: err.message(for: ContractFact.annualPersonnelBudget.rawValue),
                                    hint: "0 至 1 亿元；留空表示未填写"))),
+                .if(!isCreate && m.canDesignateDemonstration, .fieldset(.element(named: "legend", text: "示范点（市民政局填写）"),
+                    FormField.checkbox("is_demonstration", label: "本站为示范点（示范点专项规则据此适用）", checked: values["is_demonstration"] != nil))),
                 .if(!isCreate, .group(
                     .fieldset(.element(named: "legend", text: "功能室面积（平方米，规则 P-1）"),
                         .forEach(RoomKind.allCases) { kind in

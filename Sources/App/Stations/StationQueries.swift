@@ -34,6 +34,8 @@ enum StationQueries {
         let contractStartedOn: String?
         let annualContractAmount: Double?
         let annualPersonnelBudget: Double?
+        /// A demonstration station (示范点): the demonstration-only rules apply; set by the city admin.
+        let isDemonstration: Bool
 
         /// Column by column: the generic row decoder with key conversion costs more than the query.
         init(_ row: any SQLRow) throws {
@@ -55,6 +57,7 @@ enum StationQueries {
             contractStartedOn = try row.decode(column: "contract_started_on", as: String?.self)
             annualContractAmount = try row.decode(column: "annual_contract_amount", as: Double?.self)
             annualPersonnelBudget = try row.decode(column: "annual_personnel_budget", as: Double?.self)
+            isDemonstration = try row.decode(column: "is_demonstration", as: Bool.self)
         }
 
         var resource: Access.Resource {
@@ -118,7 +121,7 @@ enum StationQueries {
     static let summarySelectCounted: SQLQueryString = "SELECT COUNT(*) OVER () AS total, " + summaryBody
     static let summaryBody: SQLQueryString = """
             s.id, s.name, s.street_id, s.district_id, s.address, s.opened_on, s.outdoor_sign, s.indoor_sign, s.operator_id, s.path, s.equipment,
-                   s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget,
+                   s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget, s.is_demonstration,
                    st.name AS street_name, d.name AS district_name, o.name AS operator_name, o.credit_code AS operator_credit_code
             FROM stations s
             JOIN org_units st ON st.id = s.street_id
@@ -139,7 +142,7 @@ enum StationQueries {
     static func villages(ofStreet streetID: UUID, on db: any Database) async throws -> [OrgQueries.UnitRef] {
         let sql = db as! any SQLDatabase
         return try await sql.raw("""
-            SELECT id, name, level, parent_id, path, division_code, village_post FROM org_units
+            SELECT id, name, level, parent_id, path, division_code, village_post, district_kind FROM org_units
             WHERE parent_id = \(bind: streetID) AND deleted_at IS NULL ORDER BY COALESCE(division_code, '~'), name
             """).all().map(OrgQueries.UnitRef.init)
     }

@@ -61,6 +61,13 @@ struct StationsController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         var (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
         let clearing = StationEdit.contract(from: form, into: &input, errors: &parseErrors)
+        // The checkbox is only in the city admin's form, where an unchecked box sends nothing; anyone
+        // else who sends it is refused (403) by the service.
+        if StationService.mayDesignateDemonstration(try req.requireCaller(), of: station) {
+            input.isDemonstration = form["is_demonstration"] != nil
+        } else if form["is_demonstration"] != nil {
+            input.isDemonstration = true
+        }
         do {
             _ = try await StationService.update(station, input, prior: parseErrors, clearing: clearing, req: req)
             return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
@@ -98,7 +105,8 @@ struct StationsController: RouteCollection {
         // Contract facts are the purchaser's: shown in the form to a district officer or city admin only.
         let canEditContract = station.map { StationService.isPurchaser(caller, of: $0) } ?? (caller.has(.cityAdmin) || caller.has(.districtOfficer))
         let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors,
-                                      canEditContract: canEditContract)
+                                      canEditContract: canEditContract,
+                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 

@@ -22,6 +22,9 @@ public enum Access {
         /// The provinces and cities of the deployment (onboarding a new city): national data that
         /// only a platform administrator reads and creates. A city's own records stay out of reach.
         case deployment
+        /// Whether a station is a demonstration station (示范点), which the demonstration-only rules
+        /// read: the city accepts demonstration stations (design: role table), everyone else reads it.
+        case demonstration
     }
 
     public enum Decision: Equatable, Sendable { case allowed, forbidden, notFound }
