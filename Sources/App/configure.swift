@@ -66,8 +66,8 @@ func configureCommon(_ app: Application) async throws {
     app.middleware.use(ErrorRenderer())
     app.middleware.use(MethodNotAllowed())
     app.middleware.use(EmptyBody())
-    app.get("styles.css") { _ in Stylesheet.response() }
-    app.get("healthz") { _ in "ok" }
+    app.get(SiteURL.stylesheet, use: { _ in Stylesheet.response() })
+    app.get(SiteURL.health, use: { _ in "ok" })
 
     let routes = app.grouped(app.sessions.middleware).grouped(CallerMiddleware()).grouped(CSRFMiddleware())
     OpenAPI.register(routes)

@@ -11,7 +11,7 @@ enum Layout {
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .raw("<title>" + HTMLEscape.escape(title + " · 社工站综合管理平台") + "</title>"),
-                .link(.rel(.stylesheet), .href("/styles.css"))
+                .link(.rel(.stylesheet), .href(SiteURL.stylesheet.relativeURL()))
             ),
             .body(
                 .header(

@@ -206,6 +206,9 @@ enum SiteURL: Routable {
     typealias ID = Parameter<UUID>
 
     case home
+    /// The one stylesheet, and the health check a load balancer polls.
+    case stylesheet
+    case health
     case login
     case logout
     case accountPassword
@@ -252,6 +255,8 @@ enum SiteURL: Routable {
     var segments: [PathSegment] {
         switch self {
         case .home: []
+        case .stylesheet: ["styles.css"]
+        case .health: ["healthz"]
         case .login: ["login"]
         case .logout: ["logout"]
         case .accountPassword: ["account", "password"]
