@@ -68,6 +68,28 @@ def test_the_xlsx_export_opens_in_libreoffice(base):
                        check=True, capture_output=True, timeout=180, env=dict(os.environ, HOME=tmp))
         with open(os.path.join(tmp, "compliance.csv"), encoding="utf-8") as f:
             text = f.read()
-    assert "区县,社工站,场所·不符合" in text
+    assert "区县,社工站,不符合规则数,规则组,规则,状态,实际,要求,如何整改,依据" in text
+    assert "P-4 标识标牌,不符合" in text
+    assert "全部规则均符合" in text
     assert "历下区解放路街道社会工作服务站" in text
     assert "市中区" not in text
+
+
+def test_the_matrix_keeps_its_group_labels_on_a_phone(phone_driver, base):
+    """At 390 px the matrix is a card per station; each cell still says which rule group it counts."""
+    d = phone_driver
+    login(d, base, "lixia")
+    d.get(f"{base}/compliance")
+    wait(d).until(EC.presence_of_element_located((By.CSS_SELECTOR, "table.matrix tbody tr")))
+    screenshot(d, "compliance-matrix-phone")
+    width = d.execute_script("return document.documentElement.clientWidth")
+    assert width <= 390
+    first = d.find_element(By.CSS_SELECTOR, "table.matrix tbody tr")
+    labels = first.find_elements(By.CSS_SELECTOR, ".group-label")
+    assert [label.text for label in labels] == ["场所", "人员", "督导与培训"]
+    for label in labels:
+        assert label.is_displayed()
+        rect = label.rect
+        assert rect["x"] >= 0 and rect["x"] + rect["width"] <= width, rect
+    # no sideways scrolling: the page is no wider than the phone
+    assert d.execute_script("return document.documentElement.scrollWidth") <= width

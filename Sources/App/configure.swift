@@ -50,6 +50,8 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M004_Hardening())
     app.migrations.add(M005_AuditHardening(auditKey: settings.dataKey.auditKey))
     app.migrations.add(M006_OperatorPeriods())
+    app.migrations.add(M007_CalendarVersions())
+    app.migrations.add(M008_Onboarding())
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
     app.sessionStore = sessions
@@ -63,8 +65,9 @@ func configureCommon(_ app: Application) async throws {
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorRenderer())
     app.middleware.use(MethodNotAllowed())
-    app.get("styles.css") { _ in Stylesheet.response() }
-    app.get("healthz") { _ in "ok" }
+    app.middleware.use(EmptyBody())
+    app.get(SiteURL.stylesheet, use: { _ in Stylesheet.response() })
+    app.get(SiteURL.health, use: { _ in "ok" })
 
     let routes = app.grouped(app.sessions.middleware).grouped(CallerMiddleware()).grouped(CSRFMiddleware())
     OpenAPI.register(routes)
@@ -81,9 +84,12 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: StaffPages())
     try routes.register(collection: ComplianceController())
     try routes.register(collection: DeadlinesController())
+    try routes.register(collection: OnboardingController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(ProvinceCommand(), as: "province")
+    app.asyncCommands.use(CityCommand(), as: "city")
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(GenerateCommand(), as: "generate")

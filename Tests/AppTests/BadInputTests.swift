@@ -44,7 +44,7 @@ struct BadInputTests {
             ])
             // check
             #expect(res.status == .unprocessableEntity)
-            #expect(try res.problemFields()["area_case_work"]?.contains("个案工作室面积必须大于 0") == true)
+            #expect(try res.problemFields()["area_case_work"]?.contains("个案工作室面积不能小于 1 平方米") == true)
             let after = try await StationRoom.query(on: world.app.db).filter(\.$station.$id == id).all().map { "\($0.kind.rawValue)=\($0.area)" }.sorted()
             #expect(after == before)
         }
@@ -55,8 +55,9 @@ struct BadInputTests {
             let token = try await world.token("admin")
             let res = try await world.api(.PATCH, "/api/v1/stations/\(world.id("station:解放路街道"))", token: token,
                                           raw: #"{"rooms":[{"kind":"office","area":"很大"}]}"#)
-            #expect(res.status == .badRequest)
-            #expect(try res.problemFields()["rooms[0].area"] == "字段 rooms[0].area 的类型错误，应为数字")
+            // a well-formed body with a field of the wrong type: 422 naming the field
+            #expect(res.status == .unprocessableEntity)
+            #expect(try res.problemFields()["rooms[0].area"] == "字段 rooms[0].area 应为数字")
         }
     }
 
@@ -71,7 +72,7 @@ struct BadInputTests {
             let res = try await browser.post("/stations/\(id)/edit", form: ["name": "解放路站", "area_case_work": "abc", "area_office": "50"])
             // check: the form comes back with the message and the typed values; nothing saved
             #expect(res.status == .unprocessableEntity)
-            #expect(res.body.string.contains("个案工作室面积应为数字（平方米），“abc”不是数字"))
+            #expect(res.body.string.contains("个案工作室面积应为数字，收到“abc”"))
             #expect(res.body.string.contains(#"value="abc""#))
             let station = try await Station.find(id, on: world.app.db)!
             #expect(station.name != "解放路站")
@@ -135,7 +136,7 @@ struct BadInputTests {
             let token = try await world.token("admin")
             let res = try await world.api(.POST, "/api/v1/stations", token: token, raw: #"{"street_id": "#)
             #expect(res.status == .badRequest)
-            #expect(try res.json()["detail"] as? String == "请求体不是有效的 JSON")
+            #expect(try res.json()["detail"] as? String == "请求体不是有效的 JSON（或表单）：请检查括号、引号和逗号")
         }
     }
 
@@ -147,8 +148,8 @@ struct BadInputTests {
             #expect(kind.status == .unprocessableEntity)
             #expect(try kind.problemFields()["rooms[0].kind"]?.hasPrefix("未知的功能室类型“sauna”") == true)
             let type = try await world.api(.PATCH, "/api/v1/stations/\(id)", token: token, raw: #"{"outdoor_sign":"yes"}"#)
-            #expect(type.status == .badRequest)
-            #expect(try type.problemFields()["outdoor_sign"] == "字段 outdoor_sign 的类型错误，应为布尔值（true/false）")
+            #expect(type.status == .unprocessableEntity)
+            #expect(try type.problemFields()["outdoor_sign"] == "字段 outdoor_sign 应为布尔值（true 或 false）")
         }
     }
 

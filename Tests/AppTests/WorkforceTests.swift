@@ -34,7 +34,7 @@ struct WorkforceTests {
             var negative = supervision; negative["hours"] = -2
             let r1 = try await world.api(.POST, "/api/v1/supervision-records", token: token, json: negative)
             #expect(r1.status == .unprocessableEntity)
-            #expect(try r1.problemFields()["hours"] == "时长必须大于 0 小时")
+            #expect(try r1.problemFields()["hours"] == "督导时长不能小于 0.1 小时（应在 0.1–24 小时 之间）")
 
             var future = supervision; future["held_on"] = "2099-01-01"
             let r2 = try await world.api(.POST, "/api/v1/supervision-records", token: token, json: future)
@@ -80,7 +80,7 @@ struct WorkforceTests {
             }
             let exe = try await upload("certificate.pdf", "application/x-msdownload", Array("MZ\u{90}\u{0}".utf8))
             #expect(exe.status == .unprocessableEntity)
-            #expect(try exe.problemFields()["attachment"]?.hasPrefix("佐证材料只能是 PDF 或 JPG/PNG 图片") == true)
+            #expect(try exe.problemFields()["attachment"]?.hasPrefix("佐证材料只接受 PDF 文件或 JPEG、PNG 图片") == true)
             let disguised = try await upload("certificate.pdf", "application/pdf", Array("MZ not a pdf".utf8))
             #expect(disguised.status == .unprocessableEntity)
             let big = try await upload("scan.pdf", "application/pdf", Array("%PDF-1.4\n".utf8) + [UInt8](repeating: 0x20, count: 20 * 1024 * 1024 + 1))

@@ -51,6 +51,17 @@ struct AccessTests {
         #expect(Access.decide(both, .update, Access.Resource(kind: .station, paths: [street])) == .allowed)
     }
 
+    @Test func onlyTheCityAdminDesignatesDemonstrationStations() {
+        // The demonstration-only rules read the mark; the city accepts demonstration stations (design role table).
+        let mark = Access.Resource(kind: .demonstration, paths: [street])
+        #expect(Access.decide([Assignment(role: .cityAdmin, scope: .unit(path: city))], .update, mark) == .allowed)
+        for (role, path) in [(Role.districtOfficer, district), (.streetOfficer, street)] {
+            #expect(Access.decide([Assignment(role: role, scope: .unit(path: path))], .read, mark) == .allowed)
+            #expect(Access.decide([Assignment(role: role, scope: .unit(path: path))], .update, mark) == .forbidden, "\(role)")
+        }
+        #expect(Access.decide([Assignment(role: .platformAdmin, scope: .platform)], .update, mark) == .forbidden)
+    }
+
     @Test func pathPrefixIsNotConfusedBySiblingIDs() {
         // "/C/D1/" must not contain "/C/D10/…"
         let d1 = OrgPath.child(of: city, id: "D1")

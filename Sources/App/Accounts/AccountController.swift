@@ -11,43 +11,52 @@ struct AccountController: RouteCollection {
     static let maxPasswordLength = 72
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: loginPage)
-        routes.post("login", use: login)
-        routes.post("logout", use: logout)
-        routes.get("account", "password", use: passwordPage)
-        routes.post("account", "password", use: changePassword)
-        routes.post("api", "v1", "auth", "token", use: issueToken)
-        routes.delete("api", "v1", "auth", "token", use: revokeToken)
-        routes.get("api", "v1", "me", use: me)
+        routes.get(SiteURL.login, use: loginPage)
+        routes.post(SiteURL.login, use: login)
+        routes.post(SiteURL.logout, use: logout)
+        routes.get(SiteURL.accountPassword, use: passwordPage)
+        routes.post(SiteURL.accountPassword, use: changePassword)
+        routes.post(ApiRoute.authToken, use: issueToken)
+        routes.delete(ApiRoute.authToken, use: revokeToken)
+        routes.get(ApiRoute.me, use: me)
     }
 
     func loginPage(req: Request) async throws -> Response {
-        if req.caller != nil { return req.redirect(to: "/") }
+        if req.caller != nil { return req.redirect(to: SiteURL.home.relativeURL()) }
         return LoginPage.view(username: "", error: nil, next: LocalRedirect.path(req.query["next"]), csrf: req.csrfToken).response()
     }
 
     struct LoginForm: Content {
-        var username: String
-        var password: String
+        var username: String?
+        var password: String?
         var next: String?
     }
 
     func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        switch try await Login.attempt(username: form.username, password: form.password, on: req) {
+        let username = (form.username ?? "").trimmingCharacters(in: .whitespaces), password = form.password ?? ""
+        // An empty field is named beside it; only a real attempt counts against the account.
+        var v = Validator()
+        if username.isEmpty { v.add("username", "请输入用户名") }
+        if password.isEmpty { v.add("password", "请输入密码") }
+        if !v.errors.isEmpty {
+            return LoginPage.view(username: username, error: nil, errors: v, next: LocalRedirect.path(form.next), csrf: req.csrfToken)
+                .response(status: .unprocessableEntity)
+        }
+        switch try await Login.attempt(username: form.username ?? "", password: password, on: req) {
         case .success(let user):
             try await req.startSession(for: try user.requireID())
             try await req.application.writeLock.run { try await req.application.sessionStore.purgeExpired(on: req.db) }
             return req.redirect(to: LocalRedirect.path(form.next))
         case .refused:
-            return LoginPage.view(username: form.username, error: Login.refusal, next: LocalRedirect.path(form.next), csrf: req.csrfToken)
+            return LoginPage.view(username: username, error: Login.refusal, next: LocalRedirect.path(form.next), csrf: req.csrfToken)
                 .response(status: .unauthorized)
         }
     }
 
     func logout(req: Request) async throws -> Response {
         req.session.destroy()
-        return req.redirect(to: "/login")
+        return req.redirect(to: SiteURL.login.relativeURL())
     }
 
     func passwordPage(req: Request) async throws -> Response {
@@ -135,28 +144,29 @@ struct AccountController: RouteCollection {
 }
 
 enum LoginPage {
-    static func view(username: String, error: String?, next: String?, csrf: String) -> HTML {
-        Layout.page(title: "登录", path: "/login", caller: nil,
+    static func view(username: String, error: String?, errors: Validator = Validator(), next: String?, csrf: String) -> HTML {
+        Layout.page(title: "登录", path: SiteURL.login.relativeURL(), caller: nil,
             .section(.class("login"),
                 .h1("登录"),
                 .p(.class("lead"), .plain("社工站综合管理平台：街道（乡镇）社工站、承接机构、街道办事处、区县和市民政局、第三方评估机构共用的工作平台。")),
                 .unwrap(error) { .div(.class("alert"), .attribute(named: "role", value: "alert"), .plain($0)) },
-                .form(.method(.post), .action("/login"),
+                FormField.summary(errors.errors),
+                .form(.method(.post), .action(SiteURL.login.relativeURL()),
                       FormField.csrf(csrf),
                       .input(.type(.hidden), .name("next"), .value(HTMLEscape.escape(next ?? "/"))),
-                      FormField.text("username", label: "用户名", value: username, error: nil, required: true),
-                      FormField.text("password", label: "密码", value: nil, error: nil, type: .password, required: true),
+                      FormField.text("username", label: "用户名", value: username, error: errors.message(for: "username"), required: true),
+                      FormField.text("password", label: "密码", value: nil, error: errors.message(for: "password"), type: .password, required: true),
                       .button(.type(.submit), .plain("登录")))))
     }
 }
 
 enum PasswordPage {
     static func view(caller: Caller, csrf: String, errors: Validator, done: Bool) -> HTML {
-        Layout.page(title: "修改密码", path: "/account/password", caller: caller, csrf: csrf,
+        Layout.page(title: "修改密码", path: SiteURL.accountPassword.relativeURL(), caller: caller, csrf: csrf,
             .h1("修改密码"),
             .if(done, .p(.class("notice"), .plain("密码已修改。"))),
             FormField.summary(errors.errors),
-            .form(.method(.post), .action("/account/password"), .class("edit"),
+            .form(.method(.post), .action(SiteURL.accountPassword.relativeURL()), .class("edit"),
                   FormField.csrf(csrf),
                   FormField.text("current", label: "当前密码", value: nil, error: errors.message(for: "current"), type: .password, required: true),
                   FormField.text("new", label: "新密码", value: nil, error: errors.message(for: "new"), type: .password, required: true,

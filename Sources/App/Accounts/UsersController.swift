@@ -6,19 +6,18 @@ import Vapor
 /// User administration for city admins, in pages and the API.
 struct UsersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("users", use: listPage)
-        routes.get("users", "new", use: newPage)
-        routes.post("users", "new", use: createFromForm)
-        routes.get("users", ":id", use: showPage)
-        routes.post("users", ":id", use: updateFromForm)
-        routes.post("users", ":id", "sign-out", use: signOutFromForm)
+        routes.get(SiteURL.users, use: listPage)
+        routes.get(SiteURL.usersNew, use: newPage)
+        routes.post(SiteURL.usersNew, use: createFromForm)
+        routes.get(SiteURL.user(.key), use: showPage)
+        routes.post(SiteURL.user(.key), use: updateFromForm)
+        routes.post(SiteURL.userSignOut(.key), use: signOutFromForm)
 
-        let api = routes.grouped("api", "v1", "users")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.get(":id", use: apiShow)
-        api.patch(":id", use: apiUpdate)
-        api.post(":id", "sign-out", use: apiSignOut)
+        routes.get(ApiRoute.users, use: apiList)
+        routes.post(ApiRoute.users, use: apiCreate)
+        routes.get(ApiRoute.user(.key), use: apiShow)
+        routes.patch(ApiRoute.user(.key), use: apiUpdate)
+        routes.post(ApiRoute.userSignOut(.key), use: apiSignOut)
     }
 
     struct AssignmentDTO: Content {
@@ -140,7 +139,7 @@ struct UsersController: RouteCollection {
         _ = try requireUserAdmin(req)
         let user = try await find(req, .update)
         try await Self.signOut(user, req)
-        return req.redirect(to: "/users/\(try user.requireID())?signed_out=1")
+        return req.redirect(to: SiteURL.user(.value(try user.requireID())).relativeURL(["signed_out": "1"]))
     }
 
     private static func signOut(_ user: User, _ req: Request) async throws {
@@ -172,9 +171,9 @@ struct UsersController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         do {
             let user = try await UserService.create(UserPages.input(from: form, isCreate: true), req: req)
-            return req.redirect(to: "/users/\(user.id!)")
+            return req.redirect(to: SiteURL.user(.value(user.id!)).relativeURL())
         } catch let error as AppError {
-            let errors = Validator(error)
+            let errors = UserPages.formErrors(error)
             return UserPages.form(user: nil, units: try await scopeUnits(caller, req), operators: try await OperatorService.visible(to: caller, on: req.db),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)
         }
@@ -203,9 +202,9 @@ struct UsersController: RouteCollection {
         input.assignments = list
         do {
             _ = try await UserService.update(user, input, req: req)
-            return req.redirect(to: "/users/\(user.id!)")
+            return req.redirect(to: SiteURL.user(.value(user.id!)).relativeURL())
         } catch let error as AppError {
-            let errors = Validator(error)
+            let errors = UserPages.formErrors(error)
             return UserPages.form(user: try await dto(user, req), units: try await scopeUnits(caller, req),
                                   operators: try await OperatorService.visible(to: caller, on: req.db),
                                   values: form, errors: errors, caller: caller, csrf: req.csrfToken).response(status: error.status)
@@ -219,6 +218,19 @@ struct UsersController: RouteCollection {
 }
 
 enum UserPages {
+    /// The service names assignment errors as the API does (`assignments[0].role`); the form has one
+    /// role, one scope and one operator field to show them beside.
+    static func formErrors(_ error: AppError) -> Validator {
+        var v = Validator()
+        for e in error.fieldErrors {
+            let field = e.field.hasSuffix(".role") ? "role"
+                : (e.field.hasSuffix(".org_unit_id") || e.field == "assignments") ? "scope"
+                : e.field.hasSuffix(".operator_id") ? "operator" : e.field
+            v.add(field, e.message)
+        }
+        return v
+    }
+
     static func input(from form: [String: String], isCreate: Bool) -> UserInput {
         var input = UserInput()
         if isCreate {
@@ -241,12 +253,12 @@ enum UserPages {
     }
 
     static func list(users: [User], assignments: [UUID: [UsersController.AssignmentDTO]], now: Date, caller: Caller, csrf: String) -> HTML {
-        Layout.page(title: "用户管理", path: "/users", caller: caller, csrf: csrf,
-            .div(.class("title-row"), .h1("用户管理"), .a(.class("button"), .href("/users/new"), .plain("新建用户"))),
+        Layout.page(title: "用户管理", path: SiteURL.users.relativeURL(), caller: caller, csrf: csrf,
+            .div(.class("title-row"), .h1("用户管理"), .a(.class("button"), .href(SiteURL.usersNew.relativeURL()), .plain("新建用户"))),
             .table(.class("list"),
                 .thead(.tr(.th("用户名"), .th("姓名"), .th("角色与管辖范围"), .th("状态"))),
                 .tbody(.forEach(users) { u in
-                    .tr(.td(.a(.href("/users/\(u.id!)"), .plain(u.username))),
+                    .tr(.td(.a(.href(SiteURL.user(.value(u.id!)).relativeURL()), .plain(u.username))),
                         .td(.plain(u.displayName)),
                         .td(.plain((assignments[u.id!] ?? []).map(describe).joined(separator: "；"))),
                         .td(.plain(!u.active ? "已停用" : (u.lockedUntil.map { $0 > now } == true ? "已锁定" : "正常"))))
@@ -260,11 +272,11 @@ enum UserPages {
     static func form(user: UsersController.UserDTO?, units: [OrgQueries.UnitRef], operators: [OperatorOrg], values: [String: String],
                      errors: Validator, caller: Caller, csrf: String, notice: String? = nil) -> HTML {
         let title = user.map { "用户：\($0.username)" } ?? "新建用户"
-        return Layout.page(title: title, path: "/users", caller: caller, csrf: csrf,
+        return Layout.page(title: title, path: SiteURL.users.relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain(title)),
             .unwrap(notice) { .p(.class("notice"), .plain($0)) },
             FormField.summary(errors.errors),
-            .form(.method(.post), .action(user.map { "/users/\($0.id)" } ?? "/users/new"), .class("edit"),
+            .form(.method(.post), .action(user.map { SiteURL.user(.value($0.id)).relativeURL() } ?? SiteURL.usersNew.relativeURL()), .class("edit"),
                 FormField.csrf(csrf),
                 .if(user == nil, FormField.text("username", label: "用户名", value: values["username"], error: errors.message(for: "username"), required: true)),
                 FormField.text("display_name", label: "姓名", value: values["display_name"], error: errors.message(for: "display_name"), required: true),
@@ -279,14 +291,14 @@ enum UserPages {
                 },
                 .fieldset(.element(named: "legend", text: user == nil ? "角色与管辖范围" : "增加角色"),
                     FormField.select("role", label: "角色", options: (user == nil ? [] : [("", "不增加")]) + Role.allCases.filter { !$0.isPlatformScoped || caller.has(.platformAdmin) }.map { ($0.rawValue, $0.label) },
-                                     selected: values["role"], error: errors.errors.first { $0.field.hasSuffix(".role") }?.message),
+                                     selected: values["role"], error: errors.message(for: "role")),
                     FormField.groupedSelect("scope", label: "管辖单位（承接机构负责人不用选）", groups: OrgQueries.groupedByDistrict(units),
-                                     selected: values["scope"], error: errors.errors.first { $0.field.hasSuffix(".org_unit_id") || $0.field == "assignments" }?.message),
+                                     selected: values["scope"], error: errors.message(for: "scope")),
                     FormField.select("operator", label: "承接机构（仅承接机构负责人）", options: [("", "—")] + operators.map { ($0.id!.uuidString, $0.name) },
-                                     selected: values["operator"], error: errors.errors.first { $0.field.hasSuffix(".operator_id") }?.message)),
-                .div(.class("actions"), .button(.type(.submit), .plain("保存")), .a(.href("/users"), .plain("返回列表")))),
+                                     selected: values["operator"], error: errors.message(for: "operator"))),
+                .div(.class("actions"), .button(.type(.submit), .plain("保存")), .a(.href(SiteURL.users.relativeURL()), .plain("返回列表")))),
             .unwrap(user) { u in
-                .form(.method(.post), .action("/users/\(u.id)/sign-out"), .class("inline"),
+                .form(.method(.post), .action(SiteURL.userSignOut(.value(u.id)).relativeURL()), .class("inline"),
                       FormField.csrf(csrf),
                       .p(.plain("结束该用户在所有浏览器上的登录，并作废其全部 API 令牌（如手机丢失、人员离职）。")),
                       .button(.type(.submit), .plain("强制下线")))

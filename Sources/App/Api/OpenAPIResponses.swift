@@ -2,66 +2,74 @@ import Domain
 import Vapor
 
 /// What the API answers, for the OpenAPI document: the success body of each operation (keyed
-/// "METHOD path" so that adding an operation to `OpenAPI.operations` stays one line, plus one here
+/// "METHOD path", written `key(method, route)`, so that adding an operation to `OpenAPI.operations` stays one line, plus one here
 /// when it returns a body), the schemas of those bodies, and the query parameters' types.
 ///
 /// Response objects list every field the server always sends as required; optional fields are left
 /// out of the JSON when empty. They are not closed (`additionalProperties`), so that adding a field
 /// to a response does not break a client that validates against an older document.
 extension OpenAPI {
+    /// An operation's key, "METHOD /api/v1/path/{param}", from its route.
+    static func key(_ method: HTTPMethod, _ route: ApiRoute) -> String { "\(method.rawValue) \(route.openAPIPath)" }
+
     static let responseBodies: [String: String] = [
-        "POST /api/v1/auth/token": "Token",
-        "GET /api/v1/me": "Me",
-        "GET /api/v1/org-units": "OrgUnitList",
-        "POST /api/v1/org-units": "OrgUnit",
-        "GET /api/v1/org-units/{id}": "OrgUnit",
-        "PATCH /api/v1/org-units/{id}": "OrgUnit",
-        "GET /api/v1/stations": "StationPage",
-        "POST /api/v1/stations": "Station",
-        "GET /api/v1/stations/{id}": "Station",
-        "PATCH /api/v1/stations/{id}": "Station",
-        "GET /api/v1/users": "UserList",
-        "POST /api/v1/users": "User",
-        "GET /api/v1/users/{id}": "User",
-        "PATCH /api/v1/users/{id}": "User",
-        "GET /api/v1/audit-events": "AuditEventPage",
-        "GET /api/v1/openapi.json": "Document",
-        "GET /api/v1/policy": "Policy",
-        "POST /api/v1/policy/versions": "PolicyVersion",
-        "GET /api/v1/calendar/{year}": "CalendarArrangement",
-        "GET /api/v1/deadlines": "DeadlineBoard",
-        "POST /api/v1/deadline-filings": "DeadlineFilingRecord",
-        "GET /api/v1/stations/{id}/workers": "WorkerList",
-        "POST /api/v1/workers": "Worker",
-        "GET /api/v1/workers/{id}": "Worker",
-        "PATCH /api/v1/workers/{id}": "Worker",
-        "POST /api/v1/workers/{id}/assignments": "Worker",
-        "POST /api/v1/workers/{id}/phone": "Phone",
-        "POST /api/v1/supervisors": "Created",
-        "GET /api/v1/stations/{id}/supervision-records": "SupervisionRecordList",
-        "POST /api/v1/supervision-records": "Created",
-        "GET /api/v1/stations/{id}/training-records": "TrainingRecordList",
-        "POST /api/v1/training-records": "Created",
-        "GET /api/v1/stations/{id}/compliance": "StationCompliance",
-        "GET /api/v1/compliance": "ComplianceMatrix",
-        "GET /api/v1/operators": "OperatorList",
-        "POST /api/v1/operators": "Operator",
-        "PATCH /api/v1/operators/{id}": "Operator",
-        "GET /api/v1/calendar/working-days": "WorkingDays",
+        key(.POST, .authToken): "Token",
+        key(.GET, .me): "Me",
+        key(.GET, .orgUnits): "OrgUnitList",
+        key(.POST, .orgUnits): "OrgUnit",
+        key(.GET, .orgUnit(.key)): "OrgUnit",
+        key(.PATCH, .orgUnit(.key)): "OrgUnit",
+        key(.GET, .stations): "StationPage",
+        key(.POST, .stations): "Station",
+        key(.GET, .station(.key)): "Station",
+        key(.PATCH, .station(.key)): "Station",
+        key(.GET, .users): "UserList",
+        key(.POST, .users): "User",
+        key(.GET, .user(.key)): "User",
+        key(.PATCH, .user(.key)): "User",
+        key(.GET, .auditEvents): "AuditEventPage",
+        key(.GET, .openAPI): "Document",
+        key(.GET, .policy): "Policy",
+        key(.POST, .policyVersions): "PolicyVersion",
+        key(.GET, .calendarYear(.key)): "CalendarArrangement",
+        key(.GET, .deadlines): "DeadlineBoard",
+        key(.POST, .deadlineFilings): "DeadlineFilingRecord",
+        key(.GET, .stationWorkers(.key)): "WorkerList",
+        key(.POST, .workers): "Worker",
+        key(.GET, .worker(.key)): "Worker",
+        key(.PATCH, .worker(.key)): "Worker",
+        key(.POST, .workerAssignments(.key)): "Worker",
+        key(.POST, .workerPhone(.key)): "Phone",
+        key(.POST, .supervisors): "Created",
+        key(.GET, .stationSupervisionRecords(.key)): "SupervisionRecordList",
+        key(.POST, .supervisionRecords): "Created",
+        key(.GET, .stationTrainingRecords(.key)): "TrainingRecordList",
+        key(.POST, .trainingRecords): "Created",
+        key(.GET, .stationCompliance(.key)): "StationCompliance",
+        key(.GET, .compliance): "ComplianceMatrix",
+        key(.GET, .operators): "OperatorList",
+        key(.POST, .operators): "Operator",
+        key(.PATCH, .operatorOrg(.key)): "Operator",
+        key(.GET, .workingDays): "WorkingDays",
+        key(.PUT, .calendarYear(.key)): "CalendarVersion",
+        key(.GET, .provinces): "ProvinceList",
+        key(.POST, .provinces): "Province",
+        key(.GET, .cities): "CityList",
+        key(.POST, .cities): "CityCreated",
     ]
 
     /// Operations that answer with a file, and its possible types.
     static let fileResponses: [String: [String]] = [
-        "GET /api/v1/training-records/{id}/evidence": ["application/pdf", "image/jpeg", "image/png"],
+        key(.GET, .trainingEvidence(.key)): ["application/pdf", "image/jpeg", "image/png"],
     ]
 
     /// Operations that also take multipart/form-data, and its schema.
-    static var multipartBodies: [String: String] { ["POST /api/v1/training-records": "TrainingForm"] }
+    static var multipartBodies: [String: String] { [key(.POST, .trainingRecords): "TrainingForm"] }
 
     /// Error statuses the shape of an operation does not imply (see `errorStatuses`).
     static let extraStatuses: [String: [Int]] = [
-        "POST /api/v1/auth/token": [401],   // one answer for a wrong password, an unknown, locked or disabled account
-        "GET /api/v1/calendar/working-days": [422],   // a date in a year the calendar does not have yet
+        key(.POST, .authToken): [401],   // one answer for a wrong password, an unknown, locked or disabled account
+        key(.GET, .workingDays): [422],   // a date in a year the calendar does not have yet
     ]
 
     /// Query parameters by name; an empty value counts as not given where the server reads it so.
@@ -84,13 +92,14 @@ extension OpenAPI {
         "Problem": object(["type": string, "title": string, "status": ["type": "integer"], "detail": string,
                            "errors": ["type": "array", "items": object(["field": string, "message": string], required: ["field", "message"], closed: false)]],
                           required: ["type", "title", "status", "detail"], closed: false),
+        "CalendarVersion": open(["year": ["type": "integer"], "version": ["type": "integer"]], required: ["year", "version"]),
         "Token": open(["token": string, "token_type": ["type": "string", "enum": ["Bearer"]], "expires_at": dateTime], required: ["token", "token_type", "expires_at"]),
         "Assignment": open(["role": oneOf(Role.self), "role_label": string, "org_unit_id": uuid, "org_unit_name": string, "operator_id": uuid, "operator_name": string],
                            required: ["role", "role_label"]),
         "Me": open(["id": uuid, "username": string, "display_name": string, "assignments": list("Assignment")],
                    required: ["id", "username", "display_name", "assignments"]),
         "OrgUnit": open(["id": uuid, "name": string, "level": oneOf(OrgLevel.self), "level_label": string, "parent_id": uuid, "division_code": string,
-                         "village_post": oneOf(VillagePost.self)], required: ["id", "name", "level", "level_label"]),
+                         "village_post": oneOf(VillagePost.self), "district_kind": oneOf(DistrictKind.self)], required: ["id", "name", "level", "level_label"]),
         "OrgUnitList": list("OrgUnit"),
         "Station": open([
             "id": uuid, "name": string, "street_id": uuid, "street_name": string, "district_id": uuid, "district_name": string,
@@ -102,7 +111,19 @@ extension OpenAPI {
             "outdoor_sign": bool, "indoor_sign": bool,
             "villages": ["type": "array", "items": open(["id": uuid, "name": string, "post": oneOf(VillagePost.self), "post_label": string],
                                                         required: ["id", "name", "post", "post_label"])],
-        ], required: ["id", "name", "street_id", "district_id", "address", "outdoor_sign", "indoor_sign"]),
+            "contract_started_on": date, "annual_contract_amount": ["type": "number"], "annual_personnel_budget": ["type": "number"],
+            "is_demonstration": bool,
+        ], required: ["id", "name", "street_id", "district_id", "address", "outdoor_sign", "indoor_sign", "is_demonstration"]),
+        "Province": open(["id": uuid, "name": string, "division_code": string], required: ["id", "name", "division_code"]),
+        "ProvinceList": list("Province"),
+        "City": open(["id": uuid, "name": string, "division_code": string, "province_id": uuid, "province_name": string,
+                      "profile": string, "profile_name": string, "copied_from": string], required: ["id", "name"]),
+        "CityList": list("City"),
+        "CityCreated": open(["city": ref("City"),
+                             "admin": open(["id": uuid, "username": string, "display_name": string], required: ["id", "username", "display_name"]),
+                             "one_time_password": ["type": "string", "description": "未给出初始密码时生成，只出现这一次"],
+                             "policy_version": ["type": "integer", "minimum": 1]],
+                            required: ["city", "admin"]),
         "StationPage": page("Station"),
         "User": open(["id": uuid, "username": string, "display_name": string, "active": bool, "locked_until": dateTime, "assignments": list("Assignment")],
                      required: ["id", "username", "display_name", "active", "assignments"]),
@@ -159,15 +180,22 @@ extension OpenAPI {
                         required: ["rule_id", "title", "group", "state", "measured", "required", "source", "advice"]),
         "StationCompliance": open(["id": uuid, "name": string, "year": ["type": "integer"], "evaluation_day": date, "findings": list("Finding")],
                                   required: ["id", "name", "year", "evaluation_day", "findings"]),
-        "Counts": open(["pass": count, "warning": count, "failure": count, "not_applicable": count, "missing_data": count],
-                       required: ["pass", "warning", "failure", "not_applicable", "missing_data"]),
+        "Counts": open(["pass": count, "progress": count, "warning": count, "failure": count, "not_applicable": count, "missing_data": count],
+                       required: ["pass", "progress", "warning", "failure", "not_applicable", "missing_data"]),
         "ComplianceMatrix": open([
             "year": ["type": "integer"],
-            "stations": ["type": "array", "items": open(["id": uuid, "name": string, "district": string,
-                                                         "groups": ["type": "object", "additionalProperties": ref("Counts")], "findings": list("Finding")],
-                                                        required: ["id", "name", "district", "groups"])],
+            "stations": ["type": "array", "description": "不符合规则最多的站点在前，其余按区划代码、名称排序",
+                         "items": open(["id": uuid, "name": string, "district": string,
+                                        "groups": ["type": "object", "additionalProperties": ref("Counts")],
+                                        "failing": ["type": "integer", "minimum": 0, "description": "不符合的规则数"], "findings": list("Finding")],
+                                       required: ["id", "name", "district", "groups", "failing"])],
             "totals": ["type": "object", "additionalProperties": ref("Counts")],
-        ], required: ["year", "stations", "totals"]),
+            "rule_totals": ["type": "array", "description": "每条规则：所列站点中符合（或不适用）的站点数",
+                            "items": open(["rule_id": string, "label": ["type": "string", "description": "规则编号和名称，如“S-2 专职社工人数”"],
+                                           "passing": count, "stations": count],
+                                          required: ["rule_id", "label", "passing", "stations"])],
+            "passing_all": ["type": "integer", "minimum": 0, "description": "全部规则均符合的站点数"],
+        ], required: ["year", "stations", "totals", "rule_totals", "passing_all"]),
     ] }
 
     private static var count: [String: Any] { ["type": "integer", "minimum": 0] }

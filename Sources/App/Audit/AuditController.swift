@@ -6,8 +6,8 @@ import Vapor
 /// The audit trail for city admins: filter by actor, entity and time range.
 struct AuditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("audit", use: page)
-        routes.get("api", "v1", "audit-events", use: api)
+        routes.get(SiteURL.audit, use: page)
+        routes.get(ApiRoute.auditEvents, use: api)
     }
 
     struct Filter: Content {
@@ -77,60 +77,6 @@ struct AuditController: RouteCollection {
     func page(req: Request) async throws -> Response {
         try requireAdmin(req)
         let caller = try req.requireCaller()
-        let f = try req.query.decode(Filter.self)
-        let q = try Self.query(f, on: req.db)
-        let paging = Paging(page: f.page, per: f.per, total: try await q.count(), defaultPer: 50)
-        let events = try await q.sort(\.$seq, .descending).range(paging.offset..<(paging.offset + paging.per)).all()
-        let entityTypes = ["org_unit", "station", "station_room", "operator", "user", "role_assignment"]
-        func link(_ page: Int) -> String {
-            var items = ["page=\(page)"]
-            for (k, v) in [("actor", f.actor), ("entity", f.entity), ("from", f.from), ("to", f.to)] {
-                if let v, !v.isEmpty { items.append("\(k)=" + (v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")) }
-            }
-            return "/audit?" + items.joined(separator: "&")
-        }
-        return Layout.page(title: "审计日志", path: "/audit", caller: caller, csrf: req.csrfToken,
-            .h1("审计日志"),
-            .p(.class("lead"), .plain("所有新建、修改、删除、登录和令牌签发都记录在此。记录只增不改，逐条哈希相连；可用 shegong audit verify 校验是否被篡改。")),
-            .form(.class("filters"), .method(.get), .action("/audit"),
-                  FormField.text("actor", label: "操作人（用户名）", value: f.actor, error: nil),
-                  FormField.select("entity", label: "对象类型", options: [("", "全部")] + entityTypes.map { ($0, AuditPagesText.entityLabel($0)) },
-                                   selected: f.entity, error: nil),
-                  FormField.text("from", label: "起始日期", value: f.from, error: nil, type: .date),
-                  FormField.text("to", label: "截止日期", value: f.to, error: nil, type: .date),
-                  .button(.type(.submit), .plain("筛选"))),
-            .table(.class("list audit"),
-                .thead(.tr(.th("序号"), .th("时间"), .th("操作人"), .th("操作"), .th("对象"), .th("变更"), .th("IP"))),
-                .tbody(.forEach(events) { e in
-                    .tr(.td(.class("num"), .plain(String(e.seq))),
-                        .td(.plain(AuditPagesText.time(e.at))),
-                        .td(.plain(e.actorName)),
-                        .td(.plain(e.action.label)),
-                        .td(.plain(AuditPagesText.entityLabel(e.entityType)), .small(.plain(" " + (e.entityID ?? "")))),
-                        .td(.code(.plain(e.changes))),
-                        .td(.plain(e.clientIP)))
-                })),
-            paging.nav(link: link)).response()
-    }
-}
-
-enum AuditPagesText {
-    static func entityLabel(_ type: String) -> String {
-        switch type {
-        case "org_unit": "组织单位"
-        case "station": "社工站"
-        case "station_room": "功能室"
-        case "operator": "承接机构"
-        case "user": "用户"
-        case "role_assignment": "角色分配"
-        default: type
-        }
-    }
-
-    static func time(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.timeZone = Day.chinaTimeZone
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return f.string(from: date)
+        return AuditPage.view(try await AuditPage.query(req), caller: caller, csrf: req.csrfToken).response()
     }
 }

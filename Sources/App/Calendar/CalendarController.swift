@@ -17,7 +17,33 @@ final class CalendarYear: Model, @unchecked Sendable {
     init() {}
 }
 
+/// One arrangement a year has had: version 1 as entered, each correction the next number.
+final class CalendarYearVersion: Model, @unchecked Sendable {
+    static let schema = "calendar_year_versions"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "year") var year: Int
+    @Field(key: "version") var version: Int
+    /// JSON of `WorkingCalendar.Year`.
+    @Field(key: "arrangement") var arrangement: String
+    /// Why it was entered or corrected.
+    @Field(key: "reason") var reason: String
+    @Field(key: "created_by") var createdBy: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    func decoded() throws -> WorkingCalendar.Year {
+        try JSONDecoder().decode(WorkingCalendar.Year.self, from: Data(arrangement.utf8))
+    }
+}
+
 enum CalendarService {
+    /// Every version of the entered years, newest first within a year.
+    static func versions(on db: any Database) async throws -> [Int: [CalendarYearVersion]] {
+        Dictionary(grouping: try await CalendarYearVersion.query(on: db).sort(\.$year).sort(\.$version, .descending).all(), by: \.year)
+    }
+
     /// The shipped years (2020–2026) and every year entered since.
     static func load(on db: any Database) async throws -> WorkingCalendar {
         var calendar = try WorkingCalendar.bundled()
@@ -30,17 +56,31 @@ enum CalendarService {
 
 struct CalendarController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("calendar", use: page)
-        routes.post("calendar", use: addFromForm)
-        routes.get("api", "v1", "calendar", ":year", use: apiYear)
-        routes.get("api", "v1", "calendar", "working-days", use: apiWorkingDays)
-        routes.post("api", "v1", "calendar", use: apiAdd)
+        routes.get(SiteURL.calendar, use: page)
+        routes.post(SiteURL.calendar, use: addFromForm)
+        routes.get(ApiRoute.calendarYear(.key), use: apiYear)
+        routes.get(ApiRoute.workingDays, use: apiWorkingDays)
+        routes.post(ApiRoute.calendar, use: apiAdd)
+        routes.put(ApiRoute.calendarYear(.key), use: apiCorrect)
+        routes.post(SiteURL.calendarYear(.key), use: correctFromForm)
     }
 
     struct YearInput: Content {
         var year: Int
         var holidays: [WorkingCalendar.Year.Holiday]
         var workdays: [Day]
+    }
+
+    /// A correction of an entered year: its whole arrangement again, and why.
+    struct CorrectionInput: Content {
+        var holidays: [WorkingCalendar.Year.Holiday]
+        var workdays: [Day]
+        var reason: String
+    }
+
+    struct VersionDTO: Content {
+        var year: Int
+        var version: Int
     }
 
     func apiYear(req: Request) async throws -> WorkingCalendar.Year {
@@ -66,6 +106,34 @@ struct CalendarController: RouteCollection {
         return Response(status: .created)
     }
 
+    func apiCorrect(req: Request) async throws -> VersionDTO {
+        let year = try Self.pathYear(req)
+        let input = try req.content.decode(CorrectionInput.self)
+        return VersionDTO(year: year, version: try await correct(year, input, req: req))
+    }
+
+    /// The year in the path, named when it is not one (never the framework's English sentence).
+    static func pathYear(_ req: Request) throws -> Int {
+        if let shadowed = MethodNotAllowed.shadowed(req) { throw shadowed }
+        guard let raw = req.parameters.get("year"), let year = Int(raw), Day.validYears.contains(year) else {
+            throw Abort(.notFound, reason: "工作日历中没有该年度：年份应为 \(Day.validYears.lowerBound)–\(Day.validYears.upperBound) 之间的整数")
+        }
+        return year
+    }
+
+    /// Checks an arrangement against the calendar (the year replaced when it is a correction); a
+    /// problem names the field it is about (make-up days: `workdays`).
+    private static func checked(_ year: Int, _ arrangement: WorkingCalendar.Year, on db: any Database) async throws {
+        var calendar = try await CalendarService.load(on: db)
+        do { try calendar.add(year: year, arrangement) } catch let problem as WorkingCalendar.Problem {
+            throw AppError.field(problem.field, problem.description)
+        }
+    }
+
+    private static func encoded(_ arrangement: WorkingCalendar.Year) throws -> String {
+        String(decoding: try JSONEncoder().encode(arrangement), as: UTF8.self)
+    }
+
     /// Platform administrators only: the calendar is national data, entered once for the deployment.
     func add(_ input: YearInput, req: Request) async throws {
         let caller = try req.requireCaller()
@@ -73,22 +141,74 @@ struct CalendarController: RouteCollection {
         guard Day.validYears.contains(input.year) else {
             throw AppError.field("year", "年份应在 \(Day.validYears.lowerBound)–\(Day.validYears.upperBound) 之间")
         }
-        var calendar = try await CalendarService.load(on: req.db)
         let arrangement = WorkingCalendar.Year(holidays: input.holidays, workdays: input.workdays)
-        do { try calendar.add(year: input.year, arrangement) } catch let problem as WorkingCalendar.Problem {
-            throw AppError.field("holidays", problem.description)
-        }
+        try await Self.checked(input.year, arrangement, on: req.db)
         let row = CalendarYear()
         row.year = input.year
-        row.arrangement = String(decoding: try JSONEncoder().encode(arrangement), as: UTF8.self)
+        row.arrangement = try Self.encoded(arrangement)
         row.createdBy = caller.username
+        let first = CalendarYearVersion()
+        first.year = input.year
+        first.version = 1
+        first.arrangement = row.arrangement
+        first.reason = "首次录入"
+        first.createdBy = caller.username
         try await req.audit.transaction { db, audit in
             // Checked inside the write lock, so two saves of the same year cannot both pass.
             if try await CalendarYear.query(on: db).filter(\.$year == input.year).first() != nil {
-                throw AppError.field("year", "\(input.year) 年的安排已存在，不能重复录入", status: .conflict)
+                throw AppError.field("year", "\(input.year) 年的安排已存在，不能重复录入；如需更正，请在该年度下选择“更正”", status: .conflict)
             }
             try await row.create(on: db)
-            audit.record(.create, entityType: "calendar_year", entityID: String(input.year), changes: ["arrangement": [nil, row.arrangement]])
+            try await first.create(on: db)
+            audit.record(.create, entityType: "calendar_year", entityID: String(input.year), changes: ["arrangement": [nil, row.arrangement], "version": [nil, "1"]])
+        }
+    }
+
+    /// A correction of an entered year becomes its next version; the earlier ones are kept, and the
+    /// working-day arithmetic and deadlines use the newest from now on.
+    func correct(_ year: Int, _ input: CorrectionInput, req: Request) async throws -> Int {
+        let caller = try req.requireCaller()
+        try req.authorize(.update, Access.nationalCalendar)
+        var v = Validator()
+        let reason = v.text(input.reason, field: "reason", label: "更正原因", max: TextLimit.short, required: true)
+        // A year not entered is not found before anything about the arrangement is said.
+        if try await CalendarYear.query(on: req.db).filter(\.$year == year).first() == nil {
+            throw Abort(.notFound, reason: "\(year) 年的安排尚未录入，不能更正：请先录入该年度")
+        }
+        try v.check()
+        let arrangement = WorkingCalendar.Year(holidays: input.holidays, workdays: input.workdays)
+        try await Self.checked(year, arrangement, on: req.db)
+        let text = try Self.encoded(arrangement)
+        return try await req.audit.transaction { db, audit in
+            guard let row = try await CalendarYear.query(on: db).filter(\.$year == year).first() else {
+                throw Abort(.notFound, reason: "\(year) 年的安排尚未录入，不能更正：请先录入该年度")
+            }
+            if row.arrangement == text { throw AppError.field("holidays", "与现行安排相同，没有需要更正的内容") }
+            let versions = try await CalendarYearVersion.query(on: db).filter(\.$year == year).all()
+            let next = (versions.map(\.version).max() ?? 1) + 1
+            if versions.isEmpty {
+                // A year entered before versions were kept: its arrangement becomes version 1 first.
+                let first = CalendarYearVersion()
+                first.year = year
+                first.version = 1
+                first.arrangement = row.arrangement
+                first.reason = "首次录入"
+                first.createdBy = row.createdBy
+                try await first.create(on: db)
+            }
+            let version = CalendarYearVersion()
+            version.year = year
+            version.version = next
+            version.arrangement = text
+            version.reason = reason!
+            version.createdBy = caller.username
+            try await version.create(on: db)
+            let old = row.arrangement
+            row.arrangement = text
+            try await row.save(on: db)
+            audit.record(.update, entityType: "calendar_year", entityID: String(year),
+                         changes: ["arrangement": [old, text], "version": [String(next - 1), String(next)], "reason": [nil, reason!]])
+            return next
         }
     }
 
@@ -100,15 +220,19 @@ struct CalendarController: RouteCollection {
         var ranges: [WorkingCalendar.Year.Holiday] = []
         for (i, line) in holidays.split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let parts = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 3, let first = Day(parts[0]), let last = Day(parts[1]), !parts[2].isEmpty else {
+            guard parts.count == 3, let first = Day(parts[0]), let last = Day(parts[1]) else {
                 v.add("holidays", "假期第 \(i + 1) 行应为“起始日期,结束日期,名称”，例如 2027-01-01,2027-01-03,元旦")
+                continue
+            }
+            guard !parts[2].isEmpty else {
+                v.add("holidays", "假期第 \(i + 1) 行的假期名称不能为空（如“元旦”）")
                 continue
             }
             ranges.append(.init(first: first, last: last, name: parts[2]))
         }
         var days: [Day] = []
         for line in workdays.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
-            guard let d = Day(line) else { v.add("workdays", "调休上班日“\(line)”不是 年-月-日 格式"); continue }
+            guard let d = Day(line) else { v.add("workdays", "调休上班日“\(line.prefix(20))”不是 年-月-日 格式的日期"); continue }
             days.append(d)
         }
         if ranges.isEmpty && v.message(for: "holidays") == nil { v.add("holidays", "至少填写一个假期") }
@@ -123,7 +247,7 @@ struct CalendarController: RouteCollection {
         if let input {
             do {
                 try await add(input, req: req)
-                return req.redirect(to: "/calendar")
+                return req.redirect(to: SiteURL.calendar.relativeURL())
             } catch let error as AppError {
                 for e in error.fieldErrors { errors.add(e.field, e.message) }
                 return try await render(req, errors: errors, values: form, status: error.status)
@@ -132,11 +256,37 @@ struct CalendarController: RouteCollection {
         return try await render(req, errors: errors, values: form, status: .unprocessableEntity)
     }
 
+    /// The correction form of one entered year: its lines again and the reason.
+    func correctFromForm(req: Request) async throws -> Response {
+        let year = try Self.pathYear(req)
+        // Each year's correction form names its fields after the year (one page holds several forms).
+        let form = try req.content.decode([String: String].self)
+        let prefix = CalendarPage.correctionPrefix(year)
+        var (input, errors) = Self.parse(year: String(year), holidays: form[prefix + "holidays"] ?? "", workdays: form[prefix + "workdays"] ?? "")
+        let reason = errors.text(form[prefix + "reason"], field: "reason", label: "更正原因", max: TextLimit.short, required: true)
+        func shown(_ errors: Validator) -> Validator {
+            var out = Validator()
+            for e in errors.errors { out.add(prefix + e.field, e.message) }
+            return out
+        }
+        if let input, let reason, errors.errors.isEmpty {
+            do {
+                _ = try await correct(year, CorrectionInput(holidays: input.holidays, workdays: input.workdays, reason: reason), req: req)
+                return req.redirect(to: SiteURL.calendar.relativeURL() + "#year-\(year)")
+            } catch let error as AppError {
+                errors = Validator(error)
+                return try await render(req, errors: Validator(), values: [:], correction: .init(year: year, values: form, errors: shown(errors)), status: error.status)
+            }
+        }
+        return try await render(req, errors: Validator(), values: [:], correction: .init(year: year, values: form, errors: shown(errors)), status: .unprocessableEntity)
+    }
+
     func page(req: Request) async throws -> Response {
         try await render(req, errors: Validator(), values: [:])
     }
 
-    private func render(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
+    private func render(_ req: Request, errors: Validator, values: [String: String], correction: CalendarPage.Correction? = nil,
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
         let calendar = try await CalendarService.load(on: req.db)
         // The calculator: a GET form; its answer or its errors on the same page.
@@ -162,7 +312,8 @@ struct CalendarController: RouteCollection {
             : try await DeadlineService.profile(caller, year: req.today.year, on: req.db)
         let conventions = (profile?.rules ?? []).compactMap { rule in rule.dayCountNote.map { (rule: rule, note: $0) } }
         let model = CalendarPage.Model(calendar: calendar, conventions: conventions, query: query, queryErrors: queryErrors, result: result,
-                                       canAdd: caller.may(.create, Access.nationalCalendar), values: values, errors: errors)
+                                       canAdd: caller.may(.create, Access.nationalCalendar), values: values, errors: errors,
+                                       versions: try await CalendarService.versions(on: req.db), correction: correction)
         return CalendarPage.view(model, caller: caller, csrf: req.csrfToken).response(status: pageStatus)
     }
 }

@@ -16,17 +16,80 @@ enum CalendarPage {
         var canAdd: Bool
         var values: [String: String]
         var errors: Validator
+        /// Every version of each entered year, newest first.
+        var versions: [Int: [CalendarYearVersion]]
+        var csrf: String = ""
+        /// A refused correction, to show again in its year's form.
+        var correction: Correction?
+    }
+
+    struct Correction {
+        var year: Int
+        var values: [String: String]
+        var errors: Validator
+    }
+
+    static func correctionPrefix(_ year: Int) -> String { "fix\(year)_" }
+
+    /// A year's arrangement as the form's lines.
+    static func lines(_ y: WorkingCalendar.Year) -> (holidays: String, workdays: String) {
+        (y.holidays.map { "\($0.first),\($0.last),\($0.name)" }.joined(separator: "\n"), y.workdays.map(\.description).joined(separator: "\n"))
+    }
+
+    static func stamp(_ date: Date?) -> String {
+        guard let date else { return "" }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "zh_Hans_CN")
+        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: date)
+    }
+
+    /// The history of an entered year (every version kept, the newest in use) and, for the platform
+    /// administrator, the form that corrects it as a new version.
+    static func history<Context: HTML.BodyContext>(_ m: Model, year: Int, csrf: String) -> Node<Context> {
+        guard let versions = m.versions[year], let newest = versions.first else { return .empty }
+        let prefix = correctionPrefix(year)
+        let refused = m.correction?.year == year ? m.correction : nil
+        let current = lines((try? newest.decoded()) ?? WorkingCalendar.Year(holidays: [], workdays: []))
+        let values = refused?.values ?? [prefix + "holidays": current.holidays, prefix + "workdays": current.workdays]
+        let errors = refused?.errors ?? Validator()
+        return .group(
+            .h3(.plain("版本记录（共 \(versions.count) 版，使用第 \(newest.version) 版）")),
+            .table(.class("list"),
+                .thead(.tr(.th("版本"), .th("录入人"), .th("时间"), .th("原因"), .th("内容"))),
+                .tbody(.forEach(versions) { v in
+                    let text = (try? v.decoded()).map { y in
+                        y.holidays.map { "\($0.name) \($0.first)–\($0.last)" }.joined(separator: "；") + "；调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、"))
+                    } ?? "（无法读取）"
+                    return .tr(.td(.plain("第 \(v.version) 版" + (v.version == newest.version ? "（使用中）" : ""))), .td(.plain(v.createdBy)),
+                               .td(.plain(stamp(v.createdAt))), .td(.plain(v.reason)), .td(.plain(text)))
+                })),
+            .if(m.canAdd, .details(.if(refused != nil, .attribute(named: "open", value: "open")),
+                .summary(.plain("更正 \(year) 年的安排（形成第 \(newest.version + 1) 版，之前各版保留）")),
+                FormField.summary(errors.errors),
+                .form(.method(.post), .action(SiteURL.calendarYear(.value(year)).relativeURL()), .class("edit"),
+                      FormField.csrf(csrf),
+                      FormField.textarea(prefix + "holidays", label: "假期（每行：起始日期,结束日期,名称）", value: values[prefix + "holidays"],
+                                         error: errors.message(for: prefix + "holidays")),
+                      FormField.textarea(prefix + "workdays", label: "调休上班日（每行一个日期）", value: values[prefix + "workdays"],
+                                         error: errors.message(for: prefix + "workdays")),
+                      FormField.text(prefix + "reason", label: "更正原因（如：国务院办公厅通知更正）", value: values[prefix + "reason"],
+                                     error: errors.message(for: prefix + "reason"), required: true),
+                      .button(.type(.submit), .plain("保存为新版本"))))))
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
+        var m = m
+        m.csrf = csrf
         let years = m.calendar.years.keys.sorted(by: >)
-        return Layout.page(title: "工作日历", path: "/calendar", caller: caller, csrf: csrf,
+        return Layout.page(title: "工作日历", path: SiteURL.calendar.relativeURL(), caller: caller, csrf: csrf,
             .h1("工作日历"),
-            .p(.class("lead"), .plain("按国务院办公厅每年公布的节假日安排计算工作日（含调休上班日），用于 A-5、E-4 等以工作日计的期限，以及逢节假日顺延的报送期限。")),
+            .p(.class("lead"), .plain("按国务院办公厅每年公布的节假日安排计算工作日（含调休上班日），用于 \(RuleName.label("A-5"))、\(RuleName.label("E-4")) 等以工作日计的期限，以及逢节假日顺延的报送期限。")),
             .section(.class("card"), .id("working-days"),
                 .h2("工作日计算"),
                 FormField.summary(m.queryErrors.errors),
-                .form(.class("filters"), .method(.get), .action("/calendar"),
+                .form(.class("filters"), .method(.get), .action(SiteURL.calendar.relativeURL()),
                       FormField.text("from", label: "起算日期", value: m.query["from"], error: m.queryErrors.message(for: "from"), type: .date),
                       FormField.text("days", label: "工作日数", value: m.query["days"], error: m.queryErrors.message(for: "days"), type: .number),
                       FormField.select("start_counts", label: "起算日", options: [("false", "不计入（自次日起算）"), ("true", "计入（为工作日时算第 1 天）")],
@@ -43,14 +106,17 @@ enum CalendarPage {
                     .ul(.forEach(m.conventions) { c in .li(.plain("\(c.rule.id) \(c.rule.title)：\(c.note)")) })))),
             .forEach(years) { year in
                 let y = m.calendar.years[year]!
-                return .details(.summary(.plain("\(year) 年：\(y.holidays.count) 个假期，\(y.workdays.count) 个调休上班日")),
+                let versions = m.versions[year]?.count ?? 0
+                return .details(.id("year-\(year)"), .if(m.correction?.year == year, .attribute(named: "open", value: "open")),
+                    .summary(.plain("\(year) 年：\(y.holidays.count) 个假期，\(y.workdays.count) 个调休上班日" + (versions > 1 ? "（已更正，第 \(versions) 版）" : ""))),
                     .ul(.forEach(y.holidays) { h in .li(.plain("\(h.name)：\(h.first) 至 \(h.last)")) }),
-                    .p(.plain("调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、")))))
+                    .p(.plain("调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、")))),
+                    history(m, year: year, csrf: m.csrf))
             },
             .if(m.canAdd, .group(
                 .h2("录入新年度"),
                 FormField.summary(m.errors.errors),
-                .form(.method(.post), .action("/calendar"), .class("edit"),
+                .form(.method(.post), .action(SiteURL.calendar.relativeURL()), .class("edit"),
                       FormField.csrf(csrf),
                       FormField.text("year", label: "年份", value: m.values["year"] ?? String((years.first ?? 2026) + 1), error: m.errors.message(for: "year"), type: .number),
                       FormField.textarea("holidays", label: "假期（每行：起始日期,结束日期,名称）", value: m.values["holidays"], error: m.errors.message(for: "holidays")),

@@ -32,6 +32,9 @@ enum DemoData {
         .init(name: "起步区", code: nil, quota: 1, streets: ["太平街道", "孙耿街道"]),
     ]
 
+    /// The provinces of the demo's cities (GB/T 2260).
+    static let demoProvinces = [("山东省", "370000"), ("湖北省", "420000"), ("广东省", "440000")]
+
     static let operatorNames = ["济南市泉心社会工作服务中心", "济南市众和社会工作服务中心"]
 
     static let communityStems = ["和平", "建设", "文化", "幸福", "光明", "新华", "朝阳", "丰收", "兴隆", "永安", "青年", "东关", "西苑", "南山", "北园", "花园", "福泉", "龙泉"]
@@ -66,8 +69,17 @@ enum DemoData {
                 try await unit.create(on: db)
                 recorder.change(entityType: "org_unit", entityID: unit.id, old: nil, new: unit.auditFields)
             }
+            // The demo's cities sit under their provinces (onboarding); 广东省 waits for a city to be added.
+            var provinces: [String: Province] = [:]
+            for (name, code) in demoProvinces {
+                let province = Province(name: name, divisionCode: code)
+                try await province.create(on: db)
+                recorder.change(entityType: "province", entityID: province.id, old: nil, new: province.auditFields)
+                provinces[name] = province
+            }
             let city = OrgUnit(name: "济南市", level: .city, parent: nil, divisionCode: "370100")
             city.policyProfile = "jinan"
+            city.provinceID = provinces["山东省"]?.id
             try await add(city)
             // Two operators: one runs the stations of 历下区 and 市中区, the other the rest.
             let operators = [
@@ -129,7 +141,7 @@ enum DemoData {
                     }
                 }
             }
-            units["武汉市"] = try await addWuhan(db: db, recorder: recorder)
+            units["武汉市"] = try await addWuhan(province: provinces["湖北省"], db: db, recorder: recorder)
             var users: [String: UUID] = [:]
             for account in accounts {
                 let user = User(username: account.username, displayName: account.name, passwordHash: hash)
@@ -172,7 +184,7 @@ enum DemoData {
                 if isDemo && i == 0 { w.userID = users["worker"] }
                 try await w.create(on: db)
                 recorder.change(entityType: "social_worker", entityID: w.id, old: nil, new: w.auditFields)
-                let posting = WorkerAssignment(workerID: w.id!, stationID: station.id!, startedOn: "2024-03-01", endedOn: nil)
+                let posting = WorkerAssignment(person: w.id!, station: station.id!, startedOn: "2024-03-01", endedOn: nil)
                 try await posting.create(on: db)
                 recorder.change(entityType: "worker_assignment", entityID: posting.id, old: nil, new: posting.auditFields)
                 workerIDs.append(w.id!)
@@ -188,7 +200,7 @@ enum DemoData {
             supervisor.cityID = station.cityID
             try await supervisor.create(on: db)
             recorder.change(entityType: "supervisor", entityID: supervisor.id, old: nil, new: supervisor.auditFields)
-            let assignment = SupervisorAssignment(supervisorID: supervisor.id!, stationID: station.id!, startedOn: "2024-03-01", endedOn: nil)
+            let assignment = SupervisorAssignment(person: supervisor.id!, station: station.id!, startedOn: "2024-03-01", endedOn: nil)
             try await assignment.create(on: db)
             // Two group sessions of 1.5 hours a month, January to October; 8 training hours five times.
             for month in 1...10 {
@@ -232,9 +244,10 @@ enum DemoData {
     }
 
     /// A small Wuhan for the wuhan profile: one central-urban and one new-urban district (rule S-2).
-    static func addWuhan(db: any Database, recorder: AuditLog.Recorder) async throws -> OrgUnit {
+    static func addWuhan(province: Province?, db: any Database, recorder: AuditLog.Recorder) async throws -> OrgUnit {
         let wuhan = OrgUnit(name: "武汉市", level: .city, parent: nil, divisionCode: "420100")
         wuhan.policyProfile = "wuhan"
+        wuhan.provinceID = province?.id
         try await wuhan.create(on: db)
         recorder.change(entityType: "org_unit", entityID: wuhan.id, old: nil, new: wuhan.auditFields)
         for (district, code, kind, street) in [("江岸区", "420102", DistrictKind.centralUrban, "大智街道"), ("蔡甸区", "420114", DistrictKind.newUrban, "蔡甸街道")] {

@@ -143,7 +143,7 @@ struct GenerateCommand: AsyncCommand {
         let user = User(username: "bench", displayName: "压测管理员", passwordHash: try app.password.hash(password))
         let province = User(username: "province", displayName: "全省汇总（压测）", passwordHash: try app.password.hash(password))
         let allCities = cityIDs
-        let audit = AuditLog(db: app.db, lock: app.writeLock, key: app.settings.dataKey.auditKey, actorID: nil, actorName: "命令行", clientIP: "local", clock: app.clock)
+        let audit = AuditLog(db: app.db, lock: app.writeLock, key: app.settings.dataKey.auditKey, actorID: nil, actorName: "命令行：shegong generate（生成压力测试数据）", clientIP: "local", clock: app.clock)
         try await audit.transaction { db, recorder in
             try await user.create(on: db)
             try await RoleAssignment(userID: user.id!, role: .cityAdmin, unitID: cityID, operatorID: nil).create(on: db)

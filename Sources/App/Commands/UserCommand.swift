@@ -38,7 +38,7 @@ struct UserCommand: AsyncCommand {
         let password = signature.password ?? context.console.ask(ConsoleText(stringLiteral: "密码（至少 \(AccountController.minPasswordLength) 位）："), isSecure: true)
         guard password.count >= AccountController.minPasswordLength else { throw Abort(.badRequest, reason: "密码至少 \(AccountController.minPasswordLength) 位") }
         let user = User(username: username, displayName: signature.displayName ?? username, passwordHash: try app.password.hash(password))
-        let audit = AuditLog(db: app.db, lock: app.writeLock, key: app.settings.dataKey.auditKey, actorID: nil, actorName: "命令行", clientIP: "local", clock: app.clock)
+        let audit = AuditLog(db: app.db, lock: app.writeLock, key: app.settings.dataKey.auditKey, actorID: nil, actorName: "命令行：shegong user create（新建用户）", clientIP: "local", clock: app.clock)
         let unitID = unit?.id
         try await audit.transaction { db, recorder in
             if try await User.query(on: db).filter(\.$username == username).first() != nil {

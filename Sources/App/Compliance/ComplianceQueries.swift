@@ -132,16 +132,24 @@ enum ComplianceQueries {
     private struct SupervisorJSON: Decodable { let name, pool: String; let experienceYears: Double }
     private struct RecordsJSON: Decodable { let total, incomplete, unconfirmed: Int }
 
-    /// The stations in the caller's read scope, optionally one district's.
-    static func scopeCondition(_ caller: Caller, district: UUID?, on db: any Database) -> SQLQueryString? {
-        let scope = Access.readScope(caller.assignments, .station)
-        if scope.isEmpty { return nil }
-        let sql = db as! any SQLDatabase
-        var scopes = scope.pathPrefixes.map { Subtree.condition("s.path", under: $0, on: sql) }
-        let ops = scope.operatorIDs.compactMap(UUID.init(uuidString:))
-        if !ops.isEmpty { scopes.append("s.operator_id IN (\(binds: ops))") }
-        var condition: SQLQueryString = "s.deleted_at IS NULL AND (" + scopes.joined(separator: " OR ") + ")"
-        if let district { condition = condition + " AND s.district_id = \(bind: district)" }
-        return condition
+    /// The stations a user is posted at now: as a social worker or as a supervisor.
+    static func postedStations(of userID: UUID) -> SQLQueryString {
+        """
+        s.id IN (SELECT wa.station_id FROM worker_assignments wa JOIN social_workers w ON w.id = wa.worker_id
+                 WHERE w.user_id = \(bind: userID) AND w.deleted_at IS NULL AND wa.ended_on IS NULL
+                 UNION SELECT sa.station_id FROM supervisor_assignments sa JOIN supervisors sp ON sp.id = sa.supervisor_id
+                 WHERE sp.user_id = \(bind: userID) AND sp.deleted_at IS NULL AND sa.ended_on IS NULL)
+        """
+    }
+
+    static let short: Set<FindingState> = [.progress, .warning, .failure]
+
+    /// The hours rules (T-2 supervision, T-3 training) of `year` not yet met in the stations the
+    /// condition selects: in progress toward the annual requirement, or failed once judged. In place order.
+    static func hoursShort(where condition: SQLQueryString, rules: Set<String>, year: Int, today: Day, policies: PolicyCache,
+                           on db: any Database) async throws -> [(station: StationRow, finding: Finding)] {
+        try await evaluate(where: condition, year: year, today: today, policies: policies, on: db).flatMap { e in
+            e.findings.filter { rules.contains($0.ruleID) && Self.short.contains($0.state) }.map { (e.station, $0) }
+        }
     }
 }

@@ -51,7 +51,11 @@ struct Validator {
 
     mutating func add(_ field: String, _ message: String) { errors.append(FieldError(field: field, message: message)) }
 
-    func message(for field: String) -> String? { errors.first { $0.field == field }?.message }
+    /// Every message about a field, to show beside it (two rules broken are both said).
+    func message(for field: String) -> String? {
+        let messages = errors.filter { $0.field == field }.map(\.message)
+        return messages.isEmpty ? nil : messages.joined(separator: "；")
+    }
 
     func check() throws {
         if !errors.isEmpty { throw AppError.invalid(errors) }

@@ -41,6 +41,16 @@ extension RoutesBuilder {
     /// A POST route accepting an upload of up to `Upload.maxBytes`, read only once the caller is known.
     @discardableResult
     func upload<R: AsyncResponseEncodable>(_ path: PathComponent..., use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        upload(path, use: closure)
+    }
+
+    @discardableResult
+    func upload<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        upload(route.pathComponents, use: closure)
+    }
+
+    @discardableResult
+    func upload<R: AsyncResponseEncodable>(_ path: [PathComponent], use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
         let route = on(.POST, path, body: .collect(maxSize: ByteCount(value: Upload.maxBytes)), use: closure)
         route.userInfo[Upload.key] = true
         return route

@@ -87,6 +87,8 @@ extension Access.Kind {
         case .policy: "政策配置"
         case .calendar: "工作日历"
         case .operatorOrg: "承接机构"
+        case .deployment: "省和城市"
+        case .demonstration: "示范点认定"
         }
     }
 }

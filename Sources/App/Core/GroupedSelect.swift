@@ -7,7 +7,9 @@ extension FormField {
         .div(
             .class(error == nil ? "field" : "field invalid"),
             .label(.for(name), .plain(label)),
-            .select(.id(name), .attribute(named: "name", value: name), .forEach(groups) { group in
+            .select(.id(name), .attribute(named: "name", value: name),
+                    .if(error != nil, .group(.attribute(named: "aria-invalid", value: "true"), .attribute(named: "aria-describedby", value: name + "-error"))),
+                    .forEach(groups) { group in
                 .element(named: "optgroup", nodes: [
                     .attribute(named: "label", value: HTMLEscape.escape(group.label)),
                     .forEach(group.options) { option in
@@ -19,7 +21,7 @@ extension FormField {
                     },
                 ])
             }),
-            .unwrap(error) { .p(.class("error"), .plain($0)) }
+            errorText(name, error)
         )
     }
 }

@@ -11,7 +11,7 @@ enum Layout {
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
                 .raw("<title>" + HTMLEscape.escape(title + " · 社工站综合管理平台") + "</title>"),
-                .link(.rel(.stylesheet), .href("/styles.css"))
+                .link(.rel(.stylesheet), .href(SiteURL.stylesheet.relativeURL()))
             ),
             .body(
                 .header(
@@ -29,7 +29,7 @@ enum Layout {
                                 })),
                                 .div(.class("who"),
                                      .span(.plain(caller.displayName)),
-                                     .form(.method(.post), .action("/logout"),
+                                     .form(.method(.post), .action(SiteURL.logout.relativeURL()),
                                            .input(.type(.hidden), .name("_csrf"), .value(HTMLEscape.escape(csrf ?? ""))),
                                            .button(.type(.submit), .plain("退出"))))
                             )
@@ -44,15 +44,20 @@ enum Layout {
     struct Link { let href: String; let label: String }
 
     static func links(for caller: Caller) -> [Link] {
-        var links = [Link(href: "/", label: "首页"), Link(href: "/org", label: "组织架构"), Link(href: "/stations", label: "社工站"),
-                     Link(href: "/compliance", label: "合规总览"), Link(href: "/policy", label: "政策配置"), Link(href: "/calendar", label: "工作日历")]
+        var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
+                     Link(href: SiteURL.stations.relativeURL(), label: "社工站"), Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),
+                     Link(href: SiteURL.policy.relativeURL(), label: "政策配置"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历")]
         if caller.has(.platformAdmin) && !caller.has(.cityAdmin) {
-            links = [Link(href: "/", label: "首页"), Link(href: "/calendar", label: "工作日历"), Link(href: "/users", label: "用户管理")]
+            links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历"),
+                     Link(href: SiteURL.users.relativeURL(), label: "用户管理")]
         }
         if caller.has(.cityAdmin) {
-            links += [Link(href: "/operators", label: "承接机构"), Link(href: "/users", label: "用户管理"), Link(href: "/audit", label: "审计日志")]
+            links += [Link(href: SiteURL.operators.relativeURL(), label: "承接机构"), Link(href: SiteURL.users.relativeURL(), label: "用户管理"),
+                      Link(href: SiteURL.audit.relativeURL(), label: "审计日志")]
+            // Also the deployment's administrator: onboarding stays one click away.
+            if caller.has(.platformAdmin) { links.append(Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通")) }
         }
-        links.append(Link(href: "/account/password", label: "修改密码"))
+        links.append(Link(href: SiteURL.accountPassword.relativeURL(), label: "修改密码"))
         return links
     }
 
@@ -66,20 +71,44 @@ extension HTML {
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.add(name: .cacheControl, value: "no-store")
-        return Response(status: status, headers: headers, body: .init(string: render()))
+        return Response(status: status, headers: headers, body: .init(string: FormField.focusFirstError(render())))
     }
 }
 
 /// Form building blocks: a labelled field with its error beside it.
+///
+/// How a refused form brings the user to its first mistake, without script (the CSP forbids it):
+/// a field with an error is marked `aria-invalid="true"` and names its message (`aria-describedby`);
+/// `summary` lists every error at the top of the form, each a link to its field (`#name`); and
+/// `HTML.response` puts `autofocus` on the first marked field of the page, so the browser focuses
+/// it and scrolls it into view. Every form uses these helpers, so every form behaves the same.
 enum FormField {
+    static let invalidMarker = #"aria-invalid="true""#
+
+    /// `aria-invalid="true"` on an input with an error (nothing without one).
+    static func invalidMark(_ error: String?) -> Attribute<HTML.InputContext> {
+        .attribute(named: "aria-invalid", value: error == nil ? nil : "true")
+    }
+
+    /// `aria-describedby` naming the error message under an input.
+    static func describedBy(_ name: String, _ error: String?) -> Attribute<HTML.InputContext> {
+        .attribute(named: "aria-describedby", value: error == nil ? nil : name + "-error")
+    }
+
+    static func errorText<Context: HTML.BodyContext>(_ name: String, _ error: String?) -> Node<Context> {
+        .unwrap(error) { .p(.class("error"), .id(name + "-error"), .plain($0)) }
+    }
+
     static func text(_ name: String, label: String, value: String?, error: String?, type: HTMLInputType = .text,
                      required: Bool = false, hint: String? = nil) -> Node<HTML.FormContext> {
         .div(
             .class(error == nil ? "field" : "field invalid"),
             .label(.for(name), .plain(label)),
-            .input(.id(name), .name(name), .type(type), .value(HTMLEscape.escape(value ?? "")), .required(required)),
+            // A password typed into a refused form is never sent back.
+            .input(.id(name), .name(name), .type(type), .value(type == .password || type == .file ? "" : HTMLEscape.escape(value ?? "")),
+                   .required(required), invalidMark(error), describedBy(name, error)),
             .unwrap(hint) { .small(.class("hint"), .plain($0)) },
-            .unwrap(error) { .p(.class("error"), .plain($0)) }
+            errorText(name, error)
         )
     }
 
@@ -87,14 +116,16 @@ enum FormField {
         .div(
             .class(error == nil ? "field" : "field invalid"),
             .label(.for(name), .plain(label)),
-            .select(.id(name), .attribute(named: "name", value: name), .forEach(options) { option in
+            .select(.id(name), .attribute(named: "name", value: name),
+                    .if(error != nil, .group(.attribute(named: "aria-invalid", value: "true"), .attribute(named: "aria-describedby", value: name + "-error"))),
+                    .forEach(options) { option in
                 .element(named: "option", nodes: [
                     .attribute(named: "value", value: HTMLEscape.escape(option.value), ignoreIfValueIsEmpty: false),
                     .if(option.value == selected, .attribute(named: "selected", value: "selected")),
                     .plain(option.label),
                 ])
             }),
-            .unwrap(error) { .p(.class("error"), .plain($0)) }
+            errorText(name, error)
         )
     }
 
@@ -102,23 +133,73 @@ enum FormField {
         .div(
             .class(error == nil ? "field" : "field invalid"),
             .label(.for(name), .plain(label)),
-            .element(named: "textarea", nodes: [.id(name), .attribute(named: "name", value: name), .attribute(named: "rows", value: "6"), .plain(value ?? "")]),
-            .unwrap(error) { .p(.class("error"), .plain($0)) }
+            .element(named: "textarea", nodes: [.id(name), .attribute(named: "name", value: name), .attribute(named: "rows", value: "6"),
+                                                .if(error != nil, .group(.attribute(named: "aria-invalid", value: "true"),
+                                                                         .attribute(named: "aria-describedby", value: name + "-error"))),
+                                                .plain(value ?? "")]),
+            errorText(name, error)
         )
     }
 
-    static func checkbox(_ name: String, label: String, checked: Bool, value: String = "on") -> Node<HTML.FormContext> {
-        .label(.class("check"), .input(.type(.checkbox), .name(name), .value(value), .checked(checked)), .plain(label))
+    static func checkbox(_ name: String, label: String, checked: Bool, value: String = "on", invalid error: String? = nil, id: String? = nil) -> Node<HTML.FormContext> {
+        .label(.class("check"), .input(.type(.checkbox), .attribute(named: "id", value: id), .name(name), .value(value), .checked(checked),
+                                       invalidMark(error), describedBy(id ?? name, error)), .plain(label))
+    }
+
+    /// A group of checkboxes with one error (e.g. "choose at least one"): the first box carries the
+    /// anchor `id` and the invalid mark, the message sits under the group.
+    static func checkboxGroup(_ id: String, legend: String, boxes: [(name: String, label: String, checked: Bool)], error: String?) -> Node<HTML.FormContext> {
+        .fieldset(.class(error == nil ? "" : "invalid"), .element(named: "legend", text: legend),
+                  .forEach(Array(boxes.enumerated())) { i, box in
+                      checkbox(box.name, label: box.label, checked: box.checked, invalid: i == 0 ? error : nil, id: i == 0 ? id : nil)
+                  },
+                  .if(boxes.isEmpty && error != nil, .input(.type(.hidden), .id(id), invalidMark(error))),
+                  .unwrap(error) { .p(.class("error"), .id(id + "-error"), .plain($0)) })
     }
 
     static func csrf(_ token: String) -> Node<HTML.FormContext> {
         .input(.type(.hidden), .name("_csrf"), .value(HTMLEscape.escape(token)))
     }
 
+    /// Every error of a refused form at its top, each linking to its field.
     static func summary<Context: HTML.BodyContext>(_ errors: [FieldError]) -> Node<Context> {
         .if(!errors.isEmpty, .div(.class("alert"), .attribute(named: "role", value: "alert"),
-            .p(.plain("请更正以下问题后再提交：")),
-            .ul(.forEach(errors) { .li(.plain($0.message)) })))
+            .p(.plain("请更正以下 \(errors.count) 处问题后再提交：")),
+            .ul(.forEach(errors) { e in .li(.a(.href("#" + anchor(e.field)), .plain(e.message))) })))
+    }
+
+    /// The id of a field's input: the form's field names are the API's, so they match.
+    static func anchor(_ field: String) -> String {
+        field.replacingOccurrences(of: #"[^A-Za-z0-9_-]"#, with: "_", options: .regularExpression)
+    }
+
+    /// `autofocus` on the first field marked invalid, and on no other: the browser focuses it and
+    /// scrolls it into view when the refused form comes back. The summaries list their errors in
+    /// the order of the fields on the page (the checks that found them ran in another order).
+    static func focusFirstError(_ html: String) -> String {
+        guard let range = html.range(of: invalidMarker) else { return html }
+        return orderSummaries(html.replacingCharacters(in: range, with: invalidMarker + " autofocus"))
+    }
+
+    static let summaryList = #"<div class="alert" role="alert"><p>"#
+
+    private static func orderSummaries(_ html: String) -> String {
+        var out = html
+        var searchFrom = out.startIndex
+        while let alert = out.range(of: summaryList, range: searchFrom..<out.endIndex),
+              let open = out.range(of: "<ul>", range: alert.upperBound..<out.endIndex),
+              let close = out.range(of: "</ul>", range: open.upperBound..<out.endIndex) {
+            let items = out[open.upperBound..<close.lowerBound].components(separatedBy: "</li>").filter { !$0.isEmpty }
+            func position(_ item: String) -> Int {
+                guard let href = item.range(of: ##"href="#[^"]*""##, options: .regularExpression) else { return Int.max }
+                let id = item[href].dropFirst(7).dropLast()
+                return out.range(of: #"id="\#(id)""#).map { out.distance(from: out.startIndex, to: $0.lowerBound) } ?? Int.max
+            }
+            let sorted = items.enumerated().sorted { (position($0.element), $0.offset) < (position($1.element), $1.offset) }.map { $0.element + "</li>" }
+            out.replaceSubrange(open.upperBound..<close.lowerBound, with: sorted.joined())
+            searchFrom = out.range(of: "</ul>", range: open.upperBound..<out.endIndex)?.upperBound ?? out.endIndex
+        }
+        return out
     }
 }
 

@@ -84,6 +84,11 @@ enum Stylesheet {
     #deadlines .counting, #working-days .result { color: var(--muted); }
     #deadlines .counting { margin-left: .3rem; }
     table.matrix tr.total td { font-weight: 700; }
+    table.matrix .group-label { display: none; }
+    table.matrix tr.failing td.station a { color: var(--bad); }
+    #todo ul.todo { padding-left: 1.2rem; } #todo li { margin: .35rem 0; } #todo li.overdue a { color: var(--bad); }
+    #todo.calm p.empty { font-size: 1.1rem; }
+    ul.changes { margin: 0; padding-left: 1rem; } ul.changes li { word-break: break-all; }
     #deadlines li { margin: .35rem 0; }
     #deadlines li.overdue { color: var(--bad); }
     #deadlines form.file { display: inline-flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: 0 0 0 .5rem; }
@@ -104,6 +109,8 @@ enum Stylesheet {
       .findings td:nth-child(4)::before { content: "要求："; color: var(--muted); }
       .findings td:nth-child(5):not(:empty)::before { content: "整改："; color: var(--muted); }
       dl.facts { grid-template-columns: 1fr; }
+      table.matrix td.station { font-weight: 600; }
+      table.matrix .group-label { display: inline-block; min-width: 6em; color: var(--muted); font-weight: 600; }
     }
     @media print { header.site, form.filters, .actions { display: none; } }
     """

@@ -32,7 +32,7 @@ enum DeadlineService {
     struct Board: Content {
         /// Due in the next 30 days.
         var upcoming: [Status]
-        /// Fell due in the last 30 days and not filed by every unit.
+        /// Fell due since 1 January of last year and not filed by every unit (all overdue filings).
         var overdue: [Status]
         /// Duties whose due date cannot be counted yet (a year missing from the working-day calendar).
         var uncounted: [String] = []
@@ -48,7 +48,8 @@ enum DeadlineService {
 
     /// The profile of the caller's city in a year; nil for an account without a city, or a city without a profile.
     static func profile(_ caller: Caller, year: Int, on db: any Database) async throws -> PolicyProfile? {
-        guard let path = caller.assignments.first?.placePath else { return nil }
+        // The platform administrator belongs to no city and files nothing.
+        guard let path = caller.assignments.first(where: { if case .platform = $0.scope { false } else { true } })?.placePath else { return nil }
         let city = try await PolicyService.city(of: path, on: db)
         if city.policyProfile == nil { return nil }
         return try await PolicyService.inForce(city: city, year: year, on: db).profile
@@ -60,8 +61,9 @@ enum DeadlineService {
         case .city, .district:
             return try await OrgQueries.list(caller, level: filer == .city ? .city : .district, parentID: nil, on: db).map { Unit(id: $0.id, name: $0.name) }
         case .station:
-            guard let condition = ComplianceQueries.scopeCondition(caller, district: nil, on: db) else { return [] }
-            let rows = try await (db as! any SQLDatabase).raw("SELECT s.id, s.name FROM stations s WHERE " + condition + " ORDER BY s.name").all()
+            guard let condition = StationScope.condition(caller, on: db) else { return [] }
+            let rows = try await (db as! any SQLDatabase).raw("SELECT s.id, s.name FROM stations s JOIN org_units d ON d.id = s.district_id WHERE " + condition
+                                                                 + " ORDER BY " + PlaceOrder.stations).all()
             return try rows.map { Unit(id: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self)) }
         }
     }
@@ -69,10 +71,11 @@ enum DeadlineService {
     static func board(_ caller: Caller, today: Day, on db: any Database) async throws -> Board {
         guard let profile = try await profile(caller, year: today.year, on: db) else { return Board(upcoming: [], overdue: []) }
         let calendar = try await CalendarService.load(on: db)
-        var (upcoming, recent) = Deadlines.around(profile, today: today, roles: caller.roles, calendar: calendar)
-        // A-5: handovers after operators' exits, due within the same window.
-        let window = today.adding(days: -30)...today.adding(days: 30)
-        let (duties, uncounted) = try await handovers(caller, profile, calendar: calendar, exitedSince: today.adding(days: -120), on: db)
+        let since = Day(year: today.year - 1, month: 1, day: 1)!
+        var (upcoming, recent) = Deadlines.around(profile, today: today, roles: caller.roles, calendar: calendar, overdueSince: since)
+        // A-5: handovers after operators' exits, overdue or due within 30 days.
+        let window = since...today.adding(days: 30)
+        let (duties, uncounted) = try await handovers(caller, profile, calendar: calendar, exitedSince: since, on: db)
         var handoverUnits: [String: Unit] = [:]
         for (deadline, unit) in duties where window.contains(deadline.due) {
             handoverUnits["\(deadline.ruleID)|\(deadline.due)|\(deadline.title)"] = unit
@@ -102,16 +105,10 @@ enum DeadlineService {
                           on db: any Database) async throws -> (duties: [(Deadline, Unit)], uncounted: [String]) {
         guard profile.rule("A-5") != nil else { return ([], []) }
         let sql = db as! any SQLDatabase
-        var scopes: [SQLQueryString] = []
-        for a in caller.assignments where Deadlines.roles("A-5").contains(a.role) {
-            switch a.scope {
-            case .unit(let path): scopes.append(Subtree.condition("s.path", under: path, on: sql))
-            case .operatorOrg(let id, _): if let id = UUID(uuidString: id) { scopes.append("p.operator_id = \(bind: id)") }
-            case .platform: break   // the platform administrator reads no station's records
-            }
-        }
-        if scopes.isEmpty { return ([], []) }
-        var condition: SQLQueryString = "p.ended_on IS NOT NULL AND s.deleted_at IS NULL AND (" + scopes.joined(separator: " OR ") + ")"
+        // The caller's A-5 roles' scope; an operator sees the exits it made (it no longer runs the station).
+        let scope = Access.readScope(caller.assignments.filter { Deadlines.roles("A-5").contains($0.role) }, .station)
+        guard let stations = StationScope.condition(scope, operatorColumn: "p.operator_id", on: db) else { return ([], []) }
+        var condition: SQLQueryString = "p.ended_on IS NOT NULL AND " + stations
         if let exitedSince { condition = condition + " AND p.ended_on >= \(bind: exitedSince.description)" }
         if let station { condition = condition + " AND p.station_id = \(bind: station)" }
         let rows = try await sql.raw("""
@@ -153,7 +150,7 @@ enum DeadlineService {
         guard let due, let filedOn, v.errors.isEmpty else { throw AppError.invalid(v.errors) }
 
         guard let profile = try await profile(caller, year: due.year, on: req.db) else {
-            throw AppError.field("rule_id", "本市政策配置中没有规则 \(input.ruleId) 于 \(due) 到期的报送事项")
+            throw AppError.field("rule_id", "本市政策配置中没有规则 \(RuleName.label(input.ruleId)) 于 \(due) 到期的报送事项")
         }
         let calendar = try await CalendarService.load(on: req.db)
         let deadline: Deadline
@@ -173,11 +170,11 @@ enum DeadlineService {
         } else {
             guard let found = Deadlines.all(profile, years: (due.year - 1)...due.year, calendar: calendar)
                 .first(where: { $0.ruleID == input.ruleId && ($0.due == due || $0.nominal == due) }) else {
-                throw AppError.field("rule_id", "本市政策配置中没有规则 \(input.ruleId) 于 \(due) 到期的报送事项")
+                throw AppError.field("rule_id", "本市政策配置中没有规则 \(RuleName.label(input.ruleId)) 于 \(due) 到期的报送事项")
             }
             deadline = found
             guard !deadline.roles.isDisjoint(with: caller.roles) else {
-                throw Abort(.forbidden, reason: "您的角色不负责“\(deadline.title)”（\(deadline.ruleID)）")
+                throw Abort(.forbidden, reason: "您的角色不负责“\(deadline.title)”（\(RuleName.label(deadline.ruleID))）")
             }
             guard let mine = try await units(deadline.filer, caller, on: req.db).first(where: { $0.id == input.unitId }) else {
                 throw Abort(.forbidden, reason: "该\(deadline.filer.label)不在您的管辖范围内，不能代为登记报送")

@@ -6,14 +6,13 @@ import Vapor
 /// city chooses from the list (station form, user form).
 struct OperatorsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("operators", use: listPage)
-        routes.post("operators", use: createFromForm)
-        routes.post("operators", ":id", use: renameFromForm)
+        routes.get(SiteURL.operators, use: listPage)
+        routes.post(SiteURL.operators, use: createFromForm)
+        routes.post(SiteURL.operatorOrg(.key), use: renameFromForm)
 
-        let api = routes.grouped("api", "v1", "operators")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.patch(":id", use: apiUpdate)
+        routes.get(ApiRoute.operators, use: apiList)
+        routes.post(ApiRoute.operators, use: apiCreate)
+        routes.patch(ApiRoute.operatorOrg(.key), use: apiUpdate)
     }
 
     struct OperatorDTO: Content {
@@ -64,7 +63,7 @@ struct OperatorsController: RouteCollection {
         do {
             _ = try await OperatorService.create(OperatorInput(name: form["name"], creditCode: form["credit_code"],
                                                                cityId: form["city_id"].flatMap(UUID.init(uuidString:))), req: req)
-            return req.redirect(to: "/operators")
+            return req.redirect(to: SiteURL.operators.relativeURL())
         } catch let error as AppError {
             return try await render(req, values: form, errors: Validator(error), status: error.status)
         }
@@ -75,9 +74,13 @@ struct OperatorsController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         do {
             _ = try await OperatorService.update(op, OperatorInput(name: form["name"]), req: req)
-            return req.redirect(to: "/operators")
+            return req.redirect(to: SiteURL.operators.relativeURL())
         } catch let error as AppError {
-            return try await render(req, values: form, errors: Validator(error), status: error.status)
+            // Shown beside this operator's own name field, not in the registration form below.
+            let field = OperatorPages.renameField(op)
+            var errors = Validator()
+            for e in error.fieldErrors { errors.add(e.field == "name" ? field : e.field, e.message) }
+            return try await render(req, values: [field: form["name"] ?? ""], errors: errors, status: error.status)
         }
     }
 

@@ -4,15 +4,15 @@ import Vapor
 
 struct OrgController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("org", use: indexPage)
-        routes.get("org", ":id", use: showPage)
-        routes.post("org", ":id", "children", use: addChildFromForm)
+        routes.get(SiteURL.org, use: indexPage)
+        routes.get(SiteURL.orgUnit(.key), use: showPage)
+        routes.post(SiteURL.orgUnitChildren(.key), use: addChildFromForm)
+        routes.post(SiteURL.orgUnitDistrictKind(.key), use: setDistrictKindFromForm)
 
-        let api = routes.grouped("api", "v1", "org-units")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.get(":id", use: apiShow)
-        api.patch(":id", use: apiUpdate)
+        routes.get(ApiRoute.orgUnits, use: apiList)
+        routes.post(ApiRoute.orgUnits, use: apiCreate)
+        routes.get(ApiRoute.orgUnit(.key), use: apiShow)
+        routes.patch(ApiRoute.orgUnit(.key), use: apiUpdate)
     }
 
     struct OrgUnitDTO: Content {
@@ -23,16 +23,20 @@ struct OrgController: RouteCollection {
         var parentId: UUID?
         var divisionCode: String?
         var villagePost: VillagePost?
+        /// Districts only: central_urban (中心城区) or new_urban (新城区), read by rule S-2; null when not set.
+        var districtKind: DistrictKind?
 
         init(_ u: OrgUnit) {
-            self.init(id: u.id!, name: u.name, level: u.level, parentId: u.parentID, divisionCode: u.divisionCode, villagePost: u.villagePost)
+            self.init(id: u.id!, name: u.name, level: u.level, parentId: u.parentID, divisionCode: u.divisionCode, villagePost: u.villagePost,
+                      districtKind: u.districtKind)
         }
 
         init(_ u: OrgQueries.UnitRef) {
-            self.init(id: u.id, name: u.name, level: u.level, parentId: u.parentID, divisionCode: u.divisionCode, villagePost: u.villagePost)
+            self.init(id: u.id, name: u.name, level: u.level, parentId: u.parentID, divisionCode: u.divisionCode, villagePost: u.villagePost,
+                      districtKind: u.districtKind)
         }
 
-        init(id: UUID, name: String, level: OrgLevel, parentId: UUID?, divisionCode: String?, villagePost: VillagePost) {
+        init(id: UUID, name: String, level: OrgLevel, parentId: UUID?, divisionCode: String?, villagePost: VillagePost, districtKind: DistrictKind?) {
             self.id = id
             self.name = name
             self.level = level
@@ -40,6 +44,7 @@ struct OrgController: RouteCollection {
             self.parentId = parentId
             self.divisionCode = divisionCode
             self.villagePost = level == .village ? villagePost : nil
+            self.districtKind = level == .district ? districtKind : nil
         }
     }
 
@@ -68,13 +73,28 @@ struct OrgController: RouteCollection {
     func addChildFromForm(req: Request) async throws -> Response {
         let parent = try await find(req, .read)
         let form = try req.content.decode([String: String].self)
-        let input = OrgUnitInput(name: form["name"] ?? "", parentId: parent.id, divisionCode: form["division_code"])
+        // The district kind (S-2) is only asked when the new unit is a district.
+        let input = OrgUnitInput(name: form["name"] ?? "", parentId: parent.id, divisionCode: form["division_code"],
+                                 districtKind: parent.level.childLevel == .district ? form["district_kind"] : nil)
         do {
             let unit = try await OrgService.create(input, req: req)
-            return req.redirect(to: "/org/\(unit.id!)")
+            return req.redirect(to: SiteURL.orgUnit(.value(unit.id!)).relativeURL())
         } catch let error as AppError {
             let errors = Validator(error)
             return try await renderShow(req, unit: parent, form: form, errors: errors, status: error.status)
+        }
+    }
+
+    /// The city admin's form on a district's page: its kind, which rule S-2 reads.
+    func setDistrictKindFromForm(req: Request) async throws -> Response {
+        let unit = try await find(req, .read)
+        let form = try req.content.decode([String: String].self)
+        do {
+            _ = try await OrgService.update(unit, OrgUnitPatch(districtKind: form["district_kind"] ?? ""), req: req)
+            return req.redirect(to: SiteURL.orgUnit(.value(unit.id!)).relativeURL())
+        } catch let error as AppError {
+            let fresh = try await find(req, .read)
+            return try await renderShow(req, unit: fresh, form: form, errors: Validator(error), status: error.status)
         }
     }
 
@@ -92,8 +112,10 @@ struct OrgController: RouteCollection {
         let quotas = try await DemonstrationQuota.query(on: req.db).filter(\.$unit.$id == unit.id!).sort(\.$year).all()
         let unitResource = try await OrgQueries.resource(for: unit, on: req.db)
         let canAdd = unit.level.childLevel != nil && Access.decide(caller.assignments, .create, unitResource) == .allowed
+        let canSetKind = unit.level == .district && Access.decide(caller.assignments, .update, unitResource) == .allowed
         let model = OrgShow.Model(unit: unit, ancestors: try await OrgQueries.ancestors(of: unit, on: req.db), children: children,
-                                  stations: stations, ownStation: visibleStation, quotas: quotas, canAddChild: canAdd, form: form, errors: errors)
+                                  stations: stations, ownStation: visibleStation, quotas: quotas, canAddChild: canAdd,
+                                  canSetDistrictKind: canSetKind, form: form, errors: errors)
         return OrgShow.view(model, caller: caller, csrf: req.csrfToken).response(status: status)
     }
 

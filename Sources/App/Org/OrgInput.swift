@@ -7,6 +7,8 @@ struct OrgUnitInput: Content {
     var name: String
     var parentId: UUID?
     var divisionCode: String?
+    /// Only for a new district: `central_urban` (中心城区) or `new_urban` (新城区), which rule S-2 reads.
+    var districtKind: String?
 }
 
 /// Changes to an org unit.
@@ -14,6 +16,8 @@ struct OrgUnitPatch: Content {
     var name: String?
     var divisionCode: String?
     var villagePost: String?
+    /// Districts only (rule S-2): `central_urban` or `new_urban`; "" clears it (absent or null leaves it as it is).
+    var districtKind: String?
 }
 
 enum OrgValidation {
@@ -39,6 +43,23 @@ enum OrgValidation {
             }
         }
         return code
+    }
+
+    /// A district's kind, which rule S-2 reads (the city admin sets it). nil: unchanged; .some(nil): cleared ("").
+    static func districtKind(_ raw: String?, level: OrgLevel, into v: inout Validator) -> DistrictKind?? {
+        guard let raw else { return nil }
+        guard level == .district else {
+            v.add("district_kind", "城区类型（中心城区/新城区）只能为区县设置（规则 S-2），\(level.label)没有城区类型")
+            return nil
+        }
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return .some(nil) }
+        guard let kind = DistrictKind(rawValue: trimmed) else {
+            let allowed = DistrictKind.allCases.map { "\($0.rawValue)（\($0.label)）" }.joined(separator: "、")
+            v.add("district_kind", "未知的城区类型“\(trimmed)”（规则 S-2：可选 \(allowed)）")
+            return nil
+        }
+        return .some(kind)
     }
 
     static func name(_ raw: String?, into v: inout Validator) -> String {
@@ -69,11 +90,13 @@ enum OrgService {
             throw AppError.field("parent_id", "村/社区是最低一级，不能再建下级单位")
         }
         let code = OrgValidation.divisionCode(input.divisionCode, level: level, parent: parent, into: &v)
+        let kind = OrgValidation.districtKind(input.districtKind, level: level, into: &v)
         try v.check()
         if try await OrgUnit.query(on: req.db).filter(\.$parentID == parentID).filter(\.$name == name).first() != nil {
             throw AppError.field("name", "同一上级单位下已有名为“\(name)”的单位", status: .conflict)
         }
         let unit = OrgUnit(name: name, level: level, parent: parent, divisionCode: code)
+        if let kind { unit.districtKind = kind }
         try await req.audit.transaction { db, audit in
             try await unit.create(on: db)
             audit.change(entityType: "org_unit", entityID: unit.id, old: nil, new: unit.auditFields)
@@ -98,6 +121,7 @@ enum OrgService {
                 v.add("village_post", "社工室/社工点只能设在村/社区，取值为 none、room 或 point")
             }
         }
+        if let kind = OrgValidation.districtKind(patch.districtKind, level: unit.level, into: &v) { unit.districtKind = kind }
         try v.check()
         try await req.audit.transaction { db, audit in
             try await unit.save(on: db)

@@ -4,11 +4,11 @@ import Vapor
 
 enum OrgIndex {
     static func view(roots: [OrgUnit], caller: Caller, csrf: String) -> HTML {
-        Layout.page(title: "组织架构", path: "/org", caller: caller, csrf: csrf,
+        Layout.page(title: "组织架构", path: SiteURL.org.relativeURL(), caller: caller, csrf: csrf,
             .h1("组织架构"),
             .if(roots.isEmpty, .p(.class("empty"), .plain("您的账户尚未分配管辖范围。"))),
             .ul(.class("units"), .forEach(roots) { unit in
-                .li(.a(.href("/org/\(unit.id!)"), .plain(unit.name)), .span(.class("tag"), .plain(unit.level.label)))
+                .li(.a(.href(SiteURL.orgUnit(.value(unit.id!)).relativeURL()), .plain(unit.name)), .span(.class("tag"), .plain(unit.level.label)))
             }))
     }
 }
@@ -23,21 +23,34 @@ enum OrgShow {
         var ownStation: Station?
         var quotas: [DemonstrationQuota]
         var canAddChild: Bool
+        /// A district's page seen by the city admin: the form for its kind (rule S-2).
+        var canSetDistrictKind: Bool = false
         var form: [String: String]
         var errors: Validator
     }
 
+    static let districtKindLabel = "城区类型（规则 S-2）"
+    static let districtKindOptions: [(value: String, label: String)] = [("", "未设置")] + DistrictKind.allCases.map { ($0.rawValue, $0.label) }
+
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let u = m.unit
-        return Layout.page(title: u.name, path: "/org", caller: caller, csrf: csrf,
-            .nav(.class("crumbs"), .a(.href("/org"), .plain("组织架构")),
-                 .forEach(m.ancestors) { a in .group(.plain(" / "), .a(.href("/org/\(a.id!)"), .plain(a.name))) }),
+        return Layout.page(title: u.name, path: SiteURL.org.relativeURL(), caller: caller, csrf: csrf,
+            .nav(.class("crumbs"), .a(.href(SiteURL.org.relativeURL()), .plain("组织架构")),
+                 .forEach(m.ancestors) { a in .group(.plain(" / "), .a(.href(SiteURL.orgUnit(.value(a.id!)).relativeURL()), .plain(a.name))) }),
             .h1(.plain(u.name), .span(.class("tag"), .plain(u.level.label))),
             .dl(.class("facts"),
                 .dt("行政区划代码"), .dd(.plain(u.divisionCode ?? "无（功能区或未登记）")),
                 .if(u.level == .village, .group(.dt("社工阵地"), .dd(.plain(u.villagePost.label)))),
-                .unwrap(m.ownStation) { s in .group(.dt("社工站"), .dd(.a(.href("/stations/\(s.id!)"), .plain(s.name)))) },
+                .if(u.level == .district, .group(.dt(.plain(districtKindLabel)),
+                                                 .dd(.id("district-kind"), .plain(u.districtKind?.label ?? "未设置（规则 S-2 无法检查）")))),
+                .unwrap(m.ownStation) { s in .group(.dt("社工站"), .dd(.a(.href(SiteURL.station(.value(s.id!)).relativeURL()), .plain(s.name)))) },
                 .forEach(m.quotas) { q in .group(.dt("\(q.year)年示范点名额（D-1）"), .dd(.plain("\(q.quota) 个"))) }),
+            .if(m.canSetDistrictKind, .form(.method(.post), .action(SiteURL.orgUnitDistrictKind(.value(u.id!)).relativeURL()), .class("inline"),
+                FormField.csrf(csrf),
+                .h3(.plain(districtKindLabel)),
+                FormField.select("district_kind", label: "城区类型", options: districtKindOptions,
+                                 selected: m.form["district_kind"] ?? u.districtKind?.rawValue ?? "", error: m.errors.message(for: "district_kind")),
+                .button(.type(.submit), .plain("保存")))),
             .unwrap(u.level.childLevel) { childLevel in
                 .group(
                     .h2(.plain("下级\(childLevel.label)（\(m.children.count)）")),
@@ -45,18 +58,20 @@ enum OrgShow {
                     .if(!m.children.isEmpty, .table(.class("list"),
                         .thead(.tr(.th("名称"), .th("代码"), .th(.plain(childLevel == .street ? "社工站" : childLevel == .village ? "社工阵地" : "")))),
                         .tbody(.forEach(m.children) { child in
-                            .tr(.td(.a(.href("/org/\(child.id)"), .plain(child.name))),
+                            .tr(.td(.a(.href(SiteURL.orgUnit(.value(child.id)).relativeURL()), .plain(child.name))),
                                 .td(.plain(child.divisionCode ?? "—")),
                                 .td(childLevel == .street
-                                    ? (m.stations[child.id].map { .a(.href("/stations/\($0.id!)"), .plain($0.name)) } ?? .plain("未建站"))
+                                    ? (m.stations[child.id].map { .a(.href(SiteURL.station(.value($0.id!)).relativeURL()), .plain($0.name)) } ?? .plain("未建站"))
                                     : .plain(childLevel == .village ? child.villagePost.label : "")))
                         }))),
-                    .if(m.canAddChild, .form(.method(.post), .action("/org/\(u.id!)/children"), .class("inline"),
+                    .if(m.canAddChild, .form(.method(.post), .action(SiteURL.orgUnitChildren(.value(u.id!)).relativeURL()), .class("inline"),
                         FormField.csrf(csrf),
                         .h3(.plain("新增下级\(childLevel.label)")),
                         FormField.summary(m.errors.errors),
                         FormField.text("name", label: "名称", value: m.form["name"], error: m.errors.message(for: "name"), required: true),
                         FormField.text("division_code", label: "行政区划代码（可选）", value: m.form["division_code"], error: m.errors.message(for: "division_code")),
+                        .if(childLevel == .district, FormField.select("district_kind", label: districtKindLabel, options: districtKindOptions,
+                                                                      selected: m.form["district_kind"], error: m.errors.message(for: "district_kind"))),
                         .button(.type(.submit), .plain("新增"))))
                 )
             })

@@ -39,6 +39,8 @@ enum OrgQueries {
         let path: String
         let divisionCode: String?
         let villagePost: VillagePost
+        /// For districts: central or new urban (rule S-2).
+        let districtKind: DistrictKind?
 
         init(_ row: any SQLRow) throws {
             id = try row.decode(column: "id", as: UUID.self)
@@ -48,6 +50,7 @@ enum OrgQueries {
             path = try row.decode(column: "path", as: String.self)
             divisionCode = try row.decode(column: "division_code", as: String?.self)
             villagePost = try row.decode(column: "village_post", as: VillagePost.self)
+            districtKind = try row.decode(column: "district_kind", as: String?.self).flatMap(DistrictKind.init(rawValue:))
         }
     }
 
@@ -100,7 +103,7 @@ enum OrgQueries {
         var conditions: [SQLQueryString] = ["deleted_at IS NULL"] + extra
         let scopes = prefixes.map { Subtree.condition("path", under: $0, on: sql) }
         conditions.append("(" + scopes.joined(separator: " OR ") + ")")
-        let query: SQLQueryString = "SELECT id, name, level, parent_id, path, division_code, village_post FROM org_units WHERE "
+        let query: SQLQueryString = "SELECT id, name, level, parent_id, path, division_code, village_post, district_kind FROM org_units WHERE "
         let units = try await sql.raw(query + conditions.joined(separator: " AND ")).all().map(UnitRef.init)
         return units.sorted { ($0.divisionCode ?? "~", $0.name) < ($1.divisionCode ?? "~", $1.name) }
     }

@@ -18,6 +18,10 @@ final class OrgUnit: Model, @unchecked Sendable {
     @Field(key: "village_post") var villagePost: VillagePost
     /// For cities: the policy profile its stations are checked against (jinan, wuhan, guangzhou).
     @OptionalField(key: "policy_profile") var policyProfile: String?
+    /// For cities: the province it belongs to (`Province`); nil for cities set up before onboarding.
+    @OptionalField(key: "province_id") var provinceID: UUID?
+    /// For cities onboarded with a copy of another city's profile: which city and version it came from.
+    @OptionalField(key: "profile_copied_from") var profileCopiedFrom: String?
     /// For districts: central urban or new urban (rule S-2).
     @OptionalField(key: "district_kind") var districtKind: DistrictKind?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -40,8 +44,10 @@ final class OrgUnit: Model, @unchecked Sendable {
     var lineageIDs: [UUID] { OrgPath.ids(path).compactMap(UUID.init(uuidString:)) }
 
     var auditFields: [String: String] {
-        ["name": name, "level": level.rawValue, "parent_id": parentID?.uuidString ?? "",
-         "division_code": divisionCode ?? "", "village_post": villagePost.rawValue]
+        var fields = ["name": name, "level": level.rawValue, "parent_id": parentID?.uuidString ?? "",
+                      "division_code": divisionCode ?? "", "village_post": villagePost.rawValue]
+        if level == .district { fields["district_kind"] = districtKind?.rawValue ?? "" }   // rule S-2
+        return fields
     }
 }
 

@@ -6,10 +6,10 @@ import Vapor
 /// The city's policy profile: rules with sources, and parameter changes as dated versions.
 struct PolicyController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("policy", use: page)
-        routes.post("policy", use: changeFromForm)
-        routes.get("api", "v1", "policy", use: apiShow)
-        routes.post("api", "v1", "policy", "versions", use: apiChange)
+        routes.get(SiteURL.policy, use: page)
+        routes.post(SiteURL.policy, use: changeFromForm)
+        routes.get(ApiRoute.policy, use: apiShow)
+        routes.post(ApiRoute.policyVersions, use: apiChange)
     }
 
     struct Change: Content {
@@ -77,13 +77,14 @@ struct PolicyController: RouteCollection {
         let base = try PolicyProfile.shipped(profileID)
         var v = Validator()
         let rule = base.rule(c.ruleId)
-        if rule == nil { v.add("rule_id", "规则 \(c.ruleId) 不在\(base.name)中") }
+        if rule == nil { v.add("rule_id", "规则 \(RuleName.label(c.ruleId)) 不在\(base.name)中") }
         if let rule, !rule.parameterNames.contains(c.param) {
-            v.add("param", "规则 \(rule.id) 没有参数 \(c.param)（可设：\(rule.parameterNames.joined(separator: "、"))）")
+            v.add("param", "规则 \(RuleName.label(rule.id)) 没有参数“\(RuleParameter.label(c.param))”（可设：\(rule.parameterNames.map(RuleParameter.label).joined(separator: "、"))）")
         }
-        if !c.value.isFinite || c.value < 0 { v.add("value", "参数值应为不小于 0 的数") }
-        else if PolicyRule.flagParams.contains(c.param) && c.value != 0 && c.value != 1 {
-            v.add("value", "规则 \(c.ruleId) 的参数 \(c.param) 只能为 1（是）或 0（否）")
+        if PolicyRule.flagParams.contains(c.param) {
+            if !(c.value == 0 || c.value == 1) { v.add("value", "规则 \(RuleName.label(c.ruleId)) 的参数“\(RuleParameter.label(c.param))”只能为 1（是）或 0（否）") }
+        } else {
+            v.number(c.value, field: "value", label: "规则 \(RuleName.label(c.ruleId)) 的参数“\(RuleParameter.label(c.param))”", bounds: PolicyBounds.bounds(for: c.param))
         }
         let effective = v.day(c.effectiveFrom, field: "effective_from", label: "生效日期")
         if c.effectiveFrom.trimmingCharacters(in: .whitespaces).isEmpty { v.add("effective_from", "生效日期不能为空") }
@@ -154,17 +155,25 @@ struct PolicyController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         let parts = (form["target"] ?? "").split(separator: "|").map(String.init)
         var errors = Validator()
-        guard parts.count == 2, let value = Double((form["value"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+        let raw = (form["value"] ?? "").trimmingCharacters(in: .whitespaces)
+        let value = raw.range(of: #"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"#, options: .regularExpression) == nil ? nil : Double(raw)
+        guard parts.count == 2, let value else {
+            // Every error of the form at once: the other fields are checked as the change would check them.
             if parts.count != 2 { errors.add("target", "请选择要修改的规则参数") }
-            if Double((form["value"] ?? "").trimmingCharacters(in: .whitespaces)) == nil { errors.add("value", "参数值应为数字") }
+            if value == nil { errors.add("value", raw.isEmpty ? "新值不能为空" : "新值应为数字，收到“\(raw.prefix(20))”") }
+            _ = errors.day(form["effective_from"], field: "effective_from", label: "生效日期")
+            if (form["effective_from"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.add("effective_from", "生效日期不能为空") }
+            _ = errors.text(form["note"], field: "note", label: "说明", max: 500)
+            _ = errors.text(form["backdate_reason"], field: "backdate_reason", label: "追溯理由", max: 500)
             return try await render(req, errors: errors, values: form, status: .unprocessableEntity)
         }
         do {
             _ = try await change(city, resource, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "",
                                                         note: form["note"], backdateReason: form["backdate_reason"]), req: req)
-            return req.redirect(to: "/policy")
+            return req.redirect(to: SiteURL.policy.relativeURL())
         } catch let error as AppError {
-            for e in error.fieldErrors { errors.add(e.field, e.message) }
+            // The form chooses rule and parameter in one field.
+            for e in error.fieldErrors { errors.add(["rule_id", "param"].contains(e.field) ? "target" : e.field, e.message) }
             return try await render(req, errors: errors, values: form, status: error.status)
         }
     }
@@ -176,11 +185,11 @@ struct PolicyController: RouteCollection {
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
         let canChange = caller.may(.update, resource)
-        let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(rule.id) \($0)（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
-        return Layout.page(title: "政策配置", path: "/policy", caller: caller, csrf: req.csrfToken,
+        let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(RuleName.label(rule.id))：\(RuleParameter.label($0))（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
+        return Layout.page(title: "政策配置", path: SiteURL.policy.relativeURL(), caller: caller, csrf: req.csrfToken,
             .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),
             .p(.class("lead"), .plain("\(year) 年适用" + (inForce.version.map { "第 \($0) 版（\(inForce.effectiveFrom ?? "") 起生效）" } ?? "原始配置") + "。规则参数是数据：修改后形成新版本，按生效日期用于各年度的评估。")),
-            .form(.class("filters"), .method(.get), .action("/policy"),
+            .form(.class("filters"), .method(.get), .action(SiteURL.policy.relativeURL()),
                   FormField.text("year", label: "查看年度", value: String(year), error: nil, type: .number),
                   .button(.type(.submit), .plain("查看"))),
             .forEach(RuleGroup.allCases) { group in
@@ -191,10 +200,10 @@ struct PolicyController: RouteCollection {
                         .thead(.tr(.th("编号"), .th("规则"), .th("强度"), .th("参数"), .th("依据"))),
                         .tbody(.forEach(rules) { rule in
                             .tr(.id("rule-\(rule.id)"),
-                                .td(.plain(rule.id)),
+                                .td(.plain(RuleName.label(rule.id))),
                                 .td(.plain(rule.title + (rule.demonstrationOnly ? "（仅示范点）" : ""))),
                                 .td(.plain(rule.strength.label)),
-                                .td(.plain(rule.parameterNames.map { "\($0) = \(PolicyRule.shown(param: $0, rule.params[$0]))" }.joined(separator: "；")),
+                                .td(.plain(rule.parameterNames.map { "\(RuleParameter.label($0))：\(PolicyRule.shown(param: $0, rule.params[$0]))" }.joined(separator: "；")),
                                     .unwrap(rule.dayCountNote) { .small(.class("day-count"), .plain("（\($0)）")) }),
                                 .td(.plain(rule.citation)))
                         }))))
@@ -202,9 +211,9 @@ struct PolicyController: RouteCollection {
             .if(canChange, .group(
                 .h2("修改参数"),
                 FormField.summary(errors.errors),
-                .form(.method(.post), .action("/policy"), .class("edit"),
+                .form(.method(.post), .action(SiteURL.policy.relativeURL()), .class("edit"),
                       FormField.csrf(req.csrfToken),
-                      FormField.select("target", label: "规则参数", options: targets, selected: values["target"], error: errors.message(for: "target") ?? errors.message(for: "rule_id") ?? errors.message(for: "param")),
+                      FormField.select("target", label: "规则参数", options: targets, selected: values["target"], error: errors.message(for: "target")),
                       FormField.text("value", label: "新值", value: values["value"], error: errors.message(for: "value"), required: true),
                       FormField.text("effective_from", label: "生效日期", value: values["effective_from"] ?? "\(req.today.year + 1)-01-01",
                                      error: errors.message(for: "effective_from"), type: .date, required: true),
@@ -220,5 +229,25 @@ struct PolicyController: RouteCollection {
                     .unwrap(v.backdateReason) { .strong(.plain("（追溯生效，理由：\($0)）")) })
             })
         ).response(status: status)
+    }
+}
+
+/// Sane bounds for each policy parameter, by what it measures: a minimum room area of 10^12 m² or
+/// a share of 5 is refused naming the parameter and its range.
+enum PolicyBounds {
+    static func bounds(for param: String) -> NumberBounds {
+        let p = param.lowercased()
+        if p.hasSuffix("workingdays") { return NumberBounds(range: 1...365, unit: "个工作日", wholeNumber: true) }
+        if p == "dueday" || p == "monthlydueday" { return NumberBounds(range: 1...31, unit: "日", wholeNumber: true) }
+        if p == "duemonth" { return NumberBounds(range: 1...12, unit: "月", wholeNumber: true) }
+        if p.hasSuffix("monthsbeforeyearend") { return NumberBounds(range: 0...12, unit: "个月", wholeNumber: true) }
+        if p.contains("area") { return NumberBounds(range: 0...1000, unit: "平方米") }
+        if p.contains("hours") { return NumberBounds(range: 0...1000, unit: "小时") }
+        if p.contains("years") { return NumberBounds(range: 0...100, unit: "年", wholeNumber: true) }
+        if p.hasPrefix("ratio") || ["district", "street", "thirdparty"].contains(p) { return NumberBounds(range: 0...1, unit: "（比例，0–1）") }
+        if p.contains("yuan") || p.contains("wage") { return NumberBounds(range: 0...10_000_000, unit: "元") }
+        if ["excellent", "good", "pass", "minscore", "target", "total"].contains(p) { return NumberBounds(range: 0...100, unit: "分") }
+        // Counts: workers, supervisors, fields, services per year.
+        return NumberBounds(range: 0...1000, unit: "", wholeNumber: true)
     }
 }

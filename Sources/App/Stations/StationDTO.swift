@@ -21,6 +21,12 @@ struct StationDTO: Content {
     var outdoorSign: Bool
     var indoorSign: Bool
     var villages: [VillageDTO]?
+    /// Contract facts the rules read: S-6's contract start, S-8's annual amount, S-7's personnel budget (yuan).
+    var contractStartedOn: String?
+    var annualContractAmount: Double?
+    var annualPersonnelBudget: Double?
+    /// A demonstration station (示范点): the demonstration-only rules apply. Only a city admin sets it.
+    var isDemonstration: Bool
 
     init(_ s: StationQueries.Summary) {
         id = s.id
@@ -36,6 +42,10 @@ struct StationDTO: Content {
         }
         outdoorSign = s.outdoorSign
         indoorSign = s.indoorSign
+        contractStartedOn = s.contractStartedOn
+        annualContractAmount = s.annualContractAmount
+        annualPersonnelBudget = s.annualPersonnelBudget
+        isDemonstration = s.isDemonstration
     }
 
     /// With rooms, equipment and villages, for one station.

@@ -28,11 +28,37 @@ struct StationInput: Content {
     var indoorSign: Bool?
     /// Village/community id → "none", "room" (社工室) or "point" (社工点).
     var villagePosts: [String: String]?
+    /// Contract facts, kept by the purchaser (district officer or city admin): the start of the current
+    /// purchase-of-service contract (S-6 counts contract years from it; "" clears it), the annual
+    /// contract amount (S-8) and the annual personnel budget (S-7), in yuan.
+    var contractStartedOn: String?
+    var annualContractAmount: Double?
+    var annualPersonnelBudget: Double?
+    /// A demonstration station (示范点), which the demonstration-only rules read (P-3, S-4, T-1 …);
+    /// the city accepts demonstration stations, so only a city admin may send it.
+    var isDemonstration: Bool?
+}
+
+/// The contract facts of a station, which only the purchaser of the service may set.
+enum ContractFact: String, CaseIterable, Sendable {
+    case contractStartedOn = "contract_started_on"
+    case annualContractAmount = "annual_contract_amount"
+    case annualPersonnelBudget = "annual_personnel_budget"
+
+    var label: String {
+        switch self {
+        case .contractStartedOn: "服务合同起始日期（S-6）"
+        case .annualContractAmount: "年度购买服务金额（元，S-8）"
+        case .annualPersonnelBudget: "年度人员经费（元，S-7）"
+        }
+    }
 }
 
 /// Validates a `StationInput` and applies it in one audited transaction.
 enum StationService {
-    static let maxArea = 100_000.0
+    /// A station's yearly contract amount or personnel budget: at most 100 million yuan (a street
+    /// station's contract is some hundred thousand; the bound catches a mistyped number).
+    static let maxYuan = 100_000_000.0
 
     struct Checked {
         var name: String?
@@ -46,11 +72,22 @@ enum StationService {
         var villagePosts: [(UUID, VillagePost)]?
         var outdoorSign: Bool?
         var indoorSign: Bool?
+        /// Contract facts: nil unchanged; .some(nil) cleared.
+        var contractStartedOn: String??
+        var annualContractAmount: Double??
+        var annualPersonnelBudget: Double??
+        /// nil: unchanged.
+        var isDemonstration: Bool?
+
+        /// Whether the input sets any contract fact (the purchaser's to set).
+        var touchesContract: Bool { contractStartedOn != nil || annualContractAmount != nil || annualPersonnelBudget != nil }
     }
 
-    static func check(_ input: StationInput, isCreate: Bool, today: Day) -> (Checked, Validator) {
+    /// `clearing`: contract facts the edit form left empty, which it clears (JSON has no way to say so for numbers).
+    static func check(_ input: StationInput, isCreate: Bool, today: Day, clearing: Set<ContractFact> = []) -> (Checked, Validator) {
         var v = Validator()
         var c = Checked(outdoorSign: input.outdoorSign, indoorSign: input.indoorSign)
+        c.isDemonstration = input.isDemonstration
         if let name = input.name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
             // Rule P-4: on create an empty name takes the default "XX区XX街道社会工作服务站".
@@ -85,8 +122,7 @@ enum StationService {
                     continue
                 }
                 if !seen.insert(kind).inserted { v.add("rooms[\(i)].kind", "\(kind.label)重复填写") }
-                if !room.area.isFinite || room.area <= 0 { v.add("area_\(kind.rawValue)", "\(kind.label)面积必须大于 0 平方米") }
-                else if room.area > maxArea { v.add("area_\(kind.rawValue)", "\(kind.label)面积不能超过 \(Int(maxArea)) 平方米") }
+                v.number(room.area, field: "area_\(kind.rawValue)", label: "\(kind.label)面积", bounds: .roomArea)
                 checked.append((kind, room.area, room.shared ?? false))
             }
             c.rooms = checked
@@ -99,6 +135,27 @@ enum StationService {
             }
             c.equipment = items
         }
+        if let raw = input.contractStartedOn {
+            // A contract may be signed ahead of its start, but not beyond the end of next year.
+            let latest = Day(year: today.year + 1, month: 12, day: 31)!
+            if raw.trimmingCharacters(in: .whitespaces).isEmpty { c.contractStartedOn = .some(nil) }
+            else if let day = v.day(raw, field: "contract_started_on", label: "服务合同起始日期（S-6）") {
+                if day > latest { v.add("contract_started_on", "服务合同起始日期（S-6）不能晚于 \(latest)") }
+                else { c.contractStartedOn = .some(day.description) }
+            }
+        }
+        for (fact, value) in [(ContractFact.annualContractAmount, input.annualContractAmount), (.annualPersonnelBudget, input.annualPersonnelBudget)] {
+            var checked: Double??
+            if let value {
+                if !value.isFinite || value < 0 { v.add(fact.rawValue, "\(fact.label)应为不小于 0 的金额") }
+                else if value > maxYuan { v.add(fact.rawValue, "\(fact.label)不能超过 \(Int(maxYuan)) 元（1 亿元）") }
+                else { checked = .some(value) }
+            } else if clearing.contains(fact) {
+                checked = .some(nil)
+            }
+            if fact == .annualContractAmount { c.annualContractAmount = checked } else { c.annualPersonnelBudget = checked }
+        }
+        if clearing.contains(.contractStartedOn) && input.contractStartedOn == nil { c.contractStartedOn = .some(nil) }
         if let posts = input.villagePosts {
             var checked: [(UUID, VillagePost)] = []
             for (key, raw) in posts.sorted(by: { $0.key < $1.key }) {
@@ -136,9 +193,13 @@ enum StationService {
         return try await save(station, checked, isNew: true, req: req)
     }
 
-    static func update(_ station: Station, _ input: StationInput, req: Request) async throws -> Station {
+    /// `prior`: errors found while reading a form (an area that is not a number), reported with the rest.
+    static func update(_ station: Station, _ input: StationInput, prior: Validator = Validator(), clearing: Set<ContractFact> = [],
+                       req: Request) async throws -> Station {
         try req.authorize(.update, resource(station))
-        let (checked, v) = check(input, isCreate: false, today: req.today)
+        let (checked, found) = check(input, isCreate: false, today: req.today, clearing: clearing)
+        var v = prior
+        for e in found.errors { v.add(e.field, e.message) }
         try v.check()
         return try await save(station, checked, isNew: false, req: req)
     }
@@ -147,7 +208,26 @@ enum StationService {
         Access.Resource(kind: .station, paths: [station.path], operatorIDs: Set([station.$operator.id?.uuidString].compactMap { $0 }))
     }
 
+    /// Whether the caller buys the station's service (district officer or city admin, who may create
+    /// stations there): the contract facts and the choice of operator are theirs.
+    static func isPurchaser(_ caller: Caller, of station: Station) -> Bool {
+        caller.may(.create, resource(station))
+    }
+
+    /// Whether the caller may mark the station a demonstration station (示范点): the city admin, who accepts them.
+    static func mayDesignateDemonstration(_ caller: Caller, of station: Station) -> Bool {
+        caller.may(.update, Access.Resource(kind: .demonstration, paths: [station.path]))
+    }
+
     private static func save(_ station: Station, _ c: Checked, isNew: Bool, req: Request) async throws -> Station {
+        // S-6, S-7, S-8 read the contract facts; the street and the operator may not write them.
+        if c.touchesContract, !isPurchaser(try req.requireCaller(), of: station) {
+            throw Abort(.forbidden, reason: "只有区县或市民政局可以填写服务合同信息（合同起始日期、年度购买服务金额、年度人员经费）")
+        }
+        // The demonstration-only rules (P-3, S-4, T-1 …) read is_demonstration; the city accepts demonstration stations.
+        if c.isDemonstration != nil, !mayDesignateDemonstration(try req.requireCaller(), of: station) {
+            throw AppError.field("is_demonstration", "只有市民政局可以认定示范点（is_demonstration，示范点专项规则据此适用）", status: .forbidden)
+        }
         let villages: [UUID: OrgUnit]
         if let posts = c.villagePosts, !posts.isEmpty {
             let units = try await OrgUnit.query(on: req.db).filter(\.$id ~~ posts.map(\.0)).all()
@@ -162,7 +242,7 @@ enum StationService {
             // The purchaser (district or city) chooses who runs a station; the street and the operator
             // itself may not hand it to another operator.
             let caller = try req.requireCaller()
-            if !isNew && !caller.may(.create, resource(station)) {
+            if !isNew && !isPurchaser(caller, of: station) {
                 throw Abort(.forbidden, reason: "只有区县或市民政局可以更换社工站的承接机构")
             }
             // Looked up within the station's city, never by an id alone: an operator of another city is "not found".
@@ -197,6 +277,10 @@ enum StationService {
             if let outdoor = c.outdoorSign { station.outdoorSign = outdoor }
             if let indoor = c.indoorSign { station.indoorSign = indoor }
             if let choice = c.operatorID { station.$operator.id = choice }
+            if let start = c.contractStartedOn { station.contractStartedOn = start }
+            if let amount = c.annualContractAmount { station.annualContractAmount = amount }
+            if let budget = c.annualPersonnelBudget { station.annualPersonnelBudget = budget }
+            if let demonstration = c.isDemonstration { station.isDemonstration = demonstration }
             try await station.save(on: db)
             audit.change(entityType: "station", entityID: station.id, old: old, new: station.auditFields)
             if let choice = c.operatorID, choice != outgoing {

@@ -18,13 +18,13 @@ enum StationList {
             if let d = m.filter.district { items.append("district=\(d)") }
             if let s = m.filter.street { items.append("street=\(s)") }
             if let q = m.filter.q, !q.isEmpty { items.append("q=" + (q.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "")) }
-            return "/stations?" + items.joined(separator: "&")
+            return SiteURL.stations.relativeURL() + "?" + items.joined(separator: "&")
         }
-        return Layout.page(title: "社工站", path: "/stations", caller: caller, csrf: csrf,
+        return Layout.page(title: "社工站", path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .div(.class("title-row"),
                  .h1("社工站"),
-                 .if(m.canCreate, .a(.class("button"), .href("/stations/new"), .plain("新建社工站")))),
-            .form(.class("filters"), .method(.get), .action("/stations"),
+                 .if(m.canCreate, .a(.class("button"), .href(SiteURL.stationsNew.relativeURL()), .plain("新建社工站")))),
+            .form(.class("filters"), .method(.get), .action(SiteURL.stations.relativeURL()),
                   FormField.select("district", label: "区县", options: [("", "全部")] + m.districts.map { ($0.id.uuidString, $0.name) },
                                    selected: m.filter.district?.uuidString, error: nil),
                   FormField.select("street", label: "街道/乡镇", options: [("", "全部")] + m.streets.map { ($0.id.uuidString, $0.name) },
@@ -35,7 +35,7 @@ enum StationList {
             .if(!m.rows.isEmpty, .table(.class("list"),
                 .thead(.tr(.th("名称"), .th("区县"), .th("街道/乡镇"), .th("承接机构"))),
                 .tbody(.forEach(m.rows) { row in
-                    .tr(.td(.a(.href("/stations/\(row.id)"), .plain(row.name))),
+                    .tr(.td(.a(.href(SiteURL.station(.value(row.id)).relativeURL()), .plain(row.name))),
                         .td(.plain(row.districtName)),
                         .td(.plain(row.streetName)),
                         .td(.plain(row.operatorName ?? "未登记")))
@@ -57,25 +57,29 @@ enum StationShow {
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let s = m.summary
         let rooms = m.rooms
-        return Layout.page(title: s.name, path: "/stations", caller: caller, csrf: csrf,
+        return Layout.page(title: s.name, path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .nav(.class("crumbs"),
-                 .a(.href("/stations"), .plain("社工站")), .plain(" / "),
+                 .a(.href(SiteURL.stations.relativeURL()), .plain("社工站")), .plain(" / "),
                  .a(.href("/org/\(m.summary.districtId)"), .plain(m.summary.districtName)), .plain(" / "),
                  .a(.href("/org/\(m.summary.streetId)"), .plain(m.summary.streetName))),
             .div(.class("title-row"),
                  .h1(.plain(s.name)),
-                 .if(m.canEdit, .a(.class("button"), .href("/stations/\(s.id)/edit"), .plain("编辑")))),
+                 .if(m.canEdit, .a(.class("button"), .href(SiteURL.stationEdit(.value(s.id)).relativeURL()), .plain("编辑")))),
             // Everything kept about the station is one click away.
             .nav(.class("tabs"), .ul(
-                .li(.a(.href("/stations/\(s.id)/compliance"), .plain("合规检查"))),
-                .li(.a(.href("/stations/\(s.id)/staff"), .plain("社工与督导"))),
-                .li(.a(.href("/stations/\(s.id)/supervision"), .plain("督导记录"))),
-                .li(.a(.href("/stations/\(s.id)/training"), .plain("培训记录"))))),
+                .li(.a(.href(SiteURL.stationCompliance(.value(s.id)).relativeURL()), .plain("合规检查"))),
+                .li(.a(.href(SiteURL.stationStaff(.value(s.id)).relativeURL()), .plain("社工与督导"))),
+                .li(.a(.href(SiteURL.stationSupervision(.value(s.id)).relativeURL()), .plain("督导记录"))),
+                .li(.a(.href(SiteURL.stationTraining(.value(s.id)).relativeURL()), .plain("培训记录"))))),
             .dl(.class("facts"),
                 .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),
                 .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),
                 .dt("承接机构"), .dd(.plain(m.summary.operatorName.map { "\($0)（统一社会信用代码 \(m.summary.operatorCreditCode ?? "")）" } ?? "未登记")),
-                .dt("标识标牌（P-4）"), .dd(.plain("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")"))),
+                .dt("标识标牌（P-4）"), .dd(.plain("室外：\(s.outdoorSign ? "已设置" : "未设置")；室内：\(s.indoorSign ? "已设置" : "未设置")")),
+                .dt(.plain(ContractFact.contractStartedOn.label)), .dd(.id("contract-started-on"), .plain(s.contractStartedOn ?? "未填写")),
+                .dt(.plain(ContractFact.annualContractAmount.label)), .dd(.id("annual-contract-amount"), .plain(s.annualContractAmount.map { Format.amount($0) + " 元" } ?? "未填写")),
+                .dt(.plain(ContractFact.annualPersonnelBudget.label)), .dd(.id("annual-personnel-budget"), .plain(s.annualPersonnelBudget.map { Format.amount($0) + " 元" } ?? "未填写")),
+                .dt(.plain(StationEdit.demonstrationLabel)), .dd(.id("is-demonstration"), .plain(s.isDemonstration ? "是（示范点专项规则适用）" : "否"))),
             .if(!m.operatorHistory.isEmpty, .group(
                 .h2("承接机构记录"),
                 .ul(.id("operator-history"), .forEach(m.operatorHistory) { p in
@@ -115,7 +119,13 @@ enum StationEdit {
         var operators: [OperatorOrg]
         var values: [String: String]
         var errors: Validator
+        /// The caller buys the station's service (district or city): the contract facts are theirs to set.
+        var canEditContract: Bool = false
+        /// The caller is the city admin, who accepts demonstration stations (is_demonstration).
+        var canDesignateDemonstration: Bool = false
     }
+
+    static let demonstrationLabel = "示范点（市民政局认定）"
 
     static func values(of s: Station, operatorOrg: OperatorOrg?, villages: [OrgQueries.UnitRef]) -> [String: String] {
         var v: [String: String] = ["name": s.name, "address": s.address, "opened_on": s.openedOn ?? "",
@@ -128,7 +138,31 @@ enum StationEdit {
         if s.outdoorSign { v["outdoor_sign"] = "on" }
         if s.indoorSign { v["indoor_sign"] = "on" }
         for village in villages { v["post_\(village.id)"] = village.villagePost.rawValue }
+        v[ContractFact.contractStartedOn.rawValue] = s.contractStartedOn ?? ""
+        v[ContractFact.annualContractAmount.rawValue] = s.annualContractAmount.map(Format.amount) ?? ""
+        v[ContractFact.annualPersonnelBudget.rawValue] = s.annualPersonnelBudget.map(Format.amount) ?? ""
+        if s.isDemonstration { v["is_demonstration"] = "on" }
         return v
+    }
+
+    /// The contract facts of a submitted form: only read when the form carries them (it shows them
+    /// to the purchaser only); an empty field clears the fact.
+    static func contract(from form: [String: String], into input: inout StationInput, errors v: inout Validator) -> Set<ContractFact> {
+        var clearing: Set<ContractFact> = []
+        for fact in ContractFact.allCases {
+            guard let raw = form[fact.rawValue]?.trimmingCharacters(in: .whitespaces) else { continue }
+            if raw.isEmpty { clearing.insert(fact); continue }
+            switch fact {
+            case .contractStartedOn: input.contractStartedOn = raw
+            case .annualContractAmount, .annualPersonnelBudget:
+                guard let value = Double(raw.replacingOccurrences(of: ",", with: "")) else {
+                    v.add(fact.rawValue, "\(fact.label)应为数字（元），“\(raw)”不是数字")
+                    continue
+                }
+                if fact == .annualContractAmount { input.annualContractAmount = value } else { input.annualPersonnelBudget = value }
+            }
+        }
+        return clearing
     }
 
     /// Reads the submitted form into the same input the API takes.
@@ -146,7 +180,7 @@ enum StationEdit {
             for kind in RoomKind.allCases {
                 let raw = (form["area_\(kind.rawValue)"] ?? "").trimmingCharacters(in: .whitespaces)
                 if raw.isEmpty { continue }
-                guard let area = Double(raw) else { v.add("area_\(kind.rawValue)", "\(kind.label)面积应为数字（平方米），“\(raw)”不是数字"); continue }
+                guard let area = v.number(raw, field: "area_\(kind.rawValue)", label: "\(kind.label)面积", bounds: .roomArea) else { continue }
                 rooms.append(.init(kind: kind.rawValue, area: area, shared: form["shared_\(kind.rawValue)"] != nil))
             }
             input.rooms = rooms
@@ -163,8 +197,8 @@ enum StationEdit {
         let err = m.errors
         let isCreate = m.station == nil
         let title = isCreate ? "新建社工站" : "编辑：\(m.station!.name)"
-        let action = isCreate ? "/stations/new" : "/stations/\(m.station!.id!)/edit"
-        return Layout.page(title: title, path: "/stations", caller: caller, csrf: csrf,
+        let action = (isCreate ? SiteURL.stationsNew : SiteURL.stationEdit(.value(m.station!.id!))).relativeURL()
+        return Layout.page(title: title, path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain(title)),
             FormField.summary(err.errors),
             .form(.method(.post), .action(action), .class("edit"),
@@ -181,6 +215,18 @@ enum StationEdit {
                 .if(!isCreate, FormField.text("operator_exit_on", label: "原承接机构退出日期", value: values["operator_exit_on"],
                                               error: err.message(for: "operator_exit_on"), type: .date,
                                               hint: "更换或移除承接机构时必填：规则 A-5 的档案移交期限自此日起算")),
+                .if(m.canEditContract, .fieldset(.element(named: "legend", text: "服务合同（区县或市民政局填写，规则 S-6、S-7、S-8）"),
+                    FormField.text(ContractFact.contractStartedOn.rawValue, label: ContractFact.contractStartedOn.label,
+                                   value: values[ContractFact.contractStartedOn.rawValue], error: err.message(for: ContractFact.contractStartedOn.rawValue),
+                                   type: .date, hint: "S-6 的合同年度自此日起算；留空表示未填写"),
+                    FormField.text(ContractFact.annualContractAmount.rawValue, label: ContractFact.annualContractAmount.label,
+                                   value: values[ContractFact.annualContractAmount.rawValue], error: err.message(for: ContractFact.annualContractAmount.rawValue),
+                                   hint: "0 至 1 亿元；留空表示未填写"),
+                    FormField.text(ContractFact.annualPersonnelBudget.rawValue, label: ContractFact.annualPersonnelBudget.label,
+                                   value: values[ContractFact.annualPersonnelBudget.rawValue], error: err.message(for: ContractFact.annualPersonnelBudget.rawValue),
+                                   hint: "0 至 1 亿元；留空表示未填写"))),
+                .if(!isCreate && m.canDesignateDemonstration, .fieldset(.element(named: "legend", text: "示范点（市民政局填写）"),
+                    FormField.checkbox("is_demonstration", label: "本站为示范点（示范点专项规则据此适用）", checked: values["is_demonstration"] != nil))),
                 .if(!isCreate, .group(
                     .fieldset(.element(named: "legend", text: "功能室面积（平方米，规则 P-1）"),
                         .forEach(RoomKind.allCases) { kind in
@@ -204,12 +250,17 @@ enum StationEdit {
                         })))),
                 .div(.class("actions"),
                      .button(.type(.submit), .plain("保存")),
-                     .a(.href(isCreate ? "/stations" : "/stations/\(m.station!.id!)"), .plain("取消"))))
+                     .a(.href((isCreate ? SiteURL.stations : SiteURL.station(.value(m.station!.id!))).relativeURL()), .plain("取消"))))
         )
     }
 }
 
 enum Format {
+    /// Yuan as typed: whole yuan without decimals, otherwise fen.
+    static func amount(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
+    }
+
     static func area(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
     }

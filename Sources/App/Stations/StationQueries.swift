@@ -30,6 +30,12 @@ enum StationQueries {
         let operatorCreditCode: String?
         let path: String
         let equipment: [Equipment]
+        /// Contract facts (S-6, S-7, S-8), kept by the district or city that buys the service.
+        let contractStartedOn: String?
+        let annualContractAmount: Double?
+        let annualPersonnelBudget: Double?
+        /// A demonstration station (示范点): the demonstration-only rules apply; set by the city admin.
+        let isDemonstration: Bool
 
         /// Column by column: the generic row decoder with key conversion costs more than the query.
         init(_ row: any SQLRow) throws {
@@ -48,6 +54,10 @@ enum StationQueries {
             operatorCreditCode = try row.decode(column: "operator_credit_code", as: String?.self)
             path = try row.decode(column: "path", as: String.self)
             equipment = try row.decode(column: "equipment", as: String.self).split(separator: ",").compactMap { Equipment(rawValue: String($0)) }
+            contractStartedOn = try row.decode(column: "contract_started_on", as: String?.self)
+            annualContractAmount = try row.decode(column: "annual_contract_amount", as: Double?.self)
+            annualPersonnelBudget = try row.decode(column: "annual_personnel_budget", as: Double?.self)
+            isDemonstration = try row.decode(column: "is_demonstration", as: Bool.self)
         }
 
         var resource: Access.Resource {
@@ -58,19 +68,13 @@ enum StationQueries {
     /// Lists run on every page view of a busy office, so they are one SQL query for the page and
     /// one for the count, without loading models.
     static func list(_ caller: Caller, _ filter: Filter, on db: any Database) async throws -> (rows: [Summary], paging: Paging) {
-        let scope = Access.readScope(caller.assignments, .station)
-        if scope.isEmpty { return ([], Paging(page: 1, per: filter.per, total: 0)) }
+        guard let scope = StationScope.condition(caller, district: filter.district, on: db) else { return ([], Paging(page: 1, per: filter.per, total: 0)) }
         let sql = db as! any SQLDatabase
-        var conditions: [SQLQueryString] = ["s.deleted_at IS NULL"]
-        if let district = filter.district { conditions.append("s.district_id = \(bind: district)") }
+        var conditions: [SQLQueryString] = [scope]
         if let street = filter.street { conditions.append("s.street_id = \(bind: street)") }
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             conditions.append("s.name LIKE \(bind: "%" + escapeLike(q) + "%") ESCAPE '\\'")
         }
-        var scopes = scope.pathPrefixes.map { Subtree.condition("s.path", under: $0, on: sql) }
-        let operatorIDs = scope.operatorIDs.compactMap(UUID.init(uuidString:))
-        if !operatorIDs.isEmpty { scopes.append("s.operator_id IN (\(binds: operatorIDs))") }
-        conditions.append("(" + scopes.joined(separator: " OR ") + ")")
         let whereClause = conditions.joined(separator: " AND ")
 
         // The page and the total in one query; a page past the end has no row to carry the total.
@@ -117,6 +121,7 @@ enum StationQueries {
     static let summarySelectCounted: SQLQueryString = "SELECT COUNT(*) OVER () AS total, " + summaryBody
     static let summaryBody: SQLQueryString = """
             s.id, s.name, s.street_id, s.district_id, s.address, s.opened_on, s.outdoor_sign, s.indoor_sign, s.operator_id, s.path, s.equipment,
+                   s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget, s.is_demonstration,
                    st.name AS street_name, d.name AS district_name, o.name AS operator_name, o.credit_code AS operator_credit_code
             FROM stations s
             JOIN org_units st ON st.id = s.street_id
@@ -137,7 +142,7 @@ enum StationQueries {
     static func villages(ofStreet streetID: UUID, on db: any Database) async throws -> [OrgQueries.UnitRef] {
         let sql = db as! any SQLDatabase
         return try await sql.raw("""
-            SELECT id, name, level, parent_id, path, division_code, village_post FROM org_units
+            SELECT id, name, level, parent_id, path, division_code, village_post, district_kind FROM org_units
             WHERE parent_id = \(bind: streetID) AND deleted_at IS NULL ORDER BY COALESCE(division_code, '~'), name
             """).all().map(OrgQueries.UnitRef.init)
     }

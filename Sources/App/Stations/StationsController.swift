@@ -12,11 +12,10 @@ struct StationsController: RouteCollection {
         pages.get(":id", "edit", use: editPage)
         pages.post(":id", "edit", use: updateFromForm)
 
-        let api = routes.grouped("api", "v1", "stations")
-        api.get(use: apiList)
-        api.post(use: apiCreate)
-        api.get(":id", use: apiShow)
-        api.patch(":id", use: apiUpdate)
+        routes.get(ApiRoute.stations, use: apiList)
+        routes.post(ApiRoute.stations, use: apiCreate)
+        routes.get(ApiRoute.station(.key), use: apiShow)
+        routes.patch(ApiRoute.station(.key), use: apiUpdate)
     }
 
     // MARK: pages
@@ -60,14 +59,20 @@ struct StationsController: RouteCollection {
         let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .update, req: req)
         let villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db)
         let form = try req.content.decode([String: String].self)
-        let (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
+        var (input, parseErrors) = StationEdit.input(from: form, villages: villages, isCreate: false)
+        let clearing = StationEdit.contract(from: form, into: &input, errors: &parseErrors)
+        // The checkbox is only in the city admin's form, where an unchecked box sends nothing; anyone
+        // else who sends it is refused (403) by the service.
+        if StationService.mayDesignateDemonstration(try req.requireCaller(), of: station) {
+            input.isDemonstration = form["is_demonstration"] != nil
+        } else if form["is_demonstration"] != nil {
+            input.isDemonstration = true
+        }
         do {
-            try parseErrors.check()
-            _ = try await StationService.update(station, input, req: req)
-            return req.redirect(to: "/stations/\(station.id!)")
+            _ = try await StationService.update(station, input, prior: parseErrors, clearing: clearing, req: req)
+            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
         } catch let error as AppError {
-            var errors = parseErrors
-            for e in error.fieldErrors where !parseErrors.errors.contains(e) { errors.add(e.field, e.message) }
+            let errors = Validator(error)
             let fresh = try await StationQueries.find(station.id, .update, req: req)
             return try await renderEdit(req, station: fresh, villages: villages, values: form, errors: errors, status: error.status)
         }
@@ -79,12 +84,15 @@ struct StationsController: RouteCollection {
 
     func createFromForm(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
-        let (input, _) = StationEdit.input(from: form, villages: [], isCreate: true)
+        var (input, parseErrors) = StationEdit.input(from: form, villages: [], isCreate: true)
+        _ = StationEdit.contract(from: form, into: &input, errors: &parseErrors)
         do {
+            try parseErrors.check()
             let station = try await StationService.create(input, req: req)
-            return req.redirect(to: "/stations/\(station.id!)")
+            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
         } catch let error as AppError {
-            let errors = Validator(error)
+            var errors = parseErrors
+            for e in error.fieldErrors where !parseErrors.errors.contains(e) { errors.add(e.field, e.message) }
             return try await renderEdit(req, station: nil, villages: [], values: form, errors: errors, status: error.status, streets: try await freeStreets(req))
         }
     }
@@ -94,7 +102,11 @@ struct StationsController: RouteCollection {
         let caller = try req.requireCaller()
         let operators = if let station { try await OperatorService.inCity(station.cityID, on: req.db) }
                         else { try await OperatorService.visible(to: caller, on: req.db) }
-        let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors)
+        // Contract facts are the purchaser's: shown in the form to a district officer or city admin only.
+        let canEditContract = station.map { StationService.isPurchaser(caller, of: $0) } ?? (caller.has(.cityAdmin) || caller.has(.districtOfficer))
+        let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors,
+                                      canEditContract: canEditContract,
+                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 

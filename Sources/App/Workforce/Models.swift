@@ -41,8 +41,10 @@ final class SocialWorker: Model, @unchecked Sendable {
 }
 
 /// A worker's posting to a station; history is kept, so a worker moves without retyping.
-final class WorkerAssignment: Model, @unchecked Sendable {
+final class WorkerAssignment: StationPosting, @unchecked Sendable {
     static let schema = "worker_assignments"
+    static var person: KeyPath<WorkerAssignment, Parent<SocialWorker>> { \.$worker }
+    static var station: KeyPath<WorkerAssignment, Parent<Station>> { \.$station }
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "worker_id") var worker: SocialWorker
@@ -53,17 +55,6 @@ final class WorkerAssignment: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
-    init(workerID: UUID, stationID: UUID, startedOn: String, endedOn: String?) {
-        self.id = UUID()
-        self.$worker.id = workerID
-        self.$station.id = stationID
-        self.startedOn = startedOn
-        self.endedOn = endedOn
-    }
-
-    var auditFields: [String: String] {
-        ["worker_id": $worker.id.uuidString, "station_id": $station.id.uuidString, "started_on": startedOn, "ended_on": endedOn ?? ""]
-    }
 }
 
 /// A supervisor (督导) and the pool they were hired from (rule T-1).
@@ -91,8 +82,11 @@ final class Supervisor: Model, @unchecked Sendable {
     }
 }
 
-final class SupervisorAssignment: Model, @unchecked Sendable {
+/// A supervisor's assignment to a station (the same shape as a worker's posting).
+final class SupervisorAssignment: StationPosting, @unchecked Sendable {
     static let schema = "supervisor_assignments"
+    static var person: KeyPath<SupervisorAssignment, Parent<Supervisor>> { \.$supervisor }
+    static var station: KeyPath<SupervisorAssignment, Parent<Station>> { \.$station }
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "supervisor_id") var supervisor: Supervisor
@@ -101,17 +95,6 @@ final class SupervisorAssignment: Model, @unchecked Sendable {
     @OptionalField(key: "ended_on") var endedOn: String?
 
     init() {}
-    init(supervisorID: UUID, stationID: UUID, startedOn: String, endedOn: String?) {
-        self.id = UUID()
-        self.$supervisor.id = supervisorID
-        self.$station.id = stationID
-        self.startedOn = startedOn
-        self.endedOn = endedOn
-    }
-
-    var auditFields: [String: String] {
-        ["supervisor_id": $supervisor.id.uuidString, "station_id": $station.id.uuidString, "started_on": startedOn, "ended_on": endedOn ?? ""]
-    }
 }
 
 /// A supervision record following MZ/T 166 (督导记录表). Carries the station and year so the table

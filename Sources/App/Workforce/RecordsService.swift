@@ -23,14 +23,37 @@ struct TrainingInput: Content {
     var organiser: String?
 }
 
+/// A training record as read from the JSON body or the form, with the errors found while reading
+/// it (a form's hours that are not a number, no worker chosen), so that all are reported together.
+struct TrainingDraft {
+    var workerId: UUID?
+    var heldOn: String
+    var hours: Double?
+    var title: String?
+    var organiser: String?
+    var errors = Validator()
+
+    init(workerId: UUID?, heldOn: String, hours: Double?, title: String?, organiser: String?, errors: Validator = Validator()) {
+        self.workerId = workerId
+        self.heldOn = heldOn
+        self.hours = hours
+        self.title = title
+        self.organiser = organiser
+        self.errors = errors
+    }
+
+    init(_ input: TrainingInput) {
+        self.init(workerId: input.workerId, heldOn: input.heldOn, hours: input.hours, title: input.title, organiser: input.organiser)
+    }
+}
+
 /// Supervision (MZ/T 166) and training records, and their evidence files.
 enum RecordsService {
     static let maxAttachmentBytes = 20 * 1024 * 1024
     static let allowedTypes = ["application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"]
 
-    static func hours(_ value: Double, field: String = "hours", into v: inout Validator) {
-        if !value.isFinite || value <= 0 { v.add(field, "时长必须大于 0 小时") }
-        else if value > 24 { v.add(field, "单次时长不能超过 24 小时") }
+    static func hours(_ value: Double, field: String = "hours", label: String, into v: inout Validator) {
+        v.number(value, field: field, label: label, bounds: .sessionHours)
     }
 
     static func stationResource(_ station: Station, owners: Set<String> = []) -> Access.Resource {
@@ -43,22 +66,32 @@ enum RecordsService {
 
     /// The workers posted to a station on a day.
     static func postedWorkers(station: UUID, on day: Day, db: any Database) async throws -> [UUID] {
-        try await WorkerAssignment.query(on: db).filter(\.$station.$id == station).all()
+        try await WorkerAssignment.at(station, on: db).all()
             .filter { try $0.covers(day) }
             .map { $0.$worker.id }
     }
 
     static func createSupervision(_ input: SupervisionInput, req: Request) async throws -> SupervisionRecord {
+        try await createSupervision(input, supervisorChosen: true, hoursRead: true, prior: Validator(), req: req)
+    }
+
+    /// `prior`: errors found while reading a form (no supervisor chosen, hours not a number), reported
+    /// together with the rest; the corresponding input values are then placeholders and not checked.
+    static func createSupervision(_ input: SupervisionInput, supervisorChosen: Bool, hoursRead: Bool, prior: Validator,
+                                  req: Request) async throws -> SupervisionRecord {
         guard let station = try await Station.find(input.stationId, on: req.db) else { throw AppError.field("station_id", "社工站不存在") }
-        guard let supervisor = try await Supervisor.find(input.supervisorId, on: req.db) else { throw AppError.field("supervisor_id", "督导不存在") }
-        try req.authorize(.create, stationResource(station, owners: Set([supervisor.userID?.uuidString].compactMap { $0 })))
-        var v = Validator()
+        let supervisor = supervisorChosen ? try await Supervisor.find(input.supervisorId, on: req.db) : nil
+        if supervisorChosen && supervisor == nil { throw AppError.field("supervisor_id", "督导不存在") }
+        try req.authorize(.create, stationResource(station, owners: Set([supervisor?.userID?.uuidString].compactMap { $0 })))
+        var v = prior
         let heldOn = v.day(input.heldOn, field: "held_on", label: "督导日期", notAfter: req.today)
         if input.heldOn.isEmpty { v.add("held_on", "督导日期不能为空") }
-        hours(input.hours, into: &v)
+        if hoursRead { hours(input.hours, label: "督导时长", into: &v) }
         let form: SupervisionForm? = WorkforceService.enumValue(input.form, SupervisionForm.self, field: "form", label: "督导形式", into: &v)
-        let topic = (input.topic ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if topic.isEmpty { v.add("topic", "督导主题不能为空（MZ/T 166）") }
+        let topic = v.text(input.topic, field: "topic", label: "督导主题", max: TextLimit.short)
+        if (input.topic ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { v.add("topic", "督导主题不能为空（MZ/T 166）") }
+        let issues = v.text(input.issues, field: "issues", label: "提出的问题", max: TextLimit.long) ?? ""
+        let advice = v.text(input.advice, field: "advice", label: "督导建议", max: TextLimit.long) ?? ""
         if input.superviseeIds.isEmpty { v.add("supervisee_ids", "至少选择一名被督导社工") }
         if form == .individual && input.superviseeIds.count > 1 { v.add("form", "个别督导只能有一名被督导社工；多人请选择团体督导") }
         if let heldOn, !input.superviseeIds.isEmpty {
@@ -67,8 +100,8 @@ enum RecordsService {
                 v.add("supervisee_ids", "社工（\(stray)）在 \(heldOn) 未驻本站")
             }
         }
-        let assigned = try await SupervisorAssignment.query(on: req.db).filter(\.$supervisor.$id == input.supervisorId).filter(\.$station.$id == input.stationId).count()
-        if assigned == 0 { v.add("supervisor_id", "该督导未被指派到本站") }
+        let assigned = try await SupervisorAssignment.of(input.supervisorId, on: req.db).filter(\.$station.$id == input.stationId).count()
+        if supervisorChosen && assigned == 0 { v.add("supervisor_id", "该督导未被指派到本站") }
         try v.check()
         let record = SupervisionRecord()
         record.id = UUID()
@@ -78,9 +111,9 @@ enum RecordsService {
         record.hours = input.hours
         record.$supervisor.id = input.supervisorId
         record.form = form!
-        record.topic = topic
-        record.issues = (input.issues ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        record.advice = (input.advice ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        record.topic = topic!
+        record.issues = issues
+        record.advice = advice
         let ids = Array(Set(input.superviseeIds))
         try await req.audit.transaction { db, audit in
             try await record.create(on: db)
@@ -121,35 +154,48 @@ enum RecordsService {
     }
 
     static func createTraining(_ input: TrainingInput, file: File?, req: Request) async throws -> TrainingRecord {
-        guard let worker = try await SocialWorker.find(input.workerId, on: req.db) else { throw AppError.field("worker_id", "社工不存在") }
-        var v = Validator()
+        try await createTraining(TrainingDraft(input), file: file, req: req)
+    }
+
+    /// Every error of the draft is reported at once (a form is not answered one mistake at a time).
+    /// `station`: the page's station, for deciding access when the worker is not chosen yet.
+    static func createTraining(_ input: TrainingDraft, file: File?, station page: Station? = nil, req: Request) async throws -> TrainingRecord {
+        var v = input.errors
+        let worker = try await input.workerId.asyncMap { try await SocialWorker.find($0, on: req.db) } ?? nil
+        if input.workerId != nil && worker == nil { v.add("worker_id", "社工不存在，请从列表中选择") }
         let heldOn = v.day(input.heldOn, field: "held_on", label: "培训日期", notAfter: req.today)
-        if input.heldOn.isEmpty { v.add("held_on", "培训日期不能为空") }
+        if input.heldOn.trimmingCharacters(in: .whitespaces).isEmpty { v.add("held_on", "培训日期不能为空") }
         // The record belongs to the station the worker was posted to that day.
         var stationID: UUID?
-        if let heldOn {
-            stationID = try await WorkerAssignment.query(on: req.db).filter(\.$worker.$id == input.workerId).all()
+        if let heldOn, let worker {
+            stationID = try await WorkerAssignment.of(worker.requireID(), on: req.db).all()
                 .first { try $0.covers(heldOn) }?.$station.id
             if stationID == nil { v.add("held_on", "该社工在 \(heldOn) 未驻任何站点") }
         }
         let station = try await stationID.asyncMap { try await Station.find($0, on: req.db) } ?? nil
-        let owners = Set([worker.userID?.uuidString].compactMap { $0 })
+        let owners = Set([worker?.userID?.uuidString].compactMap { $0 })
+        // Access is that of creating a record, wherever the station is known from: the posting on
+        // the day, else the worker's postings (a missing date is a form error, never "may not create
+        // this worker"), else the page's station.
         if let station {
             try req.authorize(.create, stationResource(station, owners: owners))
-        } else {
-            try req.authorize(.create, try await WorkforceService.resource(worker, on: req.db))
+        } else if let worker {
+            let staff = try await WorkforceService.resource(worker, on: req.db)
+            try req.authorize(.create, Access.Resource(kind: .record, paths: staff.paths, operatorIDs: staff.operatorIDs, ownerUserIDs: staff.ownerUserIDs))
+        } else if let page {
+            try req.authorize(.create, stationResource(page))
         }
-        hours(input.hours, into: &v)
-        let title = (input.title ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty { v.add("title", "培训名称不能为空") }
+        if let hours = input.hours { self.hours(hours, label: "培训学时", into: &v) }
+        let title = v.text(input.title, field: "title", label: "培训名称", max: TextLimit.short, required: true)
+        let organiser = v.text(input.organiser, field: "organiser", label: "主办单位", max: TextLimit.short) ?? ""
         var upload: (Data, String, String)?
         if let file, file.data.readableBytes > 0 {
             let type = file.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
             let head = Array(file.data.getBytes(at: file.data.readerIndex, length: min(8, file.data.readableBytes)) ?? [])
             if allowedTypes[type] == nil || !matchesSignature(head, type) {
-                v.add("attachment", "佐证材料只能是 PDF 或 JPG/PNG 图片（收到 \(type.isEmpty ? "未知类型" : type)）")
+                v.add("attachment", "佐证材料只接受 PDF 文件或 JPEG、PNG 图片；收到的“\(String(file.filename.prefix(60)))”是\(describe(type: type, head: head))")
             } else if file.data.readableBytes > maxAttachmentBytes {
-                v.add("attachment", "佐证材料不能超过 20 MB（收到 \(file.data.readableBytes / 1024 / 1024) MB）")
+                v.add("attachment", "佐证材料不能超过 20 MB（收到 \(String(format: "%.1f", Double(file.data.readableBytes) / 1024 / 1024)) MB）")
             } else {
                 upload = (Data(buffer: file.data), type, file.filename)
             }
@@ -163,13 +209,13 @@ enum RecordsService {
         }
         let record = TrainingRecord()
         record.id = UUID()
-        record.$worker.id = input.workerId
+        record.$worker.id = try worker!.requireID()
         record.$station.id = stationID!
         record.year = heldOn!.year
         record.heldOn = heldOn!.description
-        record.hours = input.hours
-        record.title = title
-        record.organiser = (input.organiser ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        record.hours = input.hours!
+        record.title = title!
+        record.organiser = organiser
         let stored = attachment
         try await req.audit.transaction { db, audit in
             if let stored {
@@ -182,6 +228,23 @@ enum RecordsService {
             audit.change(entityType: "training_record", entityID: record.id, old: nil, new: record.auditFields)
         }
         return record
+    }
+
+    /// What a refused file is, in words: "Word 文档", "ZIP 压缩包", or "声称是 PDF 但内容不是 PDF".
+    static func describe(type: String, head: [UInt8]) -> String {
+        let kinds: [(String, String)] = [("application/pdf", "PDF 文件"), ("image/jpeg", "JPEG 图片"), ("image/png", "PNG 图片"),
+            ("image/gif", "GIF 图片"), ("image/webp", "WebP 图片"), ("image/heic", "HEIC 图片（苹果手机照片）"), ("image/bmp", "BMP 图片"),
+            ("image/tiff", "TIFF 图片"), ("application/msword", "Word 文档"), ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档"),
+            ("application/vnd.ms-excel", "Excel 表格"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
+            ("application/zip", "ZIP 压缩包"), ("application/x-zip-compressed", "ZIP 压缩包"), ("text/plain", "纯文本文件"), ("text/html", "网页文件"),
+            ("application/octet-stream", "未标明类型的文件"), ("video/mp4", "视频文件")]
+        let named = kinds.first { $0.0 == type }?.1
+        if allowedTypes[type] != nil, let named { return "\(named)的扩展名或类型，但内容不是\(named)" }
+        if let named { return named }
+        if type.hasPrefix("image/") { return "其他格式的图片" }
+        if type.hasPrefix("video/") { return "视频文件" }
+        if type.hasPrefix("audio/") { return "音频文件" }
+        return type.isEmpty ? "未标明类型的文件" : "不支持的文件类型"
     }
 
     /// The file's first bytes must match its declared type, so a renamed executable is not stored as a PDF.
@@ -220,14 +283,5 @@ enum RecordsService {
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-extension WorkerAssignment {
-    /// Whether the worker was posted on `day` (a stored date that does not parse names the row).
-    func covers(_ day: Day) throws -> Bool {
-        let start = try Day.stored(startedOn, table: "worker_assignments", id: id, column: "started_on")
-        let end = try Day.stored(endedOn, table: "worker_assignments", id: id, column: "ended_on")
-        return start <= day && end.map { day <= $0 } ?? true
     }
 }

@@ -5,20 +5,19 @@ import Vapor
 /// Staff, supervisors, supervision and training: the JSON API. Pages are in `StaffPages`.
 struct WorkforceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1")
-        api.get("stations", ":id", "workers", use: apiStationWorkers)
-        api.post("workers", use: apiCreateWorker)
-        api.get("workers", ":id", use: apiWorker)
-        api.patch("workers", ":id", use: apiUpdateWorker)
-        api.post("workers", ":id", "assignments", use: apiAssign)
-        api.post("workers", ":id", "phone", use: apiRevealPhone)
-        api.post("supervisors", use: apiCreateSupervisor)
-        api.get("stations", ":id", "supervision-records", use: apiSupervision)
-        api.post("supervision-records", use: apiCreateSupervision)
-        api.post("supervision-records", ":id", "confirm", use: apiConfirm)
-        api.get("stations", ":id", "training-records", use: apiTraining)
-        api.upload("training-records", use: apiCreateTraining)
-        api.get("training-records", ":id", "evidence", use: TrainingEvidence.serve)
+        routes.get(ApiRoute.stationWorkers(.key), use: apiStationWorkers)
+        routes.post(ApiRoute.workers, use: apiCreateWorker)
+        routes.get(ApiRoute.worker(.key), use: apiWorker)
+        routes.patch(ApiRoute.worker(.key), use: apiUpdateWorker)
+        routes.post(ApiRoute.workerAssignments(.key), use: apiAssign)
+        routes.post(ApiRoute.workerPhone(.key), use: apiRevealPhone)
+        routes.post(ApiRoute.supervisors, use: apiCreateSupervisor)
+        routes.get(ApiRoute.stationSupervisionRecords(.key), use: apiSupervision)
+        routes.post(ApiRoute.supervisionRecords, use: apiCreateSupervision)
+        routes.post(ApiRoute.supervisionRecordConfirm(.key), use: apiConfirm)
+        routes.get(ApiRoute.stationTrainingRecords(.key), use: apiTraining)
+        routes.upload(ApiRoute.trainingRecords, use: apiCreateTraining)
+        routes.get(ApiRoute.trainingEvidence(.key), use: TrainingEvidence.serve)
     }
 
     static func worker(_ req: Request, _ action: Access.Action) async throws -> SocialWorker {
@@ -68,14 +67,16 @@ struct WorkforceController: RouteCollection {
     }
 
     /// Creates a supervisor and assigns them to a station.
-    static func createSupervisor(_ input: SupervisorInput, req: Request) async throws -> Supervisor {
+    /// `prior`: errors found while reading a form, reported with the rest (years not read are not checked again).
+    static func createSupervisor(_ input: SupervisorInput, prior: Validator = Validator(), req: Request) async throws -> Supervisor {
         let scope = try await WorkforceService.stationScope(input.stationId, on: req.db)
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
-        var v = Validator()
+        var v = prior
         let name = v.text(input.name, field: "name", label: "督导姓名", max: TextLimit.name, required: true) ?? ""
         let pool: SupervisorPool? = WorkforceService.enumValue(input.pool ?? "", SupervisorPool.self, field: "pool", label: "督导来源", into: &v)
-        let years = input.experienceYears ?? -1
-        if !years.isFinite || years < 0 || years > 60 { v.add("experience_years", "社会工作服务年限应在 0–60 之间") }
+        let years = input.experienceYears ?? 0
+        if input.experienceYears == nil { if prior.message(for: "experience_years") == nil { v.add("experience_years", "社会工作服务年限不能为空") } }
+        else { v.number(years, field: "experience_years", label: "社会工作服务年限", bounds: .experienceYears) }
         let start = v.day(input.startedOn, field: "started_on", label: "开始日期")
         if input.startedOn.isEmpty { v.add("started_on", "开始日期不能为空") }
         var sealed: (String, String)?
@@ -92,7 +93,7 @@ struct WorkforceController: RouteCollection {
         s.phoneSealed = sealed?.0
         s.phoneHash = sealed?.1
         s.cityID = scope.cityID
-        let assignment = SupervisorAssignment(supervisorID: s.id!, stationID: input.stationId, startedOn: start!.description, endedOn: nil)
+        let assignment = SupervisorAssignment(person: s.id!, station: input.stationId, startedOn: start!.description, endedOn: nil)
         try await req.audit.transaction { db, audit in
             try await s.create(on: db)
             audit.change(entityType: "supervisor", entityID: s.id, old: nil, new: s.auditFields)
@@ -134,23 +135,26 @@ struct WorkforceController: RouteCollection {
     }
 
     /// Multipart form data (the page's form, or an API client sending a file); names as in the JSON body.
+    /// Every field is read as text, so that an empty form gets every missing field named, not a decoding error.
     struct TrainingForm: Content {
-        var worker_id: UUID
-        var held_on: String
-        var hours: String
+        var worker_id: String?
+        var held_on: String?
+        var hours: String?
         var title: String?
         var organiser: String?
         var attachment: File?
     }
 
     /// JSON without a file, or multipart with an `attachment` (PDF or image, at most 20 MB).
-    static func readTraining(_ req: Request) throws -> (TrainingInput, File?) {
-        guard req.headers.contentType?.type == "multipart" else { return (try req.content.decode(TrainingInput.self), nil) }
+    static func readTraining(_ req: Request) throws -> (TrainingDraft, File?) {
+        guard req.headers.contentType?.type == "multipart" else { return (TrainingDraft(try req.content.decode(TrainingInput.self)), nil) }
         let form = try req.content.decode(TrainingForm.self)
-        guard let hours = Double(form.hours.trimmingCharacters(in: .whitespaces)) else {
-            throw AppError.field("hours", "学时应为数字")
-        }
-        return (TrainingInput(workerId: form.worker_id, heldOn: form.held_on, hours: hours, title: form.title, organiser: form.organiser), form.attachment)
+        var v = Validator()
+        let rawWorker = (form.worker_id ?? "").trimmingCharacters(in: .whitespaces)
+        let worker = UUID(uuidString: rawWorker)
+        if rawWorker.isEmpty { v.add("worker_id", "请选择参加培训的社工") } else if worker == nil { v.add("worker_id", "社工编号“\(rawWorker.prefix(40))”无效，请从列表中选择") }
+        let hours = v.number(form.hours, field: "hours", label: "培训学时", bounds: .sessionHours)
+        return (TrainingDraft(workerId: worker, heldOn: form.held_on ?? "", hours: hours, title: form.title, organiser: form.organiser, errors: v), form.attachment)
     }
 
     func apiCreateTraining(req: Request) async throws -> Response {

@@ -93,7 +93,7 @@ enum WorkforceService {
             v.add("certificate_date", "持证社工须填写取证日期")
         }
         if let years = input.experienceYears {
-            if !years.isFinite || years < 0 || years > 60 { v.add("experience_years", "相关工作年限应在 0–60 之间") } else { w.experienceYears = years }
+            if let years = v.number(years, field: "experience_years", label: "相关工作年限", bounds: .experienceYears) { w.experienceYears = years }
         } else if isCreate { w.experienceYears = 0 }
         if let f = input.fullTime { w.fullTime = f } else if isCreate { w.fullTime = true }
         if let r = input.registeredNational { w.registeredNational = r } else if isCreate { w.registeredNational = false }
@@ -116,15 +116,16 @@ enum WorkforceService {
 
     /// Where a worker sits for access: the stations of their postings (the city when none).
     static func resource(_ w: SocialWorker, on db: any Database) async throws -> Access.Resource {
-        let postings = try await WorkerAssignment.query(on: db).filter(\.$worker.$id == w.requireID()).with(\.$station).all()
+        let postings = try await WorkerAssignment.of(try w.requireID(), on: db).with(\.$station).all()
         var paths = postings.map(\.station.path)
         if paths.isEmpty, let city = try await OrgUnit.find(w.cityID, on: db) { paths = [city.path] }
         return Access.Resource(kind: .staff, paths: paths, operatorIDs: Set(postings.compactMap { $0.station.$operator.id?.uuidString }),
                                ownerUserIDs: Set([w.userID?.uuidString].compactMap { $0 }))
     }
 
-    static func create(_ input: WorkerInput, req: Request) async throws -> SocialWorker {
-        var v = Validator()
+    /// `prior`: errors found while reading a form, reported together with the rest.
+    static func create(_ input: WorkerInput, prior: Validator = Validator(), req: Request) async throws -> SocialWorker {
+        var v = prior
         guard let stationID = input.stationId else { v.add("station_id", "请指定驻站的社工站"); throw AppError.invalid(v.errors) }
         let scope = try await visibleStation(stationID, req: req)
         try req.authorize(.create, Access.Resource(kind: .staff, paths: [scope.path], operatorIDs: Set([scope.operatorID?.uuidString].compactMap { $0 })))
@@ -134,7 +135,7 @@ enum WorkforceService {
         if (input.startedOn ?? "").isEmpty { v.add("started_on", "驻站开始日期不能为空") }
         try v.check()
         guard let start, let workerID = worker.id else { throw AppError.invalid(v.errors) }
-        let posting = WorkerAssignment(workerID: workerID, stationID: stationID, startedOn: start.description, endedOn: nil)
+        let posting = WorkerAssignment(person: workerID, station: stationID, startedOn: start.description, endedOn: nil)
         try await req.audit.transaction { db, audit in
             // Checked inside the write lock (and backed by a unique index): a double click registers one worker.
             if let hash = worker.phoneHash, try await SocialWorker.query(on: db).filter(\.$phoneHash == hash).first() != nil {
@@ -148,14 +149,14 @@ enum WorkforceService {
         return worker
     }
 
-    static func update(_ worker: SocialWorker, _ input: WorkerInput, req: Request) async throws -> SocialWorker {
+    static func update(_ worker: SocialWorker, _ input: WorkerInput, prior: Validator = Validator(), req: Request) async throws -> SocialWorker {
         try req.authorize(.update, try await resource(worker, on: req.db))
         let old = worker.auditFields
-        var v = Validator()
+        var v = prior
         // A posting changes through `assign` (which ends the previous one), never by editing the
         // worker: these fields were once silently ignored here.
-        if input.stationId != nil { v.add("station_id", "驻站站点不能在修改社工信息时更改：请使用调动（POST /api/v1/workers/{id}/assignments）") }
-        if input.startedOn != nil { v.add("started_on", "驻站开始日期不能在修改社工信息时更改：请使用调动（POST /api/v1/workers/{id}/assignments）") }
+        if input.stationId != nil { v.add("station_id", "驻站站点不能在修改社工信息时更改：请使用调动（POST \(ApiRoute.workerAssignments(.key).openAPIPath)）") }
+        if input.startedOn != nil { v.add("started_on", "驻站开始日期不能在修改社工信息时更改：请使用调动（POST \(ApiRoute.workerAssignments(.key).openAPIPath)）") }
         try apply(input, to: worker, isCreate: false, key: req.application.settings.dataKey, today: req.today, into: &v)
         try v.check()
         let workerID = try worker.requireID()
@@ -184,17 +185,15 @@ enum WorkforceService {
         try v.check()
         guard let start else { throw AppError.invalid(v.errors) }
         let workerID = try worker.requireID()
-        let posting = WorkerAssignment(workerID: workerID, stationID: input.stationId, startedOn: start.description, endedOn: end?.description)
+        let posting = WorkerAssignment(person: workerID, station: input.stationId, startedOn: start.description, endedOn: end?.description)
         try await req.audit.transaction { db, audit in
             // Read and checked inside the write lock, so two postings entered at once cannot both pass.
-            let postings = try await WorkerAssignment.query(on: db).filter(\.$worker.$id == workerID).all()
+            let postings = try await WorkerAssignment.of(workerID, on: db).all()
             var closing: WorkerAssignment?
             for p in postings {
-                let pStart = try Day.stored(p.startedOn, table: "worker_assignments", id: p.id, column: "started_on")
-                let pEnd = try Day.stored(p.endedOn, table: "worker_assignments", id: p.id, column: "ended_on")
-                if pEnd == nil && pStart < start && p.$station.id != input.stationId { closing = p; continue }
-                let overlaps = pStart <= (end ?? Day(ordinal: .max)) && start <= (pEnd ?? Day(ordinal: .max))
-                if overlaps {
+                let (pStart, pEnd) = try p.period()
+                if pEnd == nil && pStart < start && p.stationID != input.stationId { closing = p; continue }
+                if try p.overlaps(start, end) {
                     throw AppError.field("started_on", "该社工在 \(p.startedOn) 至 \(p.endedOn ?? "今") 已驻另一站点（或本站），同一时间不能驻两个站点", status: .conflict)
                 }
             }

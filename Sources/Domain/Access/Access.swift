@@ -19,6 +19,12 @@ public enum Access {
         /// The national working-day calendar (statutory holidays and make-up days): everyone reads
         /// it, only a platform administrator enters or corrects a year.
         case calendar
+        /// The provinces and cities of the deployment (onboarding a new city): national data that
+        /// only a platform administrator reads and creates. A city's own records stay out of reach.
+        case deployment
+        /// Whether a station is a demonstration station (示范点), which the demonstration-only rules
+        /// read: the city accepts demonstration stations (design: role table), everyone else reads it.
+        case demonstration
     }
 
     public enum Decision: Equatable, Sendable { case allowed, forbidden, notFound }
@@ -42,11 +48,16 @@ public enum Access {
     /// The national working-day calendar as a resource.
     public static let nationalCalendar = Resource(kind: .calendar, paths: [])
 
+    /// The deployment's provinces and cities as a resource (onboarding).
+    public static let deployment = Resource(kind: .deployment, paths: [])
+
     /// Which actions each role may take on each kind of resource it can see.
     static func permitted(_ role: Role, _ kind: Kind) -> Set<Action> {
         switch (role, kind) {
         case (.platformAdmin, .calendar), (.platformAdmin, .orgUnit), (.platformAdmin, .user): [.read, .create, .update]
+        case (.platformAdmin, .deployment): [.read, .create]
         case (.platformAdmin, _): []
+        case (_, .deployment): []
         case (.cityAdmin, .calendar): [.read]
         case (.cityAdmin, _): [.read, .create, .update]
         case (.districtOfficer, .station): [.read, .create, .update]
@@ -69,7 +80,7 @@ public enum Access {
     }
 
     static func sees(_ assignment: Assignment, _ resource: Resource) -> Bool {
-        if resource.kind == .calendar { return true }   // national data
+        if resource.kind == .calendar || resource.kind == .deployment { return true }   // national data
         switch assignment.scope {
         case .platform:
             return true

@@ -32,11 +32,21 @@ public struct WorkingCalendar: Sendable {
         /// The date's year has no published arrangement in the calendar: no guess is made.
         case yearNotInCalendar(Int)
         case invalid(String)
+        /// A make-up working day (调休上班日) that cannot be one: reported on the make-up-day field.
+        case invalidWorkday(String)
 
         public var description: String {
             switch self {
             case .yearNotInCalendar(let y): "工作日历中没有 \(y) 年的节假日安排，请先录入国务院公布的当年安排"
-            case .invalid(let why): why
+            case .invalid(let why), .invalidWorkday(let why): why
+            }
+        }
+
+        /// The field of a year's arrangement the problem is about: `workdays` or `holidays`.
+        public var field: String {
+            switch self {
+            case .invalidWorkday: "workdays"
+            default: "holidays"
             }
         }
     }
@@ -54,7 +64,10 @@ public struct WorkingCalendar: Sendable {
     /// before), make-up days on weekends only, and no day both a holiday and a working day.
     public mutating func add(year: Int, _ arrangement: Year) throws {
         var days: Set<Day> = []
-        for h in arrangement.holidays {
+        for (i, h) in arrangement.holidays.enumerated() {
+            let name = h.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { throw Problem.invalid("第 \(i + 1) 个假期（\(h.first) 至 \(h.last)）的名称不能为空，例如“春节”") }
+            guard name.count <= 20 else { throw Problem.invalid("假期名称“\(name.prefix(20))…”不能超过 20 个字") }
             guard h.first <= h.last, h.last.days(until: h.first) > -15 else {
                 throw Problem.invalid("假期“\(h.name)”的起止日期无效（\(h.first) 至 \(h.last)）")
             }
@@ -65,13 +78,24 @@ public struct WorkingCalendar: Sendable {
             while d <= h.last { days.insert(d); d = d.adding(days: 1) }
         }
         for w in arrangement.workdays {
-            guard w.year == year else { throw Problem.invalid("调休上班日 \(w) 不在 \(year) 年内") }
-            guard w.isWeekend else { throw Problem.invalid("调休上班日 \(w) 不是周末") }
-            guard !days.contains(w) else { throw Problem.invalid("\(w) 不能既是假日又是调休上班日") }
+            guard w.year == year else { throw Problem.invalidWorkday("调休上班日 \(w) 不在 \(year) 年内") }
+            guard w.isWeekend else { throw Problem.invalidWorkday("调休上班日 \(w) 不是周末") }
+            guard !days.contains(w) else { throw Problem.invalidWorkday("\(w) 不能既是假日又是调休上班日") }
         }
+        let replacing = years[year] != nil
         years[year] = arrangement
-        holidays.formUnion(days)
-        workdays.formUnion(arrangement.workdays)
+        if replacing {
+            // A corrected year replaces the one before it: the day sets are rebuilt from every year.
+            holidays = []
+            workdays = []
+            for a in years.values {
+                for h in a.holidays { var d = h.first; while d <= h.last { holidays.insert(d); d = d.adding(days: 1) } }
+                workdays.formUnion(a.workdays)
+            }
+        } else {
+            holidays.formUnion(days)
+            workdays.formUnion(arrangement.workdays)
+        }
     }
 
     private func check(_ day: Day) throws {

@@ -74,7 +74,8 @@ public enum ComplianceEngine {
         func broken(_ rule: PolicyRule) -> FindingState { rule.strength == .must ? .failure : .warning }
 
         func missingParam(_ rule: PolicyRule, _ name: String) -> Finding {
-            make(rule, .missingData, measured: "政策参数 \(name) 未设置", required: "由市民政局在政策配置中录入", advice: "请市民政局在“政策配置”中为 \(rule.id) 设置参数 \(name)")
+            make(rule, .missingData, measured: "政策参数“\(RuleParameter.label(name))”未设置", required: "由市民政局在政策配置中录入",
+                 advice: "请市民政局在“政策配置”中为 \(RuleName.label(rule.id)) 设置“\(RuleParameter.label(name))”")
         }
 
         func isCertified(_ w: StationFacts.Worker) -> Bool? {

@@ -102,11 +102,14 @@ public enum Deadlines {
                         counting: "\(exit) 退出；" + DayCount.workingDays(Int(n), startCounts: startCounts, start: "退出之日"))
     }
 
-    /// What is due within `days` from today, and what fell due in the last `days` (overdue unless filed).
-    public static func around(_ profile: PolicyProfile, today: Day, roles: Set<Role>, calendar: WorkingCalendar, days: Int = 30)
-        -> (upcoming: [Deadline], recent: [Deadline]) {
+    /// What is due within `days` from today, and what fell due before today: in the last `days`, or
+    /// since `overdueSince` when given (the home page lists every overdue filing since 1 January of the
+    /// previous year, the first year the board counts; overdue unless filed).
+    public static func around(_ profile: PolicyProfile, today: Day, roles: Set<Role>, calendar: WorkingCalendar, days: Int = 30,
+                              overdueSince: Day? = nil) -> (upcoming: [Deadline], recent: [Deadline]) {
         let relevant = all(profile, years: (today.year - 1)...(today.year + 1), calendar: calendar).filter { !$0.roles.isDisjoint(with: roles) }
+        let since = overdueSince ?? today.adding(days: -days)
         return (relevant.filter { $0.due >= today && $0.due <= today.adding(days: days) },
-                relevant.filter { $0.due < today && $0.due >= today.adding(days: -days) })
+                relevant.filter { $0.due < today && $0.due >= since })
     }
 }

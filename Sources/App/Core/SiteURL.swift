@@ -1,0 +1,300 @@
+import Foundation
+import Vapor
+
+/// Routes written once (issue 8 §6, after SwiftPackageIndex-Server's `SiteURL`): a route is an enum case
+/// that lists its path segments; registration (`pathComponents`), links (`relativeURL`) and the OpenAPI
+/// document (`openAPIPath`) all derive from that one list.
+
+/// A path parameter: `.key` where a route is registered, `.value(x)` where it is linked to.
+enum Parameter<Value: Sendable>: Sendable {
+    case key
+    case value(Value)
+}
+
+/// One segment of a route's path: fixed text, or a named parameter with its value when linking.
+enum PathSegment: ExpressibleByStringLiteral, Equatable, Sendable {
+    case constant(String)
+    case parameter(String, value: String?)
+
+    init(stringLiteral value: String) { self = .constant(value) }
+
+    /// The `id` parameter (a record's UUID).
+    static func id(_ p: Parameter<UUID>) -> PathSegment {
+        if case .value(let id) = p { return .parameter("id", value: id.uuidString) }
+        return .parameter("id", value: nil)
+    }
+
+    static func year(_ p: Parameter<Int>) -> PathSegment {
+        if case .value(let year) = p { return .parameter("year", value: String(year)) }
+        return .parameter("year", value: nil)
+    }
+}
+
+protocol Routable: Sendable {
+    /// The path, segment by segment: the one place it is written.
+    var segments: [PathSegment] { get }
+}
+
+extension Routable {
+    /// For registration: parameters by name (`:id`).
+    var pathComponents: [PathComponent] {
+        segments.map { (segment) -> PathComponent in
+            switch segment {
+            case .constant(let text): .constant(text)
+            case .parameter(let name, _): .parameter(name)
+            }
+        }
+    }
+
+    /// As the OpenAPI document writes it: `/api/v1/stations/{id}`.
+    var openAPIPath: String {
+        "/" + segments.map { (segment) -> String in
+            switch segment {
+            case .constant(let text): text
+            case .parameter(let name, _): "{\(name)}"
+            }
+        }.joined(separator: "/")
+    }
+
+    /// For links: `/stations/<uuid>/staff`, with an optional query (`nil` values are left out).
+    /// A route built with `.key` is a programming error; its parameters show as `:name`.
+    func relativeURL(_ query: KeyValuePairs<String, String?> = [:]) -> String {
+        let path = "/" + segments.map { (segment) -> String in
+            switch segment {
+            case .constant(let text): return text
+            case .parameter(let name, let value):
+                assert(value != nil, "relativeURL of a route registered with .key: \(name)")
+                return value.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0 } ?? ":\(name)"
+            }
+        }.joined(separator: "/")
+        let items = query.compactMap { (key, value) -> String? in
+            value.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? $0)" }
+        }
+        return items.isEmpty ? path : path + "?" + items.joined(separator: "&")
+    }
+}
+
+private extension CharacterSet {
+    static var urlQueryValueAllowed: CharacterSet {
+        var set = CharacterSet.urlQueryAllowed
+        set.remove(charactersIn: "&=+#")
+        return set
+    }
+}
+
+/// Every route of the JSON API, under `/api/v1`.
+enum ApiRoute: Routable {
+    typealias ID = Parameter<UUID>
+
+    case authToken
+    case me
+    case orgUnits
+    case orgUnit(ID)
+    case stations
+    case station(ID)
+    case stationWorkers(ID)
+    case stationSupervisionRecords(ID)
+    case stationTrainingRecords(ID)
+    case stationCompliance(ID)
+    case users
+    case user(ID)
+    case userSignOut(ID)
+    case operators
+    case operatorOrg(ID)
+    case auditEvents
+    case openAPI
+    case policy
+    case policyVersions
+    case calendar
+    case calendarYear(Parameter<Int>)
+    case workingDays
+    case deadlines
+    case deadlineFilings
+    case workers
+    case worker(ID)
+    case workerAssignments(ID)
+    case workerPhone(ID)
+    case supervisors
+    case supervisionRecords
+    case supervisionRecordConfirm(ID)
+    case trainingRecords
+    case trainingEvidence(ID)
+    case compliance
+    case provinces
+    case cities
+
+    var segments: [PathSegment] { ["api", "v1"] + tail }
+
+    private var tail: [PathSegment] {
+        switch self {
+        case .authToken: ["auth", "token"]
+        case .me: ["me"]
+        case .orgUnits: ["org-units"]
+        case .orgUnit(let id): ["org-units", .id(id)]
+        case .stations: ["stations"]
+        case .station(let id): ["stations", .id(id)]
+        case .stationWorkers(let id): ["stations", .id(id), "workers"]
+        case .stationSupervisionRecords(let id): ["stations", .id(id), "supervision-records"]
+        case .stationTrainingRecords(let id): ["stations", .id(id), "training-records"]
+        case .stationCompliance(let id): ["stations", .id(id), "compliance"]
+        case .users: ["users"]
+        case .user(let id): ["users", .id(id)]
+        case .userSignOut(let id): ["users", .id(id), "sign-out"]
+        case .operators: ["operators"]
+        case .operatorOrg(let id): ["operators", .id(id)]
+        case .auditEvents: ["audit-events"]
+        case .openAPI: ["openapi.json"]
+        case .policy: ["policy"]
+        case .policyVersions: ["policy", "versions"]
+        case .calendar: ["calendar"]
+        case .calendarYear(let year): ["calendar", .year(year)]
+        case .workingDays: ["calendar", "working-days"]
+        case .deadlines: ["deadlines"]
+        case .deadlineFilings: ["deadline-filings"]
+        case .workers: ["workers"]
+        case .worker(let id): ["workers", .id(id)]
+        case .workerAssignments(let id): ["workers", .id(id), "assignments"]
+        case .workerPhone(let id): ["workers", .id(id), "phone"]
+        case .supervisors: ["supervisors"]
+        case .supervisionRecords: ["supervision-records"]
+        case .supervisionRecordConfirm(let id): ["supervision-records", .id(id), "confirm"]
+        case .trainingRecords: ["training-records"]
+        case .trainingEvidence(let id): ["training-records", .id(id), "evidence"]
+        case .compliance: ["compliance"]
+        case .provinces: ["provinces"]
+        case .cities: ["cities"]
+        }
+    }
+}
+
+extension RoutesBuilder {
+    /// Registers a handler for a typed route (the one place its path is written).
+    @discardableResult
+    func on<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ route: some Routable,
+                                       use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(method, route.pathComponents, use: closure)
+    }
+
+    @discardableResult
+    func get<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.GET, route, use: closure)
+    }
+
+    @discardableResult
+    func post<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.POST, route, use: closure)
+    }
+
+    @discardableResult
+    func put<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.PUT, route, use: closure)
+    }
+
+    @discardableResult
+    func patch<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.PATCH, route, use: closure)
+    }
+
+    @discardableResult
+    func delete<R: AsyncResponseEncodable>(_ route: some Routable, use closure: @Sendable @escaping (Request) async throws -> R) -> Route {
+        on(.DELETE, route, use: closure)
+    }
+}
+
+/// The pages (server-rendered HTML and the forms they post to).
+enum SiteURL: Routable {
+    typealias ID = Parameter<UUID>
+
+    case home
+    /// The one stylesheet, and the health check a load balancer polls.
+    case stylesheet
+    case health
+    case login
+    case logout
+    case accountPassword
+    case org
+    case orgUnit(ID)
+    case orgUnitChildren(ID)
+    /// A district's kind (rule S-2), set by the city admin.
+    case orgUnitDistrictKind(ID)
+    case operators
+    case operatorOrg(ID)
+    case users
+    case usersNew
+    case user(ID)
+    case userSignOut(ID)
+    case stations
+    case stationsNew
+    case station(ID)
+    case stationEdit(ID)
+    case stationCompliance(ID)
+    /// The station's workers and supervisors, and the forms that register them.
+    case stationStaff(ID)
+    case stationWorkers(ID)
+    case stationSupervisors(ID)
+    case stationSupervision(ID)
+    case stationTraining(ID)
+    case worker(ID)
+    case workerPhone(ID)
+    case workerAssign(ID)
+    case supervisionConfirm(ID)
+    case trainingEvidence(ID)
+    case compliance
+    case complianceExportCSV
+    case complianceExportXLSX
+    case audit
+    case policy
+    case calendar
+    /// A correction of an entered year (a new version).
+    case calendarYear(Parameter<Int>)
+    case deadlineFilings
+    /// Onboarding (platform administrator): provinces, cities and their first city admins.
+    case platformCities
+    case platformProvinces
+
+    var segments: [PathSegment] {
+        switch self {
+        case .home: []
+        case .stylesheet: ["styles.css"]
+        case .health: ["healthz"]
+        case .login: ["login"]
+        case .logout: ["logout"]
+        case .accountPassword: ["account", "password"]
+        case .org: ["org"]
+        case .orgUnit(let id): ["org", .id(id)]
+        case .orgUnitChildren(let id): ["org", .id(id), "children"]
+        case .orgUnitDistrictKind(let id): ["org", .id(id), "district-kind"]
+        case .operators: ["operators"]
+        case .operatorOrg(let id): ["operators", .id(id)]
+        case .users: ["users"]
+        case .usersNew: ["users", "new"]
+        case .user(let id): ["users", .id(id)]
+        case .userSignOut(let id): ["users", .id(id), "sign-out"]
+        case .stations: ["stations"]
+        case .stationsNew: ["stations", "new"]
+        case .station(let id): ["stations", .id(id)]
+        case .stationEdit(let id): ["stations", .id(id), "edit"]
+        case .stationCompliance(let id): ["stations", .id(id), "compliance"]
+        case .stationStaff(let id): ["stations", .id(id), "staff"]
+        case .stationWorkers(let id): ["stations", .id(id), "workers"]
+        case .stationSupervisors(let id): ["stations", .id(id), "supervisors"]
+        case .stationSupervision(let id): ["stations", .id(id), "supervision"]
+        case .stationTraining(let id): ["stations", .id(id), "training"]
+        case .worker(let id): ["workers", .id(id)]
+        case .workerPhone(let id): ["workers", .id(id), "phone"]
+        case .workerAssign(let id): ["workers", .id(id), "assign"]
+        case .supervisionConfirm(let id): ["supervision", .id(id), "confirm"]
+        case .trainingEvidence(let id): ["training-records", .id(id), "evidence"]
+        case .compliance: ["compliance"]
+        case .complianceExportCSV: ["compliance", "export.csv"]
+        case .complianceExportXLSX: ["compliance", "export.xlsx"]
+        case .audit: ["audit"]
+        case .policy: ["policy"]
+        case .calendar: ["calendar"]
+        case .calendarYear(let year): ["calendar", .year(year)]
+        case .deadlineFilings: ["deadline-filings"]
+        case .platformCities: ["platform", "cities"]
+        case .platformProvinces: ["platform", "provinces"]
+        }
+    }
+}

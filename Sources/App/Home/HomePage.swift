@@ -1,0 +1,115 @@
+import Domain
+import Fluent
+import Plot
+import SQLKit
+import Vapor
+
+/// The start page says what to do today, per role: supervision records awaiting my confirmation
+/// (T-5), hours still short of the annual requirement (T-2, T-3, as progress), every overdue filing
+/// and what falls due in the next 30 days; each item links to where it is done. A role with nothing
+/// due sees nothing but “今天没有待办事项”.
+enum HomePage {
+    struct Confirmation {
+        let station: String
+        let heldOn: String
+        let topic: String
+        let asSupervisor: Bool
+        let href: String
+    }
+
+    struct ShortHours {
+        let station: String
+        /// "T-2 督导时长"
+        let rule: String
+        let state: FindingState
+        let measured: String
+        let href: String
+    }
+
+    struct Station {
+        let id: UUID
+        let name: String
+    }
+
+    struct Model {
+        let displayName: String
+        let roles: [String]
+        let confirmations: [Confirmation]
+        let hours: [ShortHours]
+        /// Stations short of hours beyond those listed, and where to see them all.
+        let moreHours: Int
+        let board: DeadlineService.Board
+        let stations: [Station]
+        let stationTotal: Int
+
+        /// Upcoming deadlines not yet filed by every unit.
+        var openUpcoming: [DeadlineService.Status] { board.upcoming.filter { !$0.done } }
+
+        var nothingToDo: Bool {
+            confirmations.isEmpty && hours.isEmpty && board.overdue.isEmpty && openUpcoming.isEmpty && board.uncounted.isEmpty
+        }
+    }
+
+    /// Roles that act on hours: the worker and supervisor on their own stations, the others on their scope.
+    static let hoursRoles: Set<Role> = [.socialWorker, .supervisor, .operatorManager, .streetOfficer, .districtOfficer, .cityAdmin]
+    static let hoursShown = 10
+
+    static func query(_ req: Request, caller: Caller) async throws -> Model {
+        let today = req.today
+        let confirmations = try await WorkforceQueries.awaitingConfirmation(by: caller.userID, on: req.db).map {
+            Confirmation(station: $0.stationName, heldOn: $0.heldOn, topic: $0.topic, asSupervisor: $0.asSupervisor,
+                         href: SiteURL.stationSupervision(.value($0.stationID)).relativeURL(["year": String($0.year)]))
+        }
+        var hours: [ShortHours] = []
+        if !caller.roles.isDisjoint(with: hoursRoles), var condition = StationScope.condition(caller, on: req.db) {
+            // A worker or supervisor acts on the stations they are posted at; the others on their whole scope.
+            let ownOnly = caller.roles.isSubset(of: [.socialWorker, .supervisor])
+            if ownOnly { condition = condition + " AND " + ComplianceQueries.postedStations(of: caller.userID) }
+            let rules: Set<String> = caller.roles == [.supervisor] ? ["T-2"] : ["T-2", "T-3"]
+            hours = try await ComplianceQueries.hoursShort(where: condition, rules: rules, year: today.year, today: today,
+                                                           policies: req.application.policies, on: req.db).map { station, f in
+                ShortHours(station: station.name, rule: RuleName.label(f.ruleID), state: f.state, measured: f.measured,
+                           href: (f.ruleID == "T-2" ? SiteURL.stationSupervision(.value(station.id)) : SiteURL.stationTraining(.value(station.id))).relativeURL())
+            }
+        }
+        let board = try await DeadlineService.board(caller, today: today, on: req.db)
+        let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
+        return Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
+                     confirmations: confirmations, hours: Array(hours.prefix(hoursShown)), moreHours: max(0, hours.count - hoursShown),
+                     board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total)
+    }
+
+    static func view(_ m: Model, caller: Caller, csrf: String?) -> HTML {
+        let greeting = Node<HTML.BodyContext>.h1(.plain("您好，\(m.displayName)"), .if(!m.roles.isEmpty, .small(.class("roles"), .plain("（\(m.roles.joined(separator: "、"))）"))))
+        if m.nothingToDo {
+            return Layout.page(title: "首页", path: "/", caller: caller, csrf: csrf,
+                greeting,
+                .section(.class("card calm"), .id("todo"), .p(.class("empty"), .plain("今天没有待办事项"))))
+        }
+        return Layout.page(title: "首页", path: "/", caller: caller, csrf: csrf,
+            greeting,
+            .section(.class("card"), .id("todo"),
+                .h2("今天要做的事"),
+                .ul(.class("todo"),
+                    .forEach(m.confirmations) { c in
+                        .li(.class("confirm"), .a(.href(c.href), .plain("确认督导记录（T-5 督导记录）：\(c.station) \(c.heldOn)“\(c.topic)”")),
+                            .small(.plain(c.asSupervisor ? "　您是督导" : "　您是被督导社工")))
+                    },
+                    .forEach(m.hours) { h in
+                        .li(.class("hours"), .a(.href(h.href), .plain("\(h.station)：\(h.rule)")),
+                            .span(.class("badge \(h.state.rawValue)"), .plain(h.state.label)), .plain(" " + h.measured))
+                    },
+                    .if(m.moreHours > 0, .li(.a(.href(SiteURL.compliance.relativeURL(["rule": "T-2", "state": "progress"])), .plain("另有 \(m.moreHours) 项学时未达标 →")))),
+                    .forEach(m.board.overdue) { s in
+                        .li(.class("overdue"), .a(.href("#deadlines"), .plain("逾期未报送：\(s.dueOn) \(s.title)（\(RuleName.label(s.ruleId))，已过 \(-s.daysLeft) 天）")))
+                    },
+                    .forEach(m.openUpcoming) { s in
+                        .li(.class("upcoming"), .a(.href("#deadlines"), .plain("\(s.dueOn) 前：\(s.title)（\(RuleName.label(s.ruleId))，还有 \(s.daysLeft) 天）")))
+                    })),
+            .if(!m.board.overdue.isEmpty || !m.board.upcoming.isEmpty || !m.board.uncounted.isEmpty, DeadlineBoardView.section(m.board, csrf: csrf)),
+            .if(m.stationTotal > 0, .section(.class("card"),
+                .h2(.plain("社工站（共 \(m.stationTotal) 个）")),
+                .ul(.forEach(m.stations) { row in .li(.a(.href(SiteURL.station(.value(row.id)).relativeURL()), .plain(row.name))) }),
+                .if(m.stationTotal > m.stations.count, .p(.a(.href(SiteURL.stations.relativeURL()), .plain("查看全部社工站 →")))))))
+    }
+}
