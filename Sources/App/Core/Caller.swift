@@ -72,6 +72,7 @@ extension Access.Action {
         case .read: "查看"
         case .create: "新建"
         case .update: "修改"
+        case .reveal: "查看完整证件号码和电话"
         }
     }
 }
@@ -89,6 +90,7 @@ extension Access.Kind {
         case .operatorOrg: "承接机构"
         case .deployment: "省和城市"
         case .demonstration: "示范点认定"
+        case .recipient: "服务对象"
         }
     }
 }

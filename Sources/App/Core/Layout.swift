@@ -45,7 +45,8 @@ enum Layout {
 
     static func links(for caller: Caller) -> [Link] {
         var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
-                     Link(href: SiteURL.stations.relativeURL(), label: "社工站"), Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),
+                     Link(href: SiteURL.stations.relativeURL(), label: "社工站"), Link(href: SiteURL.recipients.relativeURL(), label: "服务对象"),
+                     Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),
                      Link(href: SiteURL.policy.relativeURL(), label: "政策配置"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历")]
         if caller.has(.platformAdmin) && !caller.has(.cityAdmin) {
             links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历"),

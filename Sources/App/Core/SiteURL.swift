@@ -163,6 +163,13 @@ enum ApiRoute: Routable {
         case .compliance: ["compliance"]
         case .provinces: ["provinces"]
         case .cities: ["cities"]
+        case .recipients: ["recipients"]
+        case .recipient(let id): ["recipients", .id(id)]
+        case .recipientStatus(let id): ["recipients", .id(id), "status"]
+        case .recipientReveal(let id): ["recipients", .id(id), "reveal"]
+        case .recipientNeeds(let id): ["recipients", .id(id), "needs"]
+        case .need(let id): ["needs", .id(id)]
+        case .stationNeeds(let id): ["stations", .id(id), "needs"]
         }
     }
 }
@@ -295,6 +302,14 @@ enum SiteURL: Routable {
         case .deadlineFilings: ["deadline-filings"]
         case .platformCities: ["platform", "cities"]
         case .platformProvinces: ["platform", "provinces"]
+        case .recipients: ["recipients"]
+        case .recipientsNew: ["recipients", "new"]
+        case .recipient(let id): ["recipients", .id(id)]
+        case .recipientStatus(let id): ["recipients", .id(id), "status"]
+        case .recipientReveal(let id): ["recipients", .id(id), "reveal"]
+        case .recipientNeeds(let id): ["recipients", .id(id), "needs"]
+        case .needStatus(let id): ["needs", .id(id), "status"]
+        case .stationNeeds(let id): ["stations", .id(id), "needs"]
         }
     }
 }

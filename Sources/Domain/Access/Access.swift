@@ -4,7 +4,11 @@
 /// so that a URL guessed for another street's station reveals nothing. A visible resource
 /// whose action the caller's roles do not allow is `.forbidden`.
 public enum Access {
-    public enum Action: String, CaseIterable, Sendable { case read, create, update }
+    public enum Action: String, CaseIterable, Sendable {
+        case read, create, update
+        /// Show a recipient's full resident ID or phone number, given a reason (PIPL; issue 9 §2).
+        case reveal
+    }
 
     public enum Kind: String, CaseIterable, Sendable {
         case orgUnit, station, user
@@ -25,6 +29,37 @@ public enum Access {
         /// Whether a station is a demonstration station (示范点), which the demonstration-only rules
         /// read: the city accepts demonstration stations (design: role table), everyone else reads it.
         case demonstration
+        /// A person in the station's key-population library (辖区重点人群, R-1/R-6) and their needs (V-8).
+        /// Kept by the station's social workers and their operator; the street, district and city read
+        /// them with ID and phone masked; an evaluator reads them without ID or phone at all.
+        case recipient
+    }
+
+    /// How much of a recipient's resident ID and phone number a caller may see (PIPL; issue 9 §2).
+    public enum PersonalData: Int, Comparable, Sendable {
+        /// Not even masked: an evaluator sees neither.
+        case hidden
+        /// `3701**********123X`, `138****5678`.
+        case masked
+        /// Masked on screen, the full value after a reason is given (each reveal audited).
+        case revealable
+        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// What a list of recipients shows of ID and phone: masked, or nothing when the caller reads
+    /// recipients only as an evaluator. Full values come only from a reveal on one record.
+    public static func personalDataInLists(_ assignments: [Assignment]) -> PersonalData {
+        let readers = assignments.filter { permitted($0.role, .recipient).contains(.read) }
+        return readers.isEmpty || readers.allSatisfy({ $0.role == .evaluator }) ? .hidden : .masked
+    }
+
+    /// The most a caller may see of a recipient's ID and phone; nil when the recipient is out of scope.
+    public static func personalData(_ assignments: [Assignment], _ resource: Resource) -> PersonalData? {
+        let seeing = assignments.filter { sees($0, resource) && permitted($0.role, resource.kind).contains(.read) }
+        if seeing.isEmpty { return nil }
+        if seeing.contains(where: { permitted($0.role, resource.kind).contains(.reveal) }) { return .revealable }
+        if seeing.allSatisfy({ $0.role == .evaluator }) { return .hidden }
+        return .masked
     }
 
     public enum Decision: Equatable, Sendable { case allowed, forbidden, notFound }
@@ -58,6 +93,11 @@ public enum Access {
         case (.platformAdmin, .deployment): [.read, .create]
         case (.platformAdmin, _): []
         case (_, .deployment): []
+        // Recipients: the station's workers and their operator keep the library and may reveal;
+        // the street, district, city and evaluator read. Supervisors wait for cases (issue 10).
+        case (.socialWorker, .recipient), (.operatorManager, .recipient): [.read, .create, .update, .reveal]
+        case (.supervisor, .recipient): []
+        case (_, .recipient): [.read]
         case (.cityAdmin, .calendar): [.read]
         case (.cityAdmin, _): [.read, .create, .update]
         case (.districtOfficer, .station): [.read, .create, .update]

@@ -120,11 +120,26 @@ public enum DayCount {
     }
 }
 
+/// A service field of a profile, by code with its Chinese label.
+public struct ServiceField: Codable, Sendable, Equatable {
+    public var code: String
+    public var label: String
+}
+
 /// A jurisdiction's rule set (jinan, wuhan, guangzhou), shipped as JSON in Profiles/.
 public struct PolicyProfile: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public var rules: [PolicyRule]
+    /// The service fields of the city (V-2 Jinan, V-3 Wuhan's four basic fields): the areas a need
+    /// (V-8) or a service belongs to.
+    public var serviceFields: [ServiceField]
+    /// The follow-up levels (跟进级别) a recipient may be given: 1 … this number (Guangzhou's
+    /// platform uses six). A city sets its own scale in its profile.
+    public var followUpLevels: Int
+
+    public var followUpRange: ClosedRange<Int> { 1...max(1, followUpLevels) }
+    public func serviceField(_ code: String) -> ServiceField? { serviceFields.first { $0.code == code } }
 
     public func rule(_ id: String) -> PolicyRule? { rules.first { $0.id == id } }
 

@@ -1,0 +1,179 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+/// A recipient as the list and the API show them: ID and phone masked, or left out for a caller who
+/// may not see them at all (an evaluator). Full values only come from a reveal.
+struct RecipientDTO: Content {
+    var id: UUID
+    var stationId: UUID
+    var stationName: String
+    var streetName: String
+    var villageId: UUID?
+    var villageName: String?
+    var name: String
+    /// Masked (`3701**********123X`); absent for an evaluator and for a record without an ID.
+    var residentId: String?
+    var hasResidentId: Bool
+    var birthDate: String
+    var age: Int
+    var sex: String
+    var phone: String?
+    var address: String
+    var followUpLevel: Int?
+    var status: String
+    var statusLabel: String
+    var statusOn: String
+    /// Current category codes, and 高龄老人 when the person is 80 or over today (derived, never stored).
+    var categories: [String]
+    var categoryLabels: [String]
+    var elderly: Bool
+    var mergedIntoId: UUID?
+}
+
+/// Scoped recipient queries shared by the pages and the API.
+enum RecipientQueries {
+    struct Filter: Content {
+        var q: String?
+        /// Exact resident ID (matched by its keyed hash).
+        var residentId: String?
+        var category: String?
+        var village: UUID?
+        var status: String?
+        var level: Int?
+        var station: UUID?
+        var page: Int?
+        var per: Int?
+    }
+
+    static let select: SQLQueryString = """
+        SELECT r.id, r.station_id, r.village_id, r.name, r.resident_id_masked, r.resident_id_hash, r.birth_date, r.sex, r.phone_masked,
+               r.address, r.follow_up_level, r.status, r.status_on, r.merged_into_id,
+               s.name AS station_name, st.name AS street_name, v.name AS village_name
+        FROM recipients r
+        JOIN stations s ON s.id = r.station_id
+        JOIN org_units st ON st.id = s.street_id
+        LEFT JOIN org_units v ON v.id = r.village_id
+        """
+
+    /// One page of the recipients the caller may read, and the total. One query for the rows, one
+    /// for their categories.
+    static func list(_ caller: Caller, _ filter: Filter, key: DataKey, today: Day, on db: any Database) async throws -> (rows: [RecipientDTO], paging: Paging) {
+        let requested = Paging(page: filter.page, per: filter.per, total: 0)
+        guard let scope = StationScope.condition(Access.readScope(caller.assignments, .recipient), on: db) else { return ([], requested) }
+        let sql = db as! any SQLDatabase
+        var conditions: [SQLQueryString] = [scope, "r.merged_into_id IS NULL"]
+        if let station = filter.station { conditions.append("r.station_id = \(bind: station)") }
+        if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+            conditions.append("r.name LIKE \(bind: "%" + StationQueries.escapeLike(q) + "%") ESCAPE '\\'")
+        }
+        if let id = filter.residentId?.trimmingCharacters(in: .whitespaces).uppercased(), !id.isEmpty {
+            conditions.append("r.resident_id_hash = \(bind: key.lookupHash(id))")
+        }
+        if let raw = filter.category, !raw.isEmpty {
+            guard let category = RecipientCategory.parse(raw) else {
+                throw AppError.field("category", "未知的人群类别“\(raw)”（可选：\(RecipientCategory.allCases.map(\.rawValue).joined(separator: "、"))）")
+            }
+            conditions.append("EXISTS (SELECT 1 FROM recipient_categories c WHERE c.recipient_id = r.id AND c.category = \(bind: category.rawValue) AND c.ended_on IS NULL)")
+        }
+        if let village = filter.village { conditions.append("r.village_id = \(bind: village)") }
+        if let raw = filter.status, !raw.isEmpty {
+            guard let status = RecipientStatus(rawValue: raw) else {
+                throw AppError.field("status", "未知的状态“\(raw)”（可选：\(RecipientStatus.allCases.map(\.rawValue).joined(separator: "、"))）")
+            }
+            conditions.append("r.status = \(bind: status.rawValue)")
+        }
+        if let level = filter.level { conditions.append("r.follow_up_level = \(bind: level)") }
+        let whereClause = conditions.joined(separator: " AND ")
+        let total = try await sql.raw("SELECT COUNT(*) AS total FROM recipients r JOIN stations s ON s.id = r.station_id WHERE " + whereClause)
+            .first()?.decode(column: "total", as: Int.self) ?? 0
+        let rows = try await sql.raw(select + " WHERE " + whereClause
+                                     + " ORDER BY r.name, r.id LIMIT \(literal: requested.per) OFFSET \(literal: requested.offset)").all()
+        let dtos = try await dtos(rows, hidden: Access.personalDataInLists(caller.assignments) == .hidden, today: today, on: sql)
+        return (dtos, Paging(page: filter.page, per: filter.per, total: total))
+    }
+
+    /// The rows as DTOs with their current categories.
+    static func dtos(_ rows: [any SQLRow], hidden: Bool, today: Day, on sql: any SQLDatabase) async throws -> [RecipientDTO] {
+        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+        var categories: [UUID: [RecipientCategory]] = [:]
+        if !ids.isEmpty {
+            for row in try await sql.raw("""
+                SELECT recipient_id, category FROM recipient_categories WHERE ended_on IS NULL AND recipient_id IN (\(binds: ids)) ORDER BY created_at
+                """).all() {
+                categories[try row.decode(column: "recipient_id", as: UUID.self), default: []]
+                    .append(try row.decode(column: "category", as: RecipientCategory.self))
+            }
+        }
+        return try rows.map { row in
+            let id = try row.decode(column: "id", as: UUID.self)
+            let birth = try row.decode(column: "birth_date", as: String.self)
+            let age = Day(birth).map { $0.age(on: today) } ?? 0
+            let status = try row.decode(column: "status", as: RecipientStatus.self)
+            let cats = categories[id] ?? []
+            let elderly = age >= RecipientCategory.elderlyAge
+            return RecipientDTO(
+                id: id, stationId: try row.decode(column: "station_id", as: UUID.self),
+                stationName: try row.decode(column: "station_name", as: String.self),
+                streetName: try row.decode(column: "street_name", as: String.self),
+                villageId: try row.decode(column: "village_id", as: UUID?.self),
+                villageName: try row.decode(column: "village_name", as: String?.self),
+                name: try row.decode(column: "name", as: String.self),
+                residentId: hidden ? nil : try row.decode(column: "resident_id_masked", as: String?.self),
+                hasResidentId: try row.decode(column: "resident_id_hash", as: String?.self) != nil,
+                birthDate: birth, age: age, sex: try row.decode(column: "sex", as: ResidentID.Sex.self).label,
+                phone: hidden ? nil : try row.decode(column: "phone_masked", as: String?.self),
+                address: try row.decode(column: "address", as: String.self),
+                followUpLevel: try row.decode(column: "follow_up_level", as: Int?.self),
+                status: status.rawValue, statusLabel: status.label, statusOn: try row.decode(column: "status_on", as: String.self),
+                categories: cats.map(\.rawValue),
+                categoryLabels: cats.map(\.label) + (elderly ? ["高龄老人"] : []),
+                elderly: elderly,
+                mergedIntoId: try row.decode(column: "merged_into_id", as: UUID?.self))
+        }
+    }
+
+    /// One recipient as a DTO, for a caller already authorised to read it.
+    static func dto(_ id: UUID, caller: Caller, today: Day, on db: any Database) async throws -> RecipientDTO {
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw(select + " WHERE r.id = \(bind: id)").all()
+        guard let dto = try await dtos(rows, hidden: Access.personalDataInLists(caller.assignments) == .hidden, today: today, on: sql).first else {
+            throw Abort(.notFound, reason: "未找到该服务对象，或不在您的管辖范围内")
+        }
+        return dto
+    }
+
+    /// Counts by category and by village for a station's page (R-1's key-population library).
+    struct StationCounts: Sendable {
+        var active = 0
+        var byCategory: [(RecipientCategory, Int)] = []
+        var byVillage: [(String, Int)] = []
+        /// The last day the library was written to (registration, import, status or category change).
+        var lastUpdated: String?
+    }
+
+    static func counts(station: UUID, on db: any Database) async throws -> StationCounts {
+        let sql = db as! any SQLDatabase
+        var counts = StationCounts()
+        counts.active = try await sql.raw("SELECT COUNT(*) AS n FROM recipients WHERE station_id = \(bind: station) AND status = 'active' AND merged_into_id IS NULL")
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let byCategory = try await sql.raw("""
+            SELECT c.category, COUNT(*) AS n FROM recipient_categories c JOIN recipients r ON r.id = c.recipient_id
+            WHERE c.station_id = \(bind: station) AND r.station_id = \(bind: station) AND c.ended_on IS NULL AND r.status = 'active' AND r.merged_into_id IS NULL
+            GROUP BY c.category
+            """).all()
+        var found: [RecipientCategory: Int] = [:]
+        for row in byCategory { found[try row.decode(column: "category", as: RecipientCategory.self)] = try row.decode(column: "n", as: Int.self) }
+        counts.byCategory = RecipientCategory.allCases.compactMap { c in found[c].map { (c, $0) } }
+        counts.byVillage = try await sql.raw("""
+            SELECT COALESCE(v.name, '未填写') AS name, COUNT(*) AS n FROM recipients r LEFT JOIN org_units v ON v.id = r.village_id
+            WHERE r.station_id = \(bind: station) AND r.status = 'active' AND r.merged_into_id IS NULL
+            GROUP BY v.name ORDER BY v.name
+            """).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+        counts.lastUpdated = try await sql.raw("""
+            SELECT MAX(e.happened_on) AS last FROM recipient_events e JOIN recipients r ON r.id = e.recipient_id WHERE r.station_id = \(bind: station)
+            """).first()?.decode(column: "last", as: String?.self)
+        return counts
+    }
+}
