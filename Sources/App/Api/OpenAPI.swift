@@ -73,6 +73,17 @@ enum OpenAPI {
         .init(method: .POST, route: .cities, summary: "开通新的市：政策配置（出厂配置或复制某市现行配置）与首位市民政局管理员，一次完成（平台管理员）",
               query: [], body: "CityInput", status: 201),
         .init(method: .GET, route: .compliance, summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
+        // The key-population library and the needs list (V-8), issue 9.
+        .init(method: .GET, route: .recipients, summary: "服务对象列表（管辖范围内；身份证号、电话脱敏，评估机构不显示）",
+              query: ["q", "resident_id", "category", "village", "status", "follow_up_level", "station", "page", "per"], body: nil, status: 200),
+        .init(method: .POST, route: .recipients, summary: "登记服务对象（身份证号全市唯一：已登记的返回 409，辖区外只说明所在街道）", query: [], body: "RecipientInput", status: 201),
+        .init(method: .GET, route: .recipient(.key), summary: "服务对象详情（脱敏）", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .recipientStatus(.key), summary: "变更服务对象状态（日期和原因必填，记录不删除）", query: [], body: "RecipientStatusInput", status: 200),
+        .init(method: .POST, route: .recipientReveal(.key), summary: "说明原因后查看完整身份证号或电话（本站社工、承接机构负责人；记入审计日志）", query: [], body: "RevealInput", status: 200),
+        .init(method: .GET, route: .recipientNeeds(.key), summary: "服务对象的需求（V-8）", query: [], body: nil, status: 200),
+        .init(method: .POST, route: .recipientNeeds(.key), summary: "登记需求（服务领域取自本市政策配置）", query: [], body: "NeedInput", status: 201),
+        .init(method: .PATCH, route: .need(.key), summary: "更新需求状态", query: [], body: "NeedStatusInput", status: 200),
+        .init(method: .GET, route: .stationNeeds(.key), summary: "站点需求清单（V-8）", query: ["status", "area", "urgency"], body: nil, status: 200),
     ]
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
@@ -100,6 +111,25 @@ enum OpenAPI {
             // The demonstration-only rules read it; only a city admin may send it (403 otherwise).
             "is_demonstration": nullable(["type": "boolean", "description": "示范点（仅市民政局可设置）"]),
         ]),
+        "RecipientInput": object([
+            "station_id": nullable(["type": "string", "format": "uuid", "description": "只管一个站点的可省略"]),
+            "name": ["type": "string", "minLength": 1, "maxLength": RecipientDraft.nameLimit],
+            "resident_id": nullable(["type": "string", "description": "18 位居民身份证号（GB 11643，校验码核对）；无证件的留空并填写出生日期和性别"]),
+            "birth_date": nullable(dateOrEmpty), "sex": nullable(["type": "string", "enum": ["男", "女", ""]]),
+            "phone": nullable(string), "address": nullable(text(RecipientDraft.addressLimit)),
+            "village": ["type": "string", "minLength": 1, "description": "本站所在街道下的村（社区）名称"],
+            "categories": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": RecipientCategory.allCases.map(\.rawValue) + RecipientCategory.allCases.map(\.label)]],
+            "disability_grade": nullable(string), "disability_type": nullable(string),
+            "follow_up_level": nullable(["type": "integer", "description": "本市政策配置中的跟进级别（1 至配置的级数）"]),
+            "guardian_id": nullable(uuid), "guardian_name": nullable(text(RecipientDraft.nameLimit)), "guardian_phone": nullable(string),
+        ], required: ["name", "village", "categories"]),
+        "RecipientStatusInput": object(["status": oneOf(RecipientStatus.self), "on": date, "reason": ["type": "string", "minLength": 1, "maxLength": TextLimit.short]],
+                                       required: ["status", "on", "reason"]),
+        "RevealInput": object(["field": ["type": "string", "enum": RecipientService.SealedField.allCases.map(\.rawValue)],
+                               "reason": ["type": "string", "minLength": 4, "maxLength": TextLimit.short]], required: ["field", "reason"]),
+        "NeedInput": object(["area": ["type": "string", "description": "本市政策配置中的服务领域代码"], "description": ["type": "string", "minLength": 1, "maxLength": TextLimit.short],
+                             "urgency": oneOf(NeedUrgency.self), "identified_on": date], required: ["area", "description", "urgency", "identified_on"]),
+        "NeedStatusInput": object(["status": oneOf(NeedStatus.self), "on": nullable(dateOrEmpty)], required: ["status"]),
         "ProvinceInput": object(["name": ["type": "string", "minLength": 1, "maxLength": TextLimit.name],
                                  "division_code": ["type": "string", "pattern": "^[0-9]{2}(0000)?$",
                                                    "description": "GB/T 2260 省级代码：37 或 370000"]],

@@ -60,10 +60,15 @@ enum ComplianceQueries {
                 """,
         ], from: "supervision_records sr WHERE sr.station_id = s.id AND sr.year = \(bind: year) AND sr.deleted_at IS NULL", on: sql)
 
+        // R-1's key-population library: active recipients and the last day anything in it was recorded.
+        let library: SQLQueryString = """
+            (SELECT COUNT(*) FROM recipients kr WHERE kr.station_id = s.id AND kr.status = 'active' AND kr.merged_into_id IS NULL) AS key_population,
+            (SELECT MAX(ke.happened_on) FROM recipient_events ke JOIN recipients kr ON kr.id = ke.recipient_id WHERE kr.station_id = s.id) AS key_population_updated,
+            """
         let rows = try await sql.raw("""
             SELECT s.id, s.name, s.city_id, s.district_id, d.name AS district_name, d.district_kind, s.path, s.operator_id, s.equipment,
                    s.outdoor_sign, s.indoor_sign, s.is_demonstration, s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget,
-            """ + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
+            """ + library + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
              AS records
             FROM stations s JOIN org_units d ON d.id = s.district_id WHERE
             """ + " " + condition + " ORDER BY " + PlaceOrder.stations).all()
@@ -103,7 +108,9 @@ enum ComplianceQueries {
                 supervisors: try json.decode([SupervisorJSON].self, column: "supervisors", of: r).map {
                     StationFacts.Supervisor(name: $0.name, pool: SupervisorPool(rawValue: $0.pool), experienceYears: $0.experienceYears)
                 }.sorted { $0.name < $1.name },
-                supervisionRecords: .init(total: counted.total, incomplete: counted.incomplete, unconfirmed: counted.unconfirmed))
+                supervisionRecords: .init(total: counted.total, incomplete: counted.incomplete, unconfirmed: counted.unconfirmed),
+                keyPopulation: .init(active: try r.decode(column: "key_population", as: Int.self),
+                                     lastUpdated: try r.decode(column: "key_population_updated", as: String?.self).flatMap(Day.init)))
             results.append(Evaluated(station: row, findings: ComplianceEngine.evaluate(profiles[row.cityID]!, facts, year: year, today: today)))
         }
         return results

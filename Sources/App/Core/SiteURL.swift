@@ -122,6 +122,14 @@ enum ApiRoute: Routable {
     case compliance
     case provinces
     case cities
+    /// The key-population library (issue 9).
+    case recipients
+    case recipient(ID)
+    case recipientStatus(ID)
+    case recipientReveal(ID)
+    case recipientNeeds(ID)
+    case need(ID)
+    case stationNeeds(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -258,6 +266,15 @@ enum SiteURL: Routable {
     /// Onboarding (platform administrator): provinces, cities and their first city admins.
     case platformCities
     case platformProvinces
+    /// The key-population library (issue 9): list, registration, a record, its status, a reveal, needs.
+    case recipients
+    case recipientsNew
+    case recipient(ID)
+    case recipientStatus(ID)
+    case recipientReveal(ID)
+    case recipientNeeds(ID)
+    case needStatus(ID)
+    case stationNeeds(ID)
 
     var segments: [PathSegment] {
         switch self {

@@ -80,14 +80,15 @@ enum RecipientImporter {
         let villages = Dictionary(try await StationQueries.villages(ofStreet: station.streetID, on: audit.db).map { ($0.name, $0.id) },
                                   uniquingKeysWith: { a, _ in a })
         // Sealing and hashing happen before the write lock is taken: they are the slow part.
-        var records: [(Recipient, [RecipientCategoryRow])] = []
-        records.reserveCapacity(rows.count)
+        var built: [(Recipient, [RecipientCategoryRow])] = []
+        built.reserveCapacity(rows.count)
         for row in rows {
             let draft = row.draft!
             let r = try RecipientService.build(draft, villageID: villages[draft.village]!, station: station, key: key, today: today, by: caller.userID)
             r.importID = importID
-            records.append((r, RecipientService.categoryRows(draft, recipient: r.id!, station: station.id!, today: today, caller: caller)))
+            built.append((r, RecipientService.categoryRows(draft, recipient: r.id!, station: station.id!, today: today, caller: caller)))
         }
+        let records = built
         let now = audit.clock.now
         let count = records.count
         try await audit.transaction { db, recorder in

@@ -45,6 +45,12 @@ enum RecipientQueries {
         var station: UUID?
         var page: Int?
         var per: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case q, category, village, status, station, page, per
+            case residentId = "resident_id"
+            case level = "follow_up_level"
+        }
     }
 
     static let select: SQLQueryString = """

@@ -79,7 +79,9 @@ struct RecipientsController: RouteCollection {
         let (r, station) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         let need = try await NeedsService.add(r, station: station, try req.content.decode(NeedInput.self), req: req)
         let profile = try await RecipientService.profile(of: station, req: req)
-        let dto = try await NeedsService.list(recipient: r.id!, profile: profile, on: req.db).first { $0.id == need.id }
+        guard let dto = try await NeedsService.list(recipient: r.id!, profile: profile, on: req.db).first(where: { $0.id == need.id }) else {
+            throw Abort(.notFound, reason: "未找到该需求")
+        }
         return try await dto.encodeResponse(status: .created, for: req)
     }
 
@@ -205,10 +207,14 @@ struct RecipientsController: RouteCollection {
         let (r, _) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .update, req: req)
         let form = try req.content.decode([String: String].self)
         do {
-            try await RecipientService.changeStatus(r, StatusInput(status: form["status"], on: form["on"], reason: form["reason"]), req: req)
+            try await RecipientService.changeStatus(r, StatusInput(status: form["new_status"], on: form["changed_on"], reason: form["status_reason"]), req: req)
             return req.redirect(to: SiteURL.recipient(.value(r.id!)).relativeURL() + "#timeline")
         } catch let error as AppError {
-            return try await renderRecipient(req, status: error.status) { $0.statusValues = form; $0.statusErrors = Validator(error) }
+            // The page holds several forms: this one's fields carry their own names (no two inputs share an id).
+            let names = ["status": "new_status", "on": "changed_on", "reason": "status_reason"]
+            var errors = Validator()
+            for e in error.fieldErrors { errors.add(names[e.field] ?? e.field, e.message) }
+            return try await renderRecipient(req, status: error.status) { $0.statusValues = form; $0.statusErrors = errors }
         }
     }
 

@@ -52,6 +52,8 @@ enum StationShow {
         var villages: [OrgQueries.UnitRef]
         var operatorHistory: [StationOperatorPeriod.Row]
         var canEdit: Bool
+        /// The key-population library's counts; nil for a caller who may not read recipients.
+        var keyPopulation: RecipientQueries.StationCounts?
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -70,7 +72,10 @@ enum StationShow {
                 .li(.a(.href(SiteURL.stationCompliance(.value(s.id)).relativeURL()), .plain("合规检查"))),
                 .li(.a(.href(SiteURL.stationStaff(.value(s.id)).relativeURL()), .plain("社工与督导"))),
                 .li(.a(.href(SiteURL.stationSupervision(.value(s.id)).relativeURL()), .plain("督导记录"))),
-                .li(.a(.href(SiteURL.stationTraining(.value(s.id)).relativeURL()), .plain("培训记录"))))),
+                .li(.a(.href(SiteURL.stationTraining(.value(s.id)).relativeURL()), .plain("培训记录"))),
+                .if(m.keyPopulation != nil, .group(
+                    .li(.a(.href(SiteURL.recipients.relativeURL(["station": s.id.uuidString])), .plain("服务对象"))),
+                    .li(.a(.href(SiteURL.stationNeeds(.value(s.id)).relativeURL()), .plain("需求清单"))))))),
             .dl(.class("facts"),
                 .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),
                 .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),
@@ -87,6 +92,20 @@ enum StationShow {
                                + (p.endedOn.map { "，\($0) 退出" } ?? "，承接中")),
                         .unwrap(p.handover) { .small(.plain("　\($0)")) })
                 }))),
+            .unwrap(m.keyPopulation) { counts in
+                .section(.id("key-population"),
+                    .h2("辖区重点人群（R-1）"),
+                    .p(.plain("在册 \(counts.active) 人" + (counts.lastUpdated.map { "，最近更新 \($0)" } ?? "，尚未登记"))),
+                    .if(!counts.byCategory.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("by-category"),
+                        .thead(.tr(.th("人群类别"), .th("人数"))),
+                        .tbody(.forEach(counts.byCategory) { c, n in
+                            .tr(.td(.a(.href(SiteURL.recipients.relativeURL(["station": s.id.uuidString, "category": c.rawValue])), .plain(c.label))),
+                                .td(.class("num"), .plain(String(n))))
+                        })))),
+                    .if(!counts.byVillage.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("by-village"),
+                        .thead(.tr(.th("村（社区）"), .th("人数"))),
+                        .tbody(.forEach(counts.byVillage) { v, n in .tr(.td(.plain(v)), .td(.class("num"), .plain(String(n)))) })))))
+            },
             .h2("功能室（P-1）"),
             .table(.class("list"), .id("rooms"),
                 .thead(.tr(.th("功能室"), .th("面积（平方米）"), .th("设置方式"))),

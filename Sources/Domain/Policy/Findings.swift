@@ -97,6 +97,17 @@ public struct StationFacts: Sendable {
         }
     }
 
+    /// The station's key-population library (辖区重点人群, R-1): active recipients, and the last day
+    /// anything in it was recorded (registration, import, status, category, need).
+    public struct KeyPopulation: Sendable {
+        public var active: Int
+        public var lastUpdated: Day?
+        public init(active: Int, lastUpdated: Day?) {
+            self.active = active
+            self.lastUpdated = lastUpdated
+        }
+    }
+
     public var rooms: [RoomKind: Room]
     public var equipment: Set<Equipment>
     public var outdoorSign: Bool
@@ -109,10 +120,13 @@ public struct StationFacts: Sendable {
     public var workers: [Worker]
     public var supervisors: [Supervisor]
     public var supervisionRecords: SupervisionRecords
+    public var keyPopulation: KeyPopulation
 
     public init(rooms: [RoomKind: Room], equipment: Set<Equipment>, outdoorSign: Bool, indoorSign: Bool, isDemonstration: Bool,
                 districtKind: DistrictKind?, contractStart: Day?, annualContractAmount: Double?, annualPersonnelBudget: Double?,
-                workers: [Worker], supervisors: [Supervisor], supervisionRecords: SupervisionRecords) {
+                workers: [Worker], supervisors: [Supervisor], supervisionRecords: SupervisionRecords,
+                keyPopulation: KeyPopulation = KeyPopulation(active: 0, lastUpdated: nil)) {
+        self.keyPopulation = keyPopulation
         self.rooms = rooms
         self.equipment = equipment
         self.outdoorSign = outdoorSign
