@@ -40,8 +40,28 @@ struct ComplianceTests {
 
     @Test func aCompliantDemonstrationStationPassesEveryEvaluatedJinanRule() {
         let findings = ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲"), worker("乙"), worker("丙")]), year: 2025, today: endOf2025)
-        #expect(findings.map(\.ruleID).sorted() == ["P-1", "P-2", "P-3", "P-4", "P-5", "S-1", "S-3", "S-4", "T-1", "T-2", "T-3", "T-5"])
-        #expect(findings.filter { $0.state != .pass }.map(\.ruleID) == [])
+        #expect(findings.map(\.ruleID).sorted() == ["P-1", "P-2", "P-3", "P-4", "P-5", "R-1", "S-1", "S-3", "S-4", "T-1", "T-2", "T-3", "T-5"])
+        // R-1 names four libraries of which only the key-population one is kept here: never a pass yet.
+        #expect(findings.filter { $0.state != .pass }.map(\.ruleID) == ["R-1"])
+    }
+
+    @Test func r1FailsWithoutAKeyPopulationLibraryUpdatedThisYearAndOtherwiseAwaitsTheOtherThree() {
+        // setup
+        var none = facts(workers: [worker("甲"), worker("乙"), worker("丙")])
+        var stale = none
+        stale.keyPopulation = .init(active: 120, lastUpdated: Day("2024-06-30"))
+        var kept = none
+        kept.keyPopulation = .init(active: 120, lastUpdated: Day("2025-03-01"))
+        none.keyPopulation = .init(active: 0, lastUpdated: nil)
+        // act
+        let r1 = { (f: StationFacts) in ComplianceEngine.evaluate(self.jinan, f, year: 2025, today: self.endOf2025).first { $0.ruleID == "R-1" }! }
+        // check
+        #expect(r1(none).state == .failure)
+        #expect(r1(none).measured.contains("未建立"))
+        #expect(r1(stale).state == .failure)
+        #expect(r1(stale).measured.contains("2025 年未更新"))
+        #expect(r1(kept).state == .missingData)
+        #expect(r1(kept).measured.contains("在册 120 人"))
     }
 
     @Test func shouldRulesWarnAndMustRulesFail() {
