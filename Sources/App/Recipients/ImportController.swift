@@ -80,7 +80,7 @@ struct ImportController: RouteCollection {
             m.rows = rows.map(ImportPage.row)
             if m.bad == 0 {
                 let digest = ImportRun.digest(data)
-                registry.keep(data, filename: file.filename, digest: digest, user: caller.userID, station: station.id!, now: req.now)
+                registry.keep(data, filename: file.filename, digest: digest, rows: rows.count, user: caller.userID, station: station.id!, now: req.now)
                 m.digest = digest
             }
             return ImportPage.view(m, caller: caller, csrf: req.csrfToken).response(status: m.bad == 0 ? .ok : .unprocessableEntity)

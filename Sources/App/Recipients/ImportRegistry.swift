@@ -21,6 +21,8 @@ final class ImportRegistry: Sendable {
         let digest: String
         let filename: String
         let data: Data
+        /// Data rows the preview found (the progress page's total).
+        let rows: Int
         let storedAt: Date
     }
 
@@ -51,10 +53,10 @@ final class ImportRegistry: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// Keeps `data` for `user` until confirmed, replacing the user's previous upload.
-    func keep(_ data: Data, filename: String, digest: String, user: UUID, station: UUID, now: Date) {
+    func keep(_ data: Data, filename: String, digest: String, rows: Int, user: UUID, station: UUID, now: Date) {
         state.withLockedValue { s in
             s.pending = s.pending.filter { now.timeIntervalSince($0.value.storedAt) < Self.lifetime }
-            s.pending[user] = Pending(userID: user, stationID: station, digest: digest, filename: filename, data: data, storedAt: now)
+            s.pending[user] = Pending(userID: user, stationID: station, digest: digest, filename: filename, data: data, rows: rows, storedAt: now)
         }
     }
 

@@ -36,23 +36,28 @@ enum ImportRun {
     static func start(_ pending: ImportRegistry.Pending, station: Station, req: Request, registry: ImportRegistry) async throws -> UUID {
         let caller = try req.requireCaller()
         let app = req.application
-        let rows = try await preview(pending.data, filename: pending.filename, station: station, req: req)
+        let profile = try await RecipientService.profile(of: station, req: req)
         let today = req.today
-        let audit = AuditLog(db: app.db, lock: app.writeLock, key: app.settings.dataKey.auditKey, actorID: caller.userID,
+        let key = app.settings.dataKey
+        let audit = AuditLog(db: app.db, lock: app.writeLock, key: key.auditKey, actorID: caller.userID,
                              actorName: caller.username, clientIP: req.clientIP, clock: app.clock)
         let job = ImportRegistry.Job(id: UUID(), userID: caller.userID, stationID: station.id!, stationName: station.name,
-                                     filename: pending.filename, total: rows.count, startedAt: app.clock.now, state: .running(written: 0))
+                                     filename: pending.filename, total: pending.rows, startedAt: app.clock.now, state: .running(written: 0))
         registry.start(job, now: app.clock.now)
         let id = job.id
         Task {
             do {
+                // Read and checked again here, not in the request: 10,000 rows take a moment, and the
+                // page that follows the job is already showing.
+                let table = try RecipientImporter.table(pending.data, filename: pending.filename)
+                let rows = try await RecipientImporter.preview(table, station: station, profile: profile, today: today, key: key, on: app.db)
                 let stale = rows.filter { $0.draft == nil }
                 if !stale.isEmpty {
                     let lines = stale.prefix(10).map { "第\($0.line)行" + ($0.problems.first.map { "（\($0.field.label)\($0.message)）" } ?? "") }
                     throw AppError.field("file", "预览之后有 \(stale.count) 行不再符合要求：\(lines.joined(separator: "；"))。请重新上传预览；未导入任何数据",
                                          status: stale.contains { $0.problems.contains { $0.message.hasPrefix("已在") } } ? .conflict : .unprocessableEntity)
                 }
-                let outcome = try await RecipientImporter.commit(rows, station: station, caller: caller, key: app.settings.dataKey, today: today,
+                let outcome = try await RecipientImporter.commit(rows, station: station, caller: caller, key: key, today: today,
                                                                  audit: audit, fileDigest: pending.digest) { written in
                     registry.update(id, .running(written: written))
                 }

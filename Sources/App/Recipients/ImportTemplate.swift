@@ -26,8 +26,8 @@ enum ImportTemplate {
             .village: exampleVillage, .categories: "低保、独居老人",
         ]
         return Spreadsheet(sheetName: "服务对象", rows: [
-            fields.map { .text($0.label) } + [.text(noteHeader)],
-            fields.map { .text(example[$0] ?? "") } + [.text(note)],
+            fields.map { Spreadsheet.Cell.text($0.label) } + [.text(noteHeader)],
+            fields.map { Spreadsheet.Cell.text(example[$0] ?? "") } + [.text(note)],
         ])
     }
 }
