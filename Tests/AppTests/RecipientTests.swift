@@ -119,8 +119,9 @@ struct RecipientTests {
             let operatorToken = try await world.token("operator")
             let body = try await Self.input(world)
             // act
-            async let a = world.api(.POST, "/api/v1/recipients", token: worker, json: body)
-            async let b = world.api(.POST, "/api/v1/recipients", token: operatorToken, json: body)
+            let raw = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+            async let a = world.api(.POST, "/api/v1/recipients", token: worker, raw: raw)
+            async let b = world.api(.POST, "/api/v1/recipients", token: operatorToken, raw: raw)
             let statuses = [try await a.status, try await b.status].map(\.code).sorted()
             // check
             #expect(statuses == [201, 409])

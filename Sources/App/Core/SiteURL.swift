@@ -124,6 +124,13 @@ enum ApiRoute: Routable {
     case recipientImports
     case provinces
     case cities
+    case recipients
+    case recipient(ID)
+    case recipientStatus(ID)
+    case recipientReveal(ID)
+    case recipientNeeds(ID)
+    case need(ID)
+    case stationNeeds(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -268,6 +275,14 @@ enum SiteURL: Routable {
     /// Onboarding (platform administrator): provinces, cities and their first city admins.
     case platformCities
     case platformProvinces
+    case recipients
+    case recipientsNew
+    case recipient(ID)
+    case recipientStatus(ID)
+    case recipientReveal(ID)
+    case recipientNeeds(ID)
+    case needStatus(ID)
+    case stationNeeds(ID)
 
     var segments: [PathSegment] {
         switch self {
