@@ -84,6 +84,9 @@ enum OpenAPI {
         .init(method: .POST, route: .recipientNeeds(.key), summary: "登记需求（服务领域取自本市政策配置）", query: [], body: "NeedInput", status: 201),
         .init(method: .PATCH, route: .need(.key), summary: "更新需求状态", query: [], body: "NeedStatusInput", status: 200),
         .init(method: .GET, route: .stationNeeds(.key), summary: "站点需求清单（V-8）", query: ["status", "area", "urgency"], body: nil, status: 200),
+        .init(method: .POST, route: .recipientImports,
+              summary: "从 .xlsx 或 .csv（UTF-8 或 GB18030）批量导入服务对象，文件即请求体；dry_run=true 只逐行预览（200），否则全部导入（201）或一行也不导入（422 列出各行问题）",
+              query: ["station_id", "dry_run"], body: "file", status: 201),
     ]
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
@@ -259,7 +262,13 @@ enum OpenAPI {
             if op.path.contains("{id}") { parameters.append(["name": "id", "in": "path", "required": true, "schema": uuid]) }
             if op.path.contains("{year}") { parameters.append(["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]]) }
             if !parameters.isEmpty { operation["parameters"] = parameters }
-            if let body = op.body {
+            for (status, body) in additionalSuccess[key] ?? [:] {
+                responses[String(status)] = ["description": "成功", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
+            }
+            if let types = fileBodies[key] {
+                let content = Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]] as [String: Any]) })
+                operation["requestBody"] = ["required": true, "content": content]
+            } else if let body = op.body {
                 var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
                 if let form = multipartBodies[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
                 operation["requestBody"] = ["required": true, "content": content]

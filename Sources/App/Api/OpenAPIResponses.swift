@@ -65,6 +65,17 @@ extension OpenAPI {
         key(.POST, .recipientNeeds(.key)): "Need",
         key(.PATCH, .need(.key)): "Need",
         key(.GET, .stationNeeds(.key)): "NeedList",
+        key(.POST, .recipientImports): "RecipientImportCreated",
+    ]
+
+    /// A second success an operation can answer, by status (a dry run's 200 beside the import's 201).
+    static let additionalSuccess: [String: [Int: String]] = [
+        key(.POST, .recipientImports): [200: "RecipientImportPreview"],
+    ]
+
+    /// Operations whose body is a file itself (not JSON), and the types it may have.
+    static let fileBodies: [String: [String]] = [
+        key(.POST, .recipientImports): [ImportController.xlsxType, "text/csv"],
     ]
 
     /// Operations that answer with a file, and its possible types.
@@ -92,6 +103,8 @@ extension OpenAPI {
         "year": ["type": "integer", "minimum": Day.validYears.lowerBound, "maximum": Day.validYears.upperBound, "description": "默认今年"],
         "state": ["type": "string", "enum": FindingState.allCases.map(\.rawValue) + [""]],
         "detail": bool,
+        "station_id": ["type": "string", "format": "uuid", "description": "导入到哪个社工站；调用者只在一个站点登记时可省略"],
+        "dry_run": ["type": "string", "enum": ["true", "false", ""], "description": "true：只预览，不写入；默认 false"],
         "inline": ["type": "string", "enum": ["1", ""], "description": "1：在浏览器中预览而不是下载"],
         "days": ["type": "integer", "minimum": 1, "maximum": WorkingDays.maxDays],
         "start_counts": ["type": "string", "enum": ["true", "false"], "description": "起算日是否计入，默认 false（自次日起算）"],
@@ -201,6 +214,14 @@ extension OpenAPI {
         "WorkerList": list("Worker"),
         "Phone": open(["phone": string]),
         "Created": open(["id": uuid], required: ["id"]),
+        "RecipientImportRow": open(["line": ["type": "integer", "minimum": 2, "description": "表格中的行号（第 1 行为表头）"],
+                                    "name": string, "resident_id": ["type": "string", "description": "脱敏"], "valid": bool,
+                                    "problems": ["type": "array", "items": open(["field": oneOf(RecipientDraft.Field.self), "label": string, "message": string],
+                                                                                required: ["field", "label", "message"])]],
+                                   required: ["line", "name", "resident_id", "valid", "problems"]),
+        "RecipientImportPreview": open(["station_id": uuid, "total": count, "invalid": count, "rows": list("RecipientImportRow")],
+                                       required: ["station_id", "total", "invalid", "rows"]),
+        "RecipientImportCreated": open(["import_id": uuid, "station_id": uuid, "count": count], required: ["import_id", "station_id", "count"]),
         "SupervisionRecordList": ["type": "array", "items": open([
             "id": uuid, "held_on": date, "hours": ["type": "number"], "supervisor_name": string, "form": oneOf(SupervisionForm.self),
             "topic": string, "issues": string, "advice": string, "supervisor_confirmed": bool,

@@ -11,6 +11,7 @@ enum AuditWords {
         ("supervisor_assignment", "督导指派"), ("supervision_record", "督导记录"), ("supervision_attendee", "督导确认（被督导社工）"),
         ("training_record", "培训记录"), ("attachment", "佐证材料"), ("deadline_filing", "报送登记"), ("policy", "政策配置"),
         ("calendar_year", "工作日历"), ("demo_records", "演示数据"), ("bulk_import", "批量导入"), ("audit_chain", "审计链"),
+        ("recipient_import", "服务对象批量导入"),
     ]
 
     static func entity(_ type: String) -> String { entities.first { $0.type == type }?.label ?? "其他记录" }
@@ -34,6 +35,7 @@ enum AuditWords {
         "supervision_records": "督导记录数", "social_workers": "社工数", "supervisor_confirmed": "督导已确认", "training_record_id": "培训记录",
         "training_records": "培训记录数", "worker_ids": "被督导社工", "effective_from": "生效日期", "version": "版本",
         "backdate_reason": "追溯理由", "policy_profile": "政策配置",
+        "file_sha256": "文件 SHA-256",
     ]
 
     /// "P-2 人均办公面积：社工人均办公面积下限（平方米）" for a policy parameter ("P-2.minOfficeAreaPerWorker").

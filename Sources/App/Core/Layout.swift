@@ -4,12 +4,15 @@ import Vapor
 
 /// The page frame shared by every screen: header, navigation for the caller's roles, content.
 enum Layout {
-    static func page(title: String, path: String, caller: Caller?, csrf: String? = nil, _ content: Node<HTML.BodyContext>...) -> HTML {
+    /// - Parameter refreshSeconds: reloads the page on its own (a running import's progress), without script.
+    static func page(title: String, path: String, caller: Caller?, csrf: String? = nil, refreshSeconds: Int? = nil,
+                     _ content: Node<HTML.BodyContext>...) -> HTML {
         HTML(
             .attribute(named: "lang", value: "zh-Hans"),
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .unwrap(refreshSeconds) { .meta(.attribute(named: "http-equiv", value: "refresh"), .content(String($0))) },
                 .raw("<title>" + HTMLEscape.escape(title + " · 社工站综合管理平台") + "</title>"),
                 .link(.rel(.stylesheet), .href(SiteURL.stylesheet.relativeURL()))
             ),

@@ -120,6 +120,8 @@ enum ApiRoute: Routable {
     case trainingRecords
     case trainingEvidence(ID)
     case compliance
+    /// A station's list imported from a spreadsheet (issue 9 §4): dry run, or all rows or none.
+    case recipientImports
     case provinces
     case cities
     /// The key-population library (issue 9).
@@ -169,6 +171,7 @@ enum ApiRoute: Routable {
         case .trainingRecords: ["training-records"]
         case .trainingEvidence(let id): ["training-records", .id(id), "evidence"]
         case .compliance: ["compliance"]
+        case .recipientImports: ["recipients", "imports"]
         case .provinces: ["provinces"]
         case .cities: ["cities"]
         case .recipients: ["recipients"]
@@ -257,6 +260,13 @@ enum SiteURL: Routable {
     case compliance
     case complianceExportCSV
     case complianceExportXLSX
+    /// Bulk import of recipients (issue 9 §4): the template, the upload and its preview, the
+    /// confirmation, and the page that follows the import while it runs.
+    case recipientsImport
+    case recipientsImportTemplateXLSX
+    case recipientsImportTemplateCSV
+    case recipientsImportConfirm
+    case recipientsImportJob(ID)
     case audit
     case policy
     case calendar
@@ -312,6 +322,11 @@ enum SiteURL: Routable {
         case .compliance: ["compliance"]
         case .complianceExportCSV: ["compliance", "export.csv"]
         case .complianceExportXLSX: ["compliance", "export.xlsx"]
+        case .recipientsImport: ["recipients", "import"]
+        case .recipientsImportTemplateXLSX: ["recipients", "import", "template.xlsx"]
+        case .recipientsImportTemplateCSV: ["recipients", "import", "template.csv"]
+        case .recipientsImportConfirm: ["recipients", "import", "confirm"]
+        case .recipientsImportJob(let id): ["recipients", "import", "jobs", .id(id)]
         case .audit: ["audit"]
         case .policy: ["policy"]
         case .calendar: ["calendar"]

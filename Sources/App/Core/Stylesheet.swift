@@ -57,6 +57,10 @@ enum Stylesheet {
     .alert { background: #fff5f5; border: 1px solid var(--bad); padding: .5rem 1rem; margin: 0 0 1rem; }
     .notice { background: #eefaf1; border: 1px solid var(--ok); padding: .5rem 1rem; }
     li.backdated { color: var(--bad); }
+    /* the import preview: a row with problems, and the problems beside it */
+    tr.bad td { background: #fff5f5; }
+    ul.problems { margin: 0; padding-left: 1rem; color: var(--bad); }
+    progress { width: 100%; max-width: 32rem; height: 1.2rem; }
     .hint { color: var(--muted); }
     label.check { display: inline-flex; align-items: center; gap: .3rem; margin: .3rem 1rem .3rem 0; }
     .room { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0 1rem; }
