@@ -87,6 +87,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: DeadlinesController())
     try routes.register(collection: OnboardingController())
     try routes.register(collection: RecipientsController())
+    try routes.register(collection: RecipientRecordsController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -73,7 +73,7 @@ enum OpenAPI {
         .init(method: .POST, route: .cities, summary: "开通新的市：政策配置（出厂配置或复制某市现行配置）与首位市民政局管理员，一次完成（平台管理员）",
               query: [], body: "CityInput", status: 201),
         .init(method: .GET, route: .compliance, summary: "管辖范围内各站点合规矩阵", query: ["year", "district", "rule", "state", "detail"], body: nil, status: 200),
-    ]
+    ] + recipientRecordOperations
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
     /// reads as Swift optional is nullable and not required, since null means "not given".
@@ -217,9 +217,9 @@ enum OpenAPI {
         for op in operations {
             let key = "\(op.method.rawValue) \(op.path)"
             var success: [String: Any] = ["description": "成功"]
-            if let body = responseBodies[key] {
+            if let body = responseBodies[key] ?? recipientRecordResponses[key] {
                 success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
-            } else if let types = fileResponses[key] {
+            } else if let types = fileResponses[key] ?? recipientRecordFiles[key] {
                 success["content"] = Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]] as [String: Any]) })
             }
             var responses: [String: Any] = [String(op.status): success]
@@ -231,7 +231,7 @@ enum OpenAPI {
             if !parameters.isEmpty { operation["parameters"] = parameters }
             if let body = op.body {
                 var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
-                if let form = multipartBodies[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
+                if let form = multipartBodies[key] ?? recipientRecordMultipart[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
                 operation["requestBody"] = ["required": true, "content": content]
             }
             if isSecured(op) { operation["security"] = [["bearer": [String]()]] }
@@ -244,7 +244,7 @@ enum OpenAPI {
                         + "请求体不接受文档之外的字段（422）；路径存在但方法不支持时返回 405 和 Allow。"],
             "paths": paths,
             "components": [
-                "schemas": schemas.merging(responseSchemas) { request, _ in request },
+                "schemas": schemas.merging(responseSchemas) { request, _ in request }.merging(recipientRecordSchemas) { earlier, _ in earlier },
                 "responses": ["Problem": ["description": "错误：status 为 HTTP 状态码，errors 逐字段说明（中文）",
                                           "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]],
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
