@@ -117,10 +117,10 @@ struct RecipientTests {
             // setup
             let worker = try await world.token("worker")
             let operatorToken = try await world.token("operator")
-            let body = try await Self.input(world)
+            let bodyA = try await Self.input(world), bodyB = try await Self.input(world)
             // act
-            async let a = world.api(.POST, "/api/v1/recipients", token: worker, json: body)
-            async let b = world.api(.POST, "/api/v1/recipients", token: operatorToken, json: body)
+            async let a = world.api(.POST, "/api/v1/recipients", token: worker, json: bodyA)
+            async let b = world.api(.POST, "/api/v1/recipients", token: operatorToken, json: bodyB)
             let statuses = [try await a.status, try await b.status].map(\.code).sorted()
             // check
             #expect(statuses == [201, 409])

@@ -122,6 +122,14 @@ enum ApiRoute: Routable {
     case compliance
     case provinces
     case cities
+    // Declared here by the rec-transfer branch so that it compiles (the lead's own declarations win on merge).
+    case recipients
+    case recipient(ID)
+    case recipientStatus(ID)
+    case recipientReveal(ID)
+    case recipientNeeds(ID)
+    case need(ID)
+    case stationNeeds(ID)
     /// Issue 9 §1/§3/§4: transfer, merge, household, consents and export of recipients.
     case recipientTransfer(ID)
     case recipientMerge(ID)
@@ -273,6 +281,15 @@ enum SiteURL: Routable {
     /// Onboarding (platform administrator): provinces, cities and their first city admins.
     case platformCities
     case platformProvinces
+    // Declared here by the rec-transfer branch so that it compiles (the lead's own declarations win on merge).
+    case recipients
+    case recipientsNew
+    case recipient(ID)
+    case recipientStatus(ID)
+    case recipientReveal(ID)
+    case recipientNeeds(ID)
+    case needStatus(ID)
+    case stationNeeds(ID)
     /// Issue 9 §1/§3/§4: transfer, merge, household, consents and export of recipients.
     case recipientTransfer(ID)
     case recipientMerge(ID)

@@ -156,7 +156,7 @@ enum RecipientExport {
                 case .station: .text(r.stationName)
                 case .street: .text(r.streetName)
                 case .categories: .text(r.categoryLabels.joined(separator: "、"))
-                case .followUpLevel: r.followUpLevel.map { .number(Double($0)) } ?? .text("")
+                case .followUpLevel: r.followUpLevel.map { Spreadsheet.Cell.number(Double($0)) } ?? .text("")
                 case .status: .text(r.statusLabel)
                 case .statusOn: .text(r.statusOn)
                 }

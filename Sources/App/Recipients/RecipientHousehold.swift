@@ -49,14 +49,15 @@ enum RecipientHousehold {
         try v.check()
         let old = r.auditFields
         let headBefore = head?.auditFields
+        let chosenHead = head, chosenRelation = relation
         try await req.audit.transaction { db, audit in
-            if let head, head.householdID == nil {
+            if let head = chosenHead, head.householdID == nil {
                 head.householdID = head.id
                 try await head.update(on: db)
                 audit.change(entityType: "recipient", entityID: head.id, old: headBefore, new: head.auditFields)
             }
             r.householdID = input.headId
-            r.householdRelation = input.headId == rid ? nil : relation
+            r.householdRelation = input.headId == rid ? nil : chosenRelation
             try await r.update(on: db)
             audit.change(entityType: "recipient", entityID: rid, old: old, new: r.auditFields)
         }

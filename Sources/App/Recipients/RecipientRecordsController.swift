@@ -66,7 +66,9 @@ struct RecipientRecordsController: RouteCollection {
         try await refuseMerged(r)
         let (input, file) = try RecipientConsents.read(req)
         let consent = try await RecipientConsents.add(r, input, file: file, req: req)
-        let dto = try await RecipientConsents.list(recipient: r.id!, on: req.db).first { $0.id == consent.id }
+        guard let dto = try await RecipientConsents.list(recipient: r.id!, on: req.db).first(where: { $0.id == consent.id }) else {
+            throw Abort(.notFound, reason: "未找到该知情同意记录")
+        }
         return try await dto.encodeResponse(status: .created, for: req)
     }
 

@@ -91,8 +91,9 @@ enum RecipientRecordsSection {
                     .thead(.tr(.th("类型"), .th("签署日期"), .th("登记人"), .th("扫描件"))),
                     .tbody(.forEach(m.consents) { c in
                         .tr(.td(.plain(c.kindLabel)), .td(.plain(c.givenOn)), .td(.plain(c.recordedByName)),
-                            .td(c.hasForm ? (m.canDownloadForms ? .a(.href(SiteURL.consentForm(.value(c.id)).relativeURL()), .plain("下载")) : .plain("已上传"))
-                                          : .plain("未上传")))
+                            .td(.if(c.hasForm && m.canDownloadForms, .a(.href(SiteURL.consentForm(.value(c.id)).relativeURL()), .plain("下载"))),
+                                .if(c.hasForm && !m.canDownloadForms, .plain("已上传")),
+                                .if(!c.hasForm, .plain("未上传"))))
                     }))),
                 .if(update, .group(
                     FormField.summary(m.errors("consent").errors),
@@ -142,15 +143,15 @@ enum RecipientListExtras {
     }
 
     static func exportForm(_ m: Model, filter f: RecipientQueries.Filter) -> Node<HTML.BodyContext> {
-        .details(.class("card"), .id("export"),
-            .summary("导出名单（CSV / Excel）"),
+        let hidden: [(name: String, value: String)] = [("q", f.q), ("category", f.category), ("status", f.status), ("level", f.level.map(String.init)),
+                                                       ("station", f.station?.uuidString), ("village", f.village?.uuidString)]
+            .compactMap { pair in pair.1.flatMap { $0.isEmpty ? nil : (name: pair.0, value: $0) } }
+        return .section(.class("card"), .id("export"),
+            .h2("导出名单（CSV / Excel）"),
             .form(.method(.post), .action(SiteURL.recipientsExport.relativeURL()), .class("edit"), .id("export-form"),
                 FormField.csrf(m.csrf),
                 // The list's current filters, applied to the export.
-                .forEach([("q", f.q), ("category", f.category), ("status", f.status), ("level", f.level.map(String.init)),
-                          ("station", f.station?.uuidString), ("village", f.village?.uuidString)].compactMap { k, v in v.map { (k, $0) } }) { pair in
-                    .input(.type(.hidden), .name(pair.0), .value(pair.1))
-                },
+                .forEach(hidden) { pair in .input(.type(.hidden), .name(pair.name), .value(pair.value)) },
                 FormField.checkboxGroup("export-fields", legend: "导出字段",
                                         boxes: m.columns.map { (name: "field_" + $0.rawValue, label: $0.label, checked: !$0.isPersonal) }, error: nil),
                 FormField.select("format", label: "格式", options: [("xlsx", "Excel（.xlsx）"), ("csv", "CSV")], selected: "xlsx", error: nil),

@@ -67,6 +67,7 @@ enum RecipientTransfer {
         event.fromStationID = fromID
         event.toStationID = toID
         let open = [NeedStatus.open.rawValue, NeedStatus.beingServed.rawValue]
+        let village = villageID
         try await req.audit.transaction { db, audit in
             let sql = db as! any SQLDatabase
             // Read again inside the lock: a merge or another transfer may have happened meanwhile.
@@ -78,7 +79,7 @@ enum RecipientTransfer {
             current.cityID = to.cityID
             current.districtID = to.districtID
             current.path = to.path
-            current.villageID = villageID
+            current.villageID = village
             current.householdID = nil
             current.householdRelation = nil
             try await current.update(on: db)

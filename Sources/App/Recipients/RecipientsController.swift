@@ -79,7 +79,9 @@ struct RecipientsController: RouteCollection {
         let (r, station) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         let need = try await NeedsService.add(r, station: station, try req.content.decode(NeedInput.self), req: req)
         let profile = try await RecipientService.profile(of: station, req: req)
-        let dto = try await NeedsService.list(recipient: r.id!, profile: profile, on: req.db).first { $0.id == need.id }
+        guard let dto = try await NeedsService.list(recipient: r.id!, profile: profile, on: req.db).first(where: { $0.id == need.id }) else {
+            throw Abort(.notFound, reason: "未找到该需求")
+        }
         return try await dto.encodeResponse(status: .created, for: req)
     }
 

@@ -49,6 +49,10 @@ public struct RecipientDraft: Sendable, Equatable {
         public let field: Field
         public let message: String
         public var description: String { "\(field.label)：\(message)" }
+        public init(field: Field, message: String) {
+            self.field = field
+            self.message = message
+        }
     }
 
     /// Every problem of one form or row, in field order.
