@@ -124,7 +124,7 @@ enum NeedsService {
                    n.identified_on, n.status, n.status_on
             FROM recipient_needs n JOIN recipients r ON r.id = n.recipient_id LEFT JOIN org_units v ON v.id = r.village_id
             WHERE
-            """ + conditions.joined(separator: " AND ") + " ORDER BY n.identified_on DESC, n.id").all()
+            """ + " " + conditions.joined(separator: " AND ") + " ORDER BY n.identified_on DESC, n.id").all()
         return try rows.map { row in
             let area = try row.decode(column: "area", as: String.self)
             let urgency = try row.decode(column: "urgency", as: NeedUrgency.self)

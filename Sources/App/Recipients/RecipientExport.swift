@@ -114,7 +114,7 @@ enum RecipientExport {
             // Every station in the export must be one whose records the caller may reveal.
             let stations = try await sql.raw("""
                 SELECT DISTINCT s.path, s.operator_id FROM recipients r JOIN stations s ON s.id = r.station_id WHERE
-                """ + whereClause).all()
+                """ + " " + whereClause).all()
             for s in stations {
                 let resource = Access.Resource(kind: .recipient, paths: [try s.decode(column: "path", as: String.self)],
                                                operatorIDs: Set([try s.decode(column: "operator_id", as: UUID?.self)?.uuidString].compactMap { $0 }))

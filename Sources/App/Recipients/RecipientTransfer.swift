@@ -126,7 +126,7 @@ enum RecipientTransfer {
             JOIN org_units tst ON tst.id = ts.street_id
             JOIN recipients r ON r.id = e.recipient_id
             WHERE e.kind = 'transfer' AND
-            """ + scope + " ORDER BY e.happened_on DESC, e.created_at DESC LIMIT \(literal: limit)").all().map {
+            """ + " " + scope + " ORDER BY e.happened_on DESC, e.created_at DESC LIMIT \(literal: limit)").all().map {
             TransferOutDTO(recipientName: try $0.decode(column: "name", as: String.self), on: try $0.decode(column: "happened_on", as: String.self),
                            fromStationName: try $0.decode(column: "from_name", as: String.self),
                            toStreetName: try $0.decode(column: "to_street", as: String.self))
