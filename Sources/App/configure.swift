@@ -88,6 +88,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: OnboardingController())
     try routes.register(collection: RecipientsController())
     try routes.register(collection: ImportController())
+    try routes.register(collection: RecipientRecordsController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -87,7 +87,7 @@ enum OpenAPI {
         .init(method: .POST, route: .recipientImports,
               summary: "从 .xlsx 或 .csv（UTF-8 或 GB18030）批量导入服务对象，文件即请求体；dry_run=true 只逐行预览（200），否则全部导入（201）或一行也不导入（422 列出各行问题）",
               query: ["station_id", "dry_run"], body: "file", status: 201),
-    ]
+    ] + recipientRecordOperations
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
     /// reads as Swift optional is nullable and not required, since null means "not given".
@@ -250,9 +250,9 @@ enum OpenAPI {
         for op in operations {
             let key = "\(op.method.rawValue) \(op.path)"
             var success: [String: Any] = ["description": "成功"]
-            if let body = responseBodies[key] {
+            if let body = responseBodies[key] ?? recipientRecordResponses[key] {
                 success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
-            } else if let types = fileResponses[key] {
+            } else if let types = fileResponses[key] ?? recipientRecordFiles[key] {
                 success["content"] = Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]] as [String: Any]) })
             }
             var responses: [String: Any] = [String(op.status): success]
@@ -270,7 +270,7 @@ enum OpenAPI {
                 operation["requestBody"] = ["required": true, "content": content]
             } else if let body = op.body {
                 var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
-                if let form = multipartBodies[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
+                if let form = multipartBodies[key] ?? recipientRecordMultipart[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
                 operation["requestBody"] = ["required": true, "content": content]
             }
             if isSecured(op) { operation["security"] = [["bearer": [String]()]] }
@@ -283,7 +283,7 @@ enum OpenAPI {
                         + "请求体不接受文档之外的字段（422）；路径存在但方法不支持时返回 405 和 Allow。"],
             "paths": paths,
             "components": [
-                "schemas": schemas.merging(responseSchemas) { request, _ in request },
+                "schemas": schemas.merging(responseSchemas) { request, _ in request }.merging(recipientRecordSchemas) { earlier, _ in earlier },
                 "responses": ["Problem": ["description": "错误：status 为 HTTP 状态码，errors 逐字段说明（中文）",
                                           "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]],
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],

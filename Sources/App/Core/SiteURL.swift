@@ -132,6 +132,14 @@ enum ApiRoute: Routable {
     case recipientNeeds(ID)
     case need(ID)
     case stationNeeds(ID)
+    /// Issue 9 §1/§3/§4: transfer, merge, household, consents and export of recipients.
+    case recipientTransfer(ID)
+    case recipientMerge(ID)
+    case recipientHousehold(ID)
+    case recipientConsents(ID)
+    case consentForm(ID)
+    case recipientsExport
+    case recipientTransfersOut
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -181,6 +189,13 @@ enum ApiRoute: Routable {
         case .recipientNeeds(let id): ["recipients", .id(id), "needs"]
         case .need(let id): ["needs", .id(id)]
         case .stationNeeds(let id): ["stations", .id(id), "needs"]
+        case .recipientTransfer(let id): ["recipients", .id(id), "transfer"]
+        case .recipientMerge(let id): ["recipients", .id(id), "merge"]
+        case .recipientHousehold(let id): ["recipients", .id(id), "household"]
+        case .recipientConsents(let id): ["recipients", .id(id), "consents"]
+        case .consentForm(let id): ["consents", .id(id), "form"]
+        case .recipientsExport: ["recipients", "export"]
+        case .recipientTransfersOut: ["recipient-transfers"]
         }
     }
 }
@@ -285,6 +300,13 @@ enum SiteURL: Routable {
     case recipientNeeds(ID)
     case needStatus(ID)
     case stationNeeds(ID)
+    /// Issue 9 §1/§3/§4: transfer, merge, household, consents and export of recipients.
+    case recipientTransfer(ID)
+    case recipientMerge(ID)
+    case recipientHousehold(ID)
+    case recipientConsents(ID)
+    case consentForm(ID)
+    case recipientsExport
 
     var segments: [PathSegment] {
         switch self {
@@ -342,6 +364,12 @@ enum SiteURL: Routable {
         case .recipientNeeds(let id): ["recipients", .id(id), "needs"]
         case .needStatus(let id): ["needs", .id(id), "status"]
         case .stationNeeds(let id): ["stations", .id(id), "needs"]
+        case .recipientTransfer(let id): ["recipients", .id(id), "transfer"]
+        case .recipientMerge(let id): ["recipients", .id(id), "merge"]
+        case .recipientHousehold(let id): ["recipients", .id(id), "household"]
+        case .recipientConsents(let id): ["recipients", .id(id), "consents"]
+        case .consentForm(let id): ["consents", .id(id), "form"]
+        case .recipientsExport: ["recipients", "export"]
         }
     }
 }

@@ -123,8 +123,8 @@ enum NeedsService {
             SELECT n.id, n.recipient_id, r.name AS recipient_name, v.name AS village_name, n.area, n.description, n.urgency,
                    n.identified_on, n.status, n.status_on
             FROM recipient_needs n JOIN recipients r ON r.id = n.recipient_id LEFT JOIN org_units v ON v.id = r.village_id
-            WHERE 
-            """ + conditions.joined(separator: " AND ") + " ORDER BY n.identified_on DESC, n.id").all()
+            WHERE
+            """ + " " + conditions.joined(separator: " AND ") + " ORDER BY n.identified_on DESC, n.id").all()
         return try rows.map { row in
             let area = try row.decode(column: "area", as: String.self)
             let urgency = try row.decode(column: "urgency", as: NeedUrgency.self)

@@ -91,15 +91,16 @@ enum RecipientImporter {
         let records = built
         let now = audit.clock.now
         let count = records.count
+        let rowsToWrite = records
         try await audit.transaction { db, recorder in
             let sql = db as! any SQLDatabase
-            let clash = try await registeredStreets(records.compactMap(\.0.residentIDHash), on: db)
+            let clash = try await registeredStreets(rowsToWrite.compactMap(\.0.residentIDHash), on: db)
             if !clash.isEmpty {
                 throw AppError.field("file", "导入期间有 \(clash.count) 个身份证号已被登记（如已在\(clash.values.first!)登记），请重新上传预览；未导入任何数据",
                                      status: .conflict)
             }
             for start in stride(from: 0, to: count, by: batchSize) {
-                let batch = records[start..<min(start + batchSize, count)]
+                let batch = rowsToWrite[start..<min(start + batchSize, count)]
                 try await insertRecipients(batch.map(\.0), now: now, on: sql)
                 try await insertCategories(batch.flatMap(\.1), now: now, on: sql)
                 try await insertEvents(batch.map(\.0), today: today, caller: caller, now: now, on: sql)

@@ -12,6 +12,8 @@ enum RecipientListPage {
         var canCreate = false
         /// Shown instead of the list when a filter was refused.
         var filterError: String?
+        /// The export form and the "已转出" list (`RecipientListExtras`).
+        var extras = RecipientListExtras.Model()
     }
 
     static func view(_ m: Model, caller: Caller) -> HTML {
@@ -50,7 +52,9 @@ enum RecipientListPage {
                         .td(.plain(r.villageName ?? "—")), .td(.plain(r.stationName)),
                         .td(.plain(r.followUpLevel.map { "\($0) 级" } ?? "—")), .td(.plain(r.statusLabel)))
                 })))),
-            m.paging.nav(link: link)
+            m.paging.nav(link: link),
+            .if(!m.rows.isEmpty, RecipientListExtras.exportForm(m.extras, filter: f)),
+            RecipientListExtras.transfersOut(m.extras)
         )
     }
 }
@@ -143,6 +147,8 @@ enum RecipientPage {
         var statusErrors = Validator()
         var needValues: [String: String] = [:]
         var needErrors = Validator()
+        /// Household, consents, transfer and merge (`RecipientRecordsSection`).
+        var records = RecipientRecordsSection.Model()
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -151,6 +157,7 @@ enum RecipientPage {
         return Layout.page(title: r.name, path: SiteURL.recipient(.value(id)).relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain(r.name)),
             .p(.class("lead"), .plain("\(r.stationName) · \(r.villageName ?? "未填写村（社区）") · \(r.statusLabel)（\(r.statusOn) 起）")),
+            RecipientRecordsSection.mergedNotice(m.records),
             .section(.class("card"),
                 .h2("基本信息"),
                 .dl(.class("facts"),
@@ -225,6 +232,7 @@ enum RecipientPage {
                     FormField.text("changed_on", label: "变更日期", value: m.statusValues["changed_on"], error: m.statusErrors.message(for: "changed_on"), type: .date, required: true),
                     FormField.text("status_reason", label: "原因", value: m.statusValues["status_reason"], error: m.statusErrors.message(for: "status_reason"), required: true),
                     .button(.type(.submit), .plain("变更"))))),
+            RecipientRecordsSection.sections(m.records, id: id, canUpdate: m.canUpdate, csrf: csrf),
             .section(.class("card"), .id("timeline"),
                 .h2("时间线"),
                 .ol(.class("timeline"), .forEach(m.events) { e in

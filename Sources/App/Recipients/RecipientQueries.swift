@@ -63,12 +63,10 @@ enum RecipientQueries {
         LEFT JOIN org_units v ON v.id = r.village_id
         """
 
-    /// One page of the recipients the caller may read, and the total. One query for the rows, one
-    /// for their categories.
-    static func list(_ caller: Caller, _ filter: Filter, key: DataKey, today: Day, on db: any Database) async throws -> (rows: [RecipientDTO], paging: Paging) {
-        let requested = Paging(page: filter.page, per: filter.per, total: 0)
-        guard let scope = StationScope.condition(Access.readScope(caller.assignments, .recipient), on: db) else { return ([], requested) }
-        let sql = db as! any SQLDatabase
+    /// The WHERE conditions of the caller's scope and the filter (merged-away records left out);
+    /// nil when the caller reads no recipients. Shared by the list and the export.
+    static func conditions(_ caller: Caller, _ filter: Filter, key: DataKey, on db: any Database) throws -> [SQLQueryString]? {
+        guard let scope = StationScope.condition(Access.readScope(caller.assignments, .recipient), on: db) else { return nil }
         var conditions: [SQLQueryString] = [scope, "r.merged_into_id IS NULL"]
         if let station = filter.station { conditions.append("r.station_id = \(bind: station)") }
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
@@ -91,6 +89,15 @@ enum RecipientQueries {
             conditions.append("r.status = \(bind: status.rawValue)")
         }
         if let level = filter.level { conditions.append("r.follow_up_level = \(bind: level)") }
+        return conditions
+    }
+
+    /// One page of the recipients the caller may read, and the total. One query for the rows, one
+    /// for their categories.
+    static func list(_ caller: Caller, _ filter: Filter, key: DataKey, today: Day, on db: any Database) async throws -> (rows: [RecipientDTO], paging: Paging) {
+        let requested = Paging(page: filter.page, per: filter.per, total: 0)
+        guard let conditions = try conditions(caller, filter, key: key, on: db) else { return ([], requested) }
+        let sql = db as! any SQLDatabase
         let whereClause = conditions.joined(separator: " AND ")
         let total = try await sql.raw("SELECT COUNT(*) AS total FROM recipients r JOIN stations s ON s.id = r.station_id WHERE " + whereClause)
             .first()?.decode(column: "total", as: Int.self) ?? 0

@@ -116,6 +116,8 @@ struct RecipientsController: RouteCollection {
             return RecipientListPage.view(m, caller: caller).response(status: error.status)
         }
         if let profile = try await DeadlineService.profile(caller, year: req.today.year, on: req.db) { m.levels = profile.followUpRange }
+        m.extras = RecipientListExtras.Model(columns: RecipientExport.columns(for: caller), canExportFull: m.canCreate,
+                                             transfersOut: try await RecipientTransfer.transfersOut(caller, on: req.db), csrf: req.csrfToken)
         return RecipientListPage.view(m, caller: caller).response()
     }
 
@@ -182,8 +184,8 @@ struct RecipientsController: RouteCollection {
     }
 
     /// The recipient page, with a form's outcome applied to its model.
-    private func renderRecipient(_ req: Request, status: HTTPResponseStatus = .ok,
-                                 transform: (inout RecipientPage.Model) -> Void) async throws -> Response {
+    func renderRecipient(_ req: Request, status: HTTPResponseStatus = .ok,
+                         transform: (inout RecipientPage.Model) -> Void) async throws -> Response {
         let caller = try req.requireCaller()
         let (r, station) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         let resource = RecipientService.resource(station)
@@ -199,6 +201,7 @@ struct RecipientsController: RouteCollection {
         m.guardianName = r.guardianName
         m.guardianPhoneMasked = r.guardianPhoneMasked
         if let guardian = r.guardianID, let g = try await Recipient.find(guardian, on: req.db) { m.guardianName = g.name }
+        m.records = try await RecipientRecordsSection.load(r, station: station, caller: caller, req: req)
         transform(&m)
         return RecipientPage.view(m, caller: caller, csrf: req.csrfToken).response(status: status)
     }

@@ -188,18 +188,7 @@ enum RecordsService {
         if let hours = input.hours { self.hours(hours, label: "培训学时", into: &v) }
         let title = v.text(input.title, field: "title", label: "培训名称", max: TextLimit.short, required: true)
         let organiser = v.text(input.organiser, field: "organiser", label: "主办单位", max: TextLimit.short) ?? ""
-        var upload: (Data, String, String)?
-        if let file, file.data.readableBytes > 0 {
-            let type = file.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
-            let head = Array(file.data.getBytes(at: file.data.readerIndex, length: min(8, file.data.readableBytes)) ?? [])
-            if allowedTypes[type] == nil || !matchesSignature(head, type) {
-                v.add("attachment", "佐证材料只接受 PDF 文件或 JPEG、PNG 图片；收到的“\(String(file.filename.prefix(60)))”是\(describe(type: type, head: head))")
-            } else if file.data.readableBytes > maxAttachmentBytes {
-                v.add("attachment", "佐证材料不能超过 20 MB（收到 \(String(format: "%.1f", Double(file.data.readableBytes) / 1024 / 1024)) MB）")
-            } else {
-                upload = (Data(buffer: file.data), type, file.filename)
-            }
-        }
+        let upload = checkedUpload(file, into: &v)
         try v.check()
         var attachment: Attachment?
         if let (data, type, name) = upload {
@@ -228,6 +217,25 @@ enum RecordsService {
             audit.change(entityType: "training_record", entityID: record.id, old: nil, new: record.auditFields)
         }
         return record
+    }
+
+    /// A posted file checked before it is stored: PDF, JPEG or PNG by declared type and by its first
+    /// bytes, at most 20 MB. Nil for no file or an empty one; a refused file adds an error under `field`.
+    /// Shared by training evidence and recipients' consent forms.
+    static func checkedUpload(_ file: File?, field: String = "attachment", label: String = "佐证材料",
+                              into v: inout Validator) -> (data: Data, type: String, name: String)? {
+        guard let file, file.data.readableBytes > 0 else { return nil }
+        let type = file.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
+        let head = Array(file.data.getBytes(at: file.data.readerIndex, length: min(8, file.data.readableBytes)) ?? [])
+        if allowedTypes[type] == nil || !matchesSignature(head, type) {
+            v.add(field, "\(label)只接受 PDF 文件或 JPEG、PNG 图片；收到的“\(String(file.filename.prefix(60)))”是\(describe(type: type, head: head))")
+            return nil
+        }
+        if file.data.readableBytes > maxAttachmentBytes {
+            v.add(field, "\(label)不能超过 20 MB（收到 \(String(format: "%.1f", Double(file.data.readableBytes) / 1024 / 1024)) MB）")
+            return nil
+        }
+        return (Data(buffer: file.data), type, file.filename)
     }
 
     /// What a refused file is, in words: "Word 文档", "ZIP 压缩包", or "声称是 PDF 但内容不是 PDF".

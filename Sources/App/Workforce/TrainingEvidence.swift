@@ -20,22 +20,31 @@ enum TrainingEvidence {
         guard let attachmentID = record.$attachment.id, let attachment = try await Attachment.find(attachmentID, on: req.db) else {
             throw Abort(.notFound, reason: "该培训记录没有上传佐证材料")
         }
+        return try await send(attachment, what: "佐证材料", changes: ["training_record_id": [nil, id.uuidString]], caller: caller, req: req)
+    }
+
+    /// A stored attachment's bytes as a download (or with `?inline=1` shown in the browser), after
+    /// checking its type and that the file still matches its hash; the read is audited with `changes`
+    /// and the disposition. Shared with recipients' consent forms (`ConsentForms`).
+    static func send(_ attachment: Attachment, what: String, changes: AuditLog.Changes, caller: Caller, req: Request) async throws -> Response {
+        let attachmentID = try attachment.requireID()
         // Checked again here, not only on upload: only these types are ever served.
         guard let ext = RecordsService.allowedTypes[attachment.contentType] else {
-            throw Abort(.unsupportedMediaType, reason: "佐证材料的类型（\(attachment.contentType)）不是 PDF 或 JPG/PNG 图片，不予提供")
+            throw Abort(.unsupportedMediaType, reason: "\(what)的类型（\(attachment.contentType)）不是 PDF 或 JPG/PNG 图片，不予提供")
         }
         let path = RecordsService.attachmentPath(attachment.sha256, app: req.application)
         let data = try await req.application.threadPool.runIfActive { FileManager.default.contents(atPath: path) }
         // Content-addressed: the name is the hash of the bytes, so a swapped or damaged file shows.
         guard let data, RecordsService.sha256(data) == attachment.sha256,
               RecordsService.matchesSignature(Array(data.prefix(8)), attachment.contentType) else {
-            req.logger.error("training evidence \(attachmentID): file missing or not matching its hash at \(path)")
-            throw Abort(.internalServerError, reason: "佐证材料文件缺失或已损坏，请联系管理员")
+            req.logger.error("attachment \(attachmentID): file missing or not matching its hash at \(path)")
+            throw Abort(.internalServerError, reason: "\(what)文件缺失或已损坏，请联系管理员")
         }
         let inline = req.query[String.self, at: "inline"] == "1"
+        var changes = changes
+        changes["disposition"] = [nil, inline ? "inline" : "attachment"]
         try await req.audit.record(.attachmentRead, entityType: "attachment", entityID: attachmentID.uuidString,
-                                   changes: ["training_record_id": [nil, id.uuidString], "disposition": [nil, inline ? "inline" : "attachment"]],
-                                   actor: caller.userID, actorName: caller.username)
+                                   changes: changes, actor: caller.userID, actorName: caller.username)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: attachment.contentType)
         headers.replaceOrAdd(name: .contentDisposition, value: disposition(inline: inline, name: attachment.originalName, ext: ext))
