@@ -30,6 +30,7 @@ func configureCommon(_ app: Application) async throws {
     if app.storage[AppClockKey.self] == nil { app.clock = AppClock() }
     app.writeLock = WriteLock()
     app.callers = CallerCache()
+    app.recipientTotals = ListTotals(clock: app.clock)
     app.filterOptions = OrgQueries.FilterOptions()
     app.policies = PolicyCache()
 
@@ -97,6 +98,7 @@ func configureCommon(_ app: Application) async throws {
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(GenerateCommand(), as: "generate")
+    app.asyncCommands.use(BenchRecipientsCommand(), as: "bench-recipients")
 }
 
 /// Before `serve`: migrate, switch SQLite to WAL, and load the demo city into an empty database.

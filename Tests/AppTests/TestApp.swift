@@ -13,7 +13,9 @@ import VaporTesting
 /// The one helper that builds the app for a test: a fresh database per test (an in-memory SQLite
 /// database, or with `SHEGONG_TEST_POSTGRES_URL` set a new PostgreSQL schema), migrated, with the
 /// demo city loaded and a second city ("外市") that no Jinan account may see.
-func withApp(demo: Bool = true, _ body: (TestWorld) async throws -> Void) async throws {
+/// - Parameter recipients: the demo's key-population library too (about 5,000 people, `DemoRecipients`);
+///   left out by default, so that each test starts with an empty library and stays fast.
+func withApp(demo: Bool = true, recipients: Bool = false, _ body: (TestWorld) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     app.settings = Settings(databaseURL: nil, dataDirectory: "", demo: false, demoPassword: nil, secureCookies: false, bcryptCost: 4,
                             dataKey: DataKey(key: SymmetricKey(size: .bits256)))
@@ -31,7 +33,7 @@ func withApp(demo: Bool = true, _ body: (TestWorld) async throws -> Void) async 
         if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
         try await configureCommon(app)
         try await app.autoMigrate()
-        if demo { _ = try await DemoData.loadIfEmpty(app: app, password: TestWorld.password) }
+        if demo { _ = try await DemoData.loadIfEmpty(app: app, password: TestWorld.password, recipients: recipients) }
         let world = try await TestWorld(app: app, demo: demo)
         try await body(world)
     } catch {

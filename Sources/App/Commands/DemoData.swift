@@ -59,7 +59,9 @@ enum DemoData {
     ]
 
     /// Loads the demo when the database has no org units yet. Returns the accounts' password, or nil if skipped.
-    static func loadIfEmpty(app: Application, password: String?) async throws -> String? {
+    /// - Parameter recipients: with the key-population library of every demo station (`DemoRecipients`,
+    ///   about 5,000 people); `serve --demo` loads it, the tests' `withApp` only when a test asks.
+    static func loadIfEmpty(app: Application, password: String?, recipients: Bool = true) async throws -> String? {
         guard try await OrgUnit.query(on: app.db).count() == 0 else { return nil }
         let password = password ?? TokenHash.newToken().prefix(12).description
         let hash = try app.password.hash(password)
@@ -155,6 +157,13 @@ enum DemoData {
                 recorder.change(entityType: "role_assignment", entityID: row.id, old: nil, new: row.auditFields)
             }
             try await addWorkforce(stations: stations, users: users, key: app.settings.dataKey, year: app.clock.today.year, now: app.clock.now, db: db, recorder: recorder)
+            if recipients {
+                var profiles: [UUID: PolicyProfile] = [:]
+                for unit in [city, units["武汉市"]!] {
+                    if let id = unit.policyProfile { profiles[unit.id!] = try PolicyProfile.shipped(id) }
+                }
+                try await DemoRecipients.add(seeds: try await DemoRecipients.seeds(on: db), today: app.clock.today, now: app.clock.now, key: app.settings.dataKey, profiles: profiles, db: db, recorder: recorder)
+            }
         }
         return password
     }

@@ -105,10 +105,13 @@ struct M009_Recipients: AsyncMigration {
             .create()
         let sql = db as! any SQLDatabase
         for statement in [
-            // The station's list (status filter, by name) and a city's (500,000 rows: by city, then name).
+            // The station's list (status filter, by name), and a city's, district's or street's list in
+            // the list's order (name, id): the page walks one of these and stops after a page, even at
+            // 500,000 rows in a city (`RecipientQueries.recipientScope`, bench/recipients.sh).
             "CREATE INDEX recipients_station ON recipients (station_id, status, name)",
-            "CREATE INDEX recipients_city ON recipients (city_id, name)",
-            "CREATE INDEX recipients_path ON recipients (path)",
+            "CREATE INDEX recipients_city ON recipients (city_id, name, id)",
+            "CREATE INDEX recipients_district ON recipients (district_id, name, id)",
+            "CREATE INDEX recipients_path ON recipients (path, name, id)",
             "CREATE INDEX recipients_name ON recipients (name)",
             "CREATE INDEX recipients_household ON recipients (household_id)",
             "CREATE INDEX recipient_categories_recipient ON recipient_categories (recipient_id)",

@@ -116,7 +116,8 @@ enum RecipientImporter {
                                    "resident_id_masked", "birth_date", "sex", "phone_sealed", "phone_hash", "phone_masked", "address", "follow_up_level",
                                    "status", "status_on", "import_id", "created_by", "created_at", "updated_at"]
 
-    private static func insertRecipients(_ batch: [Recipient], now: Date, on sql: any SQLDatabase) async throws {
+    /// Also the benchmark's bare insert (bench/recipients.sh), so both run the same statements.
+    static func insertRecipients(_ batch: [Recipient], now: Date, on sql: any SQLDatabase) async throws {
         var insert = sql.insert(into: Recipient.schema).columns(recipientColumns)
         for r in batch {
             insert = insert.values([r.id!, r.$station.id, r.cityID, r.districtID, r.path, r.villageID, r.name, r.residentIDSealed, r.residentIDHash,
@@ -126,7 +127,7 @@ enum RecipientImporter {
         try await insert.run()
     }
 
-    private static func insertCategories(_ batch: [RecipientCategoryRow], now: Date, on sql: any SQLDatabase) async throws {
+    static func insertCategories(_ batch: [RecipientCategoryRow], now: Date, on sql: any SQLDatabase) async throws {
         if batch.isEmpty { return }
         var insert = sql.insert(into: RecipientCategoryRow.schema)
             .columns("id", "recipient_id", "station_id", "category", "disability_grade", "disability_type", "verified_on", "verified_by", "verified_by_name", "created_at")
@@ -137,7 +138,7 @@ enum RecipientImporter {
         try await insert.run()
     }
 
-    private static func insertEvents(_ batch: [Recipient], today: Day, caller: Caller, now: Date, on sql: any SQLDatabase) async throws {
+    static func insertEvents(_ batch: [Recipient], today: Day, caller: Caller, now: Date, on sql: any SQLDatabase) async throws {
         var insert = sql.insert(into: RecipientEvent.schema)
             .columns("id", "recipient_id", "kind", "happened_on", "detail", "reason", "actor_id", "actor_name", "created_at")
         for r in batch {

@@ -66,8 +66,10 @@ enum RecipientQueries {
     /// The WHERE conditions of the caller's scope and the filter (merged-away records left out);
     /// nil when the caller reads no recipients. Shared by the list and the export.
     static func conditions(_ caller: Caller, _ filter: Filter, key: DataKey, on db: any Database) throws -> [SQLQueryString]? {
-        guard let scope = StationScope.condition(Access.readScope(caller.assignments, .recipient), on: db) else { return nil }
+        let readScope = Access.readScope(caller.assignments, .recipient)
+        guard let scope = StationScope.condition(readScope, on: db) else { return nil }
         var conditions: [SQLQueryString] = [scope, "r.merged_into_id IS NULL"]
+        if let unit = recipientScope(readScope) { conditions.append(unit) }
         if let station = filter.station { conditions.append("r.station_id = \(bind: station)") }
         if let q = filter.q?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             conditions.append("r.name LIKE \(bind: "%" + StationQueries.escapeLike(q) + "%") ESCAPE '\\'")
@@ -94,17 +96,45 @@ enum RecipientQueries {
 
     /// One page of the recipients the caller may read, and the total. One query for the rows, one
     /// for their categories.
-    static func list(_ caller: Caller, _ filter: Filter, key: DataKey, today: Day, on db: any Database) async throws -> (rows: [RecipientDTO], paging: Paging) {
+    /// - Parameter totals: where the totals of big lists are kept (`ListTotals`); without it every total is counted.
+    static func list(_ caller: Caller, _ filter: Filter, key: DataKey, today: Day, totals: ListTotals? = nil,
+                     on db: any Database) async throws -> (rows: [RecipientDTO], paging: Paging) {
         let requested = Paging(page: filter.page, per: filter.per, total: 0)
         guard let conditions = try conditions(caller, filter, key: key, on: db) else { return ([], requested) }
         let sql = db as! any SQLDatabase
         let whereClause = conditions.joined(separator: " AND ")
-        let total = try await sql.raw("SELECT COUNT(*) AS total FROM recipients r JOIN stations s ON s.id = r.station_id WHERE " + whereClause)
-            .first()?.decode(column: "total", as: Int.self) ?? 0
+        let countQuery: SQLQueryString = "SELECT COUNT(*) AS total FROM recipients r JOIN stations s ON s.id = r.station_id WHERE " + whereClause
+        let count: @Sendable () async throws -> Int = { try await sql.raw(countQuery).first()?.decode(column: "total", as: Int.self) ?? 0 }
+        let total: Int
+        if let totals {
+            let readScope = Access.readScope(caller.assignments, .recipient)
+            let cacheKey = [readScope.pathPrefixes.sorted().joined(separator: ","), readScope.operatorIDs.sorted().joined(separator: ","),
+                            filter.q ?? "", filter.residentId ?? "", filter.category ?? "", filter.village?.uuidString ?? "",
+                            filter.status ?? "", filter.level.map(String.init) ?? "", filter.station?.uuidString ?? ""].joined(separator: "|")
+            total = try await totals.total(cacheKey, count: count)
+        } else {
+            total = try await count()
+        }
         let rows = try await sql.raw(select + " WHERE " + whereClause
                                      + " ORDER BY r.name, r.id LIMIT \(literal: requested.per) OFFSET \(literal: requested.offset)").all()
         let dtos = try await dtos(rows, hidden: Access.personalDataInLists(caller.assignments) == .hidden, today: today, on: sql)
         return (dtos, Paging(page: filter.page, per: filter.per, total: total))
+    }
+
+    /// The caller's one unit as a condition on the recipient's own columns (issue 9 §6), beside the
+    /// stations' condition that decides: it lets both engines walk `recipients_city`,
+    /// `recipients_district` or `recipients_path` in name order and stop after one page, where
+    /// joining from the stations first sorted the whole city (500,000 rows) for every page.
+    /// Nil for several units or an operator's stations (the stations' condition alone then).
+    static func recipientScope(_ scope: Access.ReadScope) -> SQLQueryString? {
+        guard scope.operatorIDs.isEmpty, scope.pathPrefixes.count == 1, let prefix = scope.pathPrefixes.first else { return nil }
+        let ids = OrgPath.ids(prefix)
+        switch ids.count {
+        case 1: return UUID(uuidString: ids[0]).map { "r.city_id = \(bind: $0)" }
+        case 2: return UUID(uuidString: ids[1]).map { "r.district_id = \(bind: $0)" }
+        case 3: return "r.path = \(bind: prefix)"
+        default: return nil
+        }
     }
 
     /// The rows as DTOs with their current categories.

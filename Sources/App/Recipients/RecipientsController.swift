@@ -38,7 +38,8 @@ struct RecipientsController: RouteCollection {
     func apiList(req: Request) async throws -> ListDTO {
         let caller = try req.requireCaller()
         let (rows, paging) = try await RecipientQueries.list(caller, try req.query.decode(RecipientQueries.Filter.self),
-                                                             key: req.application.settings.dataKey, today: req.today, on: req.db)
+                                                             key: req.application.settings.dataKey, today: req.today,
+                                                             totals: req.application.recipientTotals, on: req.db)
         return ListDTO(items: rows, page: paging.page, per: paging.per, total: paging.total)
     }
 
@@ -110,7 +111,8 @@ struct RecipientsController: RouteCollection {
         m.filter = (try? req.query.decode(RecipientQueries.Filter.self)) ?? RecipientQueries.Filter()
         m.canCreate = try await !RecipientService.stationsForCreate(caller, on: req.db).isEmpty
         do {
-            (m.rows, m.paging) = try await RecipientQueries.list(caller, m.filter, key: req.application.settings.dataKey, today: req.today, on: req.db)
+            (m.rows, m.paging) = try await RecipientQueries.list(caller, m.filter, key: req.application.settings.dataKey, today: req.today,
+                                                                 totals: req.application.recipientTotals, on: req.db)
         } catch let error as AppError {
             m.filterError = error.fieldErrors.map(\.message).joined(separator: "；")
             return RecipientListPage.view(m, caller: caller).response(status: error.status)
