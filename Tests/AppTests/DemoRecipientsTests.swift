@@ -238,7 +238,7 @@ struct DemoRecipientsTests {
             let body = try res.json()
             let items = try #require(body["items"] as? [[String: Any]])
             #expect(items.count == 5)
-            #expect(items.allSatisfy { ($0["streetName"] as? String) == "解放路街道" && ($0["residentId"] as? String)?.contains("**********") != false })
+            #expect(items.allSatisfy { ($0["street_name"] as? String) == "解放路街道" && ($0["resident_id"] as? String)?.contains("**********") != false })
         }
     }
 }

@@ -16,7 +16,7 @@ import SQLKit
 ///
 /// Station and city ids sit on every table so that a province's tables can be partitioned or
 /// sharded by city without a rewrite (design: scale).
-struct M009_Recipients: AsyncMigration {
+struct M010_Recipients: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await db.schema("recipients")
             .id()
