@@ -2,7 +2,7 @@ import Domain
 import Fluent
 import Foundation
 
-/// A person in a station's key-population library (辖区重点人群, R-1/R-6). See `M009_Recipients`.
+/// A person in a station's key-population library (辖区重点人群, R-1/R-6). See `M010_Recipients`.
 /// Resident ID and phone are sealed with the data key; the hash finds duplicates, the masked form
 /// is what lists show.
 final class Recipient: Model, @unchecked Sendable {
