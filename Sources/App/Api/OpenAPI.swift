@@ -91,7 +91,9 @@ enum OpenAPI {
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
     /// reads as Swift optional is nullable and not required, since null means "not given".
-    static var schemas: [String: Any] { [
+    static var schemas: [String: Any] { coreSchemas.merging(recipientRecordSchemas) { core, _ in core } }
+
+    private static var coreSchemas: [String: Any] { [
         "TokenRequest": object(["username": string, "password": string], required: ["username", "password"]),
         // district_kind (rule S-2) is a district's only: on any other level it is refused (422).
         "OrgUnitInput": object(["name": string, "parent_id": uuid, "division_code": nullable(string), "district_kind": nullable(districtKindOrEmpty)],
@@ -250,27 +252,27 @@ enum OpenAPI {
         for op in operations {
             let key = "\(op.method.rawValue) \(op.path)"
             var success: [String: Any] = ["description": "成功"]
-            if let body = responseBodies[key] ?? recipientRecordResponses[key] {
+            if let body = responseBodies[key] {
                 success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
-            } else if let types = fileResponses[key] ?? recipientRecordFiles[key] {
+            } else if let types = fileResponses[key] {
                 success["content"] = Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]] as [String: Any]) })
             }
             var responses: [String: Any] = [String(op.status): success]
             for code in errorStatuses(op) { responses[String(code)] = ["$ref": "#/components/responses/Problem"] }
+            for (status, body) in additionalSuccess[key] ?? [:] {
+                responses[String(status)] = ["description": "成功", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
+            }
             var operation: [String: Any] = ["summary": op.summary, "operationId": key, "responses": responses]
             var parameters: [[String: Any]] = op.query.map { ["name": $0, "in": "query", "required": false, "schema": queryParameters[$0] ?? string] }
             if op.path.contains("{id}") { parameters.append(["name": "id", "in": "path", "required": true, "schema": uuid]) }
             if op.path.contains("{year}") { parameters.append(["name": "year", "in": "path", "required": true, "schema": ["type": "integer"]]) }
             if !parameters.isEmpty { operation["parameters"] = parameters }
-            for (status, body) in additionalSuccess[key] ?? [:] {
-                responses[String(status)] = ["description": "成功", "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]]
-            }
             if let types = fileBodies[key] {
                 let content = Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]] as [String: Any]) })
                 operation["requestBody"] = ["required": true, "content": content]
             } else if let body = op.body {
                 var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
-                if let form = multipartBodies[key] ?? recipientRecordMultipart[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
+                if let form = multipartBodies[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
                 operation["requestBody"] = ["required": true, "content": content]
             }
             if isSecured(op) { operation["security"] = [["bearer": [String]()]] }
@@ -283,7 +285,7 @@ enum OpenAPI {
                         + "请求体不接受文档之外的字段（422）；路径存在但方法不支持时返回 405 和 Allow。"],
             "paths": paths,
             "components": [
-                "schemas": schemas.merging(responseSchemas) { request, _ in request }.merging(recipientRecordSchemas) { earlier, _ in earlier },
+                "schemas": schemas.merging(responseSchemas) { request, _ in request },
                 "responses": ["Problem": ["description": "错误：status 为 HTTP 状态码，errors 逐字段说明（中文）",
                                           "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]],
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],

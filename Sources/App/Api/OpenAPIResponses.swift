@@ -12,7 +12,9 @@ extension OpenAPI {
     /// An operation's key, "METHOD /api/v1/path/{param}", from its route.
     static func key(_ method: HTTPMethod, _ route: ApiRoute) -> String { "\(method.rawValue) \(route.openAPIPath)" }
 
-    static let responseBodies: [String: String] = [
+    static var responseBodies: [String: String] { coreResponseBodies.merging(recipientRecordResponses) { core, _ in core } }
+
+    private static let coreResponseBodies: [String: String] = [
         key(.POST, .authToken): "Token",
         key(.GET, .me): "Me",
         key(.GET, .orgUnits): "OrgUnitList",
@@ -79,12 +81,14 @@ extension OpenAPI {
     ]
 
     /// Operations that answer with a file, and its possible types.
-    static let fileResponses: [String: [String]] = [
+    static var fileResponses: [String: [String]] { coreFileResponses.merging(recipientRecordFiles) { core, _ in core } }
+
+    private static let coreFileResponses: [String: [String]] = [
         key(.GET, .trainingEvidence(.key)): ["application/pdf", "image/jpeg", "image/png"],
     ]
 
     /// Operations that also take multipart/form-data, and its schema.
-    static var multipartBodies: [String: String] { [key(.POST, .trainingRecords): "TrainingForm"] }
+    static var multipartBodies: [String: String] { [key(.POST, .trainingRecords): "TrainingForm"].merging(recipientRecordMultipart) { core, _ in core } }
 
     /// Error statuses the shape of an operation does not imply (see `errorStatuses`).
     static let extraStatuses: [String: [Int]] = [
