@@ -49,7 +49,7 @@ struct RecipientImportTests {
         var headers = HTTPHeaders()
         headers.bearerAuthorization = .init(token: token)
         headers.replaceOrAdd(name: .contentType, value: type)
-        return try await world.app.testing().sendRequest(.POST, "/api/v1/recipients/imports" + query, headers: headers, body: ByteBuffer(bytes: bytes))
+        return try await world.app.testing().sendRequest(.POST, "/api/v1/recipient-imports" + query, headers: headers, body: ByteBuffer(bytes: bytes))
     }
 
     /// The page's upload form, as the browser posts it (the file under "file").

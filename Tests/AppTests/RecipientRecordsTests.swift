@@ -329,7 +329,7 @@ struct RecipientRecordsTests {
     // MARK: export
 
     static func export(_ world: TestWorld, token: String, _ body: [String: Any]) async throws -> TestingHTTPResponse {
-        try await world.api(.POST, "/api/v1/recipients/export", token: token, json: body)
+        try await world.api(.POST, "/api/v1/recipient-exports", token: token, json: body)
     }
 
     @Test func theExportIsMaskedAndFullValuesNeedTheRightAndAReasonAndAreAudited() async throws {

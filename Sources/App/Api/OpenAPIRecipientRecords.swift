@@ -31,9 +31,9 @@ extension OpenAPI {
                                            "attachment": ["type": "string", "contentMediaType": "application/octet-stream",
                                                           "description": "签字的知情同意书扫描件：PDF、JPEG 或 PNG，不超过 20 MB"]]],
             "ExportInput": object([
-                "format": ["type": "string", "enum": ["csv", "xlsx"]],
-                "fields": ["type": "array", "items": ["type": "string", "enum": RecipientExport.Column.allCases.map(\.rawValue)],
-                           "description": "导出的列；省略或为空时导出全部可导出的列。评估机构的导出不含身份证号和电话"],
+                "format": nullable(["type": "string", "enum": ["csv", "xlsx"], "description": "默认 csv"]),
+                "fields": nullable(["type": "array", "items": ["type": "string", "enum": RecipientExport.Column.allCases.map(\.rawValue)],
+                                    "description": "导出的列；省略或为空时导出全部可导出的列。评估机构的导出不含身份证号和电话"]),
                 "full": nullable(["type": "boolean", "description": "导出完整身份证号和电话（仅本站社工、承接机构负责人；须填写 reason）"]),
                 "reason": nullable(text(TextLimit.short)),
                 "q": nullable(string), "resident_id": nullable(string), "category": nullable(string), "village": nullable(uuid),

@@ -179,7 +179,7 @@ enum ApiRoute: Routable {
         case .trainingRecords: ["training-records"]
         case .trainingEvidence(let id): ["training-records", .id(id), "evidence"]
         case .compliance: ["compliance"]
-        case .recipientImports: ["recipients", "imports"]
+        case .recipientImports: ["recipient-imports"]
         case .provinces: ["provinces"]
         case .cities: ["cities"]
         case .recipients: ["recipients"]
@@ -194,7 +194,7 @@ enum ApiRoute: Routable {
         case .recipientHousehold(let id): ["recipients", .id(id), "household"]
         case .recipientConsents(let id): ["recipients", .id(id), "consents"]
         case .consentForm(let id): ["consents", .id(id), "form"]
-        case .recipientsExport: ["recipients", "export"]
+        case .recipientsExport: ["recipient-exports"]
         case .recipientTransfersOut: ["recipient-transfers"]
         }
     }

@@ -2,7 +2,7 @@ import Domain
 import Vapor
 
 /// Bulk import of recipients (issue 9 §4): the template, the page (upload → preview → confirm →
-/// progress → summary) and `POST /api/v1/recipients/imports`.
+/// progress → summary) and `POST /api/v1/recipient-imports`.
 struct ImportController: RouteCollection {
     /// Uploads awaiting confirmation and running imports, for this application.
     let registry = ImportRegistry()
@@ -162,7 +162,7 @@ struct ImportController: RouteCollection {
         }
     }
 
-    /// `POST /api/v1/recipients/imports?station_id=…&dry_run=true|false`, the file as the body.
+    /// `POST /api/v1/recipient-imports?station_id=…&dry_run=true|false`, the file as the body.
     func api(req: Request) async throws -> Response {
         let caller = try req.requireCaller()
         var v = Validator()

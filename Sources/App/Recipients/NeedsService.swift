@@ -108,15 +108,15 @@ enum NeedsService {
         if let station { conditions.append("n.station_id = \(bind: station)") }
         if let recipient { conditions.append("n.recipient_id = \(bind: recipient)") }
         if let raw = filter.status, !raw.isEmpty {
-            guard let status = NeedStatus(rawValue: raw) else { throw AppError.field("status", "未知的需求状态“\(raw)”（可选：\(NeedStatus.allCases.map(\.rawValue).joined(separator: "、"))）") }
+            guard let status = NeedStatus(rawValue: raw) else { throw AppError.field("status", "未知的需求状态“\(raw)”（可选：\(NeedStatus.allCases.map(\.rawValue).joined(separator: "、"))）", status: .badRequest) }
             conditions.append("n.status = \(bind: status.rawValue)")
         }
         if let raw = filter.urgency, !raw.isEmpty {
-            guard let urgency = NeedUrgency(rawValue: raw) else { throw AppError.field("urgency", "未知的紧急程度“\(raw)”（可选：\(NeedUrgency.allCases.map(\.rawValue).joined(separator: "、"))）") }
+            guard let urgency = NeedUrgency(rawValue: raw) else { throw AppError.field("urgency", "未知的紧急程度“\(raw)”（可选：\(NeedUrgency.allCases.map(\.rawValue).joined(separator: "、"))）", status: .badRequest) }
             conditions.append("n.urgency = \(bind: urgency.rawValue)")
         }
         if let area = filter.area, !area.isEmpty {
-            guard profile.serviceField(area) != nil else { throw AppError.field("area", "未知的服务领域“\(area)”") }
+            guard profile.serviceField(area) != nil else { throw AppError.field("area", "未知的服务领域“\(area)”", status: .badRequest) }
             conditions.append("n.area = \(bind: area)")
         }
         let rows = try await sql.raw("""

@@ -98,9 +98,9 @@ enum RecipientExport {
         }
         if (input.fields ?? []).isEmpty { columns = allowed }
         let full = input.full ?? false
-        var reason = ""
+        // The reason is checked whenever it is sent (its length), and required only for full values.
+        let reason = v.text(input.reason, field: "reason", label: "导出完整号码的原因", max: TextLimit.short, required: full) ?? ""
         if full {
-            reason = v.text(input.reason, field: "reason", label: "导出完整号码的原因", max: TextLimit.short, required: true) ?? ""
             if !reason.isEmpty && reason.count < 4 { v.add("reason", "导出完整号码的原因至少写 4 个字") }
             if !columns.contains(where: \.isPersonal) { v.add("full", "导出完整号码须勾选身份证号或联系电话") }
         }

@@ -79,14 +79,14 @@ enum RecipientQueries {
         }
         if let raw = filter.category, !raw.isEmpty {
             guard let category = RecipientCategory.parse(raw) else {
-                throw AppError.field("category", "未知的人群类别“\(raw)”（可选：\(RecipientCategory.allCases.map(\.rawValue).joined(separator: "、"))）")
+                throw AppError.field("category", "未知的人群类别“\(raw)”（可选：\(RecipientCategory.allCases.map(\.rawValue).joined(separator: "、"))）", status: .badRequest)
             }
             conditions.append("EXISTS (SELECT 1 FROM recipient_categories c WHERE c.recipient_id = r.id AND c.category = \(bind: category.rawValue) AND c.ended_on IS NULL)")
         }
         if let village = filter.village { conditions.append("r.village_id = \(bind: village)") }
         if let raw = filter.status, !raw.isEmpty {
             guard let status = RecipientStatus(rawValue: raw) else {
-                throw AppError.field("status", "未知的状态“\(raw)”（可选：\(RecipientStatus.allCases.map(\.rawValue).joined(separator: "、"))）")
+                throw AppError.field("status", "未知的状态“\(raw)”（可选：\(RecipientStatus.allCases.map(\.rawValue).joined(separator: "、"))）", status: .badRequest)
             }
             conditions.append("r.status = \(bind: status.rawValue)")
         }
