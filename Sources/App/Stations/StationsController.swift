@@ -106,7 +106,9 @@ struct StationsController: RouteCollection {
         let canEditContract = station.map { StationService.isPurchaser(caller, of: $0) } ?? (caller.has(.cityAdmin) || caller.has(.districtOfficer))
         let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors,
                                       canEditContract: canEditContract,
-                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false)
+                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false,
+                                      // Who may hand a station to another operator is who buys its service.
+                                      canChangeOperator: canEditContract)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 
