@@ -248,4 +248,45 @@ struct WalkthroughTests {
             #expect(try await jinan.get("/").body.string.contains("逾期未报送"))
         }
     }
+
+    // MARK: 8. a short confirmation after each save
+
+    @Test func eachSaveRedirectsToAPageThatSaysWhatWasSaved() async throws {
+        try await withApp { world in
+            // setup
+            FormErrorTests.pinnedToday(world)
+            let station = world.id("station:解放路街道")
+            let district = world.id("历下区")
+            let overdue = try await world.api(.GET, "/api/v1/deadlines", token: try await world.token("admin")).json()["overdue"] as? [[String: Any]] ?? []
+            let due = try #require(overdue.first { !(($0["unfiled"] as? [Any]) ?? []).isEmpty })
+            let unit = try #require((due["unfiled"] as? [[String: Any]])?.first?["id"] as? String)
+            let stationRow = try #require(try await Station.find(station, on: world.app.db))
+            var stationForm = StationEdit.values(of: stationRow, operatorOrg: try await stationRow.$operator.get(on: world.app.db),
+                                                 villages: try await StationQueries.villages(ofStreet: stationRow.streetID, on: world.app.db))
+            stationForm["address"] = "解放路 100 号"
+            stationForm["is_demonstration"] = nil   // the city admin's box, not in the district officer's form
+            struct Save { let user: String; let page: String; let post: String; let form: [String: String]; let said: Saved }
+            let saves = [
+                Save(user: "platform", page: "/platform/cities", post: "/platform/provinces", form: ["name": "江苏省", "division_code": "32"], said: .province),
+                Save(user: "admin", page: "/org/\(district)", post: "/org/\(district)/district-kind", form: ["district_kind": DistrictKind.centralUrban.rawValue], said: .districtKind),
+                Save(user: "admin", page: "/policy", post: "/policy", form: ["target": "A-6|monthlyDueDay", "value": "6", "effective_from": "2026-07-01", "note": "测试"], said: .policy),
+                Save(user: "admin", page: "/", post: "/deadline-filings", form: ["rule_id": due["rule_id"] as! String, "due_on": due["due_on"] as! String, "unit_id": unit], said: .filing),
+                Save(user: "lixia", page: "/stations/\(station)/edit", post: "/stations/\(station)/edit", form: stationForm, said: .station),
+            ]
+            for save in saves {
+                let browser = Browser(world)
+                _ = try await browser.login(save.user)
+                let before = try await browser.get(save.page).body.string
+                // act
+                let res = try await browser.post(save.post, form: save.form)
+                // check: redirected with the flag; the page it leads to says so, once, as a status
+                #expect(res.status == .seeOther, "\(save.post): \(res.status) \(res.body.string.prefix(300))")
+                let location = try #require(res.headers.first(name: .location), "\(save.post)")
+                #expect(location.contains("saved=\(save.said.rawValue)"), "\(location)")
+                let shown = try await browser.get(String(location.prefix { $0 != "#" })).body.string
+                #expect(shown.contains(#"<p class="notice" id="saved" role="status">\#(save.said.message)</p>"#), "\(save.post)")
+                #expect(!before.contains(#"id="saved""#), "\(save.page) before saving")
+            }
+        }
+    }
 }

@@ -52,6 +52,8 @@ enum StationShow {
         var villages: [OrgQueries.UnitRef]
         var operatorHistory: [StationOperatorPeriod.Row]
         var canEdit: Bool
+        /// A confirmation after a successful save (`Saved`).
+        var notice: String?
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -65,6 +67,7 @@ enum StationShow {
             .div(.class("title-row"),
                  .h1(.plain(s.name)),
                  .if(m.canEdit, .a(.class("button"), .href(SiteURL.stationEdit(.value(s.id)).relativeURL()), .plain("编辑")))),
+            Saved.node(m.notice),
             // Everything kept about the station is one click away.
             .nav(.class("tabs"), .ul(
                 .li(.a(.href(SiteURL.stationCompliance(.value(s.id)).relativeURL()), .plain("合规检查"))),

@@ -43,7 +43,8 @@ struct StationsController: RouteCollection {
         let cityID = OrgPath.ids(summary.path).first.flatMap(UUID.init(uuidString:))
         let profile = await cityID.asyncMap { try? await req.application.policies.inForce(cityID: $0, year: req.today.year, on: req.db).profile } ?? nil
         let history = try await StationOperatorPeriod.history(of: summary.id, profile: profile, calendar: try await CalendarService.load(on: req.db), on: req.db)
-        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit),
+        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit,
+                                       notice: Saved.notice(req)),
                                 caller: caller, csrf: req.csrfToken).response()
     }
 
@@ -70,7 +71,7 @@ struct StationsController: RouteCollection {
         }
         do {
             _ = try await StationService.update(station, input, prior: parseErrors, clearing: clearing, req: req)
-            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
+            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL([Saved.key: Saved.station.rawValue]))
         } catch let error as AppError {
             let errors = Validator(error)
             let fresh = try await StationQueries.find(station.id, .update, req: req)

@@ -130,7 +130,7 @@ public struct WorkingCalendar: Sendable {
                 workdays.formUnion(a.workdays)
             }
         } else {
-            holidays.formUnion(days)
+            for h in arrangement.holidays { var d = h.first; while d <= h.last { holidays.insert(d); d = d.adding(days: 1) } }
             workdays.formUnion(arrangement.workdays)
         }
     }
