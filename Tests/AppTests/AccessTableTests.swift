@@ -34,6 +34,8 @@ struct AccessTableTests {
     /// Outside: the other city for everyone; for the operator, a station run by the other operator.
     static let outside: [String: (unit: String, station: String, user: String)] = [
         "operator": ("天桥区", "北村街道", "user:outsider"),
+        // The other city's admin is an account the platform administrator manages: its "outside" user is a street officer.
+        "platform": ("外区", "外街道", "user:jiefanglu"),
     ]
 
     static let allowed: [String: Set<String>] = [

@@ -136,7 +136,7 @@ struct WalkthroughTests {
             #expect(try await OrgUnit.query(on: world.app.db).filter(\.$name == "平台新增街道").count() == 0)
             #expect(!stations.contains("历下区") && !stations.contains("天桥区") && !stations.contains("外区"))
             #expect(!org.contains("历下区") && !org.contains("济南市"))
-            #expect((try units.json()["items"] as? [Any])?.isEmpty ?? (try units.json()["total"] as? Int == 0))
+            #expect(units.status == .ok && units.body.string == "[]", "\(units.body.string.prefix(200))")
             // what it keeps: accounts at deployment level (a city's admin), not the city's staff
             let admin = try await world.api(.GET, "/api/v1/users/\(world.id("user:admin"))", token: token)
             let worker = try await world.api(.GET, "/api/v1/users/\(world.id("user:worker"))", token: token)
@@ -187,7 +187,7 @@ struct WalkthroughTests {
         try await withApp { world in
             // setup
             let id = world.id("station:解放路街道")
-            let station = try #require(try await Station.find(id, on: world.app.db))
+            let station = try #require(try await Station.query(on: world.app.db).filter(\.$id == id).with(\.$rooms).first())
             let operatorBefore = station.$operator.id
             #expect(operatorBefore != nil)
             let villages = try await StationQueries.villages(ofStreet: station.streetID, on: world.app.db)
@@ -260,7 +260,7 @@ struct WalkthroughTests {
             let overdue = try await world.api(.GET, "/api/v1/deadlines", token: try await world.token("admin")).json()["overdue"] as? [[String: Any]] ?? []
             let due = try #require(overdue.first { !(($0["unfiled"] as? [Any]) ?? []).isEmpty })
             let unit = try #require((due["unfiled"] as? [[String: Any]])?.first?["id"] as? String)
-            let stationRow = try #require(try await Station.find(station, on: world.app.db))
+            let stationRow = try #require(try await Station.query(on: world.app.db).filter(\.$id == station).with(\.$rooms).first())
             var stationForm = StationEdit.values(of: stationRow, operatorOrg: try await stationRow.$operator.get(on: world.app.db),
                                                  villages: try await StationQueries.villages(ofStreet: stationRow.streetID, on: world.app.db))
             stationForm["address"] = "解放路 100 号"

@@ -288,7 +288,7 @@ struct CalendarController: RouteCollection {
         return (YearInput(year: y, holidays: ranges, workdays: days), v)
     }
 
-    func addFromForm(req: Request) async throws -> Response {    func addFromForm(req: Request) async throws -> Response {
+    func addFromForm(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
         let (input, parseErrors) = Self.parse(year: form["year"] ?? "", holidays: form["holidays"] ?? "", workdays: form["workdays"] ?? "")
         var errors = parseErrors

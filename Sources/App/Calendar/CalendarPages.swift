@@ -67,8 +67,8 @@ enum CalendarPage {
             .table(.class("list"),
                 .thead(.tr(.th("版本"), .th("录入人"), .th("时间"), .th("原因"), .th("内容"))),
                 .tbody(
-                    .if(versions.isEmpty, .tr(.td("第 1 版（使用中）"), .td(.plain(CalendarController.shippedBy)), .td(""),
-                                              .td("国务院办公厅公布的安排，随系统发布"), .td(.plain(describe(inUse))))),
+                    .if(versions.isEmpty, .tr(.td(.plain("第 1 版（使用中）")), .td(.plain(CalendarController.shippedBy)), .td(.plain("")),
+                                              .td(.plain("国务院办公厅公布的安排，随系统发布")), .td(.plain(describe(inUse))))),
                     .forEach(versions) { v in
                         let text = (try? v.decoded()).map(describe) ?? "（无法读取）"
                         return .tr(.td(.plain("第 \(v.version) 版" + (v.version == newestNumber ? "（使用中）" : ""))), .td(.plain(v.createdBy)),

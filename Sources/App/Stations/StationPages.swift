@@ -230,7 +230,7 @@ enum StationEdit {
                                                   error: err.message(for: "operator_exit_on"), type: .date,
                                                   hint: "更换或移除承接机构时必填：规则 A-5 的档案移交期限自此日起算")))),
                 .if(!m.canChangeOperator, .p(.class("readonly"), .id("operator-readonly"),
-                    .strong("承接机构："), .plain(m.operatorName ?? "未确定"),
+                    .strong(.plain("承接机构：")), .plain(m.operatorName ?? "未确定"),
                     .span(.class("hint"), .plain("（由区县或市民政局更换；退出日期随更换一并填写）")))),
                 .if(m.canEditContract, .fieldset(.element(named: "legend", text: "服务合同（区县或市民政局填写，规则 S-6、S-7、S-8）"),
                     FormField.text(ContractFact.contractStartedOn.rawValue, label: ContractFact.contractStartedOn.label,
