@@ -127,10 +127,7 @@ struct CalendarController: RouteCollection {
         let issues = WorkingCalendar.issues(year: year, arrangement)
         guard !issues.isEmpty else { return }
         throw AppError.invalid(issues.map { issue in
-            FieldError(field: issue.field, message: issue.holiday.map { i in
-                let h = arrangement.holidays[i]
-                return "第 \(i + 1) 个假期（\(h.name)，\(h.first) 至 \(h.last)）：\(issue.reason)" + (issue.overlaps.map { "（第 \($0 + 1) 个假期）" } ?? "")
-            } ?? issue.reason)
+            FieldError(field: issue.field, message: issue.message(in: arrangement))
         })
     }
 

@@ -68,6 +68,16 @@ public struct WorkingCalendar: Sendable {
         public let holiday: Int?
         public var overlaps: Int? = nil
         public let reason: String
+
+        /// The issue as a user reads it: "第 2 个假期（春节，2027-02-05 至 2027-02-11）：…", a holiday
+        /// named by its place in the list as it was sent (an empty name is left out).
+        public func message(in arrangement: Year) -> String {
+            guard let i = holiday else { return reason }
+            let h = arrangement.holidays[i]
+            let name = h.name.trimmingCharacters(in: .whitespaces)
+            return "第 \(i + 1) 个假期（\(name.isEmpty ? "" : name + "，")\(h.first) 至 \(h.last)）：\(reason)"
+                + (overlaps.map { "（第 \($0 + 1) 个假期）" } ?? "")
+        }
     }
 
     /// Every problem of an arrangement at once: ranges inside the year (元旦 may start on 31 December
@@ -113,10 +123,7 @@ public struct WorkingCalendar: Sendable {
     /// Checks and adds a year (see `issues`); the first problem is thrown.
     public mutating func add(year: Int, _ arrangement: Year) throws {
         if let issue = Self.issues(year: year, arrangement).first {
-            let text = issue.holiday.map { i in
-                let h = arrangement.holidays[i]
-                return "第 \(i + 1) 个假期（\(h.name)，\(h.first) 至 \(h.last)）：\(issue.reason)"
-            } ?? issue.reason
+            let text = issue.message(in: arrangement)
             throw issue.field == "workdays" ? Problem.invalidWorkday(text) : Problem.invalid(text)
         }
         let replacing = years[year] != nil
