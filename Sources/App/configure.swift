@@ -52,6 +52,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M006_OperatorPeriods())
     app.migrations.add(M007_CalendarVersions())
     app.migrations.add(M008_Onboarding())
+    app.migrations.add(M009_CityOnboardedOn())
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
     app.sessionStore = sessions

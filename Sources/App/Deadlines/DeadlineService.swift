@@ -68,10 +68,20 @@ enum DeadlineService {
         }
     }
 
+    /// The day the caller's city was onboarded: it answers for no deadline dated before it existed.
+    /// nil for an account without a city, or a city set up before onboarding.
+    static func onboardedOn(_ caller: Caller, on db: any Database) async throws -> Day? {
+        guard let path = caller.assignments.first(where: { if case .platform = $0.scope { false } else { true } })?.placePath else { return nil }
+        let city = try await PolicyService.city(of: path, on: db)
+        return try Day.stored(city.onboardedOn, table: "org_units", id: city.id, column: "onboarded_on")
+    }
+
     static func board(_ caller: Caller, today: Day, on db: any Database) async throws -> Board {
         guard let profile = try await profile(caller, year: today.year, on: db) else { return Board(upcoming: [], overdue: []) }
         let calendar = try await CalendarService.load(on: db)
-        let since = Day(year: today.year - 1, month: 1, day: 1)!
+        // Overdue filings since 1 January of last year — or since the city was onboarded, if later.
+        var since = Day(year: today.year - 1, month: 1, day: 1)!
+        if let onboarded = try await onboardedOn(caller, on: db), onboarded > since { since = onboarded }
         var (upcoming, recent) = Deadlines.around(profile, today: today, roles: caller.roles, calendar: calendar, overdueSince: since)
         // handovers after operators' exits, overdue or due within 30 days.
         let window = since...today.adding(days: 30)

@@ -43,7 +43,8 @@ struct StationsController: RouteCollection {
         let cityID = OrgPath.ids(summary.path).first.flatMap(UUID.init(uuidString:))
         let profile = await cityID.asyncMap { try? await req.application.policies.inForce(cityID: $0, year: req.today.year, on: req.db).profile } ?? nil
         let history = try await StationOperatorPeriod.history(of: summary.id, profile: profile, calendar: try await CalendarService.load(on: req.db), on: req.db)
-        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit),
+        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit,
+                                       notice: Saved.notice(req)),
                                 caller: caller, csrf: req.csrfToken).response()
     }
 
@@ -70,7 +71,7 @@ struct StationsController: RouteCollection {
         }
         do {
             _ = try await StationService.update(station, input, prior: parseErrors, clearing: clearing, req: req)
-            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
+            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL([Saved.key: Saved.station.rawValue]))
         } catch let error as AppError {
             let errors = Validator(error)
             let fresh = try await StationQueries.find(station.id, .update, req: req)
@@ -106,7 +107,9 @@ struct StationsController: RouteCollection {
         let canEditContract = station.map { StationService.isPurchaser(caller, of: $0) } ?? (caller.has(.cityAdmin) || caller.has(.districtOfficer))
         let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors,
                                       canEditContract: canEditContract,
-                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false)
+                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false,
+                                      // Who may hand a station to another operator is who buys its service.
+                                      canChangeOperator: canEditContract)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 
