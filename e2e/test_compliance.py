@@ -42,7 +42,7 @@ def test_fix_a_finding_through_the_ui(driver, base):
         driver.execute_script("arguments[0].scrollIntoView();", box)
         box.click()
     driver.find_element(By.XPATH, "//button[text()='保存']").click()
-    wait(driver).until(EC.url_matches(rf"/stations/{sid}$"))
+    wait(driver).until(EC.url_matches(rf"/stations/{sid}(\?saved=\w+)?$"))   # the page then says what was saved
 
     driver.get(f"{base}/stations/{sid}/compliance")
     wait(driver).until(EC.presence_of_element_located((By.ID, "finding-P-4")))

@@ -53,6 +53,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M006_OperatorPeriods())
     app.migrations.add(M007_CalendarVersions())
     app.migrations.add(M008_Onboarding())
+    app.migrations.add(M009_CityOnboardedOn())
     app.migrations.add(M010_Recipients())
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)

@@ -151,7 +151,7 @@ import VaporTesting
             let form = try await browser.post("/calendar", form: ["year": String(year), "holidays": "\(year)-01-01,\(year)-01-01,", "workdays": ""])
             // check
             #expect(api.status == .unprocessableEntity)
-            #expect(try api.problemFields()["holidays"] == "第 1 个假期（\(year)-01-01 至 \(year)-01-01）的名称不能为空，例如“春节”")
+            #expect(try api.problemFields()["holidays"] == "第 1 个假期（\(year)-01-01 至 \(year)-01-01）：假期名称不能为空，例如“春节”")
             #expect(form.status == .unprocessableEntity)
             #expect(form.body.string.contains(#"<p class="error" id="holidays-error">假期第 1 行的假期名称不能为空（如“元旦”）</p>"#))
             #expect(try await CalendarYear.query(on: world.app.db).count() == 0)

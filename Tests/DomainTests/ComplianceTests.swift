@@ -235,6 +235,11 @@ struct WorkingDayDeadlineTests {
         #expect(september.nominal == Day("2025-10-05"))
         #expect(september.due == Day("2025-10-09"))
         #expect(september.counting == "原定 2025-10-05（国庆节、中秋节），顺延至 2025-10-09")
+        // a date that is a working day does not read as moved (A-6 due Wednesday 5 November 2025)
+        let october = Deadlines.all(jinan, years: 2025...2025, calendar: calendar).first { $0.title.hasSuffix("（2025年10月）") }!
+        #expect(october.due == Day("2025-11-05") && october.nominal == nil)
+        #expect(october.counting == "2025-11-05 为工作日，无需顺延（规则：逢周末或法定节假日顺延）")
+        #expect(!october.counting.contains("顺延至"))
         // with the parameter at 0 the named date stands
         let fixed = Deadlines.all(jinan.applying(["A-6": ["rollToWorkingDay": 0]]), years: 2025...2025, calendar: calendar)
             .first { $0.title.hasSuffix("（2025年9月）") }!

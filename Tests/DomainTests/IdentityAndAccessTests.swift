@@ -59,7 +59,31 @@ struct AccessTests {
             #expect(Access.decide([Assignment(role: role, scope: .unit(path: path))], .read, mark) == .allowed)
             #expect(Access.decide([Assignment(role: role, scope: .unit(path: path))], .update, mark) == .forbidden, "\(role)")
         }
-        #expect(Access.decide([Assignment(role: .platformAdmin, scope: .platform)], .update, mark) == .forbidden)
+        // the platform administrator does not even see a city's stations (404)
+        #expect(Access.decide([Assignment(role: .platformAdmin, scope: .platform)], .update, mark) == .notFound)
+    }
+
+    @Test func thePlatformAdminSeesNothingInsideACityButItsAdminAccounts() {
+        // setup
+        let platform = [Assignment(role: .platformAdmin, scope: .platform)]
+        // act + check: a city's units, stations and records are out of sight (404), whatever the action
+        for kind in [Access.Kind.orgUnit, .station, .staff, .record, .policy, .operatorOrg, .demonstration] {
+            for path in [city, district, street] {
+                for action in Access.Action.allCases {
+                    #expect(Access.decide(platform, action, Access.Resource(kind: kind, paths: [path])) == .notFound, "\(kind) \(action) \(path)")
+                }
+            }
+        }
+        #expect(Access.readScope(platform, .orgUnit).isEmpty && Access.readScope(platform, .station).isEmpty)
+        // accounts at deployment level: another platform administrator (no unit), a city's admin (the city's unit)
+        #expect(Access.decide(platform, .create, Access.Resource(kind: .user, paths: ["/"])) == .allowed)
+        #expect(Access.decide(platform, .update, Access.Resource(kind: .user, paths: [city])) == .allowed)
+        // but not a district officer's, nor an operator's staff
+        #expect(Access.decide(platform, .read, Access.Resource(kind: .user, paths: [district])) == .notFound)
+        #expect(Access.decide(platform, .read, Access.Resource(kind: .user, paths: [city], operatorIDs: ["op"])) == .notFound)
+        // the deployment and the calendar stay its own
+        #expect(Access.decide(platform, .create, Access.deployment) == .allowed)
+        #expect(Access.decide(platform, .update, Access.nationalCalendar) == .allowed)
     }
 
     @Test func pathPrefixIsNotConfusedBySiblingIDs() {

@@ -121,13 +121,24 @@ struct CalendarController: RouteCollection {
         return year
     }
 
-    /// Checks an arrangement against the calendar (the year replaced when it is a correction); a
-    /// problem names the field it is about (make-up days: `workdays`).
-    private static func checked(_ year: Int, _ arrangement: WorkingCalendar.Year, on db: any Database) async throws {
-        var calendar = try await CalendarService.load(on: db)
-        do { try calendar.add(year: year, arrangement) } catch let problem as WorkingCalendar.Problem {
-            throw AppError.field(problem.field, problem.description)
-        }
+    /// Checks an arrangement and refuses it with every problem at once, each on the field it is
+    /// about (make-up days: `workdays`); a holiday is named as the API sent it (its position in the list).
+    private static func checked(_ year: Int, _ arrangement: WorkingCalendar.Year) throws {
+        let issues = WorkingCalendar.issues(year: year, arrangement)
+        guard !issues.isEmpty else { return }
+        throw AppError.invalid(issues.map { issue in
+            FieldError(field: issue.field, message: issue.message(in: arrangement))
+        })
+    }
+
+    /// Who "entered" a year that ships with Shegong (holidays.json), in its version history.
+    static let shippedBy = "随系统发布"
+
+    /// A year that exists already — shipped with Shegong or entered since — is refused (409) and
+    /// pointed to its correction, which keeps what was there as the earlier version.
+    private static func refuseExisting(_ year: Int, shipped: Bool) -> AppError {
+        AppError.field("year", "\(year) 年的安排已存在（\(shipped ? "随系统发布" : "已录入")），不能重复录入；如需更正，请在该年度下选择“更正”（接口：PUT /api/v1/calendar/\(year)），原安排保留为上一版",
+                       status: .conflict)
     }
 
     private static func encoded(_ arrangement: WorkingCalendar.Year) throws -> String {
@@ -141,8 +152,15 @@ struct CalendarController: RouteCollection {
         guard Day.validYears.contains(input.year) else {
             throw AppError.field("year", "年份应在 \(Day.validYears.lowerBound)–\(Day.validYears.upperBound) 之间")
         }
+        // A shipped year (2020–2026) has no row, but exists all the same: entering it again would
+        // silently replace the arrangement every city counts on, with no earlier version kept.
+        let shipped = try WorkingCalendar.bundled().years[input.year] != nil
+        if shipped { throw Self.refuseExisting(input.year, shipped: true) }
+        if try await CalendarYear.query(on: req.db).filter(\.$year == input.year).first() != nil {
+            throw Self.refuseExisting(input.year, shipped: false)
+        }
         let arrangement = WorkingCalendar.Year(holidays: input.holidays, workdays: input.workdays)
-        try await Self.checked(input.year, arrangement, on: req.db)
+        try Self.checked(input.year, arrangement)
         let row = CalendarYear()
         row.year = input.year
         row.arrangement = try Self.encoded(arrangement)
@@ -156,7 +174,7 @@ struct CalendarController: RouteCollection {
         try await req.audit.transaction { db, audit in
             // Checked inside the write lock, so two saves of the same year cannot both pass.
             if try await CalendarYear.query(on: db).filter(\.$year == input.year).first() != nil {
-                throw AppError.field("year", "\(input.year) 年的安排已存在，不能重复录入；如需更正，请在该年度下选择“更正”", status: .conflict)
+                throw Self.refuseExisting(input.year, shipped: false)
             }
             try await row.create(on: db)
             try await first.create(on: db)
@@ -164,23 +182,34 @@ struct CalendarController: RouteCollection {
         }
     }
 
-    /// A correction of an entered year becomes its next version; the earlier ones are kept, and the
-    /// working-day arithmetic and deadlines use the newest from now on.
+    /// A correction of a year becomes its next version; the earlier ones are kept (a shipped year's
+    /// arrangement as version 1), and the working-day arithmetic and deadlines use the newest from now on.
     func correct(_ year: Int, _ input: CorrectionInput, req: Request) async throws -> Int {
         let caller = try req.requireCaller()
         try req.authorize(.update, Access.nationalCalendar)
         var v = Validator()
         let reason = v.text(input.reason, field: "reason", label: "更正原因", max: TextLimit.short, required: true)
-        // A year not entered is not found before anything about the arrangement is said.
-        if try await CalendarYear.query(on: req.db).filter(\.$year == year).first() == nil {
+        let shipped = try WorkingCalendar.bundled().years[year]
+        // A year neither shipped nor entered is not found before anything about the arrangement is said.
+        if shipped == nil, try await CalendarYear.query(on: req.db).filter(\.$year == year).first() == nil {
             throw Abort(.notFound, reason: "\(year) 年的安排尚未录入，不能更正：请先录入该年度")
         }
         try v.check()
         let arrangement = WorkingCalendar.Year(holidays: input.holidays, workdays: input.workdays)
-        try await Self.checked(year, arrangement, on: req.db)
+        try Self.checked(year, arrangement)
         let text = try Self.encoded(arrangement)
         return try await req.audit.transaction { db, audit in
-            guard let row = try await CalendarYear.query(on: db).filter(\.$year == year).first() else {
+            var found = try await CalendarYear.query(on: db).filter(\.$year == year).first()
+            if found == nil, let shipped {
+                // The first correction of a shipped year: the shipped arrangement becomes its row and version 1.
+                let row = CalendarYear()
+                row.year = year
+                row.arrangement = try Self.encoded(shipped)
+                row.createdBy = Self.shippedBy
+                try await row.create(on: db)
+                found = row
+            }
+            guard let row = found else {
                 throw Abort(.notFound, reason: "\(year) 年的安排尚未录入，不能更正：请先录入该年度")
             }
             if row.arrangement == text { throw AppError.field("holidays", "与现行安排相同，没有需要更正的内容") }
@@ -192,7 +221,7 @@ struct CalendarController: RouteCollection {
                 first.year = year
                 first.version = 1
                 first.arrangement = row.arrangement
-                first.reason = "首次录入"
+                first.reason = row.createdBy == Self.shippedBy ? "随系统发布的国务院办公厅安排" : "首次录入"
                 first.createdBy = row.createdBy
                 try await first.create(on: db)
             }
@@ -213,29 +242,45 @@ struct CalendarController: RouteCollection {
     }
 
     /// Form lines: "2027-01-01,2027-01-03,元旦" for holidays, one date per line for make-up working days.
+    /// Every bad line is reported at once, by its line number and why (format, a date that does not
+    /// exist, end before start, outside the year, overlapping another line).
     static func parse(year: String, holidays: String, workdays: String) -> (YearInput?, Validator) {
         var v = Validator()
         let y = Int(year.trimmingCharacters(in: .whitespaces))
         if y == nil { v.add("year", "年份应为整数") }
         var ranges: [WorkingCalendar.Year.Holiday] = []
-        for (i, line) in holidays.split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        var lineOf: [Int] = []
+        for (i, line) in holidays.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
+            where !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let parts = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 3, let first = Day(parts[0]), let last = Day(parts[1]) else {
+            guard parts.count == 3 else {
                 v.add("holidays", "假期第 \(i + 1) 行应为“起始日期,结束日期,名称”，例如 2027-01-01,2027-01-03,元旦")
                 continue
             }
-            guard !parts[2].isEmpty else {
-                v.add("holidays", "假期第 \(i + 1) 行的假期名称不能为空（如“元旦”）")
-                continue
-            }
+            let first = v.day(parts[0], field: "holidays", label: "假期第 \(i + 1) 行的起始日期")
+            let last = v.day(parts[1], field: "holidays", label: "假期第 \(i + 1) 行的结束日期")
+            if parts[0].isEmpty || parts[1].isEmpty { v.add("holidays", "假期第 \(i + 1) 行的起始日期和结束日期都要填写，格式 年-月-日") }
+            if parts[2].isEmpty { v.add("holidays", "假期第 \(i + 1) 行的假期名称不能为空（如“元旦”）") }
+            guard let first, let last, !parts[2].isEmpty else { continue }
             ranges.append(.init(first: first, last: last, name: parts[2]))
+            lineOf.append(i + 1)
         }
         var days: [Day] = []
         for line in workdays.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
-            guard let d = Day(line) else { v.add("workdays", "调休上班日“\(line.prefix(20))”不是 年-月-日 格式的日期"); continue }
+            guard let d = v.day(line, field: "workdays", label: "调休上班日“\(line.prefix(20))”") else { continue }
             days.append(d)
         }
         if ranges.isEmpty && v.message(for: "holidays") == nil { v.add("holidays", "至少填写一个假期") }
+        if let y {
+            // The arrangement's own rules, said of the lines that were read, in the same answer.
+            for issue in WorkingCalendar.issues(year: y, .init(holidays: ranges, workdays: days)) {
+                if let i = issue.holiday {
+                    v.add("holidays", "假期第 \(lineOf[i]) 行：\(issue.reason)" + (issue.overlaps.map { "（第 \(lineOf[$0]) 行）" } ?? ""))
+                } else {
+                    v.add(issue.field, issue.reason)
+                }
+            }
+        }
         guard let y, v.errors.isEmpty else { return (nil, v) }
         return (YearInput(year: y, holidays: ranges, workdays: days), v)
     }

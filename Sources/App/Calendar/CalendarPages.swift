@@ -47,26 +47,35 @@ enum CalendarPage {
 
     /// The history of an entered year (every version kept, the newest in use) and, for the platform
     /// administrator, the form that corrects it as a new version.
+    /// A shipped year (holidays.json) not corrected yet has no stored version: its arrangement is
+    /// version 1, and its correction form makes version 2.
     static func history<Context: HTML.BodyContext>(_ m: Model, year: Int, csrf: String) -> Node<Context> {
-        guard let versions = m.versions[year], let newest = versions.first else { return .empty }
+        guard let inUse = m.calendar.years[year] else { return .empty }
+        let versions = m.versions[year] ?? []
+        guard !versions.isEmpty || m.canAdd else { return .empty }
+        let newestNumber = versions.first?.version ?? 1
         let prefix = correctionPrefix(year)
         let refused = m.correction?.year == year ? m.correction : nil
-        let current = lines((try? newest.decoded()) ?? WorkingCalendar.Year(holidays: [], workdays: []))
+        let current = lines(inUse)
         let values = refused?.values ?? [prefix + "holidays": current.holidays, prefix + "workdays": current.workdays]
         let errors = refused?.errors ?? Validator()
+        func describe(_ y: WorkingCalendar.Year) -> String {
+            y.holidays.map { "\($0.name) \($0.first)–\($0.last)" }.joined(separator: "；") + "；调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、"))
+        }
         return .group(
-            .h3(.plain("版本记录（共 \(versions.count) 版，使用第 \(newest.version) 版）")),
+            .h3(.plain("版本记录（共 \(max(versions.count, 1)) 版，使用第 \(newestNumber) 版）")),
             .table(.class("list"),
                 .thead(.tr(.th("版本"), .th("录入人"), .th("时间"), .th("原因"), .th("内容"))),
-                .tbody(.forEach(versions) { v in
-                    let text = (try? v.decoded()).map { y in
-                        y.holidays.map { "\($0.name) \($0.first)–\($0.last)" }.joined(separator: "；") + "；调休上班：" + (y.workdays.isEmpty ? "无" : y.workdays.map(\.description).joined(separator: "、"))
-                    } ?? "（无法读取）"
-                    return .tr(.td(.plain("第 \(v.version) 版" + (v.version == newest.version ? "（使用中）" : ""))), .td(.plain(v.createdBy)),
-                               .td(.plain(stamp(v.createdAt))), .td(.plain(v.reason)), .td(.plain(text)))
-                })),
+                .tbody(
+                    .if(versions.isEmpty, .tr(.td(.plain("第 1 版（使用中）")), .td(.plain(CalendarController.shippedBy)), .td(.plain("")),
+                                              .td(.plain("国务院办公厅公布的安排，随系统发布")), .td(.plain(describe(inUse))))),
+                    .forEach(versions) { v in
+                        let text = (try? v.decoded()).map(describe) ?? "（无法读取）"
+                        return .tr(.td(.plain("第 \(v.version) 版" + (v.version == newestNumber ? "（使用中）" : ""))), .td(.plain(v.createdBy)),
+                                   .td(.plain(stamp(v.createdAt))), .td(.plain(v.reason)), .td(.plain(text)))
+                    })),
             .if(m.canAdd, .details(.if(refused != nil, .attribute(named: "open", value: "open")),
-                .summary(.plain("更正 \(year) 年的安排（形成第 \(newest.version + 1) 版，之前各版保留）")),
+                .summary(.plain("更正 \(year) 年的安排（形成第 \(newestNumber + 1) 版，之前各版保留）")),
                 FormField.summary(errors.errors),
                 .form(.method(.post), .action(SiteURL.calendarYear(.value(year)).relativeURL()), .class("edit"),
                       FormField.csrf(csrf),

@@ -48,9 +48,17 @@ enum DeadlineService {
 
     /// The profile of the caller's city in a year; nil for an account without a city, or a city without a profile.
     static func profile(_ caller: Caller, year: Int, on db: any Database) async throws -> PolicyProfile? {
-        // The platform administrator belongs to no city and files nothing.
+        guard let city = try await city(of: caller, on: db) else { return nil }
+        return try await profile(of: city, year: year, on: db)
+    }
+
+    /// The caller's city; nil for the platform administrator, who belongs to no city and files nothing.
+    static func city(of caller: Caller, on db: any Database) async throws -> OrgUnit? {
         guard let path = caller.assignments.first(where: { if case .platform = $0.scope { false } else { true } })?.placePath else { return nil }
-        let city = try await PolicyService.city(of: path, on: db)
+        return try await PolicyService.city(of: path, on: db)
+    }
+
+    static func profile(of city: OrgUnit, year: Int, on db: any Database) async throws -> PolicyProfile? {
         if city.policyProfile == nil { return nil }
         return try await PolicyService.inForce(city: city, year: year, on: db).profile
     }
@@ -69,9 +77,14 @@ enum DeadlineService {
     }
 
     static func board(_ caller: Caller, today: Day, on db: any Database) async throws -> Board {
-        guard let profile = try await profile(caller, year: today.year, on: db) else { return Board(upcoming: [], overdue: []) }
+        guard let city = try await city(of: caller, on: db), let profile = try await profile(of: city, year: today.year, on: db) else {
+            return Board(upcoming: [], overdue: [])
+        }
         let calendar = try await CalendarService.load(on: db)
-        let since = Day(year: today.year - 1, month: 1, day: 1)!
+        // Overdue filings since 1 January of last year — or since the city was onboarded (a city set up
+        // before onboarding has no date), if later: a city answers for no deadline dated before it existed.
+        var since = Day(year: today.year - 1, month: 1, day: 1)!
+        if let onboarded = try Day.stored(city.onboardedOn, table: "org_units", id: city.id, column: "onboarded_on"), onboarded > since { since = onboarded }
         var (upcoming, recent) = Deadlines.around(profile, today: today, roles: caller.roles, calendar: calendar, overdueSince: since)
         // handovers after operators' exits, overdue or due within 30 days.
         let window = since...today.adding(days: 30)

@@ -28,6 +28,6 @@ struct DeadlinesController: RouteCollection {
         }
         _ = try await DeadlineService.file(.init(ruleId: form["rule_id"] ?? "", dueOn: form["due_on"] ?? "", unitId: unitID,
                                                  filedOn: form["filed_on"], note: form["note"]), req: req)
-        return req.redirect(to: SiteURL.home.relativeURL() + "#deadlines")
+        return req.redirect(to: SiteURL.home.relativeURL([Saved.key: Saved.filing.rawValue]) + "#deadlines")
     }
 }

@@ -41,6 +41,8 @@ enum HomePage {
         let board: DeadlineService.Board
         let stations: [Station]
         let stationTotal: Int
+        /// A confirmation after a successful filing (`Saved`).
+        var notice: String? = nil
 
         /// Upcoming deadlines not yet filed by every unit.
         var openUpcoming: [DeadlineService.Status] { board.upcoming.filter { !$0.done } }
@@ -76,7 +78,8 @@ enum HomePage {
         let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
         return Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
                      confirmations: confirmations, hours: Array(hours.prefix(hoursShown)), moreHours: max(0, hours.count - hoursShown),
-                     board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total)
+                     board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total,
+                     notice: Saved.notice(req))
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String?) -> HTML {
@@ -84,10 +87,12 @@ enum HomePage {
         if m.nothingToDo {
             return Layout.page(title: "首页", path: "/", caller: caller, csrf: csrf,
                 greeting,
+                Saved.node(m.notice),
                 .section(.class("card calm"), .id("todo"), .p(.class("empty"), .plain("今天没有待办事项"))))
         }
         return Layout.page(title: "首页", path: "/", caller: caller, csrf: csrf,
             greeting,
+            Saved.node(m.notice),
             .section(.class("card"), .id("todo"),
                 .h2("今天要做的事"),
                 .ul(.class("todo"),

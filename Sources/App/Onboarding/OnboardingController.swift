@@ -52,7 +52,7 @@ struct OnboardingController: RouteCollection {
     // MARK: pages
 
     func page(req: Request) async throws -> Response {
-        try await render(req, OnboardingPage.Model())
+        try await render(req, OnboardingPage.Model(notice: Saved.notice(req)))
     }
 
     func addProvinceFromForm(req: Request) async throws -> Response {
@@ -60,7 +60,7 @@ struct OnboardingController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         do {
             _ = try await OnboardingService.createProvince(ProvinceInput(name: form["name"], divisionCode: form["division_code"]), audit: req.audit)
-            return req.redirect(to: SiteURL.platformCities.relativeURL())
+            return req.redirect(to: SiteURL.platformCities.relativeURL([Saved.key: Saved.province.rawValue]))
         } catch let error as AppError {
             return try await render(req, OnboardingPage.Model(provinceValues: form, provinceErrors: Validator(error)), status: error.status)
         }

@@ -19,6 +19,8 @@ enum OnboardingPage {
         var cityErrors = Validator()
         /// The city just created, with its one-time password shown this once.
         var created: CityCreated?
+        /// A confirmation after a successful save (`Saved`).
+        var notice: String?
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -29,6 +31,7 @@ enum OnboardingPage {
         for city in m.cities where city.profile != nil { profileOptions.append((copyPrefix + city.id.uuidString, "复制\(city.name)的现行配置")) }
         return Layout.page(title: "城市开通", path: SiteURL.platformCities.relativeURL(), caller: caller, csrf: csrf,
             .h1("城市开通"),
+            Saved.node(m.notice),
             .p(.class("lead"), .plain("平台管理员登记省级行政区和市，为市选定政策配置并创建首位市民政局管理员；区县、街道和社工站由该管理员建立。平台管理员不能查看各市的社工站和人员。")),
             .unwrap(m.created) { created in
                 .section(.class("card notice"), .id("created"),

@@ -199,6 +199,7 @@ enum OnboardingService {
             city.policyProfile = profileID
             city.provinceID = province.id
             city.profileCopiedFrom = copy?.note
+            city.onboardedOn = today.description
             try await city.create(on: db)
             recorder.change(entityType: "org_unit", entityID: city.id, old: nil,
                             new: city.auditFields.merging(["policy_profile": profileID ?? "", "province_id": province.id!.uuidString,

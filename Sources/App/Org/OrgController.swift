@@ -91,7 +91,7 @@ struct OrgController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         do {
             _ = try await OrgService.update(unit, OrgUnitPatch(districtKind: form["district_kind"] ?? ""), req: req)
-            return req.redirect(to: SiteURL.orgUnit(.value(unit.id!)).relativeURL())
+            return req.redirect(to: SiteURL.orgUnit(.value(unit.id!)).relativeURL([Saved.key: Saved.districtKind.rawValue]))
         } catch let error as AppError {
             let fresh = try await find(req, .read)
             return try await renderShow(req, unit: fresh, form: form, errors: Validator(error), status: error.status)
@@ -115,7 +115,8 @@ struct OrgController: RouteCollection {
         let canSetKind = unit.level == .district && Access.decide(caller.assignments, .update, unitResource) == .allowed
         let model = OrgShow.Model(unit: unit, ancestors: try await OrgQueries.ancestors(of: unit, on: req.db), children: children,
                                   stations: stations, ownStation: visibleStation, quotas: quotas, canAddChild: canAdd,
-                                  canSetDistrictKind: canSetKind, form: form, errors: errors)
+                                  canSetDistrictKind: canSetKind, form: form, errors: errors,
+                                  notice: status == .ok ? Saved.notice(req) : nil)
         return OrgShow.view(model, caller: caller, csrf: req.csrfToken).response(status: status)
     }
 

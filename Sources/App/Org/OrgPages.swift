@@ -27,6 +27,8 @@ enum OrgShow {
         var canSetDistrictKind: Bool = false
         var form: [String: String]
         var errors: Validator
+        /// A confirmation after a successful save (`Saved`).
+        var notice: String?
     }
 
     static let districtKindLabel = "城区类型（规则 S-2）"
@@ -38,6 +40,7 @@ enum OrgShow {
             .nav(.class("crumbs"), .a(.href(SiteURL.org.relativeURL()), .plain("组织架构")),
                  .forEach(m.ancestors) { a in .group(.plain(" / "), .a(.href(SiteURL.orgUnit(.value(a.id!)).relativeURL()), .plain(a.name))) }),
             .h1(.plain(u.name), .span(.class("tag"), .plain(u.level.label))),
+            Saved.node(m.notice),
             .dl(.class("facts"),
                 .dt("行政区划代码"), .dd(.plain(u.divisionCode ?? "无（功能区或未登记）")),
                 .if(u.level == .village, .group(.dt("社工阵地"), .dd(.plain(u.villagePost.label)))),

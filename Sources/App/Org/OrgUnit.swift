@@ -22,6 +22,9 @@ final class OrgUnit: Model, @unchecked Sendable {
     @OptionalField(key: "province_id") var provinceID: UUID?
     /// For cities onboarded with a copy of another city's profile: which city and version it came from.
     @OptionalField(key: "profile_copied_from") var profileCopiedFrom: String?
+    /// For cities onboarded through `OnboardingService`: the day (YYYY-MM-DD) it was onboarded, from
+    /// which it answers for its dated deadlines; nil for cities set up before onboarding existed.
+    @OptionalField(key: "onboarded_on") var onboardedOn: String?
     /// For districts: central urban or new urban (rule S-2).
     @OptionalField(key: "district_kind") var districtKind: DistrictKind?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

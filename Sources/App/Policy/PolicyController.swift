@@ -170,7 +170,7 @@ struct PolicyController: RouteCollection {
         do {
             _ = try await change(city, resource, Change(ruleId: parts[0], param: parts[1], value: value, effectiveFrom: form["effective_from"] ?? "",
                                                         note: form["note"], backdateReason: form["backdate_reason"]), req: req)
-            return req.redirect(to: SiteURL.policy.relativeURL())
+            return req.redirect(to: SiteURL.policy.relativeURL([Saved.key: Saved.policy.rawValue]))
         } catch let error as AppError {
             // The form chooses rule and parameter in one field.
             for e in error.fieldErrors { errors.add(["rule_id", "param"].contains(e.field) ? "target" : e.field, e.message) }
@@ -188,6 +188,7 @@ struct PolicyController: RouteCollection {
         let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(RuleName.label(rule.id))：\(RuleParameter.label($0))（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
         return Layout.page(title: "政策配置", path: SiteURL.policy.relativeURL(), caller: caller, csrf: req.csrfToken,
             .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),
+            Saved.node(status == .ok ? Saved.notice(req) : nil),
             .p(.class("lead"), .plain("\(year) 年适用" + (inForce.version.map { "第 \($0) 版（\(inForce.effectiveFrom ?? "") 起生效）" } ?? "原始配置") + "。规则参数是数据：修改后形成新版本，按生效日期用于各年度的评估。")),
             .form(.class("filters"), .method(.get), .action(SiteURL.policy.relativeURL()),
                   FormField.text("year", label: "查看年度", value: String(year), error: nil, type: .number),

@@ -54,6 +54,8 @@ enum StationShow {
         var canEdit: Bool
         /// The key-population library's counts; nil for a caller who may not read recipients.
         var keyPopulation: RecipientQueries.StationCounts?
+        /// A confirmation after a successful save (`Saved`).
+        var notice: String?
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -67,6 +69,7 @@ enum StationShow {
             .div(.class("title-row"),
                  .h1(.plain(s.name)),
                  .if(m.canEdit, .a(.class("button"), .href(SiteURL.stationEdit(.value(s.id)).relativeURL()), .plain("编辑")))),
+            Saved.node(m.notice),
             // Everything kept about the station is one click away.
             .nav(.class("tabs"), .ul(
                 .li(.a(.href(SiteURL.stationCompliance(.value(s.id)).relativeURL()), .plain("合规检查"))),
@@ -142,6 +145,15 @@ enum StationEdit {
         var canEditContract: Bool = false
         /// The caller is the city admin, who accepts demonstration stations (is_demonstration).
         var canDesignateDemonstration: Bool = false
+        /// The caller buys the service (district or city), so may hand the station to another operator
+        /// (and give the old one's exit date, A-5); anyone else sees the operator read-only.
+        var canChangeOperator: Bool = true
+
+        /// The station's operator as the read-only line shows it.
+        var operatorName: String? {
+            guard let id = station?.$operator.id else { return nil }
+            return operators.first { $0.id == id }.map { "\($0.name)（\($0.creditCode)）" } ?? "已登记的承接机构"
+        }
     }
 
     static let demonstrationLabel = "示范点（市民政局认定）"
@@ -192,7 +204,8 @@ enum StationEdit {
         input.name = form["name"] ?? ""
         input.address = form["address"] ?? ""
         input.openedOn = form["opened_on"] ?? ""
-        input.operatorId = form["operator_id"] ?? ""
+        // Absent (the read-only form of a street officer or an operator): the operator stays as it is.
+        input.operatorId = isCreate ? (form["operator_id"] ?? "") : form["operator_id"]
         if !isCreate { input.operatorExitOn = form["operator_exit_on"] }
         if !isCreate {
             var rooms: [StationInput.Room] = []
@@ -228,12 +241,16 @@ enum StationEdit {
                                hint: isCreate ? "留空则按规则 P-4 命名为“XX区XX街道社会工作服务站”" : nil),
                 FormField.text("address", label: "地址", value: values["address"], error: err.message(for: "address")),
                 FormField.text("opened_on", label: "启用日期", value: values["opened_on"], error: err.message(for: "opened_on"), type: .date),
-                FormField.select("operator_id", label: "承接机构（由市民政局登记后可选）",
-                                 options: [("", "未确定")] + m.operators.map { ($0.id?.uuidString ?? "", "\($0.name)（\($0.creditCode)）") },
-                                 selected: values["operator_id"], error: err.message(for: "operator_id")),
-                .if(!isCreate, FormField.text("operator_exit_on", label: "原承接机构退出日期", value: values["operator_exit_on"],
-                                              error: err.message(for: "operator_exit_on"), type: .date,
-                                              hint: "更换或移除承接机构时必填：规则 A-5 的档案移交期限自此日起算")),
+                .if(m.canChangeOperator, .group(
+                    FormField.select("operator_id", label: "承接机构（由市民政局登记后可选）",
+                                     options: [("", "未确定")] + m.operators.map { ($0.id?.uuidString ?? "", "\($0.name)（\($0.creditCode)）") },
+                                     selected: values["operator_id"], error: err.message(for: "operator_id")),
+                    .if(!isCreate, FormField.text("operator_exit_on", label: "原承接机构退出日期", value: values["operator_exit_on"],
+                                                  error: err.message(for: "operator_exit_on"), type: .date,
+                                                  hint: "更换或移除承接机构时必填：规则 A-5 的档案移交期限自此日起算")))),
+                .if(!m.canChangeOperator, .p(.class("readonly"), .id("operator-readonly"),
+                    .strong(.plain("承接机构：")), .plain(m.operatorName ?? "未确定"),
+                    .span(.class("hint"), .plain("（由区县或市民政局更换；退出日期随更换一并填写）")))),
                 .if(m.canEditContract, .fieldset(.element(named: "legend", text: "服务合同（区县或市民政局填写，规则 S-6、S-7、S-8）"),
                     FormField.text(ContractFact.contractStartedOn.rawValue, label: ContractFact.contractStartedOn.label,
                                    value: values[ContractFact.contractStartedOn.rawValue], error: err.message(for: ContractFact.contractStartedOn.rawValue),

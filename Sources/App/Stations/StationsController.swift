@@ -46,7 +46,7 @@ struct StationsController: RouteCollection {
         let recipients = Access.Resource(kind: .recipient, paths: [summary.path], operatorIDs: summary.resource.operatorIDs)
         let counts = caller.may(.read, recipients) ? try await RecipientQueries.counts(station: summary.id, on: req.db) : nil
         return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit,
-                                      keyPopulation: counts),
+                                      keyPopulation: counts, notice: Saved.notice(req)),
                                 caller: caller, csrf: req.csrfToken).response()
     }
 
@@ -73,7 +73,7 @@ struct StationsController: RouteCollection {
         }
         do {
             _ = try await StationService.update(station, input, prior: parseErrors, clearing: clearing, req: req)
-            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL())
+            return req.redirect(to: SiteURL.station(.value(station.id!)).relativeURL([Saved.key: Saved.station.rawValue]))
         } catch let error as AppError {
             let errors = Validator(error)
             let fresh = try await StationQueries.find(station.id, .update, req: req)
@@ -109,7 +109,9 @@ struct StationsController: RouteCollection {
         let canEditContract = station.map { StationService.isPurchaser(caller, of: $0) } ?? (caller.has(.cityAdmin) || caller.has(.districtOfficer))
         let model = StationEdit.Model(station: station, streets: streets, villages: villages, operators: operators, values: values, errors: errors,
                                       canEditContract: canEditContract,
-                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false)
+                                      canDesignateDemonstration: station.map { StationService.mayDesignateDemonstration(caller, of: $0) } ?? false,
+                                      // Who may hand a station to another operator is who buys its service.
+                                      canChangeOperator: canEditContract)
         return StationEdit.view(model, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: status)
     }
 

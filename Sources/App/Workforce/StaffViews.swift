@@ -171,10 +171,13 @@ enum SupervisionPage {
         let mine = try await WorkforceQueries.awaitingConfirmation(by: caller.userID, station: summary.id, year: year, on: req.db)
         let supervisors = try await WorkforceQueries.supervisors(station: summary.id, on: req.db)
         let workers = try await WorkforceQueries.postings(station: summary.id, on: req.db).filter { $0.posting.endedOn == nil }
-        let owners = Set(supervisors.compactMap { $0.0.userID?.uuidString })
-        let canAdd = caller.may(.create, RecordsService.stationResourceFromSummary(summary, owners: owners))
-        return Model(station: summary, year: year, records: records, awaitingMe: mine, supervisors: supervisors.map { (id: $0.0.id!, name: $0.0.name) },
-                     workers: workers.map { (id: $0.worker.id!, name: $0.worker.name) }, canAdd: canAdd, values: values, errors: errors)
+        // Only the supervisors the caller may write a record for are offered (a supervisor: themself);
+        // with none, no form at all — never one whose valid submit is refused.
+        let writable = supervisors.filter { s in
+            caller.may(.create, RecordsService.stationResourceFromSummary(summary, owners: Set([s.0.userID?.uuidString].compactMap { $0 })))
+        }
+        return Model(station: summary, year: year, records: records, awaitingMe: mine, supervisors: writable.map { (id: $0.0.id!, name: $0.0.name) },
+                     workers: workers.map { (id: $0.worker.id!, name: $0.worker.name) }, canAdd: !writable.isEmpty, values: values, errors: errors)
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -229,10 +232,15 @@ enum TrainingPage {
         let year = try req.yearQuery()
         let records = try await WorkforceQueries.training(station: summary.id, year: year, on: req.db)
         let workers = try await WorkforceQueries.postings(station: summary.id, on: req.db)
-        let owners = Set(workers.compactMap { $0.worker.userID?.uuidString })
-        let canAdd = caller.may(.create, RecordsService.stationResourceFromSummary(summary, owners: owners))
-        return Model(station: summary, year: year, records: records, workers: workers.map { (id: $0.worker.id!, name: $0.worker.name) },
-                     canAdd: canAdd, values: values, errors: errors)
+        // Only the workers the caller may record training for are offered (a social worker: themself);
+        // with none, no form at all — never one whose valid submit is refused.
+        var seen = Set<UUID>()
+        let writable = workers.filter { w in
+            caller.may(.create, RecordsService.stationResourceFromSummary(summary, owners: Set([w.worker.userID?.uuidString].compactMap { $0 })))
+                && seen.insert(w.worker.id!).inserted
+        }
+        return Model(station: summary, year: year, records: records, workers: writable.map { (id: $0.worker.id!, name: $0.worker.name) },
+                     canAdd: !writable.isEmpty, values: values, errors: errors)
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {

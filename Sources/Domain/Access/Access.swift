@@ -89,7 +89,11 @@ public enum Access {
     /// Which actions each role may take on each kind of resource it can see.
     static func permitted(_ role: Role, _ kind: Kind) -> Set<Action> {
         switch (role, kind) {
-        case (.platformAdmin, .calendar), (.platformAdmin, .orgUnit), (.platformAdmin, .user): [.read, .create, .update]
+        // The platform administrator runs the deployment: the calendar, onboarding cities, and the
+        // accounts at that level (another platform administrator, a city's admin; see `sees`). It has
+        // no org-unit rights: a city's districts, streets and stations are the city's (the district
+        // kind, S-2, is the city admin's), and onboarding creates a city without them.
+        case (.platformAdmin, .calendar), (.platformAdmin, .user): [.read, .create, .update]
         case (.platformAdmin, .deployment): [.read, .create]
         case (.platformAdmin, _): []
         case (_, .deployment): []
@@ -123,7 +127,11 @@ public enum Access {
         if resource.kind == .calendar || resource.kind == .deployment { return true }   // national data
         switch assignment.scope {
         case .platform:
-            return true
+            // Only deployment-level accounts: platform administrators (no unit) and those whose every
+            // role is at a city's top unit (a city admin, as onboarding creates). Everything inside a
+            // city — its units, stations, staff, records, policy, operators and their accounts — is
+            // out of sight (404), as for any other scope.
+            return resource.kind == .user && resource.operatorIDs.isEmpty && resource.paths.allSatisfy { OrgPath.ids($0).count <= 1 }
         case .unit(let scopePath):
             return resource.paths.contains { OrgPath.contains(scopePath, $0) }
         case .operatorOrg(let id, let cityPath):

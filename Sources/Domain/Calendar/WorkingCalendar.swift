@@ -60,27 +60,71 @@ public struct WorkingCalendar: Sendable {
         for (year, arrangement) in years { try add(year: year, arrangement) }
     }
 
-    /// Checks and adds a year: ranges inside the year (元旦 may start on 31 December of the year
-    /// before), make-up days on weekends only, and no day both a holiday and a working day.
-    public mutating func add(year: Int, _ arrangement: Year) throws {
+    /// One thing wrong with a year's arrangement: the field it is about (`holidays` or `workdays`),
+    /// the holiday's position in the list when it is about one (0-based), the other holiday it
+    /// overlaps, and why.
+    public struct Issue: Equatable, Sendable {
+        public let field: String
+        public let holiday: Int?
+        public var overlaps: Int? = nil
+        public let reason: String
+
+        /// The issue as a user reads it: "第 2 个假期（春节，2027-02-05 至 2027-02-11）：…", a holiday
+        /// named by its place in the list as it was sent (an empty name is left out).
+        public func message(in arrangement: Year) -> String {
+            guard let i = holiday else { return reason }
+            let h = arrangement.holidays[i]
+            let name = h.name.trimmingCharacters(in: .whitespaces)
+            return "第 \(i + 1) 个假期（\(name.isEmpty ? "" : name + "，")\(h.first) 至 \(h.last)）：\(reason)"
+                + (overlaps.map { "（第 \($0 + 1) 个假期）" } ?? "")
+        }
+    }
+
+    /// Every problem of an arrangement at once: ranges inside the year (元旦 may start on 31 December
+    /// of the year before), named, not overlapping one another; make-up days on weekends only, in the
+    /// year, and no day both a holiday and a working day.
+    public static func issues(year: Int, _ arrangement: Year) -> [Issue] {
+        var issues: [Issue] = []
         var days: Set<Day> = []
+        var valid: [(index: Int, holiday: Year.Holiday)] = []
         for (i, h) in arrangement.holidays.enumerated() {
             let name = h.name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !name.isEmpty else { throw Problem.invalid("第 \(i + 1) 个假期（\(h.first) 至 \(h.last)）的名称不能为空，例如“春节”") }
-            guard name.count <= 20 else { throw Problem.invalid("假期名称“\(name.prefix(20))…”不能超过 20 个字") }
-            guard h.first <= h.last, h.last.days(until: h.first) > -15 else {
-                throw Problem.invalid("假期“\(h.name)”的起止日期无效（\(h.first) 至 \(h.last)）")
+            if name.isEmpty { issues.append(.init(field: "holidays", holiday: i, reason: "假期名称不能为空，例如“春节”")) }
+            if name.count > 20 { issues.append(.init(field: "holidays", holiday: i, reason: "假期名称“\(name.prefix(20))…”不能超过 20 个字")) }
+            guard h.first <= h.last else {
+                issues.append(.init(field: "holidays", holiday: i, reason: "结束日期 \(h.last) 早于起始日期 \(h.first)"))
+                continue
+            }
+            guard h.last.days(until: h.first) > -15 else {
+                issues.append(.init(field: "holidays", holiday: i, reason: "\(h.first) 至 \(h.last) 超过 15 天，不是一个假期"))
+                continue
             }
             guard h.first.year == year || h.last.year == year else {
-                throw Problem.invalid("假期“\(h.name)”不在 \(year) 年内")
+                issues.append(.init(field: "holidays", holiday: i, reason: "\(h.first) 至 \(h.last) 不在 \(year) 年内"))
+                continue
             }
+            if let other = valid.first(where: { $0.holiday.first <= h.last && h.first <= $0.holiday.last }) {
+                issues.append(.init(field: "holidays", holiday: i, overlaps: other.index,
+                                    reason: "与“\(other.holiday.name)”（\(other.holiday.first) 至 \(other.holiday.last)）日期重叠，同一天只能属于一个假期"))
+                continue
+            }
+            valid.append((i, h))
             var d = h.first
             while d <= h.last { days.insert(d); d = d.adding(days: 1) }
         }
         for w in arrangement.workdays {
-            guard w.year == year else { throw Problem.invalidWorkday("调休上班日 \(w) 不在 \(year) 年内") }
-            guard w.isWeekend else { throw Problem.invalidWorkday("调休上班日 \(w) 不是周末") }
-            guard !days.contains(w) else { throw Problem.invalidWorkday("\(w) 不能既是假日又是调休上班日") }
+            if w.year != year { issues.append(.init(field: "workdays", holiday: nil, reason: "调休上班日 \(w) 不在 \(year) 年内")) }
+            else if !w.isWeekend { issues.append(.init(field: "workdays", holiday: nil, reason: "调休上班日 \(w) 不是周末")) }
+            else if days.contains(w) { issues.append(.init(field: "workdays", holiday: nil, reason: "\(w) 不能既是假日又是调休上班日")) }
+        }
+        return issues
+    }
+
+    /// Checks and adds a year (see `issues`); the first problem is thrown.
+    public mutating func add(year: Int, _ arrangement: Year) throws {
+        if let issue = Self.issues(year: year, arrangement).first {
+            let text = issue.message(in: arrangement)
+            throw issue.field == "workdays" ? Problem.invalidWorkday(text) : Problem.invalid(text)
         }
         let replacing = years[year] != nil
         years[year] = arrangement
@@ -93,7 +137,7 @@ public struct WorkingCalendar: Sendable {
                 workdays.formUnion(a.workdays)
             }
         } else {
-            holidays.formUnion(days)
+            for h in arrangement.holidays { var d = h.first; while d <= h.last { holidays.insert(d); d = d.adding(days: 1) } }
             workdays.formUnion(arrangement.workdays)
         }
     }

@@ -77,7 +77,9 @@ public enum Deadlines {
         guard rolls else { return (date, DayCount.rolls(false)) }
         do {
             let due = try calendar.onOrAfter(date)
-            guard due != date else { return (date, DayCount.rolls(true)) }
+            // Not moved: the convention as a rule, and that this date is a working day — never a
+            // sentence that reads as if it had moved.
+            guard due != date else { return (date, "\(date) 为工作日，无需顺延（规则：逢周末或法定节假日顺延）") }
             let reason = (try? calendar.reasonOff(date)) ?? nil
             return (due, "原定 \(date)（\(reason ?? "非工作日")），顺延至 \(due)")
         } catch {
