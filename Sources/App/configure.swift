@@ -91,6 +91,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: RecipientsController())
     try routes.register(collection: ImportController())
     try routes.register(collection: RecipientRecordsController())
+    try routes.register(collection: RecipientEditController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -11,7 +11,8 @@ enum AuditWords {
         ("supervisor_assignment", "督导指派"), ("supervision_record", "督导记录"), ("supervision_attendee", "督导确认（被督导社工）"),
         ("training_record", "培训记录"), ("attachment", "佐证材料"), ("deadline_filing", "报送登记"), ("policy", "政策配置"),
         ("calendar_year", "工作日历"), ("demo_records", "演示数据"), ("bulk_import", "批量导入"), ("audit_chain", "审计链"),
-        ("recipient_import", "服务对象批量导入"),
+        ("recipient_import", "服务对象批量导入"), ("recipient", "服务对象"), ("recipient_need", "需求"), ("recipient_consent", "知情同意"),
+        ("recipient_export", "服务对象名单导出"),
     ]
 
     static func entity(_ type: String) -> String { entities.first { $0.type == type }?.label ?? "其他记录" }
@@ -36,6 +37,10 @@ enum AuditWords {
         "training_records": "培训记录数", "worker_ids": "被督导社工", "effective_from": "生效日期", "version": "版本",
         "backdate_reason": "追溯理由", "policy_profile": "政策配置",
         "file_sha256": "文件 SHA-256",
+        "village_id": "所在村（社区）", "resident_id": "身份证号（密钥散列）", "sex": "性别", "follow_up_level": "跟进级别", "status": "状态",
+        "status_on": "状态日期", "household_id": "家庭（户主记录）", "household_relation": "与户主关系", "guardian_id": "监护人",
+        "guardian_name": "监护人姓名", "merged_into_id": "合并至", "recipient_id": "服务对象", "description": "描述", "urgency": "紧急程度",
+        "category": "人群类别", "fields": "导出的列", "values": "号码", "format": "格式",
     ]
 
     /// "P-2 人均办公面积：社工人均办公面积下限（平方米）" for a policy parameter ("P-2.minOfficeAreaPerWorker").
@@ -69,6 +74,11 @@ enum AuditWords {
         case "equipment": raw.split(separator: ",").map { Equipment(rawValue: String($0))?.label ?? String($0) }.joined(separator: "、")
         case "reason": ["password": "密码错误", "unknown": "用户名不存在"][raw]
         case "other_sessions": raw == "ended" ? "已全部退出" : nil
+        case "values": ["full": "完整号码", "masked": "隐去中间位"][raw]
+        case "field": RecipientService.SealedField(rawValue: raw)?.label
+        case "status": RecipientStatus(rawValue: raw)?.label ?? NeedStatus(rawValue: raw)?.label
+        case "household_relation": HouseholdRelation(rawValue: raw)?.label
+        case "urgency": NeedUrgency(rawValue: raw)?.label
         default: nil
         }
         return word ?? raw

@@ -49,6 +49,11 @@ struct Validator {
     /// The messages of a refused change, to show beside the form's fields.
     init(_ error: AppError) { errors = error.fieldErrors }
 
+    /// The errors under the names of a form whose inputs carry a prefix (the page holds several forms).
+    init(_ error: AppError, prefix: String) {
+        errors = error.fieldErrors.map { FieldError(field: prefix + $0.field, message: $0.message) }
+    }
+
     mutating func add(_ field: String, _ message: String) { errors.append(FieldError(field: field, message: message)) }
 
     /// Every message about a field, to show beside it (two rules broken are both said).

@@ -47,8 +47,10 @@ enum Layout {
     struct Link { let href: String; let label: String }
 
     static func links(for caller: Caller) -> [Link] {
+        // 服务对象 only for a role that reads recipients (not a supervisor until cases exist).
+        let recipients = Access.readScope(caller.assignments, .recipient).isEmpty ? [] : [Link(href: SiteURL.recipients.relativeURL(), label: "服务对象")]
         var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
-                     Link(href: SiteURL.stations.relativeURL(), label: "社工站"), Link(href: SiteURL.recipients.relativeURL(), label: "服务对象"),
+                     Link(href: SiteURL.stations.relativeURL(), label: "社工站")] + recipients + [
                      Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),
                      Link(href: SiteURL.policy.relativeURL(), label: "政策配置"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历")]
         if caller.has(.platformAdmin) && !caller.has(.cityAdmin) {
@@ -224,9 +226,10 @@ struct Paging: Sendable {
     }
 
     func nav(link: (Int) -> String) -> Node<HTML.BodyContext> {
-        .if(pages > 1, .nav(.class("paging"),
-            .if(page > 1, .a(.href(link(page - 1)), .plain("上一页"))),
-            .span(.plain("第 \(page) / \(pages) 页，共 \(total) 条")),
+        .if(pages > 1 || page > pages, .nav(.class("paging"),
+            .if(page > pages, .a(.href(link(pages)), .plain("最后一页"))),
+            .if(page > 1 && page <= pages, .a(.href(link(page - 1)), .plain("上一页"))),
+            .span(.plain(page > pages ? "没有第 \(page) 页（共 \(pages) 页，\(total) 条）" : "第 \(page) / \(pages) 页，共 \(total) 条")),
             .if(page < pages, .a(.href(link(page + 1)), .plain("下一页")))))
     }
 }

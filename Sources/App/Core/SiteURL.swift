@@ -130,6 +130,7 @@ enum ApiRoute: Routable {
     case recipientStatus(ID)
     case recipientReveal(ID)
     case recipientNeeds(ID)
+    case recipientCategories(ID)
     case need(ID)
     case stationNeeds(ID)
     /// Issue 9 §1/§3/§4: transfer, merge, household, consents and export of recipients.
@@ -187,6 +188,7 @@ enum ApiRoute: Routable {
         case .recipientStatus(let id): ["recipients", .id(id), "status"]
         case .recipientReveal(let id): ["recipients", .id(id), "reveal"]
         case .recipientNeeds(let id): ["recipients", .id(id), "needs"]
+        case .recipientCategories(let id): ["recipients", .id(id), "categories"]
         case .need(let id): ["needs", .id(id)]
         case .stationNeeds(let id): ["stations", .id(id), "needs"]
         case .recipientTransfer(let id): ["recipients", .id(id), "transfer"]
@@ -298,6 +300,8 @@ enum SiteURL: Routable {
     case recipientStatus(ID)
     case recipientReveal(ID)
     case recipientNeeds(ID)
+    case recipientDetails(ID)
+    case recipientCategories(ID)
     case needStatus(ID)
     case stationNeeds(ID)
     /// Issue 9 §1/§3/§4: transfer, merge, household, consents and export of recipients.
@@ -362,6 +366,8 @@ enum SiteURL: Routable {
         case .recipientStatus(let id): ["recipients", .id(id), "status"]
         case .recipientReveal(let id): ["recipients", .id(id), "reveal"]
         case .recipientNeeds(let id): ["recipients", .id(id), "needs"]
+        case .recipientDetails(let id): ["recipients", .id(id), "details"]
+        case .recipientCategories(let id): ["recipients", .id(id), "categories"]
         case .needStatus(let id): ["needs", .id(id), "status"]
         case .stationNeeds(let id): ["stations", .id(id), "needs"]
         case .recipientTransfer(let id): ["recipients", .id(id), "transfer"]

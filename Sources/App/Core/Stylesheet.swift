@@ -104,10 +104,15 @@ enum Stylesheet {
       .menu-toggle:checked ~ .menu { display: flex; }
       .menu nav ul { flex-direction: column; }
       .menu nav a { padding: .5rem 0; font-size: 1.05rem; }
-      table.list thead { display: none; }
-      table.list tr { display: block; border-bottom: 1px solid var(--line); padding: .3rem 0; }
-      table.list td { display: block; border: 0; padding: .1rem .6rem; }
-      td.num { text-align: left; }
+      /* A list keeps its header row and scrolls sideways, so every column stays labelled. The
+         findings and the matrix, whose cells carry their own labels, stack instead. */
+      table.list { display: block; overflow-x: auto; }
+      table.list th, table.list td { white-space: nowrap; }
+      .findings table.list, table.matrix { display: table; }
+      .findings table.list thead, table.matrix thead { display: none; }
+      .findings table.list tr, table.matrix tr { display: block; border-bottom: 1px solid var(--line); padding: .3rem 0; }
+      .findings table.list td, table.matrix td { display: block; border: 0; padding: .1rem .6rem; white-space: normal; }
+      table.matrix td.num { text-align: left; }
       .findings table { table-layout: auto; }
       .findings td:nth-child(3)::before { content: "实际："; color: var(--muted); }
       .findings td:nth-child(4)::before { content: "要求："; color: var(--muted); }

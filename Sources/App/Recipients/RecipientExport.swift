@@ -21,7 +21,7 @@ struct ExportInput: Content {
     var station: UUID?
 
     var filter: RecipientQueries.Filter {
-        .init(q: q, residentId: residentId, category: category, village: village, status: status, level: level, station: station)
+        .init(q: q, residentId: residentId, category: category, village: village?.uuidString, status: status, level: level.map(String.init), station: station)
     }
 }
 

@@ -50,7 +50,15 @@ enum RecipientHousehold {
         let old = r.auditFields
         let headBefore = head?.auditFields
         let chosenHead = head, chosenRelation = relation
+        let caller = try req.requireCaller()
+        let detail = switch input.headId {
+        case nil: r.householdID == nil ? nil : "不再关联家庭"
+        case rid?: r.householdID == rid ? nil : "设为户主"
+        default: "户主 \(head!.name)，关系：\(relation!.label)"
+        }
+        let event = detail.map { RecipientEvent(recipient: rid, kind: .household, on: req.today.description, detail: $0, actor: caller) }
         try await req.audit.transaction { db, audit in
+            try await event?.create(on: db)
             if let head = chosenHead, head.householdID == nil {
                 head.householdID = head.id
                 try await head.update(on: db)

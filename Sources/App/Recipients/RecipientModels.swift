@@ -90,6 +90,8 @@ enum RecipientEventKind: String, Codable, Sendable, CaseIterable {
     case merge
     case consent
     case need
+    case household
+    case details
 
     var label: String {
         switch self {
@@ -101,6 +103,8 @@ enum RecipientEventKind: String, Codable, Sendable, CaseIterable {
         case .merge: "合并重复记录"
         case .consent: "知情同意"
         case .need: "需求"
+        case .household: "家庭关系"
+        case .details: "信息修改"
         }
     }
 }

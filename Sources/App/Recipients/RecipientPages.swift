@@ -9,6 +9,8 @@ enum RecipientListPage {
         var paging = Paging(page: 1, per: 20, total: 0)
         var filter = RecipientQueries.Filter()
         var levels: ClosedRange<Int>?
+        /// The villages the list can be narrowed to (`RecipientQueries.villageOptions`).
+        var villages: [(id: UUID, label: String)] = []
         var canCreate = false
         /// Shown instead of the list when a filter was refused.
         var filterError: String?
@@ -19,8 +21,8 @@ enum RecipientListPage {
     static func view(_ m: Model, caller: Caller) -> HTML {
         let f = m.filter
         func link(_ page: Int) -> String {
-            SiteURL.recipients.relativeURL(["q": f.q, "category": f.category, "status": f.status, "follow_up_level": f.level.map(String.init),
-                                            "station": f.station?.uuidString, "village": f.village?.uuidString, "page": String(page)])
+            SiteURL.recipients.relativeURL(["q": f.q, "category": f.category, "status": f.status, "follow_up_level": f.level,
+                                            "station": f.station?.uuidString, "village": f.village, "page": String(page)])
         }
         return Layout.page(title: "服务对象", path: SiteURL.recipients.relativeURL(), caller: caller,
             .h1("服务对象（辖区重点人群信息库）"),
@@ -36,8 +38,10 @@ enum RecipientListPage {
                                  selected: f.status, error: nil),
                 .unwrap(m.levels) { levels in
                     FormField.select("follow_up_level", label: "跟进级别", options: [("", "全部")] + levels.map { (String($0), "\($0) 级") },
-                                     selected: f.level.map(String.init), error: nil)
+                                     selected: f.level, error: nil)
                 },
+                .if(!m.villages.isEmpty, FormField.select("village", label: "村（社区）", options: [("", "全部")] + m.villages.map { ($0.id.uuidString, $0.label) },
+                                                          selected: f.village, error: nil)),
                 .unwrap(f.station) { .input(.type(.hidden), .name("station"), .value($0.uuidString)) },
                 .button(.type(.submit), .plain("查询"))),
             .unwrap(m.filterError) { .p(.class("alert"), .attribute(named: "role", value: "alert"), .plain($0)) },
@@ -149,6 +153,8 @@ enum RecipientPage {
         var needErrors = Validator()
         /// Household, consents, transfer and merge (`RecipientRecordsSection`).
         var records = RecipientRecordsSection.Model()
+        /// The correction forms (`RecipientEditSection`).
+        var edit = RecipientEditSection.Model()
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -185,6 +191,7 @@ enum RecipientPage {
                     FormField.text("reason", label: "查看原因", value: m.revealValues["reason"], error: m.revealErrors.message(for: "reason"), required: true,
                                    hint: "如：电话回访、协助办理低保申请；将记入审计日志"),
                     .button(.type(.submit), .plain("查看"))))),
+            .if(m.canUpdate, RecipientEditSection.details(m.edit, id: id, csrf: csrf)),
             .section(.class("card"), .id("categories"),
                 .h2("人群类别核实"),
                 .table(.class("list"),
@@ -192,7 +199,8 @@ enum RecipientPage {
                     .tbody(.forEach(m.categories) { c in
                         .tr(.td(.plain(c.category.label + (c.category == .disabled ? [c.disabilityGrade?.label, c.disabilityType?.label].compactMap { $0 }.joined(separator: "、").wrappedInParens : ""))),
                             .td(.plain(c.verifiedOn)), .td(.plain(c.verifiedByName)), .td(.plain(c.endedOn.map { "已于 \($0) 结束" } ?? "有效")))
-                    }))),
+                    })),
+                .if(m.canUpdate, RecipientEditSection.category(m.edit, id: id, csrf: csrf))),
             .section(.class("card"), .id("needs"),
                 .h2("需求清单"),
                 .if(m.needs.isEmpty, .p(.class("empty"), .plain("尚未登记需求。"))),
@@ -276,6 +284,7 @@ enum StationNeedsPage {
     }
 }
 
-private extension String {
+extension String {
+    /// "（text）", or nothing for empty text.
     var wrappedInParens: String { isEmpty ? "" : "（\(self)）" }
 }

@@ -39,9 +39,10 @@ enum RecipientQueries {
         /// Exact resident ID (matched by its keyed hash).
         var residentId: String?
         var category: String?
-        var village: UUID?
+        /// Village and level as text: a search form sends "" for 全部, which is no filter.
+        var village: String?
         var status: String?
-        var level: Int?
+        var level: String?
         var station: UUID?
         var page: Int?
         var per: Int?
@@ -83,14 +84,24 @@ enum RecipientQueries {
             }
             conditions.append("EXISTS (SELECT 1 FROM recipient_categories c WHERE c.recipient_id = r.id AND c.category = \(bind: category.rawValue) AND c.ended_on IS NULL)")
         }
-        if let village = filter.village { conditions.append("r.village_id = \(bind: village)") }
+        if let raw = filter.village, !raw.isEmpty {
+            guard let village = UUID(uuidString: raw) else {
+                throw AppError.field("village", "村（社区）“\(raw)”不是有效的编号", status: .badRequest)
+            }
+            conditions.append("r.village_id = \(bind: village)")
+        }
         if let raw = filter.status, !raw.isEmpty {
             guard let status = RecipientStatus(rawValue: raw) else {
                 throw AppError.field("status", "未知的状态“\(raw)”（可选：\(RecipientStatus.allCases.map(\.rawValue).joined(separator: "、"))）", status: .badRequest)
             }
             conditions.append("r.status = \(bind: status.rawValue)")
         }
-        if let level = filter.level { conditions.append("r.follow_up_level = \(bind: level)") }
+        if let raw = filter.level, !raw.isEmpty {
+            guard let level = Int(raw) else {
+                throw AppError.field("follow_up_level", "跟进级别“\(raw)”应为整数", status: .badRequest)
+            }
+            conditions.append("r.follow_up_level = \(bind: level)")
+        }
         return conditions
     }
 
@@ -109,8 +120,8 @@ enum RecipientQueries {
         if let totals {
             let readScope = Access.readScope(caller.assignments, .recipient)
             let cacheKey = [readScope.pathPrefixes.sorted().joined(separator: ","), readScope.operatorIDs.sorted().joined(separator: ","),
-                            filter.q ?? "", filter.residentId ?? "", filter.category ?? "", filter.village?.uuidString ?? "",
-                            filter.status ?? "", filter.level.map(String.init) ?? "", filter.station?.uuidString ?? ""].joined(separator: "|")
+                            filter.q ?? "", filter.residentId ?? "", filter.category ?? "", filter.village ?? "",
+                            filter.status ?? "", filter.level ?? "", filter.station?.uuidString ?? ""].joined(separator: "|")
             total = try await totals.total(cacheKey, count: count)
         } else {
             total = try await count()
@@ -187,11 +198,31 @@ enum RecipientQueries {
         return dto
     }
 
+    /// The villages the list can be filtered by: those of the streets whose stations the caller reads
+    /// (one station's street when the list is narrowed to a station), labelled with the street when
+    /// there are several. None when there are more than `limit` (a city's list is narrowed by station first).
+    static func villageOptions(_ caller: Caller, station: UUID?, limit: Int = 300, on db: any Database) async throws -> [(id: UUID, label: String)] {
+        guard let scope = StationScope.condition(Access.readScope(caller.assignments, .recipient), on: db) else { return [] }
+        let sql = db as! any SQLDatabase
+        let onlyStation: SQLQueryString = station.map { " AND s.id = \(bind: $0)" } ?? ""
+        let rows = try await sql.raw("""
+            SELECT v.id, v.name, st.name AS street FROM org_units v JOIN org_units st ON st.id = v.parent_id
+            WHERE v.deleted_at IS NULL AND v.parent_id IN (SELECT s.street_id FROM stations s WHERE \(scope)\(onlyStation))
+            ORDER BY st.name, COALESCE(v.division_code, '~'), v.name LIMIT \(unsafeRaw: String(limit + 1))
+            """).all()
+        guard rows.count <= limit else { return [] }
+        let options = try rows.map { (id: try $0.decode(column: "id", as: UUID.self), name: try $0.decode(column: "name", as: String.self),
+                                      street: try $0.decode(column: "street", as: String.self)) }
+        let oneStreet = Set(options.map(\.street)).count <= 1
+        return options.map { (id: $0.id, label: oneStreet ? $0.name : "\($0.street) · \($0.name)") }
+    }
+
     /// Counts by category and by village for a station's page (R-1's key-population library).
     struct StationCounts: Sendable {
         var active = 0
         var byCategory: [(RecipientCategory, Int)] = []
-        var byVillage: [(String, Int)] = []
+        /// Village id (nil: none recorded), name, count.
+        var byVillage: [(UUID?, String, Int)] = []
         /// The last day the library was written to (registration, import, status or category change).
         var lastUpdated: String?
     }
@@ -210,10 +241,10 @@ enum RecipientQueries {
         for row in byCategory { found[try row.decode(column: "category", as: RecipientCategory.self)] = try row.decode(column: "n", as: Int.self) }
         counts.byCategory = RecipientCategory.allCases.compactMap { c in found[c].map { (c, $0) } }
         counts.byVillage = try await sql.raw("""
-            SELECT COALESCE(v.name, '未填写') AS name, COUNT(*) AS n FROM recipients r LEFT JOIN org_units v ON v.id = r.village_id
+            SELECT v.id, COALESCE(v.name, '未填写') AS name, COUNT(*) AS n FROM recipients r LEFT JOIN org_units v ON v.id = r.village_id
             WHERE r.station_id = \(bind: station) AND r.status = 'active' AND r.merged_into_id IS NULL
-            GROUP BY v.name ORDER BY v.name
-            """).all().map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+            GROUP BY v.id, v.name ORDER BY COALESCE(v.name, '未填写')
+            """).all().map { (try $0.decode(column: "id", as: UUID?.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "n", as: Int.self)) }
         counts.lastUpdated = try await sql.raw("""
             SELECT MAX(e.happened_on) AS last FROM recipient_events e JOIN recipients r ON r.id = e.recipient_id WHERE r.station_id = \(bind: station)
             """).first()?.decode(column: "last", as: String?.self)

@@ -51,7 +51,6 @@ struct RecipientRecordsController: RouteCollection {
 
     func apiHousehold(req: Request) async throws -> HouseholdDTO {
         let (r, _) = try await RecipientService.find(id(req), .update, req: req)
-        try await refuseMerged(r)
         try await RecipientHousehold.set(r, try req.content.decode(HouseholdInput.self), req: req)
         return HouseholdDTO(headId: r.householdID, relation: r.householdRelation?.rawValue, members: try await RecipientHousehold.members(of: r, on: req.db))
     }
@@ -63,7 +62,6 @@ struct RecipientRecordsController: RouteCollection {
 
     func apiAddConsent(req: Request) async throws -> Response {
         let (r, _) = try await RecipientService.find(id(req), .update, req: req)
-        try await refuseMerged(r)
         let (input, file) = try RecipientConsents.read(req)
         let consent = try await RecipientConsents.add(r, input, file: file, req: req)
         guard let dto = try await RecipientConsents.list(recipient: r.id!, on: req.db).first(where: { $0.id == consent.id }) else {
@@ -78,11 +76,6 @@ struct RecipientRecordsController: RouteCollection {
 
     func apiTransfersOut(req: Request) async throws -> [RecipientTransfer.TransferOutDTO] {
         try await RecipientTransfer.transfersOut(try req.requireCaller(), on: req.db)
-    }
-
-    /// A merged-away record is kept for the trail only: no new facts on it.
-    private func refuseMerged(_ r: Recipient) async throws {
-        if r.mergedIntoID != nil { throw AppError.field("id", "该记录已合并到另一条记录，请在保留的记录上操作", status: .conflict) }
     }
 
     // MARK: pages
@@ -136,7 +129,6 @@ struct RecipientRecordsController: RouteCollection {
         let (r, _) = try await RecipientService.find(id(req), .update, req: req)
         let form = try req.content.decode([String: String].self)
         do {
-            try await refuseMerged(r)
             let raw = form["head_id"] ?? ""
             let head = UUID(uuidString: raw)
             if !raw.isEmpty && head == nil { throw AppError.field("head_id", "户主无效，请从列表中选择") }
@@ -152,7 +144,6 @@ struct RecipientRecordsController: RouteCollection {
         let form = try req.content.decode(ConsentForm.self)
         let values = ["kind": form.kind ?? "", "given_on": form.given_on ?? ""]
         do {
-            try await refuseMerged(r)
             _ = try await RecipientConsents.add(r, ConsentInput(kind: form.kind, givenOn: form.given_on), file: form.attachment, req: req)
             return back(req, r.id!, "consents")
         } catch let error as AppError {

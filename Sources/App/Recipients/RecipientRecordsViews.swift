@@ -19,12 +19,14 @@ enum RecipientRecordsSection {
         /// Records of the same station that may be the same person (same name or birth date).
         var mergeChoices: [(id: UUID, label: String)] = []
         var values: [String: String] = [:]
+        /// What a form shows before it is posted (the household form: the current head and relation).
+        var current: [String: [String: String]] = [:]
         /// Errors of the form last posted, under its name (`transfer`, `merge`, `household`, `consent`).
         var form: String?
         var errors = Validator()
 
         func errors(_ name: String) -> Validator { form == name ? errors : Validator() }
-        func value(_ name: String, _ field: String) -> String? { form == name ? values[field] : nil }
+        func value(_ name: String, _ field: String) -> String? { form == name ? values[field] : current[name]?[field] }
     }
 
     static func load(_ r: Recipient, station: Station, caller: Caller, req: Request) async throws -> Model {
@@ -34,6 +36,7 @@ enum RecipientRecordsSection {
             m.mergedInto = (target, try await Recipient.find(target, on: db)?.name ?? "另一条记录")
         }
         m.household = try await RecipientHousehold.members(of: r, on: db)
+        m.current["household"] = ["head_id": r.householdID?.uuidString ?? "", "relation": r.householdRelation?.rawValue ?? ""]
         m.consents = try await RecipientConsents.list(recipient: r.id!, on: db)
         let resource = RecipientService.resource(station)
         m.canDownloadForms = caller.may(.reveal, resource)
@@ -143,8 +146,8 @@ enum RecipientListExtras {
     }
 
     static func exportForm(_ m: Model, filter f: RecipientQueries.Filter) -> Node<HTML.BodyContext> {
-        let hidden: [(name: String, value: String)] = [("q", f.q), ("category", f.category), ("status", f.status), ("level", f.level.map(String.init)),
-                                                       ("station", f.station?.uuidString), ("village", f.village?.uuidString)]
+        let hidden: [(name: String, value: String)] = [("q", f.q), ("category", f.category), ("status", f.status), ("level", f.level),
+                                                       ("station", f.station?.uuidString), ("village", f.village)]
             .compactMap { pair in pair.1.flatMap { $0.isEmpty ? nil : (name: pair.0, value: $0) } }
         return .section(.class("card"), .id("export"),
             .h2("导出名单（CSV / Excel）"),

@@ -62,11 +62,21 @@ enum RecipientService {
     }
 
     /// The recipient for an action, looked up inside the caller's scope: 404 outside it.
+    ///
+    /// A role that reads no recipients at all (a supervisor, until cases name the recipients they
+    /// supervise) is outside every recipient's scope, so it gets 404 as outside the street does,
+    /// never a 403 that would tell it the record exists. A merged-away record is kept for the trail
+    /// only: it takes no more changes (409), they belong on the record it went into.
     static func find(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> (recipient: Recipient, station: Station) {
-        guard let id, let recipient = try await Recipient.query(on: req.db).filter(\.$id == id).with(\.$station).first() else {
+        let caller = try req.requireCaller()
+        guard let id, !Access.readScope(caller.assignments, .recipient).isEmpty,
+              let recipient = try await Recipient.query(on: req.db).filter(\.$id == id).with(\.$station).first() else {
             throw Abort(.notFound, reason: "未找到该服务对象，或不在您的管辖范围内")
         }
         try req.authorize(action, resource(recipient.station))
+        if action != .read, recipient.mergedIntoID != nil {
+            throw AppError.field("id", "该记录已合并到另一条记录，不能再修改；请在保留的记录上操作", status: .conflict)
+        }
         return (recipient, recipient.station)
     }
 
@@ -190,20 +200,26 @@ enum RecipientService {
 
     static func categoryRows(_ draft: RecipientDraft, recipient: UUID, station: UUID, today: Day, caller: Caller) -> [RecipientCategoryRow] {
         draft.categories.map { category in
-            let row = RecipientCategoryRow()
-            row.id = UUID()
-            row.$recipient.id = recipient
-            row.stationID = station
-            row.category = category
-            if category == .disabled {
-                row.disabilityGrade = draft.disabilityGrade
-                row.disabilityType = draft.disabilityType
-            }
-            row.verifiedOn = today.description
-            row.verifiedBy = caller.userID
-            row.verifiedByName = caller.displayName
-            return row
+            categoryRow(category, grade: draft.disabilityGrade, type: draft.disabilityType, recipient: recipient, station: station, verifiedOn: today, caller: caller)
         }
+    }
+
+    /// One category as verified on a day by the caller (disability grade and type only for 残疾人).
+    static func categoryRow(_ category: RecipientCategory, grade: DisabilityGrade?, type: DisabilityType?, recipient: UUID, station: UUID,
+                            verifiedOn day: Day, caller: Caller) -> RecipientCategoryRow {
+        let row = RecipientCategoryRow()
+        row.id = UUID()
+        row.$recipient.id = recipient
+        row.stationID = station
+        row.category = category
+        if category == .disabled {
+            row.disabilityGrade = grade
+            row.disabilityType = type
+        }
+        row.verifiedOn = day.description
+        row.verifiedBy = caller.userID
+        row.verifiedByName = caller.displayName
+        return row
     }
 
     /// Issue 9 §3: an ID registered anywhere is refused. Inside the caller's scope the message names

@@ -77,7 +77,7 @@ struct RecipientsController: RouteCollection {
     }
 
     func apiAddNeed(req: Request) async throws -> Response {
-        let (r, station) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        let (r, station) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .update, req: req)
         let need = try await NeedsService.add(r, station: station, try req.content.decode(NeedInput.self), req: req)
         let profile = try await RecipientService.profile(of: station, req: req)
         guard let dto = try await NeedsService.list(recipient: r.id!, profile: profile, on: req.db).first(where: { $0.id == need.id }) else {
@@ -108,7 +108,8 @@ struct RecipientsController: RouteCollection {
     func listPage(req: Request) async throws -> Response {
         let caller = try req.requireCaller()
         var m = RecipientListPage.Model()
-        m.filter = (try? req.query.decode(RecipientQueries.Filter.self)) ?? RecipientQueries.Filter()
+        m.filter = try req.query.decode(RecipientQueries.Filter.self)
+        m.villages = try await RecipientQueries.villageOptions(caller, station: m.filter.station, on: req.db)
         m.canCreate = try await !RecipientService.stationsForCreate(caller, on: req.db).isEmpty
         do {
             (m.rows, m.paging) = try await RecipientQueries.list(caller, m.filter, key: req.application.settings.dataKey, today: req.today,
@@ -194,7 +195,7 @@ struct RecipientsController: RouteCollection {
         let profile = try await RecipientService.profile(of: station, req: req)
         var m = RecipientPage.Model(recipient: try await RecipientQueries.dto(r.id!, caller: caller, today: req.today, on: req.db))
         m.personalData = Access.personalData(caller.assignments, resource) ?? .hidden
-        m.canUpdate = caller.may(.update, resource)
+        m.canUpdate = caller.may(.update, resource) && r.mergedIntoID == nil
         m.categories = try await RecipientCategoryRow.query(on: req.db).filter(\.$recipient.$id == r.id!).sort(\.$verifiedOn).all()
         m.events = try await RecipientEvent.query(on: req.db).filter(\.$recipient.$id == r.id!)
             .sort(\.$happenedOn, .descending).sort(\.$createdAt, .descending).all()
@@ -204,6 +205,13 @@ struct RecipientsController: RouteCollection {
         m.guardianPhoneMasked = r.guardianPhoneMasked
         if let guardian = r.guardianID, let g = try await Recipient.find(guardian, on: req.db) { m.guardianName = g.name }
         m.records = try await RecipientRecordsSection.load(r, station: station, caller: caller, req: req)
+        if m.canUpdate {
+            m.edit.details = RecipientEditSection.current(r, villageName: m.recipient.villageName)
+            m.edit.villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db).map(\.name)
+            m.edit.levels = profile.followUpRange
+            m.edit.phoneMasked = r.phoneMasked
+            m.edit.guardianPhoneMasked = r.guardianPhoneMasked
+        }
         transform(&m)
         return RecipientPage.view(m, caller: caller, csrf: req.csrfToken).response(status: status)
     }

@@ -107,7 +107,10 @@ enum StationShow {
                         })))),
                     .if(!counts.byVillage.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("by-village"),
                         .thead(.tr(.th("村（社区）"), .th("人数"))),
-                        .tbody(.forEach(counts.byVillage) { v, n in .tr(.td(.plain(v)), .td(.class("num"), .plain(String(n)))) })))))
+                        .tbody(.forEach(counts.byVillage) { id, name, n in
+                            .tr(.td(id.map { .a(.href(SiteURL.recipients.relativeURL(["station": s.id.uuidString, "village": $0.uuidString])), .plain(name)) } ?? .plain(name)),
+                                .td(.class("num"), .plain(String(n))))
+                        })))))
             },
             .h2("功能室（P-1）"),
             .table(.class("list"), .id("rooms"),
