@@ -106,6 +106,7 @@ struct BenchRecipientsCommand: AsyncCommand {
         started = ContinuousClock.now
         try await db.transaction { db in
             let sql = db as! any SQLDatabase
+            try await RecipientImporter.widenCache(sql)
             for start in stride(from: 0, to: records.count, by: RecipientImporter.batchSize) {
                 let batch = records[start..<min(start + RecipientImporter.batchSize, records.count)]
                 try await RecipientImporter.insertRecipients(batch.map(\.0), now: now, on: sql)

@@ -94,6 +94,7 @@ enum RecipientImporter {
         let rowsToWrite = records
         try await audit.transaction { db, recorder in
             let sql = db as! any SQLDatabase
+            try await widenCache(sql)
             let clash = try await registeredStreets(rowsToWrite.compactMap(\.0.residentIDHash), on: db)
             if !clash.isEmpty {
                 throw AppError.field("file", "导入期间有 \(clash.count) 个身份证号已被登记（如已在\(clash.values.first!)登记），请重新上传预览；未导入任何数据",
@@ -110,6 +111,13 @@ enum RecipientImporter {
                             changes: ["station_id": [nil, station.id!.uuidString], "rows": [nil, String(count)], "file_sha256": [nil, fileDigest]])
         }
         return Outcome(importID: importID, count: count)
+    }
+
+    /// SQLite's page cache (2 MB by default) is too small for a bulk insert into tables whose
+    /// indexes take random UUIDs: pages spill to the WAL mid-transaction and are read back. The
+    /// connection that writes an import gets 64 MB. PostgreSQL sizes its own buffers.
+    static func widenCache(_ sql: any SQLDatabase) async throws {
+        if sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA cache_size = -65536").run() }
     }
 
     static let recipientColumns = ["id", "station_id", "city_id", "district_id", "path", "village_id", "name", "resident_id_sealed", "resident_id_hash",
