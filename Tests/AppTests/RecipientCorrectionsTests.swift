@@ -181,4 +181,39 @@ struct RecipientCorrectionsTests {
             #expect(street.status == .forbidden)
         }
     }
+
+    /// The category filter has two plans (from the category's side when few match, a name-ordered
+    /// walk when many do): both give the same page and the same total, and a record that a merge
+    /// left with two current rows of one category is listed and counted once.
+    @Test func bothPlansOfTheCategoryFilterGiveTheSamePage() async throws {
+        try await withApp { world in
+            // setup: 低保 on three records, one of them kept by a merge that brought a second 低保 row
+            let worker = try await world.token("worker")
+            let duplicate = try await RecipientTests.register(world, token: worker)
+            let kept = try await RecipientRecordsTests.registerWithoutID(world, token: worker)
+            let added = try await world.api(.POST, "/api/v1/recipients/\(kept)/categories", token: worker, json: ["category": "低保"])
+            #expect(added.status == .ok)
+            let merged = try await world.api(.POST, "/api/v1/recipients/\(kept)/merge", token: worker,
+                                             json: ["other_id": duplicate.uuidString, "reason": "同一人重复登记"])
+            #expect(merged.status == .ok)
+            try await RecipientTests.register(world, token: worker, id: ResidentID.completing("37010219500101003")!, name: "赵大")
+            try await RecipientTests.register(world, token: worker, id: ResidentID.completing("37010219500101011")!, name: "钱二")
+            let admin = try #require(try await world.app.callers.caller(world.id("user:admin"), on: world.app.db))
+            let key = world.app.settings.dataKey, today = world.app.clock.today
+            // act
+            var filter = RecipientQueries.Filter()
+            filter.category = "minimum_living"
+            let fromCategory = try await RecipientQueries.list(admin, filter, key: key, today: today, few: 1_000, on: world.app.db)
+            let byName = try await RecipientQueries.list(admin, filter, key: key, today: today, few: 0, on: world.app.db)
+            // check
+            #expect(fromCategory.rows.map(\.name) == ["王秀英", "赵大", "钱二"].sorted())
+            #expect(fromCategory.rows.map(\.id) == byName.rows.map(\.id))
+            #expect(fromCategory.paging.total == 3 && byName.paging.total == 3)
+            // and outside the scope: the neighbour street's worker sees none of them either way
+            _ = try await RecipientTests.neighbourWorker(world)
+            let qianfo = try #require(try await User.query(on: world.app.db).filter(\.$username == "qianfo").first())
+            let neighbour = try #require(try await world.app.callers.caller(qianfo.id!, on: world.app.db))
+            #expect(try await RecipientQueries.list(neighbour, filter, key: key, today: today, few: 1_000, on: world.app.db).paging.total == 0)
+        }
+    }
 }
