@@ -216,4 +216,20 @@ struct RecipientCorrectionsTests {
             #expect(try await RecipientQueries.list(neighbour, filter, key: key, today: today, few: 1_000, on: world.app.db).paging.total == 0)
         }
     }
+
+    @Test func theDuplicateSearchSaysWhenAnIDCannotBeOne() async throws {
+        try await withApp { world in
+            // setup
+            let browser = Browser(world)
+            try await browser.login("worker")
+            let wrongCheck = String(RecipientTests.elderID.prefix(17)) + (RecipientTests.elderID.hasSuffix("1") ? "2" : "1")
+            // act / check: neither a short number nor a wrong check character reads as "可以登记"
+            for id in ["123", wrongCheck] {
+                let page = try await browser.get("/recipients/new?search_resident_id=\(id)").body.string
+                #expect(page.contains("身份证号") && !page.contains("可以登记"), "\(id)")
+            }
+            let fine = try await browser.get("/recipients/new?search_resident_id=\(RecipientTests.elderID)").body.string
+            #expect(fine.contains("可以登记"))
+        }
+    }
 }

@@ -252,7 +252,7 @@ enum RecipientService {
         if (input.on ?? "").isEmpty { v.add("on", "变更日期不能为空") }
         let reason = v.text(input.reason, field: "reason", label: "变更原因", max: TextLimit.short, required: true) ?? ""
         if let status, status == r.status { v.add("status", "状态已是“\(status.label)”") }
-        if let day, day < Day(r.statusOn) ?? day { v.add("on", "变更日期不能早于上次变更（\(r.statusOn)）") }
+        if let day, day < Day(r.statusOn) ?? day { v.add("on", "变更日期不能早于登记或上次状态变更的日期（\(r.statusOn)）") }
         try v.check()
         let old = r.auditFields
         let event = RecipientEvent(recipient: r.id!, kind: .status, on: day!.description,

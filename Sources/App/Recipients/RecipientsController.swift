@@ -135,8 +135,10 @@ struct RecipientsController: RouteCollection {
             m.values = ["search_name": name, "search_birth_date": birth, "resident_id": id, "name": name, "birth_date": birth]
             let key = req.application.settings.dataKey
             if !id.isEmpty {
+                // An ID that cannot be one is said so here, not only when the form is sent.
+                do { _ = try ResidentID(id, today: req.today) } catch { m.elsewhere = "身份证号\(error.label)" }
                 m.matches = try await RecipientQueries.list(caller, .init(residentId: id), key: key, today: req.today, on: req.db).rows
-                if m.matches.isEmpty {
+                if m.matches.isEmpty && m.elsewhere == nil {
                     do { try await RecipientService.refuseDuplicate(hash: key.lookupHash(id), caller: caller, on: req.db) }
                     catch let error as AppError { m.elsewhere = error.fieldErrors.first?.message }
                 }
