@@ -114,9 +114,11 @@ extension OpenAPI {
         "start_counts": ["type": "string", "enum": ["true", "false"], "description": "起算日是否计入，默认 false（自次日起算）"],
         "resident_id": ["type": "string", "description": "完整身份证号，精确匹配"],
         "category": ["type": "string", "enum": RecipientCategory.allCases.map(\.rawValue) + [""]],
-        "village": uuid, "station": uuid,
+        // The list's search form sends "" for 全部: no filter.
+        "village": ["type": "string", "anyOf": [["format": "uuid"], ["maxLength": 0]], "description": "村（社区）编号；空为全部"],
+        "station": uuid,
         "status": ["type": "string", "enum": Array(Set(RecipientStatus.allCases.map(\.rawValue) + NeedStatus.allCases.map(\.rawValue))).sorted() + [""]],
-        "follow_up_level": ["type": "integer", "description": "跟进级别（本市政策配置的级数内）"],
+        "follow_up_level": ["type": "string", "pattern": "^[0-9]{0,9}$", "description": "跟进级别（本市政策配置的级数内）；空为全部"],
         "area": string,
         "urgency": ["type": "string", "enum": NeedUrgency.allCases.map(\.rawValue) + [""]],
     ] }
