@@ -49,9 +49,9 @@ enum RecipientEdit {
         }
         var villageID: UUID?
         if let name = trimmed(input.village) {
-            let villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db)
-            villageID = villages.first { $0.name == name }?.id
-            if villageID == nil { v.add("village", "所在村（社区）“\(name)”不在本社工站所在街道下（可选：\(villages.map(\.name).joined(separator: "、"))）") }
+            let found = try await StationQueries.village(named: name, ofStreet: station.streetID, on: req.db)
+            villageID = found.id
+            if villageID == nil { v.add("village", "所在村（社区）“\(name)”不在本社工站所在街道下（可选：\(found.choices.joined(separator: "、"))）") }
         }
         if let level = input.followUpLevel, level != 0 {
             let range = try await RecipientService.profile(of: station, req: req).followUpRange
@@ -114,8 +114,8 @@ enum RecipientEdit {
         var grade: DisabilityGrade?
         var type: DisabilityType?
         if category == .disabled, !ending {
-            grade = DisabilityGrade.allCases.first { $0.label == input.disabilityGrade || String($0.rawValue) == input.disabilityGrade }
-            type = DisabilityType.allCases.first { $0.label == input.disabilityType || $0.rawValue == input.disabilityType }
+            grade = input.disabilityGrade.flatMap(DisabilityGrade.parse)
+            type = input.disabilityType.flatMap(DisabilityType.parse)
             if grade == nil { v.add("disability_grade", "残疾人须选择残疾等级（一级至四级）") }
             if type == nil { v.add("disability_type", "残疾人须选择残疾类别") }
         }

@@ -125,9 +125,9 @@ enum RecipientService {
         }
         var villageID: UUID?
         if let name = input.village?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-            let villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db)
-            villageID = villages.first { $0.name == name }?.id
-            if villageID == nil { v.add("village", "所在村（社区）“\(name)”不在本社工站所在街道下（可选：\(villages.map(\.name).joined(separator: "、"))）") }
+            let found = try await StationQueries.village(named: name, ofStreet: station.streetID, on: req.db)
+            villageID = found.id
+            if villageID == nil { v.add("village", "所在村（社区）“\(name)”不在本社工站所在街道下（可选：\(found.choices.joined(separator: "、"))）") }
         }
         try v.check()
         return (draft!, villageID!)

@@ -50,10 +50,10 @@ enum RecipientTransfer {
         let reason = v.text(input.reason, field: "reason", label: "转移原因", max: TextLimit.short, required: true) ?? ""
         var villageID: UUID?
         if let target, let name = input.villageName?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-            let villages = try await StationQueries.villages(ofStreet: target.streetID, on: req.db)
-            villageID = villages.first { $0.name == name }?.id
+            let found = try await StationQueries.village(named: name, ofStreet: target.streetID, on: req.db)
+            villageID = found.id
             if villageID == nil {
-                v.add("village_name", "村（社区）“\(name)”不在接收社工站所在街道下（可选：\(villages.map(\.name).joined(separator: "、"))）")
+                v.add("village_name", "村（社区）“\(name)”不在接收社工站所在街道下（可选：\(found.choices.joined(separator: "、"))）")
             }
         }
         try v.check()

@@ -147,6 +147,13 @@ enum StationQueries {
             """).all().map(OrgQueries.UnitRef.init)
     }
 
+    /// A village or community of a street by its name, and the names to choose from when none has it
+    /// (the registration, correction and transfer of recipients name villages as people write them).
+    static func village(named name: String, ofStreet streetID: UUID, on db: any Database) async throws -> (id: UUID?, choices: [String]) {
+        let villages = try await villages(ofStreet: streetID, on: db)
+        return (villages.first { $0.name == name }?.id, villages.map(\.name))
+    }
+
     /// Escapes LIKE wildcards typed into the search box (with `ESCAPE '\'`), so that "%" finds only
     /// names containing "%" instead of every station.
     static func escapeLike(_ text: String) -> String {

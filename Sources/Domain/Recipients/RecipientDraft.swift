@@ -132,11 +132,11 @@ public struct RecipientDraft: Sendable, Equatable {
         var grade: DisabilityGrade?
         var type: DisabilityType?
         if !text(.disabilityGrade).isEmpty {
-            grade = DisabilityGrade.allCases.first { $0.label == text(.disabilityGrade) || String($0.rawValue) == text(.disabilityGrade) }
+            grade = DisabilityGrade.parse(text(.disabilityGrade))
             if grade == nil { refuse(.disabilityGrade, "应为一级、二级、三级或四级") }
         }
         if !text(.disabilityType).isEmpty {
-            type = DisabilityType.allCases.first { $0.label == text(.disabilityType) || $0.rawValue == text(.disabilityType) }
+            type = DisabilityType.parse(text(.disabilityType))
             if type == nil { refuse(.disabilityType, "未知的残疾类别（可选：\(DisabilityType.allCases.map(\.label).joined(separator: "、"))）") }
         }
         if categories.contains(.disabled) {

@@ -46,11 +46,15 @@ public enum RecipientCategory: String, Codable, Sendable, CaseIterable {
 public enum DisabilityGrade: Int, Codable, Sendable, CaseIterable {
     case one = 1, two, three, four
     public var label: String { ["一级", "二级", "三级", "四级"][rawValue - 1] }
+    /// From its label (二级) or number (2), as a form, the API or a spreadsheet gives it.
+    public static func parse(_ text: String) -> Self? { allCases.first { $0.label == text || String($0.rawValue) == text } }
 }
 
 /// 残疾类别 (GB/T 26341).
 public enum DisabilityType: String, Codable, Sendable, CaseIterable {
     case visual, hearing, speech, physical, intellectual, mental, multiple
+    /// From its label (肢体残疾) or code (physical).
+    public static func parse(_ text: String) -> Self? { allCases.first { $0.label == text || $0.rawValue == text } }
     public var label: String {
         switch self {
         case .visual: "视力残疾"
