@@ -252,6 +252,7 @@ struct RecipientImportTests {
             let file = Data(Self.csv(rows).utf8)
             let seen = ProgressLog()
             // act
+            let begun = app.clock.now
             let started = ContinuousClock.now
             let table = try RecipientImporter.table(file, filename: "万人.csv")
             let checked = try await RecipientImporter.preview(table, station: station, profile: profile, today: today,
@@ -265,6 +266,18 @@ struct RecipientImportTests {
             #expect(outcome.count == 10_000)
             #expect(seen.values == Array(stride(from: 500, through: 10_000, by: 500)))
             #expect(try await Recipient.query(on: app.db).count() == 10_000)
+            // the rows read back as the models read them (written by `BulkInsert`, not by Fluent): the
+            // sealed ID opens, the dates decode, the categories hang on the record
+            func imported(_ i: Int) async throws -> Recipient { try await Recipient.query(on: app.db).filter(\.$name == "居民\(i)").first()! }
+            let first = try await imported(0)
+            #expect(try app.settings.dataKey.open(first.residentIDSealed!) == ResidentID.completing("379901" + "19400101" + "000"))
+            #expect((begun.addingTimeInterval(-1)...app.clock.now.addingTimeInterval(1)).contains(first.createdAt!))
+            #expect(first.importID == outcome.importID)
+            #expect(try await RecipientCategoryRow.query(on: app.db).filter(\.$recipient.$id == first.id!).all().map(\.category) == [.minimumLiving, .livingAlone])
+            // keys follow the file's order (`OrderedIDs`, UUID version 7)
+            var keys: [String] = []
+            for i in [0, 1, 5_000, 9_999] { keys.append(try await imported(i).id!.uuidString) }
+            #expect(keys == keys.sorted() && keys.allSatisfy { Array($0)[14] == "7" })
             print("10,000 rows: preview \(previewed - started), write \(written - previewed)")
         }
     }

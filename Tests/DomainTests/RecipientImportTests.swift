@@ -32,6 +32,35 @@ import Testing
         #expect(result[4].problems.map(\.description) == ["姓名：与第4行姓名、出生日期相同，可能是同一人"])
     }
 
+    @Test func aBigSheetIsCheckedOnEveryCoreAndComesBackInFileOrder() throws {
+        // setup: 5,000 rows (checked in chunks of 2,000 at once); row 4,500 repeats row 10's ID, and
+        // rows without an ID repeat a name and birth date across chunks
+        var rows = [["姓名", "身份证号", "出生日期", "性别", "村（社区）", "类别"]]
+        var ids: [String] = []
+        for n in 0..<5_000 {
+            let birth = today.adding(days: -(20 * 365 + n))
+            let id = ResidentID.completing("110105" + String(birth.description.filter(\.isNumber)) + String(100 + n % 800))!
+            ids.append(id)
+            rows.append(n % 1000 == 999 ? ["无证\(n / 1000 % 2)", "", "1950-01-01", "女", "和平社区", "低保"] : ["人\(n)", id, "", "", "和平社区", "低保"])
+        }
+        rows[4_500][1] = ids[8]   // line 4,501 repeats line 10
+        // action
+        let checked = try preview(rows)
+        // assertion: every line in order; the repeats found across chunks, and nothing else refused
+        #expect(checked.map(\.line) == Array(2...5_001))
+        #expect(checked[4_499].problems.map(\.message) == ["与第10行重复"])
+        #expect(checked[2_999].problems.map(\.message) == ["与第1001行姓名、出生日期相同，可能是同一人"])
+        #expect(checked[3_999].problems.map(\.message) == ["与第2001行姓名、出生日期相同，可能是同一人"])
+        #expect(checked.filter { !$0.problems.isEmpty }.map(\.line) == [3_001, 4_001, 4_501, 5_001])
+    }
+
+    @Test func whiteSpaceIsTrimmedIncludingTheIdeographicSpace() {
+        #expect("\u{3000} 王秀英\t\n".trimmed == "王秀英")
+        #expect("王 秀英".trimmed == "王 秀英")
+        #expect(" \u{3000}\t".trimmed == "")
+        #expect("".trimmed == "")
+    }
+
     @Test func aVillageOutsideTheStreetIsRefused() throws {
         let result = try preview([["姓名", "身份证号", "所在村（社区）", "人群类别"], ["王", "11010519491231002X", "西关村", "低保"]])
         #expect(result[0].problems.map(\.description) == ["所在村（社区）：“西关村”不是本站所在街道（乡镇）下的村（社区）"])

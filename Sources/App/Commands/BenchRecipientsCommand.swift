@@ -9,7 +9,8 @@ import Vapor
 ///   then times the page's path on it — read the file, `RecipientImporter.table`, `preview` (every
 ///   row checked, duplicates looked up in the register), `commit` (sealing, hashing, batched
 ///   inserts in one transaction) — and, in the same run, a bare batched INSERT of the same rows
-///   (the same statements and batch size, values computed beforehand) into the same tables.
+///   into the same tables (the importer's own `write`: the same statements, batch size and keys,
+///   the records sealed and hashed beforehand).
 ///   The bare insert runs first on empty tables; its rows are deleted (and the tables vacuumed)
 ///   before the import. Prints both rates and their ratio; the rows are deleted at the end.
 /// - `fill --rows 500000`: that many recipients spread over the demo city's stations (the demo
@@ -98,21 +99,14 @@ struct BenchRecipientsCommand: AsyncCommand {
         let checked = try await RecipientImporter.preview(try RecipientImporter.table(try Data(contentsOf: file), filename: file.lastPathComponent),
                                                           station: station, profile: profile, today: today, key: key, on: db)
         let villageIDs = Dictionary(try await StationQueries.villages(ofStreet: station.streetID, on: db).map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
-        let records = try checked.map { row in
-            let r = try RecipientService.build(row.draft!, villageID: villageIDs[row.draft!.village]!, station: station, key: key, today: today, by: caller.userID)
-            return (r, RecipientService.categoryRows(row.draft!, recipient: r.id!, station: station.id!, today: today, caller: caller))
-        }
         let now = app.clock.now
+        let ids = OrderedIDs(at: now)
+        let records = try RecipientImporter.records(ArraySlice(checked.map { $0.draft! }), villages: villageIDs, ids: ids, importID: nil,
+                                                    station: station, caller: caller, key: key, today: today)
         started = ContinuousClock.now
         try await db.transaction { db in
-            let sql = db as! any SQLDatabase
-            try await RecipientImporter.widenCache(sql)
-            for start in stride(from: 0, to: records.count, by: RecipientImporter.batchSize) {
-                let batch = records[start..<min(start + RecipientImporter.batchSize, records.count)]
-                try await RecipientImporter.insertRecipients(batch.map(\.0), now: now, on: sql)
-                try await RecipientImporter.insertCategories(batch.flatMap(\.1), now: now, on: sql)
-                try await RecipientImporter.insertEvents(batch.map(\.0), today: today, caller: caller, now: now, on: sql)
-            }
+            try await RecipientImporter.write(count: records.count, ids: ids, today: today, caller: caller, now: now,
+                                              on: db as! any SQLDatabase) { Array(records[$0]) }
         }
         let bare = Self.seconds(since: started)
         try await Self.clear(sql)

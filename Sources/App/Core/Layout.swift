@@ -183,7 +183,8 @@ enum FormField {
     /// scrolls it into view when the refused form comes back. The summaries list their errors in
     /// the order of the fields on the page (the checks that found them ran in another order).
     static func focusFirstError(_ html: String) -> String {
-        guard let range = html.range(of: invalidMarker) else { return html }
+        // Searched as bytes: `String.range(of:)` goes through NSString on Linux, and every page passes here.
+        guard let range = html.utf8.firstRange(of: invalidMarker.utf8) else { return html }
         return orderSummaries(html.replacingCharacters(in: range, with: invalidMarker + " autofocus"))
     }
 

@@ -102,7 +102,8 @@ enum RecipientService {
 
     /// The stations where the caller may register recipients (the form's choice).
     static func stationsForCreate(_ caller: Caller, on db: any Database) async throws -> [Station] {
-        guard let condition = StationScope.condition(caller, on: db) else { return [] }
+        // A city's admin would otherwise load every station of the city on each list page, to keep none.
+        guard Access.mayAny(caller.assignments, .create, .recipient), let condition = StationScope.condition(caller, on: db) else { return [] }
         let ids = try await (db as! any SQLDatabase).raw("SELECT s.id FROM stations s WHERE " + condition + " ORDER BY s.name").all()
             .map { try $0.decode(column: "id", as: UUID.self) }
         if ids.isEmpty { return [] }
@@ -169,9 +170,9 @@ enum RecipientService {
     }
 
     /// A new record from a checked draft (shared by the form, the API and the import).
-    static func build(_ draft: RecipientDraft, villageID: UUID, station: Station, key: DataKey, today: Day, by user: UUID?) throws -> Recipient {
+    static func build(_ draft: RecipientDraft, id: UUID = UUID(), villageID: UUID, station: Station, key: DataKey, today: Day, by user: UUID?) throws -> Recipient {
         let r = Recipient()
-        r.id = UUID()
+        r.id = id
         r.$station.id = station.id!
         r.cityID = station.cityID
         r.districtID = station.districtID

@@ -62,6 +62,12 @@ public enum Access {
         return .masked
     }
 
+    /// Whether any of the caller's roles may ever take `action` on `kind`, wherever the resource
+    /// sits: a page asks this before loading the resources to decide on one by one.
+    public static func mayAny(_ assignments: [Assignment], _ action: Action, _ kind: Kind) -> Bool {
+        assignments.contains { permitted($0.role, kind).contains(action) || permittedOwn($0.role, kind).contains(action) }
+    }
+
     public enum Decision: Equatable, Sendable { case allowed, forbidden, notFound }
 
     /// What a decision needs to know about a resource: where it sits in the tree, which operator

@@ -8,7 +8,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// Checked byte by byte rather than with a Regex literal: each literal is parsed again on every
     /// call, which made this check most of the cost of a 100,000-row import (bench/recipients.sh).
     public init?(_ raw: String) {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmed
         let bytes = Array(text.utf8)
         func digits(_ slice: ArraySlice<UInt8>) -> Bool { slice.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         // 1[3-9] and nine more digits

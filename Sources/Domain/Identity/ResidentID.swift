@@ -34,7 +34,7 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
 
     /// - Parameter today: births after it are refused, so a typo in the year cannot make a person unborn.
     public init(_ raw: String, today: Day) throws(Problem) {
-        let chars = Array(raw.trimmingCharacters(in: .whitespaces).uppercased())
+        let chars = Array(raw.trimmed.uppercased())
         guard chars.count == 18 else { throw .wrongLength(chars.count) }
         for c in chars.prefix(17) where !c.isASCIIDigit { throw .invalidCharacter(c) }
         guard chars[17].isASCIIDigit || chars[17] == "X" else { throw .invalidCharacter(chars[17]) }

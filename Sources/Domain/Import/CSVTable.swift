@@ -41,7 +41,7 @@ public enum CSVTable {
         var quoteLine = 1
         var iterator = text.unicodeScalars.makeIterator()
         var pending = iterator.next()
-        func endField() { row.append(field.trimmingCharacters(in: .whitespaces)); field = "" }
+        func endField() { row.append(field.trimmed); field = "" }
         while let c = pending {
             pending = iterator.next()
             if quoted {

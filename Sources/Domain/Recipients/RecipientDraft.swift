@@ -69,7 +69,7 @@ public struct RecipientDraft: Sendable, Equatable {
     ///   - followUpLevels: the city's scale (profile data; Guangzhou's platform uses 1–6).
     public static func check(_ values: [Field: String], today: Day, followUpLevels: ClosedRange<Int>) -> Result<RecipientDraft, Problems> {
         var problems: [Problem] = []
-        func text(_ f: Field) -> String { (values[f] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        func text(_ f: Field) -> String { (values[f] ?? "").trimmed }
         func refuse(_ f: Field, _ message: String) { problems.append(Problem(field: f, message: message)) }
 
         let name = text(.name)
