@@ -4,8 +4,8 @@
 #     app's own xlsx writer, imported through the page's path (RecipientImporter.table → preview →
 #     commit: reading, every row checked, IDs looked up in the register, sealing, hashing, batched
 #     inserts in one transaction), and in the same run a bare batched INSERT of the same rows (the
-#     same statements and batch size, values computed beforehand) into the same tables: both rates
-#     and their ratio. Targets: at least 10,000 rows/s and at least 50 % of the bare insert.
+#     importer's own write: statements, batch size, keys; records sealed and hashed beforehand) into
+#     the same tables: both rates and their ratio. Targets: at least 10,000 rows/s and at least 50 % of the bare insert.
 #  2. `shegong bench-recipients fill --rows 500000`: 500,000 recipients over the demo city's 32
 #     stations (the demo generator's categories and proportions), then the server, the city admin
 #     logged in, and wrk for BENCH_SECONDS (default 30) at 32 connections on the recipient list

@@ -95,7 +95,7 @@ struct BenchRecipientsCommand: AsyncCommand {
         let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0
         console.print("生成 \(file.lastPathComponent)：\(count) 行，\(size / 1024) KiB，用时 \(String(format: "%.1f", Self.seconds(since: started))) s")
 
-        // Bare: the same rows, values computed beforehand, the importer's own statements and batch size.
+        // Bare: the same rows, sealed and hashed beforehand, written by the importer's own `write`.
         let checked = try await RecipientImporter.preview(try RecipientImporter.table(try Data(contentsOf: file), filename: file.lastPathComponent),
                                                           station: station, profile: profile, today: today, key: key, on: db)
         let villageIDs = Dictionary(try await StationQueries.villages(ofStreet: station.streetID, on: db).map { ($0.name, $0.id) }, uniquingKeysWith: { a, _ in a })
