@@ -124,7 +124,7 @@ enum RecipientEdit {
         let current = active.first { $0.category == category }
         if let current, day.description < current.verifiedOn { throw AppError.field("on", "日期不能早于上次核实日期 \(current.verifiedOn)") }
         if ending {
-            guard let current else { throw AppError.field("category", "“\(category!.label)”当前不是该服务对象的有效类别", status: .conflict) }
+            guard current != nil else { throw AppError.field("category", "“\(category!.label)”当前不是该服务对象的有效类别", status: .conflict) }
             if active.count == 1 { throw AppError.field("category", "这是最后一个有效类别，不能结束；服务对象不再需要服务时请变更状态", status: .conflict) }
         }
         let row = ending ? nil : RecipientService.categoryRow(category!, grade: grade, type: type, recipient: r.id!, station: station.id!,

@@ -161,7 +161,7 @@ enum RecipientQueries {
         }
         let page: SQLQueryString = " ORDER BY r.name, r.id LIMIT \(literal: requested.per) OFFSET \(literal: requested.offset)"
         let rows: [any SQLRow]
-        if let category, total <= few {
+        if category != nil, total <= few {
             rows = try await sql.raw("SELECT DISTINCT " + columns + " " + from + names + " WHERE " + whereClause + page).all()
         } else if let category {
             rows = try await sql.raw(select + " WHERE " + (conditions + [inCategory(category)]).joined(separator: " AND ") + page).all()
