@@ -69,7 +69,9 @@ public struct RecipientDraft: Sendable, Equatable {
     ///   - followUpLevels: the city's scale (profile data; Guangzhou's platform uses 1–6).
     public static func check(_ values: [Field: String], today: Day, followUpLevels: ClosedRange<Int>) -> Result<RecipientDraft, Problems> {
         var problems: [Problem] = []
-        func text(_ f: Field) -> String { (values[f] ?? "").trimmed }
+        // Trimmed once: several fields are read more than once below, and an import checks every row.
+        let trimmed = values.mapValues(\.trimmed)
+        func text(_ f: Field) -> String { trimmed[f] ?? "" }
         func refuse(_ f: Field, _ message: String) { problems.append(Problem(field: f, message: message)) }
 
         let name = text(.name)
