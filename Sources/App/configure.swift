@@ -55,6 +55,8 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M008_Onboarding())
     app.migrations.add(M009_CityOnboardedOn())
     app.migrations.add(M010_Recipients())
+    app.migrations.add(M011_ServiceLedger())
+    app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
     app.sessionStore = sessions
@@ -92,6 +94,8 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: ImportController())
     try routes.register(collection: RecipientRecordsController())
     try routes.register(collection: RecipientEditController())
+    try routes.register(collection: CasesController())
+    try routes.register(collection: VisitsController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -12,7 +12,9 @@ extension OpenAPI {
     /// An operation's key, "METHOD /api/v1/path/{param}", from its route.
     static func key(_ method: HTTPMethod, _ route: ApiRoute) -> String { "\(method.rawValue) \(route.openAPIPath)" }
 
-    static var responseBodies: [String: String] { coreResponseBodies.merging(recipientRecordResponses) { core, _ in core } }
+    static var responseBodies: [String: String] {
+        coreResponseBodies.merging(recipientRecordResponses) { core, _ in core }.merging(caseworkResponses) { core, _ in core }
+    }
 
     private static let coreResponseBodies: [String: String] = [
         key(.POST, .authToken): "Token",
@@ -121,6 +123,9 @@ extension OpenAPI {
         "follow_up_level": ["type": "string", "pattern": "^[0-9]{0,9}$", "description": "跟进级别（本市政策配置的级数内）；空为全部"],
         "area": string,
         "urgency": ["type": "string", "enum": NeedUrgency.allCases.map(\.rawValue) + [""]],
+        "stage": ["type": "string", "enum": ["open"] + CaseStage.allCases.map(\.rawValue) + [""], "description": "个案阶段；open 为全部未结案"],
+        "mine": ["type": "string", "enum": ["1", "true", ""], "description": "1：只看我负责的个案"],
+        "recipient": uuid,
     ] }
 
     static var responseSchemas: [String: Any] { [

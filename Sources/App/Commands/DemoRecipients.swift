@@ -415,7 +415,7 @@ enum DemoRecipients {
         for round in 0..<rounds {
             for seed in seeds {
                 let profile = profiles[seed.cityID]
-                let people = plan(seed, round: round, today: today, serviceFields: profile?.serviceFields ?? [],
+                let people = plan(seed, round: round, today: today, serviceFields: profile?.needAreas ?? [],
                                   followUpLevels: profile?.followUpLevels ?? 3, taken: &taken, phones: &phones)
                 var rng = Generator(seed: "events:\(round):" + seed.streetName)
                 let importID = rng.uuid()

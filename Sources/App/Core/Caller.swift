@@ -91,6 +91,8 @@ extension Access.Kind {
         case .deployment: "省和城市"
         case .demonstration: "示范点认定"
         case .recipient: "服务对象"
+        case .casework: "个案"
+        case .service: "服务记录"
         }
     }
 }

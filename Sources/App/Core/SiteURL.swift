@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Vapor
 
@@ -141,6 +142,13 @@ enum ApiRoute: Routable {
     case consentForm(ID)
     case recipientsExport
     case recipientTransfersOut
+    /// Case work (issue 10 §2): the list and intake, a case, and each step of its workflow.
+    case cases
+    case serviceCase(ID)
+    case caseStep(ID, CaseStep)
+    /// Home and phone visits, and everything the ledger holds for one recipient (issue 10 §3, §5).
+    case visits
+    case recipientServices(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -198,6 +206,11 @@ enum ApiRoute: Routable {
         case .consentForm(let id): ["consents", .id(id), "form"]
         case .recipientsExport: ["recipient-exports"]
         case .recipientTransfersOut: ["recipient-transfers"]
+        case .cases: ["cases"]
+        case .serviceCase(let id): ["cases", .id(id)]
+        case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
+        case .visits: ["visits"]
+        case .recipientServices(let id): ["recipients", .id(id), "services"]
         }
     }
 }
@@ -311,6 +324,14 @@ enum SiteURL: Routable {
     case recipientConsents(ID)
     case consentForm(ID)
     case recipientsExport
+    /// Case work (issue 10 §2): the list, intake, a case and the forms of its steps.
+    case cases
+    case casesNew
+    case serviceCase(ID)
+    case caseStep(ID, CaseStep)
+    /// A home or phone visit to a recipient, and a station's visits (issue 10 §3).
+    case recipientVisits(ID)
+    case stationVisits(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -376,6 +397,27 @@ enum SiteURL: Routable {
         case .recipientConsents(let id): ["recipients", .id(id), "consents"]
         case .consentForm(let id): ["consents", .id(id), "form"]
         case .recipientsExport: ["recipients", "export"]
+        case .cases: ["cases"]
+        case .casesNew: ["cases", "new"]
+        case .serviceCase(let id): ["cases", .id(id)]
+        case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
+        case .recipientVisits(let id): ["recipients", .id(id), "visits"]
+        case .stationVisits(let id): ["stations", .id(id), "visits"]
+        }
+    }
+}
+
+extension CaseStep {
+    /// The step's path under a case: `/cases/{id}/assessments`.
+    var pathName: String {
+        switch self {
+        case .assess: "assessments"
+        case .plan: "plans"
+        case .intervene: "interventions"
+        case .evaluate: "evaluations"
+        case .close: "closure"
+        case .followUp: "follow-ups"
+        case .reopen: "reopening"
         }
     }
 }

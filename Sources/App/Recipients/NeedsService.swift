@@ -39,8 +39,8 @@ enum NeedsService {
         try req.authorize(.update, RecipientService.resource(station))
         let profile = try await RecipientService.profile(of: station, req: req)
         var v = Validator()
-        let area = profile.serviceField(input.area ?? "")
-        if area == nil { v.add("area", "服务领域应为本市政策配置中的一项（可选：\(profile.serviceFields.map { "\($0.code)（\($0.label)）" }.joined(separator: "、"))）") }
+        let area = profile.needAreas.first { $0.code == input.area }
+        if area == nil { v.add("area", "服务领域应为本市政策配置中的一项（可选：\(profile.needAreas.map { "\($0.code)（\($0.label)）" }.joined(separator: "、"))）") }
         let description = v.text(input.description, field: "description", label: "需求描述", max: TextLimit.short, required: true) ?? ""
         let urgency: NeedUrgency? = WorkforceService.enumValue(input.urgency ?? "", NeedUrgency.self, field: "urgency", label: "紧急程度", into: &v)
         let day = v.day(input.identifiedOn, field: "identified_on", label: "发现日期", notAfter: req.today)

@@ -155,6 +155,8 @@ enum RecipientPage {
         var records = RecipientRecordsSection.Model()
         /// The correction forms (`RecipientEditSection`).
         var edit = RecipientEditSection.Model()
+        /// Services, cases and the visit form (`RecipientServicesSection`).
+        var services = RecipientServicesSection.Model()
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -230,6 +232,7 @@ enum RecipientPage {
                         FormField.text("identified_on", label: "发现日期", value: m.needValues["identified_on"], error: m.needErrors.message(for: "identified_on"),
                                        type: .date, required: true),
                         .button(.type(.submit), .plain("登记需求")))))),
+            RecipientServicesSection.view(m.services, recipient: id, csrf: csrf),
             .if(m.canUpdate, .section(.class("card"), .id("status"),
                 .h2("变更状态"),
                 FormField.summary(m.statusErrors.errors),

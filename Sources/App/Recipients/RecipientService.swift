@@ -81,33 +81,16 @@ enum RecipientService {
     }
 
     /// A recipient sits where their station is, and is kept by the station's operator.
-    static func resource(_ station: Station) -> Access.Resource {
-        Access.Resource(kind: .recipient, paths: [station.path], operatorIDs: Set([station.$operator.id?.uuidString].compactMap { $0 }))
-    }
+    static func resource(_ station: Station) -> Access.Resource { StationScope.resource(station, .recipient) }
 
     /// The station a new recipient is registered at: the one asked for, or the caller's only one.
     static func station(for id: UUID?, req: Request) async throws -> Station {
-        let caller = try req.requireCaller()
-        if let id {
-            guard let station = try await Station.find(id, on: req.db), station.deletedAt == nil else {
-                throw AppError.field("station_id", "社工站不存在，或不在您的管辖范围内", status: .notFound)
-            }
-            try req.authorize(.create, resource(station))
-            return station
-        }
-        let choices = try await stationsForCreate(caller, on: req.db)
-        guard choices.count == 1 else { throw AppError.field("station_id", "请选择登记到哪个社工站") }
-        return choices[0]
+        try await StationScope.stationForCreate(id, kind: .recipient, label: "登记", req: req)
     }
 
     /// The stations where the caller may register recipients (the form's choice).
     static func stationsForCreate(_ caller: Caller, on db: any Database) async throws -> [Station] {
-        // A city's admin would otherwise load every station of the city on each list page, to keep none.
-        guard Access.mayAny(caller.assignments, .create, .recipient), let condition = StationScope.condition(caller, on: db) else { return [] }
-        let ids = try await (db as! any SQLDatabase).raw("SELECT s.id FROM stations s WHERE " + condition + " ORDER BY s.name").all()
-            .map { try $0.decode(column: "id", as: UUID.self) }
-        if ids.isEmpty { return [] }
-        return try await Station.query(on: db).filter(\.$id ~~ ids).sort(\.$name).all().filter { caller.may(.create, resource($0)) }
+        try await StationScope.stationsForCreate(caller, kind: .recipient, on: db)
     }
 
     /// The city's follow-up scale and service fields (profile data).

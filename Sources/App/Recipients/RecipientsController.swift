@@ -202,11 +202,12 @@ struct RecipientsController: RouteCollection {
         m.events = try await RecipientEvent.query(on: req.db).filter(\.$recipient.$id == r.id!)
             .sort(\.$happenedOn, .descending).sort(\.$createdAt, .descending).all()
         m.needs = try await NeedsService.list(recipient: r.id!, profile: profile, on: req.db)
-        m.serviceFields = profile.serviceFields
+        m.serviceFields = profile.needAreas
         m.guardianName = r.guardianName
         m.guardianPhoneMasked = r.guardianPhoneMasked
         if let guardian = r.guardianID, let g = try await Recipient.find(guardian, on: req.db) { m.guardianName = g.name }
         m.records = try await RecipientRecordsSection.load(r, station: station, caller: caller, req: req)
+        m.services = try await RecipientServicesSection.load(r, station: station, caller: caller, req: req)
         if m.canUpdate {
             m.edit.details = RecipientEditSection.current(r, villageName: m.recipient.villageName)
             m.edit.villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db).map(\.name)
@@ -268,7 +269,7 @@ struct RecipientsController: RouteCollection {
         let station = try await StationQueries.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         try req.authorize(.read, RecipientService.resource(station))
         let profile = try await RecipientService.profile(of: station, req: req)
-        var m = StationNeedsPage.Model(stationID: station.id!, stationName: station.name, serviceFields: profile.serviceFields)
+        var m = StationNeedsPage.Model(stationID: station.id!, stationName: station.name, serviceFields: profile.needAreas)
         m.filter = (try? req.query.decode(NeedsService.Filter.self)) ?? NeedsService.Filter()
         m.needs = try await NeedsService.list(station: station.id!, m.filter, profile: profile, on: req.db)
         return StationNeedsPage.view(m, caller: caller).response()

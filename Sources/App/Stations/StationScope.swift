@@ -2,6 +2,7 @@ import Foundation
 import Domain
 import Fluent
 import SQLKit
+import Vapor
 
 /// The one SQL filter for "the stations a caller may see", used by every list that selects stations
 /// (station lists, the compliance matrix, deadline units, A-5 handovers). Domain/Access decides the
@@ -26,5 +27,36 @@ enum StationScope {
         if scopes.isEmpty { return nil }
         let condition: SQLQueryString = "s.deleted_at IS NULL AND (" + scopes.joined(separator: " OR ") + ")"
         return condition
+    }
+
+    /// A station's records of a kind (recipients, cases, visits): where the station is, kept by its operator.
+    static func resource(_ station: Station, _ kind: Access.Kind) -> Access.Resource {
+        Access.Resource(kind: kind, paths: [station.path], operatorIDs: Set([station.$operator.id?.uuidString].compactMap { $0 }))
+    }
+
+    /// The stations where the caller may create records of a kind (a form's choice).
+    static func stationsForCreate(_ caller: Caller, kind: Access.Kind, on db: any Database) async throws -> [Station] {
+        // A city's admin would otherwise load every station of the city on each list page, to keep none.
+        guard Access.mayAny(caller.assignments, .create, kind), let condition = condition(caller, on: db) else { return [] }
+        let ids = try await (db as! any SQLDatabase).raw("SELECT s.id FROM stations s WHERE " + condition + " ORDER BY s.name").all()
+            .map { try $0.decode(column: "id", as: UUID.self) }
+        if ids.isEmpty { return [] }
+        return try await Station.query(on: db).filter(\.$id ~~ ids).sort(\.$name).all().filter { caller.may(.create, resource($0, kind)) }
+    }
+
+    /// The station a new record goes to: the one asked for (404 outside the caller's scope, 403 where
+    /// the caller only reads), or the caller's only one. `label` is the act (登记, 开案) for the message.
+    static func stationForCreate(_ id: UUID?, kind: Access.Kind, label: String, req: Request) async throws -> Station {
+        let caller = try req.requireCaller()
+        if let id {
+            guard let station = try await Station.find(id, on: req.db), station.deletedAt == nil else {
+                throw AppError.field("station_id", "社工站不存在，或不在您的管辖范围内", status: .notFound)
+            }
+            try req.authorize(.create, resource(station, kind))
+            return station
+        }
+        let choices = try await stationsForCreate(caller, kind: kind, on: req.db)
+        guard choices.count == 1 else { throw AppError.field("station_id", "请选择\(label)到哪个社工站") }
+        return choices[0]
     }
 }

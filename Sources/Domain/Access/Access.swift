@@ -33,6 +33,12 @@ public enum Access {
         /// Kept by the station's social workers and their operator; the street, district and city read
         /// them with ID and phone masked; an evaluator reads them without ID or phone at all.
         case recipient
+        /// A case (个案, MZ/T 094) with its assessments, plans, interventions and evaluations (issue 10).
+        /// Kept by the station's social workers and their operator; the street, district, city and
+        /// evaluator read; a supervisor reads the cases of the stations assigned to them only.
+        case casework
+        /// The service ledger's other records: home and phone visits (issue 10).
+        case service
     }
 
     /// How much of a recipient's resident ID and phone number a caller may see (PIPL; issue 9 §2).
@@ -108,6 +114,12 @@ public enum Access {
         case (.socialWorker, .recipient), (.operatorManager, .recipient): [.read, .create, .update, .reveal]
         case (.supervisor, .recipient): []
         case (_, .recipient): [.read]
+        case (.socialWorker, .casework), (.operatorManager, .casework), (.socialWorker, .service), (.operatorManager, .service):
+            [.read, .create, .update]
+        // A supervisor's cases are those of their assigned stations (`ownerUserIDs`; see `decide`).
+        case (.supervisor, .casework), (.supervisor, .service): []
+        // The street, district, city and evaluator read services; they do not record them.
+        case (_, .casework), (_, .service): [.read]
         case (.cityAdmin, .calendar): [.read]
         case (.cityAdmin, _): [.read, .create, .update]
         case (.districtOfficer, .station): [.read, .create, .update]
@@ -125,6 +137,7 @@ public enum Access {
         switch (role, kind) {
         case (.socialWorker, .staff): [.update]
         case (.socialWorker, .record), (.supervisor, .record): [.create, .update]
+        case (.supervisor, .casework): [.read]
         default: []
         }
     }
@@ -148,12 +161,19 @@ public enum Access {
     }
 
     public static func decide(_ assignments: [Assignment], _ action: Action, _ resource: Resource, userID: String? = nil) -> Decision {
-        let seeing = assignments.filter { sees($0, resource) }
+        let seeing = assignments.filter { sees($0, resource) && !unassignedSupervisor($0, resource, userID: userID) }
         if seeing.isEmpty { return .notFound }
         if seeing.contains(where: { permitted($0.role, resource.kind).contains(action) }) { return .allowed }
         if let userID, resource.ownerUserIDs.contains(userID),
            seeing.contains(where: { permittedOwn($0.role, resource.kind).contains(action) }) { return .allowed }
         return .forbidden
+    }
+
+    /// A supervisor's unit scope reaches every station of it, but their casework is only that of the
+    /// stations assigned to them (the resource names those supervisors' accounts as its owners): the
+    /// other stations' cases are out of sight (404), as another street's are.
+    static func unassignedSupervisor(_ assignment: Assignment, _ resource: Resource, userID: String?) -> Bool {
+        assignment.role == .supervisor && resource.kind == .casework && !(userID.map(resource.ownerUserIDs.contains) ?? false)
     }
 
     /// The part of the tree in which the caller may read resources of a kind, for list queries.

@@ -124,6 +124,19 @@ public enum DayCount {
 public struct ServiceField: Codable, Sendable, Equatable {
     public var code: String
     public var label: String
+    /// false for a direction of service that no resident's need belongs to (Wuhan's core project,
+    /// 党建引领社会工作服务, V-3); absent means true.
+    public var forNeeds: Bool?
+}
+
+/// An item of a profile's service catalogue: one of Jinan's eleven content areas (V-1, usable in any
+/// field) or an item of Wuhan's catalogue under one field (V-3). Every service record names one
+/// when its profile has any.
+public struct ServiceItem: Codable, Sendable, Equatable {
+    public var code: String
+    public var label: String
+    /// The field the item belongs to; nil when it may be used in any field.
+    public var field: String?
 }
 
 /// A jurisdiction's rule set (jinan, wuhan, guangzhou), shipped as JSON in Profiles/.
@@ -137,6 +150,11 @@ public struct PolicyProfile: Codable, Sendable, Equatable {
     /// The follow-up levels (跟进级别) a recipient may be given: 1 … this number (Guangzhou's
     /// platform uses six). A city sets its own scale in its profile.
     public var followUpLevels: Int
+    /// The service catalogue (V-1, V-3); empty where the city's documents list none (Guangzhou's).
+    public var serviceItems: [ServiceItem]
+
+    /// The fields a need (V-8) may belong to.
+    public var needAreas: [ServiceField] { serviceFields.filter { $0.forNeeds != false } }
 
     public var followUpRange: ClosedRange<Int> { 1...max(1, followUpLevels) }
     public func serviceField(_ code: String) -> ServiceField? { serviceFields.first { $0.code == code } }

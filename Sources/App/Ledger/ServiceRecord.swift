@@ -1,0 +1,166 @@
+import Domain
+import Fluent
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// One act of service in the common ledger (design: the service ledger; M011). The kind's own table
+/// holds what only that kind has; this row holds what every report counts.
+final class ServiceRecord: Model, @unchecked Sendable {
+    static let schema = "service_records"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "year") var year: Int
+    @Parent(key: "station_id") var station: Station
+    @Field(key: "city_id") var cityID: UUID
+    @Field(key: "district_id") var districtID: UUID
+    @Field(key: "path") var path: String
+    @Field(key: "served_on") var servedOn: String
+    @Field(key: "kind") var kind: ServiceKind
+    @Field(key: "field") var field: String
+    @OptionalField(key: "item") var item: String?
+    @Field(key: "method") var method: ServiceMethod
+    @Field(key: "minutes") var minutes: Int
+    /// The user account of the worker who gave the service, and their name as it was then.
+    @Field(key: "worker_id") var workerID: UUID
+    @Field(key: "worker_name") var workerName: String
+    /// 服务人次: the named recipients plus `othersCount`.
+    @Field(key: "people_count") var peopleCount: Int
+    /// People served who are not in the library (family members, neighbours at a visit).
+    @Field(key: "others_count") var othersCount: Int
+    @Field(key: "content") var content: String
+    @OptionalField(key: "case_id") var caseID: UUID?
+    @Field(key: "created_by") var createdBy: UUID
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    var auditFields: [String: String] {
+        ["station_id": $station.id.uuidString, "served_on": servedOn, "kind": kind.rawValue, "field": field, "item": item ?? "",
+         "method": method.rawValue, "minutes": String(minutes), "worker_id": workerID.uuidString, "people_count": String(peopleCount),
+         "others_count": String(othersCount), "content": content, "case_id": caseID?.uuidString ?? ""]
+    }
+}
+
+/// What a service needs to be written to the ledger: where, when, how it is tagged, who gave it and
+/// whom it reached.
+struct LedgerEntry: Sendable {
+    var station: Station
+    var kind: ServiceKind
+    var tag: ServiceTag
+    var on: Day
+    var minutes: Int
+    var workerID: UUID
+    var workerName: String
+    var recipientIDs: [UUID]
+    var othersCount: Int
+    var content: String
+    var caseID: UUID?
+}
+
+enum Ledger {
+    /// Writes one row and its recipients, inside the caller's transaction (`db` is the transaction).
+    /// The year's partition must exist already on PostgreSQL (`LedgerPartitions.ensure`, before the
+    /// transaction: creating a table inside the audit's serialised transaction would hold its lock).
+    static func write(_ entry: LedgerEntry, createdBy: UUID, on db: any Database, audit: AuditLog.Recorder) async throws -> ServiceRecord {
+        let r = ServiceRecord()
+        r.id = UUID()
+        r.year = entry.on.year
+        r.$station.id = entry.station.id!
+        r.cityID = entry.station.cityID
+        r.districtID = entry.station.districtID
+        r.path = entry.station.path
+        r.servedOn = entry.on.description
+        r.kind = entry.kind
+        r.field = entry.tag.field.code
+        r.item = entry.tag.item?.code
+        r.method = entry.tag.method
+        r.minutes = entry.minutes
+        r.workerID = entry.workerID
+        r.workerName = entry.workerName
+        r.othersCount = entry.othersCount
+        r.peopleCount = entry.recipientIDs.count + entry.othersCount
+        r.content = entry.content
+        r.caseID = entry.caseID
+        r.createdBy = createdBy
+        try await r.create(on: db)
+        if !entry.recipientIDs.isEmpty {
+            let sql = db as! any SQLDatabase
+            var insert = sql.insert(into: "service_record_recipients").columns("record_id", "year", "recipient_id", "station_id", "served_on")
+            for id in entry.recipientIDs {
+                insert = insert.values(SQLBind(r.id!), SQLBind(r.year), SQLBind(id), SQLBind(entry.station.id!), SQLBind(r.servedOn))
+            }
+            try await insert.run()
+        }
+        audit.change(entityType: "service_record", entityID: r.id, old: nil,
+                     new: r.auditFields.merging(["recipients": entry.recipientIDs.map(\.uuidString).joined(separator: ",")]) { a, _ in a })
+        return r
+    }
+
+    /// The services a recipient received, newest first, for their timeline.
+    struct Line: Sendable {
+        var servedOn: String
+        var kind: ServiceKind
+        var method: ServiceMethod
+        var field: String
+        var item: String?
+        var minutes: Int
+        var workerName: String
+        var content: String
+        var caseID: UUID?
+        var stationID: UUID
+    }
+
+    static func lines(recipient: UUID, on db: any Database) async throws -> [Line] {
+        let sql = db as! any SQLDatabase
+        return try await sql.raw("""
+            SELECT s.served_on, s.kind, s.method, s.field, s.item, s.minutes, s.worker_name, s.content, s.case_id, s.station_id
+            FROM service_record_recipients sr JOIN service_records s ON s.id = sr.record_id AND s.year = sr.year
+            WHERE sr.recipient_id = \(bind: recipient) ORDER BY s.served_on DESC, s.created_at DESC
+            """).all().map { row in
+            Line(servedOn: try row.decode(column: "served_on", as: String.self), kind: try row.decode(column: "kind", as: ServiceKind.self),
+                 method: try row.decode(column: "method", as: ServiceMethod.self), field: try row.decode(column: "field", as: String.self),
+                 item: try row.decode(column: "item", as: String?.self), minutes: try row.decode(column: "minutes", as: Int.self),
+                 workerName: try row.decode(column: "worker_name", as: String.self), content: try row.decode(column: "content", as: String.self),
+                 caseID: try row.decode(column: "case_id", as: UUID?.self), stationID: try row.decode(column: "station_id", as: UUID.self))
+        }
+    }
+}
+
+/// PostgreSQL's yearly partitions of the ledger tables (M011): a year's are made the first time a
+/// record falls in it. SQLite has one table and nothing to do.
+final class LedgerPartitions: Sendable {
+    private let known = NIOLockedValueBox<Set<Int>>([])
+
+    func ensure(year: Int, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        if known.withLockedValue({ $0.contains(year) }) { return }
+        // Two processes may reach a new year at once: the advisory lock makes the second wait and
+        // then find the partition there (IF NOT EXISTS), instead of failing on the catalogue's index.
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.raw("SELECT pg_advisory_xact_lock(7310423)").run()
+            try await Self.create(year: year, on: sql)
+        }
+        known.withLockedValue { _ = $0.insert(year) }
+    }
+
+    static func create(year: Int, on sql: any SQLDatabase) async throws {
+        for table in ["service_records", "service_record_recipients"] {
+            try await sql.raw("""
+                CREATE TABLE IF NOT EXISTS \(unsafeRaw: table)_y\(unsafeRaw: String(year)) PARTITION OF \(unsafeRaw: table)
+                FOR VALUES FROM (\(unsafeRaw: String(year))) TO (\(unsafeRaw: String(year + 1)))
+                """).run()
+        }
+    }
+}
+
+extension Application {
+    private struct LedgerPartitionsKey: StorageKey { typealias Value = LedgerPartitions }
+
+    /// Set once in `configure`.
+    var ledgerPartitions: LedgerPartitions {
+        get { storage[LedgerPartitionsKey.self]! }
+        set { storage[LedgerPartitionsKey.self] = newValue }
+    }
+}
