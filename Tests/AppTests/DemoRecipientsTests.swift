@@ -239,6 +239,15 @@ struct DemoRecipientsTests {
             let items = try #require(body["items"] as? [[String: Any]])
             #expect(items.count == 5)
             #expect(items.allSatisfy { ($0["street_name"] as? String) == "解放路街道" && ($0["resident_id"] as? String)?.contains("**********") != false })
+            // issue 10 §7: the demonstration station's cases, one at every stage, and its visits
+            let cases = try await world.api(.GET, "/api/v1/cases?per=50", token: token).json()["items"] as? [[String: Any]] ?? []
+            #expect(Set(cases.compactMap { $0["stage"] as? String }) == Set(CaseStage.allCases.map(\.rawValue)))
+            let visits = try await world.api(.GET, "/api/v1/visits", token: token).json()
+            #expect(visits["total"] as? Int == 8)
+            let closed = try #require(cases.first { $0["stage"] as? String == "closed" }?["id"] as? String)
+            let detail = try await world.api(.GET, "/api/v1/cases/\(closed)", token: token).json()
+            #expect((detail["services"] as? [Any])?.count == 2)
+            #expect(((detail["plan"] as? [String: Any])?["goals"] as? [[String: Any]])?.compactMap { $0["outcome"] as? String } == ["met", "partly"])
         }
     }
 }

@@ -163,6 +163,10 @@ enum DemoData {
                     if let id = unit.policyProfile { profiles[unit.id!] = try PolicyProfile.shipped(id) }
                 }
                 try await DemoRecipients.add(seeds: try await DemoRecipients.seeds(on: db), today: app.clock.today, now: app.clock.now, key: app.settings.dataKey, profiles: profiles, db: db, recorder: recorder)
+                if let station = stations["解放路街道"], let worker = users["worker"], let profile = profiles[station.cityID],
+                   let name = accounts.first(where: { $0.username == "worker" })?.name {
+                    _ = try await DemoCasework.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, db: db, recorder: recorder)
+                }
             }
         }
         return password

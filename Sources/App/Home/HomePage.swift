@@ -43,12 +43,14 @@ enum HomePage {
         let stationTotal: Int
         /// A confirmation after a successful filing (`Saved`).
         var notice: String? = nil
+        /// The caller's own open cases (a social worker's work list, issue 10 §5).
+        var openCases = 0
 
         /// Upcoming deadlines not yet filed by every unit.
         var openUpcoming: [DeadlineService.Status] { board.upcoming.filter { !$0.done } }
 
         var nothingToDo: Bool {
-            confirmations.isEmpty && hours.isEmpty && board.overdue.isEmpty && openUpcoming.isEmpty && board.uncounted.isEmpty
+            confirmations.isEmpty && hours.isEmpty && board.overdue.isEmpty && openUpcoming.isEmpty && board.uncounted.isEmpty && openCases == 0
         }
     }
 
@@ -76,10 +78,12 @@ enum HomePage {
         }
         let board = try await DeadlineService.board(caller, today: today, on: req.db)
         let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
+        let openCases = caller.has(.socialWorker)
+            ? try await ServiceCase.query(on: req.db).filter(\.$responsibleID == caller.userID).filter(\.$stage != .closed).count() : 0
         return Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
                      confirmations: confirmations, hours: Array(hours.prefix(hoursShown)), moreHours: max(0, hours.count - hoursShown),
                      board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total,
-                     notice: Saved.notice(req))
+                     notice: Saved.notice(req), openCases: openCases)
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String?) -> HTML {
@@ -96,6 +100,8 @@ enum HomePage {
             .section(.class("card"), .id("todo"),
                 .h2("今天要做的事"),
                 .ul(.class("todo"),
+                    .if(m.openCases > 0, .li(.class("cases"), .a(.href(SiteURL.cases.relativeURL(["stage": "open", "mine": "1"])),
+                                                                 .plain("我负责的未结案个案：\(m.openCases) 件")))),
                     .forEach(m.confirmations) { c in
                         .li(.class("confirm"), .a(.href(c.href), .plain("确认督导记录（T-5 督导记录）：\(c.station) \(c.heldOn)“\(c.topic)”")),
                             .small(.plain(c.asSupervisor ? "　您是督导" : "　您是被督导社工")))

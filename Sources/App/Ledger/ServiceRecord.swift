@@ -145,7 +145,9 @@ final class LedgerPartitions: Sendable {
         known.withLockedValue { _ = $0.insert(year) }
     }
 
+    /// Makes a year's partitions (PostgreSQL; nothing on SQLite).
     static func create(year: Int, on sql: any SQLDatabase) async throws {
+        guard sql.dialect.name == "postgresql" else { return }
         for table in ["service_records", "service_record_recipients"] {
             try await sql.raw("""
                 CREATE TABLE IF NOT EXISTS \(unsafeRaw: table)_y\(unsafeRaw: String(year)) PARTITION OF \(unsafeRaw: table)
