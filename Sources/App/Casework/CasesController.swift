@@ -139,11 +139,7 @@ struct CasesController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         let p = CasePage.prefix(step)
         var parse = Validator()
-        func int(_ name: String, label: String) -> Int? {
-            guard let raw = form[p + name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-            guard let value = Int(raw) else { parse.add(name, "\(label)应为整数"); return nil }
-            return value
-        }
+        func int(_ name: String, label: String) -> Int? { parse.integer(form[p + name], field: name, label: label) }
         func value(_ name: String) -> String? { form[p + name].flatMap { $0.isEmpty ? nil : $0 } }
         do {
             switch step {

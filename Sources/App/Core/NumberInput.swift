@@ -65,3 +65,16 @@ extension Validator {
         return number(value, field: field, label: label, bounds: bounds)
     }
 }
+
+extension Validator {
+    /// A whole number typed into a form field; nil (and no error) when left empty, an error naming the
+    /// field when it is not a whole number. The range is the service's to check, as for the API.
+    mutating func integer(_ raw: String?, field: String, label: String) -> Int? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let value = Int(raw) else {
+            add(field, "\(label)应为整数")
+            return nil
+        }
+        return value
+    }
+}

@@ -61,11 +61,7 @@ struct VisitsController: RouteCollection {
         let (r, station) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         let form = try req.content.decode([String: String].self)
         var parse = Validator()
-        func int(_ name: String, label: String) -> Int? {
-            guard let raw = form[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-            guard let value = Int(raw) else { parse.add(name, "\(label)应为整数"); return nil }
-            return value
-        }
+        func int(_ name: String, label: String) -> Int? { parse.integer(form[name], field: name, label: label) }
         let input = VisitInput(recipientId: r.id, kind: form["visit_kind"], on: form["visit_on"], minutes: int("visit_minutes", label: "走访时长"),
                                content: form["visit_content"], findings: form["visit_findings"], followUpNeeded: form["visit_follow_up"] != nil,
                                field: form["visit_field"], item: form["visit_item"].flatMap { $0.isEmpty ? nil : $0 },
