@@ -187,8 +187,12 @@ struct CaseworkTests {
             let theirs = UUID(uuidString: try registered.json()["id"] as! String)!
             let res = try await world.api(.POST, "/api/v1/cases", token: worker, json: [
                 "recipient_ids": [theirs.uuidString], "source": "self", "problem": "求助", "consent_on": Self.day(-1), "field": "elderly", "item": "social_support"])
-            #expect(res.status == .unprocessableEntity)
-            #expect(try res.problemFields()["recipient_ids"]?.contains("不在本社工站") == true)
+            #expect(res.status == .notFound)
+            #expect(try await world.api(.GET, "/api/v1/cases", token: worker).json()["total"] as? Int == 1)
+            // a reader who may open no case is told so (403), whatever the body
+            let street = try await world.api(.POST, "/api/v1/cases", token: try await world.token("jiefanglu"), json: [
+                "recipient_ids": [UUID().uuidString], "source": "self", "problem": "求助", "consent_on": Self.day(-1), "field": "elderly"])
+            #expect(street.status == .forbidden)
             // the operator assesses (it keeps the station's cases)
             #expect(try await Self.step(world, caseID, "assessments", token: try await world.token("operator"), Self.assessment).status == .created)
         }
@@ -232,6 +236,15 @@ struct CaseworkTests {
             #expect(statuses == [.created, .conflict])
             let plans = try await CasePlan.query(on: world.app.db).filter(\.$caseID == caseID).count()
             #expect(plans == 1)
+            // the same intervention twice at once, with the case already in 介入: one row, one 409
+            _ = try await Self.step(world, caseID, "interventions", token: token, Self.service(0, "第一次入户"))
+            let twice = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<2 { group.addTask { try await Self.step(world, caseID, "interventions", token: token, Self.service(0, "第二次入户")).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }.sorted { $0.code < $1.code }
+            #expect(twice == [.created, .conflict])
+            let rows = try await ServiceRecord.query(on: world.app.db).filter(\.$caseID == caseID).filter(\.$content == "第二次入户").count()
+            #expect(rows == 1)
         }
     }
 

@@ -72,6 +72,33 @@ struct VisitsAndCasePagesTests {
         }
     }
 
+    @Test func aTransferredPersonsEarlierServicesStayWithTheStationThatGaveThem() async throws {
+        try await withApp { world in
+            // setup: a visit and a case at 解放路, then the person moves to 千佛山街道 (same district)
+            let token = try await world.token("worker")
+            let (caseID, recipient) = try await CaseworkTests.openCase(world, token: token)
+            #expect(try await world.api(.POST, "/api/v1/visits", token: token, json: Self.visit(recipient)).status == .created)
+            let neighbour = try await RecipientTests.neighbourWorker(world)
+            let stations = try await Station.query(on: world.app.db).filter(\.$streetID == world.id("千佛山街道")).all()
+            let moved = try await world.api(.POST, "/api/v1/recipients/\(recipient)/transfer", token: token,
+                                            json: ["station_id": stations[0].id!.uuidString, "on": CaseworkTests.day(0), "reason": "搬家"])
+            #expect(moved.status == .ok, "\(moved.body.string)")
+            // act
+            let theirs = try await world.api(.GET, "/api/v1/recipients/\(recipient)/services", token: neighbour)
+            let ours = try await world.api(.GET, "/api/v1/recipients/\(recipient)/services", token: try await world.token("lixia"))
+            let page = Browser(world)
+            _ = try await page.login("qianfo")
+            let person = try await page.get("/recipients/\(recipient)")
+            // check: the new station reads the person, not the notes of the old one; the district reads both
+            #expect(theirs.status == .ok)
+            #expect(try theirs.jsonArray().isEmpty)
+            #expect(try ours.jsonArray().count == 1)
+            #expect(person.status == .ok)
+            #expect(!person.body.string.contains(caseID.uuidString))
+            #expect(!person.body.string.contains("入户了解近况"))
+        }
+    }
+
     @Test func aCaseIsOpenedAndSteppedThroughItsPageForms() async throws {
         try await withApp { world in
             // setup

@@ -19,6 +19,7 @@ enum CaseListPage {
             .p(.class("lead"), .plain("个案工作（MZ/T 094）：接案、预估、计划、介入、评估、结案与回访。"),
                .if(m.canOpen, .a(.class("button"), .href(SiteURL.casesNew.relativeURL()), .plain("开案")))),
             .form(.method(.get), .action(SiteURL.cases.relativeURL()), .class("filters"),
+                .unwrap(m.filter.station) { .input(.type(.hidden), .name("station"), .value($0.uuidString)) },
                 FormField.select("stage", label: "阶段", options: stages, selected: m.filter.stage, error: nil),
                 FormField.checkbox("mine", label: "只看我负责的", checked: m.filter.mine == "1", value: "1"),
                 .button(.type(.submit), .plain("筛选"))),
@@ -31,7 +32,8 @@ enum CaseListPage {
                         .td(.plain(c.stationName)), .td(.plain(c.stageLabel + (c.closedOn.map { "（\($0)）" } ?? ""))),
                         .td(.plain(c.riskLabel ?? "未预估")), .td(.plain(c.responsibleName)), .td(.plain(c.openedOn)))
                 })))),
-            m.paging.nav { SiteURL.cases.relativeURL(["stage": m.filter.stage, "mine": m.filter.mine, "page": String($0)]) })
+            m.paging.nav { SiteURL.cases.relativeURL(["station": m.filter.station?.uuidString, "stage": m.filter.stage, "mine": m.filter.mine,
+                                                      "page": String($0)]) })
     }
 }
 

@@ -157,11 +157,12 @@ enum CaseQueries {
     }
 
     /// The cases a recipient is in, newest first (their timeline links to them).
-    static func cases(of recipient: UUID, on db: any Database) async throws -> [(id: UUID, number: String, stage: CaseStage, openedOn: String)] {
+    /// - Parameter scope: the caller's (`scope(_:today:on:)`): another station's cases of a transferred person stay out of sight.
+    static func cases(of recipient: UUID, scope: SQLQueryString, on db: any Database) async throws -> [(id: UUID, number: String, stage: CaseStage, openedOn: String)] {
         try await (db as! any SQLDatabase).raw("""
-            SELECT c.id, c.number, c.stage, c.opened_on FROM case_recipients cr JOIN cases c ON c.id = cr.case_id
-            WHERE cr.recipient_id = \(bind: recipient) ORDER BY c.opened_on DESC
-            """).all().map { row in
+            SELECT c.id, c.number, c.stage, c.opened_on FROM case_recipients cr JOIN cases c ON c.id = cr.case_id JOIN stations s ON s.id = c.station_id
+            WHERE cr.recipient_id = \(bind: recipient) AND
+            """ + " " + scope + " ORDER BY c.opened_on DESC").all().map { row in
             (try row.decode(column: "id", as: UUID.self), try row.decode(column: "number", as: String.self),
              try row.decode(column: "stage", as: CaseStage.self), try row.decode(column: "opened_on", as: String.self))
         }

@@ -49,7 +49,13 @@ enum CaseService {
 
     static func open(_ input: CaseInput, req: Request) async throws -> ServiceCase {
         let caller = try req.requireCaller()
-        let station = try await StationScope.stationForCreate(input.stationId, kind: .casework, label: "开案", req: req)
+        // Without a station, the case goes where its first recipient is registered (the form sends
+        // none): the same scope check then answers 404 for a person of another street.
+        var stationID = input.stationId
+        if stationID == nil, let first = input.recipientIds?.first {
+            stationID = try await Recipient.find(first, on: req.db)?.$station.id
+        }
+        let station = try await StationScope.stationForCreate(stationID, kind: .casework, label: "开案", req: req)
         var v = Validator()
         let today = req.today
         let source: CaseSource? = WorkforceService.enumValue(input.source, CaseSource.self, field: "source", label: "接案来源", into: &v)
@@ -83,10 +89,9 @@ enum CaseService {
         c.createdBy = caller.userID
         let names = recipients.map(\.name).joined(separator: "、")
         try await req.audit.transaction { db, audit in
-            // The station's next number; the audit transaction is serialised (and the index unique).
-            let last = try await ServiceCase.query(on: db).filter(\.$station.$id == station.id!).filter(\.$year == c.year)
-                .sort(\.$number, .descending).first()
-            let next = (last.flatMap { Int($0.number.split(separator: "-").last ?? "") } ?? 0) + 1
+            // The station's next number: cases are never deleted, so a count is the last number. The
+            // audit transaction is serialised (and the index unique).
+            let next = try await ServiceCase.query(on: db).filter(\.$station.$id == station.id!).filter(\.$year == c.year).count() + 1
             c.number = "\(c.year)-" + String(repeating: "0", count: max(0, 4 - String(next).count)) + String(next)
             try await c.create(on: db)
             let sql = db as! any SQLDatabase

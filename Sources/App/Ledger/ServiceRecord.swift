@@ -63,6 +63,7 @@ enum Ledger {
     /// The year's partition must exist already on PostgreSQL (`LedgerPartitions.ensure`, before the
     /// transaction: creating a table inside the audit's serialised transaction would hold its lock).
     static func write(_ entry: LedgerEntry, createdBy: UUID, on db: any Database, audit: AuditLog.Recorder) async throws -> ServiceRecord {
+        try await refuseRepeat(entry, on: db)
         let r = ServiceRecord()
         r.id = UUID()
         r.year = entry.on.year
@@ -97,6 +98,23 @@ enum Ledger {
         return r
     }
 
+    /// A second click, or an API call retried, sends the same service again: the same kind, day,
+    /// minutes and content for the same person at the same station. It is a 409, checked inside the
+    /// serialised write (the caller's transaction) so that two at once cannot both pass.
+    private static func refuseRepeat(_ entry: LedgerEntry, on db: any Database) async throws {
+        guard let first = entry.recipientIDs.first else { return }
+        let sql = db as! any SQLDatabase
+        let same = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM service_records sv JOIN service_record_recipients sr ON sr.record_id = sv.id AND sr.year = sv.year
+            WHERE sv.year = \(bind: entry.on.year) AND sv.station_id = \(bind: entry.station.id!) AND sv.served_on = \(bind: entry.on.description)
+              AND sv.kind = \(bind: entry.kind.rawValue) AND sv.minutes = \(bind: entry.minutes) AND sv.content = \(bind: entry.content)
+              AND sr.recipient_id = \(bind: first)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        if same > 0 {
+            throw AppError.field("content", "\(entry.on) 已记录过内容相同的\(entry.kind.label)，请勿重复提交", status: .conflict)
+        }
+    }
+
     /// The services a recipient received, newest first, for their timeline.
     struct Line: Sendable {
         var servedOn: String
@@ -111,13 +129,17 @@ enum Ledger {
         var stationID: UUID
     }
 
-    static func lines(recipient: UUID, on db: any Database) async throws -> [Line] {
+    /// - Parameter scope: the stations whose services the caller reads (`StationScope`, alias `s`): a
+    ///   person transferred to another station keeps their history, but each station sees only the
+    ///   services given within its own reach (case notes are not the new station's to read).
+    static func lines(recipient: UUID, scope: SQLQueryString, on db: any Database) async throws -> [Line] {
         let sql = db as! any SQLDatabase
         return try await sql.raw("""
-            SELECT s.served_on, s.kind, s.method, s.field, s.item, s.minutes, s.worker_name, s.content, s.case_id, s.station_id
-            FROM service_record_recipients sr JOIN service_records s ON s.id = sr.record_id AND s.year = sr.year
-            WHERE sr.recipient_id = \(bind: recipient) ORDER BY s.served_on DESC, s.created_at DESC
-            """).all().map { row in
+            SELECT sv.served_on, sv.kind, sv.method, sv.field, sv.item, sv.minutes, sv.worker_name, sv.content, sv.case_id, sv.station_id
+            FROM service_record_recipients sr JOIN service_records sv ON sv.id = sr.record_id AND sv.year = sr.year
+            JOIN stations s ON s.id = sv.station_id
+            WHERE sr.recipient_id = \(bind: recipient) AND
+            """ + " " + scope + " ORDER BY sv.served_on DESC, sv.created_at DESC").all().map { row in
             Line(servedOn: try row.decode(column: "served_on", as: String.self), kind: try row.decode(column: "kind", as: ServiceKind.self),
                  method: try row.decode(column: "method", as: ServiceMethod.self), field: try row.decode(column: "field", as: String.self),
                  item: try row.decode(column: "item", as: String?.self), minutes: try row.decode(column: "minutes", as: Int.self),

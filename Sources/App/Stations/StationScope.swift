@@ -55,6 +55,7 @@ enum StationScope {
             try req.authorize(.create, resource(station, kind))
             return station
         }
+        guard Access.mayAny(caller.assignments, .create, kind) else { throw Abort(.forbidden, reason: "您的角色无权\(label)") }
         let choices = try await stationsForCreate(caller, kind: kind, on: req.db)
         guard choices.count == 1 else { throw AppError.field("station_id", "请选择\(label)到哪个社工站") }
         return choices[0]

@@ -31,13 +31,16 @@ enum RecipientServicesSection {
         var m = Model()
         let profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
         m.profile = profile
-        m.lines = try await Ledger.lines(recipient: r.id!, on: req.db).map {
+        guard let scope = StationScope.condition(Access.readScope(caller.assignments, .service), on: req.db) else { return m }
+        m.lines = try await Ledger.lines(recipient: r.id!, scope: scope, on: req.db).map {
             Line(on: $0.servedOn, kindLabel: $0.kind.label, methodLabel: $0.method.label,
                  fieldLabel: (profile.serviceField($0.field)?.label ?? $0.field) + ($0.item.map { "·" + (profile.serviceItem($0)?.label ?? $0) } ?? ""),
                  minutes: $0.minutes, workerName: $0.workerName, content: $0.content, caseID: $0.caseID)
         }
-        m.canReadCases = try await CaseQueries.scope(caller, today: req.today, on: req.db) != nil
-        if m.canReadCases { m.cases = try await CaseQueries.cases(of: r.id!, on: req.db) }
+        if let cases = try await CaseQueries.scope(caller, today: req.today, on: req.db) {
+            m.canReadCases = true
+            m.cases = try await CaseQueries.cases(of: r.id!, scope: cases, on: req.db)
+        }
         let active = r.status == .active && r.mergedIntoID == nil
         m.canRecordVisit = active && caller.may(.create, StationScope.resource(station, .service))
         m.canOpenCase = active && caller.may(.create, CaseService.resource(station))

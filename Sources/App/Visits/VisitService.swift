@@ -54,6 +54,9 @@ enum VisitService {
         let findings = v.text(input.findings, field: "findings", label: "发现的情况", max: TextLimit.long, required: true)
         let others = input.othersCount ?? 0
         if !(0...10_000).contains(others) { v.add("others_count", "其他受益人数应在 0–10000 之间") }
+        if r.mergedIntoID != nil {
+            throw AppError.field("recipient_id", "该记录已合并到另一条记录，请在保留的记录上登记走访", status: .conflict)
+        }
         if r.status != .active { v.add("recipient_id", "\(r.name)的状态为“\(r.status.label)”，只能走访在册的服务对象") }
         let profile = try await CaseService.profile(of: station, year: (day ?? req.today).year, req: req)
         let tag = CaseService.tag(profile, field: input.field, item: input.item, method: input.method ?? ServiceMethod.caseWork.rawValue, into: &v)
@@ -87,6 +90,10 @@ enum VisitService {
         var recipient: UUID?
         var page: Int?
         var per: Int?
+        /// One visit (the answer to its creation); not a query parameter of the API.
+        var visit: UUID? = nil
+
+        enum CodingKeys: String, CodingKey { case station, recipient, page, per }
     }
 
     /// Visits the caller may read, newest first.
@@ -97,6 +104,7 @@ enum VisitService {
         var conditions: [SQLQueryString] = [scope]
         if let station = filter.station { conditions.append("vi.station_id = \(bind: station)") }
         if let recipient = filter.recipient { conditions.append("vi.recipient_id = \(bind: recipient)") }
+        if let visit = filter.visit { conditions.append("vi.id = \(bind: visit)") }
         let sql = db as! any SQLDatabase
         let from: SQLQueryString = """
             FROM visits vi JOIN stations s ON s.id = vi.station_id JOIN recipients r ON r.id = vi.recipient_id

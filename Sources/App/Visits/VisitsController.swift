@@ -28,7 +28,7 @@ struct VisitsController: RouteCollection {
         let visit = try await VisitService.record(input, recipient: r, station: station, req: req)
         let caller = try req.requireCaller()
         let profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
-        guard let dto = try await VisitService.list(caller, .init(recipient: r.id!, per: 200), profile: profile, on: req.db).rows.first(where: { $0.id == visit.id }) else {
+        guard let dto = try await VisitService.list(caller, .init(visit: visit.id), profile: profile, on: req.db).rows.first else {
             throw Abort(.notFound, reason: "未找到该走访记录")
         }
         return try await dto.encodeResponse(status: .created, for: req)
@@ -50,7 +50,8 @@ struct VisitsController: RouteCollection {
     func apiRecipientServices(req: Request) async throws -> [ServiceLineDTO] {
         let (r, station) = try await RecipientService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         let profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
-        return try await Ledger.lines(recipient: r.id!, on: req.db).map {
+        guard let scope = StationScope.condition(Access.readScope(try req.requireCaller().assignments, .service), on: req.db) else { return [] }
+        return try await Ledger.lines(recipient: r.id!, scope: scope, on: req.db).map {
             ServiceLineDTO(on: $0.servedOn, kind: $0.kind, kindLabel: $0.kind.label, methodLabel: $0.method.label,
                            fieldLabel: profile.serviceField($0.field)?.label ?? $0.field, itemLabel: $0.item.map { profile.serviceItem($0)?.label ?? $0 },
                            minutes: $0.minutes, workerName: $0.workerName, content: $0.content, caseId: $0.caseID)
