@@ -44,7 +44,8 @@ def test_api_fuzzing_finds_no_server_error_and_no_nonconforming_response():
         report_dir = os.path.join(srv.root, "report")
         started = time.monotonic()
         run = subprocess.run(
-            [sys.executable, "-m", "schemathesis.cli", "run", srv.base + "/api/v1/openapi.json",
+            [sys.executable, "-m", "schemathesis.cli", "--config-file", os.path.join(E2E_DIR, "schemathesis.toml"),
+             "run", srv.base + "/api/v1/openapi.json",
              "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
              "--header", f"Authorization: Bearer {token}",
              "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),

@@ -121,7 +121,11 @@ enum CaseQueries {
                 conditions.append("c.stage = \(bind: stage.rawValue)")
             }
         }
-        if filter.mine == "1" || filter.mine == "true" { conditions.append("c.responsible_id = \(bind: caller.userID)") }
+        switch filter.mine {
+        case nil, "": break
+        case "1", "true": conditions.append("c.responsible_id = \(bind: caller.userID)")
+        case let raw?: throw AppError.field("mine", "查询参数 mine 应为 1（只看我负责的个案），收到“\(raw)”", status: .badRequest)
+        }
         let sql = db as! any SQLDatabase
         let whereClause = conditions.joined(separator: " AND ")
         let from: SQLQueryString = "FROM cases c JOIN stations s ON s.id = c.station_id WHERE "
