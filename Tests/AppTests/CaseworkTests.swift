@@ -54,6 +54,8 @@ struct CaseworkTests {
             #expect(evaluated.status == .created, "\(evaluated.body.string)")
             let closed = try await Self.step(world, caseID, "closure", token: token, ["on": Self.day(-4), "reason": "goals_met", "outcome": "目标达成"])
             #expect(closed.status == .ok, "\(closed.body.string)")
+            let early = try await Self.step(world, caseID, "follow-ups", token: token, Self.service(-10, "结案前的回访"))
+            #expect(try early.problemFields()["on"] == "回访日期不能早于结案日期（\(Self.day(-4))）")
             let followed = try await Self.step(world, caseID, "follow-ups", token: token, Self.service(-1, "电话回访，状况稳定"))
             // check: the case as a reader sees it
             #expect(followed.status == .created, "\(followed.body.string)")
@@ -195,6 +197,21 @@ struct CaseworkTests {
             #expect(street.status == .forbidden)
             // the operator assesses (it keeps the station's cases)
             #expect(try await Self.step(world, caseID, "assessments", token: try await world.token("operator"), Self.assessment).status == .created)
+        }
+    }
+
+    @Test func aSupervisorWhoseRecordWasRemovedNoLongerReadsTheCases() async throws {
+        try await withApp { world in
+            // setup
+            let (caseID, _) = try await Self.openCase(world, token: try await world.token("worker"))
+            let supervisor = try await world.token("supervisor")
+            #expect(try await world.api(.GET, "/api/v1/cases/\(caseID)", token: supervisor).status == .ok)
+            // act: the supervisor's record is removed (soft), the posting left as it was
+            try await Supervisor.query(on: world.app.db).filter(\.$userID == world.id("user:supervisor")).delete()
+            // check: out of sight, not a server error
+            #expect(try await world.api(.GET, "/api/v1/cases/\(caseID)", token: supervisor).status == .notFound)
+            #expect(try await world.api(.GET, "/api/v1/cases", token: supervisor).json()["total"] as? Int == 0)
+            #expect(try await world.api(.GET, "/api/v1/cases/\(caseID)", token: try await world.token("worker")).status == .ok)
         }
     }
 

@@ -14,10 +14,13 @@ enum CaseService {
                         ownerUserIDs: supervisors)
     }
 
-    /// The user accounts of the supervisors posted to a station on `day`.
+    /// The user accounts of the supervisors posted to a station on `day` (a supervisor whose record
+    /// was removed is left out, as every query of the model leaves them out).
     static func supervisors(of station: UUID, on day: Day, db: any Database) async throws -> Set<String> {
-        let postings = try await SupervisorAssignment.query(on: db).filter(\.$station.$id == station).with(\.$supervisor).all()
-        return Set(try postings.filter { try $0.covers(day) }.compactMap { $0.supervisor.userID?.uuidString })
+        let postings = try await SupervisorAssignment.query(on: db).filter(\.$station.$id == station).all().filter { try $0.covers(day) }
+        if postings.isEmpty { return [] }
+        let people = try await Supervisor.query(on: db).filter(\.$id ~~ postings.map(\.personID)).all()
+        return Set(people.compactMap { $0.userID?.uuidString })
     }
 
     /// The case for an action, looked up inside the caller's scope: 404 outside it (a supervisor
@@ -26,7 +29,9 @@ enum CaseService {
         guard let id, let c = try await ServiceCase.query(on: req.db).filter(\.$id == id).with(\.$station).first() else {
             throw Abort(.notFound, reason: "未找到该个案，或不在您的管辖范围内")
         }
-        let supervisors = try await supervisors(of: c.station.id!, on: req.today, db: req.db)
+        // Only a supervisor's access depends on who is posted to the station.
+        let caller = try req.requireCaller()
+        let supervisors = caller.has(.supervisor) ? try await supervisors(of: c.station.id!, on: req.today, db: req.db) : []
         try req.authorize(action, resource(c.station, supervisors: supervisors))
         return (c, c.station)
     }
@@ -252,12 +257,13 @@ enum CaseService {
         let next = try advance(c, step)
         var v = Validator()
         let day = stepDay(input.on, field: "on", label: "服务日期", c, today: req.today, into: &v)
-        let minutes = input.minutes ?? 0
-        if input.minutes == nil { v.add("minutes", "请填写服务时长（分钟）") }
-        else if !(1...1440).contains(minutes) { v.add("minutes", "服务时长应在 1–1440 分钟之间") }
+        // A follow-up of a closed case comes after its closure (V-7: the visit after the intervention).
+        if step == .followUp, let day, let closed = c.closedOn.flatMap(Day.init), day < closed {
+            v.add("on", "回访日期不能早于结案日期（\(closed)）")
+        }
+        let minutes = v.serviceMinutes(input.minutes, label: "服务时长")
         let content = v.text(input.content, field: "content", label: "服务内容", max: TextLimit.long, required: true)
-        let others = input.othersCount ?? 0
-        if !(0...10_000).contains(others) { v.add("others_count", "其他受益人数应在 0–10000 之间") }
+        let others = v.othersCount(input.othersCount)
         let profile = try await profile(of: station, year: (day ?? req.today).year, req: req)
         let field = (input.field ?? "").isEmpty ? c.field : input.field
         let item = (input.field ?? "").isEmpty && (input.item ?? "").isEmpty ? c.item : input.item
@@ -291,7 +297,9 @@ enum CaseService {
             }
             if let o: GoalOutcome = WorkforceService.enumValue(g.outcome, GoalOutcome.self, field: "goals[\(i)].outcome", label: "目标达成情况", into: &v) {
                 given[id] = o
-            } else if g.outcome == nil { v.add("goals[\(i)].outcome", "请选择目标达成情况") }
+            } else if g.outcome == nil, let goal = goals.first(where: { $0.id == id }) {
+                v.add("goals[\(i)].outcome", "请选择目标“\(goal.text)”的达成情况")
+            }
         }
         for (i, g) in goals.enumerated() where given[g.id!] == nil && !v.errors.contains(where: { $0.field.hasPrefix("goals[") }) {
             v.add("goals", "目标 \(i + 1)“\(g.text)”尚未评估达成情况")

@@ -120,9 +120,9 @@ struct CasesController: RouteCollection {
     private func renderCase(_ req: Request, status: HTTPResponseStatus = .ok, transform: (inout CasePage.Model) -> Void) async throws -> Response {
         let caller = try req.requireCaller()
         let (c, station) = try await CaseService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
-        let supervisors = try await CaseService.supervisors(of: station.id!, on: req.today, db: req.db)
         var m = CasePage.Model(detail: try await detail(c, station, req))
-        m.canUpdate = caller.may(.update, CaseService.resource(station, supervisors: supervisors))
+        // A supervisor reads and never writes: who is posted does not change this answer.
+        m.canUpdate = caller.may(.update, CaseService.resource(station))
         m.linksRecipients = caller.may(.read, RecipientService.resource(station))
         m.profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
         if m.canUpdate && c.stage.isOpen {

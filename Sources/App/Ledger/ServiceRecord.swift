@@ -58,6 +58,25 @@ struct LedgerEntry: Sendable {
     var caseID: UUID?
 }
 
+extension Validator {
+    /// A service's length in minutes (a day at most), named by `label` (服务时长, 走访时长); 0 when refused.
+    mutating func serviceMinutes(_ minutes: Int?, label: String) -> Int {
+        guard let minutes else {
+            add("minutes", "请填写\(label)（分钟）")
+            return 0
+        }
+        if !(1...1440).contains(minutes) { add("minutes", "\(label)应在 1–1440 分钟之间") }
+        return minutes
+    }
+
+    /// People served beyond the named recipients (family members, neighbours); 0 when not given.
+    mutating func othersCount(_ count: Int?) -> Int {
+        let others = count ?? 0
+        if !(0...10_000).contains(others) { add("others_count", "其他受益人数应在 0–10000 之间") }
+        return others
+    }
+}
+
 enum Ledger {
     /// Writes one row and its recipients, inside the caller's transaction (`db` is the transaction).
     /// The year's partition must exist already on PostgreSQL (`LedgerPartitions.ensure`, before the

@@ -47,13 +47,10 @@ enum VisitService {
         if input.kind == nil { v.add("kind", "请选择走访方式（home 家访、phone 电访）") }
         let day = v.day(input.on, field: "on", label: "走访日期", notAfter: req.today)
         if (input.on ?? "").isEmpty { v.add("on", "走访日期不能为空") }
-        let minutes = input.minutes ?? 0
-        if input.minutes == nil { v.add("minutes", "请填写走访时长（分钟）") }
-        else if !(1...1440).contains(minutes) { v.add("minutes", "走访时长应在 1–1440 分钟之间") }
+        let minutes = v.serviceMinutes(input.minutes, label: "走访时长")
         let content = v.text(input.content, field: "content", label: "走访内容", max: TextLimit.long, required: true)
         let findings = v.text(input.findings, field: "findings", label: "发现的情况", max: TextLimit.long, required: true)
-        let others = input.othersCount ?? 0
-        if !(0...10_000).contains(others) { v.add("others_count", "其他受益人数应在 0–10000 之间") }
+        let others = v.othersCount(input.othersCount)
         if r.mergedIntoID != nil {
             throw AppError.field("recipient_id", "该记录已合并到另一条记录，请在保留的记录上登记走访", status: .conflict)
         }
