@@ -14,6 +14,7 @@ extension OpenAPI {
 
     static var responseBodies: [String: String] {
         coreResponseBodies.merging(recipientRecordResponses) { core, _ in core }.merging(caseworkResponses) { core, _ in core }
+            .merging(groupResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [

@@ -72,8 +72,8 @@ enum CaseService {
         if let consent, let opened, consent > opened { v.add("consent_on", "知情同意日期不能晚于接案日期（\(opened)）") }
         let profile = try await profile(of: station, year: (opened ?? today).year, req: req)
         let tag = tag(profile, field: input.field, item: input.item, method: ServiceMethod.caseWork.rawValue, into: &v)
-        let recipients = try await recipients(input.recipientIds ?? [], station: station, req: req, into: &v)
-        let responsible = try await responsible(input.responsibleId, station: station, caller: caller, db: req.db, into: &v)
+        let recipients = try await ServiceParties.registered(input.recipientIds ?? [], station: station, doing: "开案", on: req.db, into: &v)
+        let responsible = try await ServiceParties.responsible(input.responsibleId, station: station, caller: caller, db: req.db, into: &v)
         try v.check()
         let c = ServiceCase()
         c.id = UUID()
@@ -108,40 +108,6 @@ enum CaseService {
                          new: c.auditFields.merging(["recipients": recipients.map { $0.id!.uuidString }.joined(separator: ",")]) { a, _ in a })
         }
         return c
-    }
-
-    /// The recipients of a new case: at least one, all registered (在册) at the station.
-    private static func recipients(_ ids: [UUID], station: Station, req: Request, into v: inout Validator) async throws -> [Recipient] {
-        if ids.isEmpty {
-            v.add("recipient_ids", "请至少选择一名服务对象")
-            return []
-        }
-        if Set(ids).count != ids.count { v.add("recipient_ids", "同一服务对象选择了两次") }
-        let found = try await Recipient.query(on: req.db).filter(\.$id ~~ ids).filter(\.$station.$id == station.id!).all()
-        let byID = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        var result: [Recipient] = []
-        for id in ids {
-            guard let r = byID[id] else {
-                v.add("recipient_ids", "服务对象不在本社工站的重点人群信息库中（\(id.uuidString)）")
-                continue
-            }
-            if r.status != .active || r.mergedIntoID != nil { v.add("recipient_ids", "\(r.name)的状态为“\(r.status.label)”，只能为在册的服务对象开案") }
-            result.append(r)
-        }
-        return result
-    }
-
-    /// The responsible worker: a social worker account whose street is the station's; the caller
-    /// when omitted and the caller is one.
-    private static func responsible(_ id: UUID?, station: Station, caller: Caller, db: any Database, into v: inout Validator) async throws -> User? {
-        let userID = id ?? caller.userID
-        let assignments = try await RoleAssignment.query(on: db).filter(\.$user.$id == userID).filter(\.$role == .socialWorker).with(\.$unit).all()
-        let posted = assignments.contains { $0.unit.map { OrgPath.contains($0.path, station.path) } ?? false }
-        guard posted, let user = try await User.find(userID, on: db), user.active else {
-            v.add("responsible_id", id == nil ? "请选择负责社工（本站驻站社工的账号）" : "负责社工应为本社工站驻站社工的账号")
-            return nil
-        }
-        return user
     }
 
     // MARK: steps

@@ -51,8 +51,10 @@ enum Layout {
         let recipients = Access.readScope(caller.assignments, .recipient).isEmpty ? [] : [Link(href: SiteURL.recipients.relativeURL(), label: "服务对象")]
         // 个案 for a role that reads casework (a supervisor reads the cases of their stations).
         let cases = Access.readScope(caller.assignments, .casework).isEmpty && !caller.has(.supervisor) ? [] : [Link(href: SiteURL.cases.relativeURL(), label: "个案")]
+        // 小组 for a role that reads the service ledger.
+        let groups = Access.readScope(caller.assignments, .service).isEmpty ? [] : [Link(href: SiteURL.groups.relativeURL(), label: "小组")]
         var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
-                     Link(href: SiteURL.stations.relativeURL(), label: "社工站")] + recipients + cases + [
+                     Link(href: SiteURL.stations.relativeURL(), label: "社工站")] + recipients + cases + groups + [
                      Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),
                      Link(href: SiteURL.policy.relativeURL(), label: "政策配置"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历")]
         if caller.has(.platformAdmin) && !caller.has(.cityAdmin) {

@@ -149,6 +149,12 @@ enum ApiRoute: Routable {
     /// Home and phone visits, and everything the ledger holds for one recipient (issue 10 §3, §5).
     case visits
     case recipientServices(ID)
+    /// Group work (issue 10 §3): groups, their members, sessions and end.
+    case groups
+    case group(ID)
+    case groupMembers(ID)
+    case groupSessions(ID)
+    case groupEnding(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -211,6 +217,11 @@ enum ApiRoute: Routable {
         case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
         case .visits: ["visits"]
         case .recipientServices(let id): ["recipients", .id(id), "services"]
+        case .groups: ["groups"]
+        case .group(let id): ["groups", .id(id)]
+        case .groupMembers(let id): ["groups", .id(id), "members"]
+        case .groupSessions(let id): ["groups", .id(id), "sessions"]
+        case .groupEnding(let id): ["groups", .id(id), "ending"]
         }
     }
 }
@@ -332,6 +343,13 @@ enum SiteURL: Routable {
     /// A home or phone visit to a recipient, and a station's visits (issue 10 §3).
     case recipientVisits(ID)
     case stationVisits(ID)
+    /// Group work (issue 10 §3): the list, a new group, a group and the forms on its page.
+    case groups
+    case groupsNew
+    case group(ID)
+    case groupMembers(ID)
+    case groupSessions(ID)
+    case groupEnding(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -403,6 +421,12 @@ enum SiteURL: Routable {
         case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
         case .recipientVisits(let id): ["recipients", .id(id), "visits"]
         case .stationVisits(let id): ["stations", .id(id), "visits"]
+        case .groups: ["groups"]
+        case .groupsNew: ["groups", "new"]
+        case .group(let id): ["groups", .id(id)]
+        case .groupMembers(let id): ["groups", .id(id), "members"]
+        case .groupSessions(let id): ["groups", .id(id), "sessions"]
+        case .groupEnding(let id): ["groups", .id(id), "ending"]
         }
     }
 }

@@ -49,6 +49,11 @@ enum Stylesheet {
     form.edit, form.inline, section.login form { background: #fff; padding: 1rem; border: 1px solid var(--line); max-width: 44rem; }
     fieldset { border: 1px solid var(--line); margin: 1rem 0; padding: .5rem 1rem; }
     legend { font-weight: 600; padding: 0 .3rem; }
+    /* a long list of people to tick (group members), and one line per member at a session */
+    .picklist { max-height: 18rem; overflow-y: auto; }
+    .attendance { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .8rem; margin: .3rem 0; }
+    .attendance label.check { min-width: 8rem; }
+    .attendance input[type=number] { width: 5rem; font: inherit; padding: .3rem; }
     .field { display: flex; flex-direction: column; margin: .5rem 0; }
     .field label { font-weight: 600; font-size: .95rem; }
     .field input, .field select { font: inherit; padding: .4rem .5rem; border: 1px solid #aab4bf; border-radius: 4px; max-width: 100%; }

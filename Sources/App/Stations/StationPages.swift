@@ -80,6 +80,7 @@ enum StationShow {
                     .li(.a(.href(SiteURL.recipients.relativeURL(["station": s.id.uuidString])), .plain("服务对象"))),
                     .li(.a(.href(SiteURL.stationNeeds(.value(s.id)).relativeURL()), .plain("需求清单"))),
                     .li(.a(.href(SiteURL.cases.relativeURL(["station": s.id.uuidString])), .plain("个案"))),
+                    .li(.a(.href(SiteURL.groups.relativeURL(["station": s.id.uuidString])), .plain("小组"))),
                     .li(.a(.href(SiteURL.stationVisits(.value(s.id)).relativeURL()), .plain("走访记录"))))))),
             .dl(.class("facts"),
                 .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),

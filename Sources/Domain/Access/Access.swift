@@ -171,9 +171,12 @@ public enum Access {
 
     /// A supervisor's unit scope reaches every station of it, but their casework is only that of the
     /// stations assigned to them (the resource names those supervisors' accounts as its owners): the
-    /// other stations' cases are out of sight (404), as another street's are.
+    /// other stations' cases are out of sight (404), as another street's are. The rest of the service
+    /// ledger (visits, groups) is never a supervisor's: out of sight too, rather than a 403 that
+    /// would confirm the record exists.
     static func unassignedSupervisor(_ assignment: Assignment, _ resource: Resource, userID: String?) -> Bool {
-        assignment.role == .supervisor && resource.kind == .casework && !(userID.map(resource.ownerUserIDs.contains) ?? false)
+        guard assignment.role == .supervisor else { return false }
+        return resource.kind == .service || (resource.kind == .casework && !(userID.map(resource.ownerUserIDs.contains) ?? false))
     }
 
     /// The part of the tree in which the caller may read resources of a kind, for list queries.

@@ -27,6 +27,8 @@ public enum ServiceKind: String, Codable, Sendable, CaseIterable {
     case followUp = "follow_up"
     case homeVisit = "home_visit"
     case phoneVisit = "phone_visit"
+    /// One session of a group (小组活动, MZ/T 095): its attendance is the row's recipients.
+    case groupSession = "group_session"
 
     public var label: String {
         switch self {
@@ -34,6 +36,23 @@ public enum ServiceKind: String, Codable, Sendable, CaseIterable {
         case .followUp: "个案回访"
         case .homeVisit: "家访"
         case .phoneVisit: "电访"
+        case .groupSession: "小组活动"
+        }
+    }
+}
+
+/// Where a group (小组, MZ/T 095) stands: planned until its first session, running, then ended
+/// with a summary. An ended group takes no more sessions or members.
+public enum GroupPhase: String, Codable, Sendable, CaseIterable {
+    case planned
+    case running
+    case ended
+
+    public var label: String {
+        switch self {
+        case .planned: "筹备中"
+        case .running: "开展中"
+        case .ended: "已结束"
         }
     }
 }

@@ -1,0 +1,59 @@
+import Domain
+import Vapor
+
+/// The OpenAPI part of group work (issue 10 §3), joined into the document beside case work.
+extension OpenAPI {
+    static var groupOperations: [Operation] {
+        [
+            .init(method: .GET, route: .groups, summary: "小组列表（管辖范围内）", query: ["station", "phase", "page", "per"], body: nil, status: 200),
+            .init(method: .POST, route: .groups, summary: "开设小组：目标、目标组员、计划节数；同站同年名称不可重复（409）", query: [], body: "GroupInput", status: 201),
+            .init(method: .GET, route: .group(.key), summary: "小组全貌：组员、每节活动的出席和前后测", query: [], body: nil, status: 200),
+            .init(method: .POST, route: .groupMembers(.key), summary: "添加组员（本站在册的服务对象；已是组员 409）", query: [], body: "GroupMembersInput", status: 201),
+            .init(method: .POST, route: .groupSessions(.key),
+                  summary: "记录一节活动：出席组员和其他参加人数记入服务台账（小组工作）；小组已结束或重复提交 409", query: [], body: "GroupSessionInput", status: 201),
+            .init(method: .POST, route: .groupEnding(.key), summary: "结束小组并写小组总结；已结束 409", query: [], body: "GroupEndInput", status: 200),
+        ]
+    }
+
+    static var groupSchemas: [String: Any] {
+        func open(_ properties: [String: Any], required: [String] = []) -> [String: Any] { object(properties, required: required, closed: false) }
+        let score: [String: Any] = nullable(["type": "integer", "minimum": 0, "maximum": 100])
+        let member = open(["id": uuid, "name": string, "joined_on": date], required: ["id", "name", "joined_on"])
+        return [
+            "GroupInput": object(["station_id": nullable(uuid), "name": text(TextLimit.short), "field": string, "item": nullable(string),
+                                  "goals": text(TextLimit.long), "target": text(TextLimit.short),
+                                  "planned_sessions": ["type": "integer", "minimum": 1, "maximum": 100], "starts_on": date,
+                                  "responsible_id": nullable(uuid), "member_ids": nullable(["type": "array", "items": uuid])],
+                                 required: ["name", "field", "goals", "target", "planned_sessions", "starts_on"]),
+            "GroupMembersInput": object(["recipient_ids": ["type": "array", "items": uuid, "minItems": 1], "joined_on": nullable(date)],
+                                        required: ["recipient_ids"]),
+            "GroupSessionInput": object(["on": date, "minutes": ["type": "integer", "minimum": 1, "maximum": 1440], "content": text(TextLimit.long),
+                                         "attendee_ids": nullable(["type": "array", "items": uuid]),
+                                         "others_count": nullable(["type": "integer", "minimum": 0, "maximum": 10_000]),
+                                         "measures": nullable(["type": "array", "items": object(["recipient_id": uuid, "pre": score, "post": score],
+                                                                                                  required: ["recipient_id"])])],
+                                        required: ["on", "minutes", "content"]),
+            "GroupEndInput": object(["on": date, "summary": text(TextLimit.long)], required: ["on", "summary"]),
+            "GroupSummary": open(["id": uuid, "name": string, "station_id": uuid, "station_name": string, "phase": oneOf(GroupPhase.self),
+                                  "phase_label": string, "field": string, "planned_sessions": ["type": "integer"], "sessions_held": ["type": "integer"],
+                                  "member_count": ["type": "integer"], "starts_on": date],
+                                 required: ["id", "name", "station_id", "phase", "planned_sessions", "sessions_held", "member_count"]),
+            "GroupPage": open(["items": ["type": "array", "items": ["$ref": "#/components/schemas/GroupSummary"]], "page": ["type": "integer"],
+                               "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"]),
+            "Group": open(["id": uuid, "name": string, "station_id": uuid, "phase": oneOf(GroupPhase.self), "phase_label": string, "field": string,
+                           "goals": string, "target": string, "planned_sessions": ["type": "integer"], "starts_on": date, "ended_on": date,
+                           "summary": string, "members": ["type": "array", "items": member],
+                           "sessions": ["type": "array", "items": open(["id": uuid, "number": ["type": "integer"], "on": date, "minutes": ["type": "integer"],
+                                                                         "content": string, "attendees": ["type": "array", "items": member],
+                                                                         "others_count": ["type": "integer"], "people_count": ["type": "integer"],
+                                                                         "measures": ["type": "array", "items": open([:])]],
+                                                                        required: ["id", "number", "on", "minutes", "content", "attendees", "people_count"])]],
+                          required: ["id", "name", "station_id", "phase", "members", "sessions"]),
+        ]
+    }
+
+    static var groupResponses: [String: String] {
+        [key(.GET, .groups): "GroupPage", key(.POST, .groups): "Group", key(.GET, .group(.key)): "Group",
+         key(.POST, .groupMembers(.key)): "Group", key(.POST, .groupSessions(.key)): "Group", key(.POST, .groupEnding(.key)): "Group"]
+    }
+}
