@@ -54,6 +54,30 @@ extension OpenAPI {
 
     static var groupResponses: [String: String] {
         [key(.GET, .groups): "GroupPage", key(.POST, .groups): "Group", key(.GET, .group(.key)): "Group",
-         key(.POST, .groupMembers(.key)): "Group", key(.POST, .groupSessions(.key)): "Group", key(.POST, .groupEnding(.key)): "Group"]
+         key(.POST, .groupMembers(.key)): "Group", key(.POST, .groupSessions(.key)): "Group", key(.POST, .groupEnding(.key)): "Group",
+         key(.GET, .dashboard): "Dashboard"]
+    }
+}
+
+/// The OpenAPI part of the service dashboards (issue 10 §5).
+extension OpenAPI {
+    static var dashboardOperations: [Operation] {
+        [.init(method: .GET, route: .dashboard,
+               summary: "服务统计：社工站（station）或街道、区县、市（unit）一年的服务记录、服务人次、服务对象（去重），按月、领域、服务内容、方法、类别，未结案个案按风险等级；都不给出时为调用者本人的站点或单位",
+               query: ["station", "unit", "year"], body: nil, status: 200)]
+    }
+
+    static var dashboardSchemas: [String: Any] {
+        let count: [String: Any] = ["type": "integer"]
+        let line = object(["code": string, "label": string, "records": count, "people": count], required: ["code", "label", "records", "people"], closed: false)
+        let lines: [String: Any] = ["type": "array", "items": line]
+        return ["Dashboard": object([
+            "place": object(["kind": string, "id": uuid, "name": string], required: ["kind", "id", "name"], closed: false), "year": count,
+            "totals": object(["records": count, "people": count, "recipients": count, "minutes": count], required: ["records", "people", "recipients", "minutes"], closed: false),
+            "by_month": ["type": "array", "items": object(["month": count, "records": count, "people": count], required: ["month", "records", "people"], closed: false)],
+            "by_field": lines, "by_item": lines, "by_method": lines, "by_kind": lines, "by_place": lines,
+            "open_cases_by_risk": ["type": "array", "items": object(["risk_level": nullable(oneOf(RiskLevel.self)), "label": string, "count": count],
+                                                                     required: ["label", "count"], closed: false)],
+        ], required: ["place", "year", "totals", "by_month", "by_field", "by_item", "by_method", "by_kind", "open_cases_by_risk", "by_place"], closed: false)]
     }
 }

@@ -52,7 +52,8 @@ enum Layout {
         // 个案 for a role that reads casework (a supervisor reads the cases of their stations).
         let cases = Access.readScope(caller.assignments, .casework).isEmpty && !caller.has(.supervisor) ? [] : [Link(href: SiteURL.cases.relativeURL(), label: "个案")]
         // 小组 for a role that reads the service ledger.
-        let groups = Access.readScope(caller.assignments, .service).isEmpty ? [] : [Link(href: SiteURL.groups.relativeURL(), label: "小组")]
+        let groups = Access.readScope(caller.assignments, .service).isEmpty ? [] : [Link(href: SiteURL.groups.relativeURL(), label: "小组"),
+                                                                                    Link(href: SiteURL.dashboard.relativeURL(), label: "服务统计")]
         var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
                      Link(href: SiteURL.stations.relativeURL(), label: "社工站")] + recipients + cases + groups + [
                      Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),

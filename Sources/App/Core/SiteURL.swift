@@ -155,6 +155,8 @@ enum ApiRoute: Routable {
     case groupMembers(ID)
     case groupSessions(ID)
     case groupEnding(ID)
+    /// Service dashboards (issue 10 §5): a station's, street's, district's or city's year.
+    case dashboard
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -222,6 +224,7 @@ enum ApiRoute: Routable {
         case .groupMembers(let id): ["groups", .id(id), "members"]
         case .groupSessions(let id): ["groups", .id(id), "sessions"]
         case .groupEnding(let id): ["groups", .id(id), "ending"]
+        case .dashboard: ["dashboard"]
         }
     }
 }
@@ -350,6 +353,9 @@ enum SiteURL: Routable {
     case groupMembers(ID)
     case groupSessions(ID)
     case groupEnding(ID)
+    /// Service dashboards (issue 10 §5), and the same numbers as a workbook.
+    case dashboard
+    case dashboardXLSX
 
     var segments: [PathSegment] {
         switch self {
@@ -427,6 +433,8 @@ enum SiteURL: Routable {
         case .groupMembers(let id): ["groups", .id(id), "members"]
         case .groupSessions(let id): ["groups", .id(id), "sessions"]
         case .groupEnding(let id): ["groups", .id(id), "ending"]
+        case .dashboard: ["dashboard"]
+        case .dashboardXLSX: ["dashboard", "export.xlsx"]
         }
     }
 }

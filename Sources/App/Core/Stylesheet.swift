@@ -54,6 +54,12 @@ enum Stylesheet {
     .attendance { display: flex; flex-wrap: wrap; align-items: center; gap: .3rem .8rem; margin: .3rem 0; }
     .attendance label.check { min-width: 8rem; }
     .attendance input[type=number] { width: 5rem; font: inherit; padding: .3rem; }
+    /* a dashboard's chart with its numbers beside it (below it on a phone) */
+    .chart-pair-body { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+    .chart-figure { flex: 1 1 24rem; max-width: 40rem; }
+    svg.chart { width: 100%; height: auto; }
+    svg.chart text { fill: #1d2733; }
+    @media print { section.chart-pair { break-inside: avoid; } }
     .field { display: flex; flex-direction: column; margin: .5rem 0; }
     .field label { font-weight: 600; font-size: .95rem; }
     .field input, .field select { font: inherit; padding: .4rem .5rem; border: 1px solid #aab4bf; border-radius: 4px; max-width: 100%; }

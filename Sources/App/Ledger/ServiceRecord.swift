@@ -112,9 +112,27 @@ enum Ledger {
             }
             try await insert.run()
         }
+        try await tally(r, recipients: entry.recipientIDs, on: db)
         audit.change(entityType: "service_record", entityID: r.id, old: nil,
                      new: r.auditFields.merging(["recipients": entry.recipientIDs.map(\.uuidString).joined(separator: ",")]) { a, _ in a })
         return r
+    }
+
+    /// Keeps the dashboards' summary tables (M013) in step with the record, in its transaction.
+    private static func tally(_ r: ServiceRecord, recipients: [UUID], on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        let month = Int(r.servedOn.dropFirst(5).prefix(2)) ?? 0
+        try await sql.raw("""
+            INSERT INTO service_tallies (station_id, district_id, city_id, year, month, field, item, method, kind, records, people, minutes)
+            VALUES (\(bind: r.$station.id), \(bind: r.districtID), \(bind: r.cityID), \(bind: r.year), \(bind: month), \(bind: r.field),
+                    \(bind: r.item ?? ""), \(bind: r.method.rawValue), \(bind: r.kind.rawValue), 1, \(bind: r.peopleCount), \(bind: r.minutes))
+            ON CONFLICT (station_id, year, month, field, item, method, kind) DO UPDATE SET records = service_tallies.records + 1,
+                people = service_tallies.people + excluded.people, minutes = service_tallies.minutes + excluded.minutes
+            """).run()
+        if recipients.isEmpty { return }
+        var insert = sql.insert(into: "served_recipients").columns("recipient_id", "station_id", "district_id", "city_id", "year")
+        for id in recipients { insert = insert.values(SQLBind(id), SQLBind(r.$station.id), SQLBind(r.districtID), SQLBind(r.cityID), SQLBind(r.year)) }
+        try await insert.ignoringConflicts(with: ["recipient_id", "station_id", "year"]).run()
     }
 
     /// A second click, or an API call retried, sends the same service again: the same kind, day,

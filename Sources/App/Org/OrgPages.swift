@@ -47,6 +47,9 @@ enum OrgShow {
                 .if(u.level == .district, .group(.dt(.plain(districtKindLabel)),
                                                  .dd(.id("district-kind"), .plain(u.districtKind?.label ?? "未设置（规则 S-2 无法检查）")))),
                 .unwrap(m.ownStation) { s in .group(.dt("社工站"), .dd(.a(.href(SiteURL.station(.value(s.id!)).relativeURL()), .plain(s.name)))) },
+                // A unit's services in the year, for a caller who reads all of them.
+                .if(u.level != .village && caller.may(.read, Access.Resource(kind: .service, paths: [u.path], operatorIDs: [])),
+                    .group(.dt("服务统计"), .dd(.a(.href(SiteURL.dashboard.relativeURL(["unit": u.id!.uuidString])), .plain("查看本年度服务统计"))))),
                 .forEach(m.quotas) { q in .group(.dt("\(q.year)年示范点名额（D-1）"), .dd(.plain("\(q.quota) 个"))) }),
             .if(m.canSetDistrictKind, .form(.method(.post), .action(SiteURL.orgUnitDistrictKind(.value(u.id!)).relativeURL()), .class("inline"),
                 FormField.csrf(csrf),

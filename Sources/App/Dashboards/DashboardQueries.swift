@@ -1,0 +1,189 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+/// What a dashboard covers: one station, or a street, district or city.
+enum DashboardPlace: Sendable {
+    case station(Station)
+    case unit(OrgUnit)
+
+    var name: String {
+        switch self {
+        case .station(let s): s.name
+        case .unit(let u): u.name
+        }
+    }
+
+    var cityID: UUID {
+        switch self {
+        case .station(let s): s.cityID
+        case .unit(let u): u.level == .city ? u.id! : UUID(uuidString: OrgPath.ids(u.path).first ?? "") ?? u.id!
+        }
+    }
+
+    /// The rows of a summary table (`service_tallies`, `served_recipients`, alias `t`) or of `cases`
+    /// (alias `t` too) inside the place.
+    var condition: SQLQueryString {
+        switch self {
+        case .station(let s): return "t.station_id = \(bind: s.id!)"
+        case .unit(let u):
+            switch u.level {
+            case .city: return "t.city_id = \(bind: u.id!)"
+            case .district: return "t.district_id = \(bind: u.id!)"
+            default: return "t.station_id IN (SELECT id FROM stations WHERE street_id = \(bind: u.id!))"
+            }
+        }
+    }
+}
+
+/// A dashboard's numbers (issue 10 §5), read from the ledger's summary tables (M013).
+struct DashboardDTO: Content {
+    struct Place: Content {
+        var kind: String
+        var id: UUID
+        var name: String
+    }
+
+    struct Totals: Content {
+        /// Acts of service recorded.
+        var records: Int
+        /// 服务人次.
+        var people: Int
+        /// Distinct recipients served (a person served at two stations of the place counts once).
+        var recipients: Int
+        var minutes: Int
+    }
+
+    struct Line: Content {
+        var code: String
+        var label: String
+        var records: Int
+        var people: Int
+    }
+
+    struct Month: Content {
+        var month: Int
+        var records: Int
+        var people: Int
+    }
+
+    struct Risk: Content {
+        var riskLevel: RiskLevel?
+        var label: String
+        var count: Int
+    }
+
+    var place: Place
+    var year: Int
+    var totals: Totals
+    var byMonth: [Month]
+    var byField: [Line]
+    /// By content area or catalogue item; services without one are "未选择项目".
+    var byItem: [Line]
+    var byMethod: [Line]
+    var byKind: [Line]
+    /// Cases not closed today, by the risk level of their latest assessment.
+    var openCasesByRisk: [Risk]
+    /// The stations of a street or district, the districts of a city.
+    var byPlace: [Line]
+}
+
+enum DashboardQueries {
+    /// The place asked for, looked up in the caller's scope (404 outside it), or the caller's own:
+    /// a worker's station, an officer's unit.
+    static func place(station: UUID?, unit: UUID?, req: Request) async throws -> DashboardPlace {
+        let caller = try req.requireCaller()
+        if station != nil && unit != nil { throw AppError.field("unit", "station 与 unit 只能给出一个", status: .badRequest) }
+        if let station {
+            let s = try await StationQueries.find(station, .read, req: req)
+            try req.authorize(.read, StationScope.resource(s, .service))
+            return .station(s)
+        }
+        if let unit {
+            guard let u = try await OrgUnit.find(unit, on: req.db) else { throw Abort(.notFound, reason: "未找到该单位，或不在您的管辖范围内") }
+            try req.authorize(.read, Access.Resource(kind: .service, paths: [u.path], operatorIDs: []))
+            if u.level == .village { throw AppError.field("unit", "服务统计按社工站、街道、区县或市查看，不按村（社区）", status: .badRequest) }
+            return .unit(u)
+        }
+        // The widest unit the caller reads services in; a street with one station is that station.
+        let paths = Access.readScope(caller.assignments, .service).pathPrefixes
+        if let widest = paths.min(by: { OrgPath.ids($0).count < OrgPath.ids($1).count }), let id = OrgPath.ids(widest).last.flatMap(UUID.init(uuidString:)),
+           let u = try await OrgUnit.find(id, on: req.db) {
+            if u.level == .street {
+                let stations = try await Station.query(on: req.db).filter(\.$streetID == u.id!).all()
+                if stations.count == 1 { return .station(stations[0]) }
+            }
+            return .unit(u)
+        }
+        if let first = try await StationScope.stationsForCreate(caller, kind: .service, on: req.db).first { return .station(first) }
+        throw Abort(.notFound, reason: "您的角色没有可查看的服务统计")
+    }
+
+    static func dashboard(_ place: DashboardPlace, year: Int, profile: PolicyProfile, on db: any Database) async throws -> DashboardDTO {
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw("""
+            SELECT t.month, t.field, t.item, t.method, t.kind, SUM(t.records) AS records, SUM(t.people) AS people, SUM(t.minutes) AS minutes
+            FROM service_tallies t WHERE
+            """ + " " + place.condition + " AND t.year = \(bind: year) GROUP BY t.month, t.field, t.item, t.method, t.kind").all()
+        var months = Array(repeating: (0, 0), count: 12)
+        var fields: [String: (Int, Int)] = [:], items: [String: (Int, Int)] = [:], methods: [String: (Int, Int)] = [:], kinds: [String: (Int, Int)] = [:]
+        var totals = DashboardDTO.Totals(records: 0, people: 0, recipients: 0, minutes: 0)
+        for row in rows {
+            let records = try row.decode(column: "records", as: Int.self), people = try row.decode(column: "people", as: Int.self)
+            func add(_ table: inout [String: (Int, Int)], _ key: String) { table[key, default: (0, 0)].0 += records; table[key, default: (0, 0)].1 += people }
+            let month = try row.decode(column: "month", as: Int.self)
+            if (1...12).contains(month) { months[month - 1].0 += records; months[month - 1].1 += people }
+            add(&fields, try row.decode(column: "field", as: String.self))
+            add(&items, try row.decode(column: "item", as: String.self))
+            add(&methods, try row.decode(column: "method", as: String.self))
+            add(&kinds, try row.decode(column: "kind", as: String.self))
+            totals.records += records
+            totals.people += people
+            totals.minutes += try row.decode(column: "minutes", as: Int.self)
+        }
+        totals.recipients = try await sql.raw("SELECT COUNT(DISTINCT t.recipient_id) AS n FROM served_recipients t WHERE " + place.condition
+                                              + " AND t.year = \(bind: year)").first()?.decode(column: "n", as: Int.self) ?? 0
+        func lines(_ table: [String: (Int, Int)], order: [String], label: (String) -> String) -> [DashboardDTO.Line] {
+            let known = order.filter { table[$0] != nil } + table.keys.filter { !order.contains($0) }.sorted()
+            return known.map { DashboardDTO.Line(code: $0, label: label($0), records: table[$0]!.0, people: table[$0]!.1) }
+        }
+        let risks = try await sql.raw("SELECT t.risk_level, COUNT(*) AS n FROM cases t WHERE " + place.condition
+                                      + " AND t.stage <> 'closed' GROUP BY t.risk_level").all()
+        var byRisk: [RiskLevel?: Int] = [:]
+        for row in risks { byRisk[try row.decode(column: "risk_level", as: RiskLevel?.self)] = try row.decode(column: "n", as: Int.self) }
+        let openCases = (RiskLevel.allCases.reversed().map { Optional($0) } + [nil]).compactMap { risk -> DashboardDTO.Risk? in
+            guard let n = byRisk[risk] else { return nil }
+            return .init(riskLevel: risk, label: risk?.label ?? "未预估", count: n)
+        }
+        return DashboardDTO(
+            place: place.dto, year: year, totals: totals,
+            byMonth: months.enumerated().map { .init(month: $0.offset + 1, records: $0.element.0, people: $0.element.1) },
+            byField: lines(fields, order: profile.serviceFields.map(\.code)) { profile.serviceField($0)?.label ?? $0 },
+            byItem: lines(items, order: profile.serviceItems.map(\.code)) { $0.isEmpty ? "未选择项目" : profile.serviceItem($0)?.label ?? $0 },
+            byMethod: lines(methods, order: ServiceMethod.allCases.map(\.rawValue)) { ServiceMethod(rawValue: $0)?.label ?? $0 },
+            byKind: lines(kinds, order: ServiceKind.allCases.map(\.rawValue)) { ServiceKind(rawValue: $0)?.label ?? $0 },
+            openCasesByRisk: openCases, byPlace: try await byPlace(place, year: year, on: sql))
+    }
+
+    /// The place's parts: a city's districts, a district's or street's stations; none for a station.
+    private static func byPlace(_ place: DashboardPlace, year: Int, on sql: any SQLDatabase) async throws -> [DashboardDTO.Line] {
+        guard case .unit(let u) = place else { return [] }
+        let part: SQLQueryString = u.level == .city
+            ? "SELECT o.id, o.name, SUM(t.records) AS records, SUM(t.people) AS people FROM service_tallies t JOIN org_units o ON o.id = t.district_id WHERE "
+            : "SELECT o.id, o.name, SUM(t.records) AS records, SUM(t.people) AS people FROM service_tallies t JOIN stations o ON o.id = t.station_id WHERE "
+        return try await sql.raw(part + place.condition + " AND t.year = \(bind: year) GROUP BY o.id, o.name ORDER BY o.name").all().map {
+            .init(code: try $0.decode(column: "id", as: UUID.self).uuidString, label: try $0.decode(column: "name", as: String.self),
+                  records: try $0.decode(column: "records", as: Int.self), people: try $0.decode(column: "people", as: Int.self))
+        }
+    }
+}
+
+extension DashboardPlace {
+    var dto: DashboardDTO.Place {
+        switch self {
+        case .station(let s): .init(kind: "station", id: s.id!, name: s.name)
+        case .unit(let u): .init(kind: u.level.rawValue, id: u.id!, name: u.name)
+        }
+    }
+}
