@@ -248,6 +248,14 @@ struct DemoRecipientsTests {
             let detail = try await world.api(.GET, "/api/v1/cases/\(closed)", token: token).json()
             #expect((detail["services"] as? [Any])?.count == 2)
             #expect(((detail["plan"] as? [String: Any])?["goals"] as? [[String: Any]])?.compactMap { $0["outcome"] as? String } == ["met", "partly"])
+            // two groups, one running and one ended, whose sessions the dashboard counts
+            let groups = try await world.api(.GET, "/api/v1/groups", token: token).json()["items"] as? [[String: Any]] ?? []
+            #expect(Set(groups.compactMap { $0["phase"] as? String }) == ["running", "ended"])
+            #expect(groups.map { $0["sessions_held"] as? Int ?? 0 }.reduce(0, +) == 7)
+            let board = try await world.api(.GET, "/api/v1/dashboard", token: token).json()
+            let kinds = Dictionary(uniqueKeysWithValues: (board["by_kind"] as? [[String: Any]] ?? []).map { ($0["code"] as! String, $0["records"] as! Int) })
+            // the year's sessions: a demo started in late December keeps some in the year before
+            #expect((1...7).contains(kinds["group_session"] ?? 0))
         }
     }
 }

@@ -166,6 +166,7 @@ enum DemoData {
                 if let station = stations["解放路街道"], let worker = users["worker"], let profile = profiles[station.cityID],
                    let name = accounts.first(where: { $0.username == "worker" })?.name {
                     _ = try await DemoCasework.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, db: db, recorder: recorder)
+                    try await DemoGroups.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, db: db, recorder: recorder)
                 }
             }
         }

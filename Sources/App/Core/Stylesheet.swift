@@ -57,6 +57,7 @@ enum Stylesheet {
     /* a dashboard's chart with its numbers beside it (below it on a phone) */
     .chart-pair-body { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
     .chart-figure { flex: 1 1 24rem; max-width: 40rem; }
+    .chart-pair-body table.list { flex: 1 1 16rem; width: auto; }
     svg.chart { width: 100%; height: auto; }
     svg.chart text { fill: #1d2733; }
     @media print { section.chart-pair { break-inside: avoid; } }
