@@ -58,6 +58,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M011_ServiceLedger())
     app.migrations.add(M012_GroupWork())
     app.migrations.add(M013_ServiceTallies())
+    app.migrations.add(M014_CommunityEvents())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
@@ -100,6 +101,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: VisitsController())
     try routes.register(collection: GroupsController())
     try routes.register(collection: DashboardController())
+    try routes.register(collection: CommunityEventsController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

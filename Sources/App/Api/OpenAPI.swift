@@ -87,13 +87,14 @@ enum OpenAPI {
         .init(method: .POST, route: .recipientImports,
               summary: "从 .xlsx 或 .csv（UTF-8 或 GB18030）批量导入服务对象，文件即请求体；dry_run=true 只逐行预览（200），否则全部导入（201）或一行也不导入（422 列出各行问题）",
               query: ["station_id", "dry_run"], body: "file", status: 201),
-    ] + recipientRecordOperations + caseworkOperations + groupOperations + dashboardOperations
+    ] + recipientRecordOperations + caseworkOperations + groupOperations + dashboardOperations + communityOperations
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
     /// reads as Swift optional is nullable and not required, since null means "not given".
     static var schemas: [String: Any] { coreSchemas.merging(recipientRecordSchemas) { core, _ in core }.merging(caseworkSchemas) { core, _ in core }
         .merging(groupSchemas) { core, _ in core }
-        .merging(dashboardSchemas) { core, _ in core } }
+        .merging(dashboardSchemas) { core, _ in core }
+        .merging(communitySchemas) { core, _ in core } }
 
     private static var coreSchemas: [String: Any] { [
         "TokenRequest": object(["username": string, "password": string], required: ["username", "password"]),
@@ -276,6 +277,9 @@ enum OpenAPI {
                 var content: [String: Any] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(body)"]]]
                 if let form = multipartBodies[key] { content["multipart/form-data"] = ["schema": ["$ref": "#/components/schemas/\(form)"]] }
                 operation["requestBody"] = ["required": true, "content": content]
+            } else if let form = multipartBodies[key] {
+                // A file only, such as an event's photo: multipart and nothing else.
+                operation["requestBody"] = ["required": true, "content": ["multipart/form-data": ["schema": ["$ref": "#/components/schemas/\(form)"]]]]
             }
             if isSecured(op) { operation["security"] = [["bearer": [String]()]] }
             paths[op.path, default: [:]][op.method.rawValue.lowercased()] = operation

@@ -81,3 +81,44 @@ extension OpenAPI {
         ], required: ["place", "year", "totals", "by_month", "by_field", "by_item", "by_method", "by_kind", "open_cases_by_risk", "by_place"], closed: false)]
     }
 }
+
+/// The OpenAPI part of community work (issue 10 §3).
+extension OpenAPI {
+    static var communityOperations: [Operation] {
+        [
+            .init(method: .GET, route: .communityEvents, summary: "社区活动（管辖范围内，新的在前）", query: ["station", "page", "per"], body: nil, status: 200),
+            .init(method: .POST, route: .communityEvents, summary: "记录社区活动：地点为本街道的村（社区），至少一个联动主体（R-5），记入服务台账（社区工作）；同日同名 409",
+                  query: [], body: "CommunityEventInput", status: 201),
+            .init(method: .GET, route: .communityEvent(.key), summary: "社区活动全貌，含照片列表", query: [], body: nil, status: 200),
+            .init(method: .POST, route: .communityEventPhotos(.key), summary: "上传活动照片（multipart，字段 photo：JPEG、PNG 或 PDF，不超过 20 MB）",
+                  query: [], body: nil, status: 201),
+            .init(method: .GET, route: .communityEventPhoto(.key), summary: "下载活动照片（inline=1 时在浏览器中显示；记入审计日志）", query: ["inline"], body: nil, status: 200),
+        ]
+    }
+
+    static var communitySchemas: [String: Any] {
+        let event = object(["id": uuid, "station_id": uuid, "title": string, "on": date, "minutes": ["type": "integer"], "place_id": uuid, "place_name": string,
+                            "content": string, "partners": ["type": "array", "items": oneOf(LinkagePartner.self)], "people_count": ["type": "integer"],
+                            "others_count": ["type": "integer"], "recipients": ["type": "array", "items": object(["id": uuid, "name": string], closed: false)],
+                            "photos": ["type": "array", "items": object(["id": uuid, "name": string], closed: false)]],
+                           required: ["id", "station_id", "title", "on", "minutes", "place_id", "partners", "people_count", "photos"], closed: false)
+        return [
+            "CommunityEventInput": object(["station_id": nullable(uuid), "title": text(TextLimit.short), "on": date,
+                                           "minutes": ["type": "integer", "minimum": 1, "maximum": 1440], "place_id": uuid, "content": text(TextLimit.long),
+                                           "field": string, "item": nullable(string), "others_count": nullable(["type": "integer", "minimum": 0, "maximum": 10_000]),
+                                           "recipient_ids": nullable(["type": "array", "items": uuid]),
+                                           "partners": ["type": "array", "items": oneOf(LinkagePartner.self), "minItems": 1]],
+                                          required: ["title", "on", "minutes", "place_id", "content", "field", "partners"]),
+            "PhotoForm": ["type": "object", "required": ["photo"],
+                          "properties": ["photo": ["type": "string", "contentMediaType": "application/octet-stream", "description": "JPEG、PNG 或 PDF，不超过 20 MB"]]],
+            "CommunityEvent": event,
+            "CommunityEventPage": object(["items": ["type": "array", "items": ["$ref": "#/components/schemas/CommunityEvent"]], "page": ["type": "integer"],
+                                          "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"], closed: false),
+        ]
+    }
+
+    static var communityResponses: [String: String] {
+        [key(.GET, .communityEvents): "CommunityEventPage", key(.POST, .communityEvents): "CommunityEvent", key(.GET, .communityEvent(.key)): "CommunityEvent",
+         key(.POST, .communityEventPhotos(.key)): "CommunityEvent"]
+    }
+}

@@ -14,7 +14,7 @@ extension OpenAPI {
 
     static var responseBodies: [String: String] {
         coreResponseBodies.merging(recipientRecordResponses) { core, _ in core }.merging(caseworkResponses) { core, _ in core }
-            .merging(groupResponses) { core, _ in core }
+            .merging(groupResponses) { core, _ in core }.merging(communityResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [
@@ -84,14 +84,19 @@ extension OpenAPI {
     ]
 
     /// Operations that answer with a file, and its possible types.
-    static var fileResponses: [String: [String]] { coreFileResponses.merging(recipientRecordFiles) { core, _ in core } }
+    static var fileResponses: [String: [String]] {
+        coreFileResponses.merging(recipientRecordFiles) { core, _ in core }
+            .merging([key(.GET, .communityEventPhoto(.key)): ["application/pdf", "image/jpeg", "image/png"]]) { core, _ in core }
+    }
 
     private static let coreFileResponses: [String: [String]] = [
         key(.GET, .trainingEvidence(.key)): ["application/pdf", "image/jpeg", "image/png"],
     ]
 
     /// Operations that also take multipart/form-data, and its schema.
-    static var multipartBodies: [String: String] { [key(.POST, .trainingRecords): "TrainingForm"].merging(recipientRecordMultipart) { core, _ in core } }
+    static var multipartBodies: [String: String] {
+        [key(.POST, .trainingRecords): "TrainingForm", key(.POST, .communityEventPhotos(.key)): "PhotoForm"].merging(recipientRecordMultipart) { core, _ in core }
+    }
 
     /// Error statuses the shape of an operation does not imply (see `errorStatuses`).
     static let extraStatuses: [String: [Int]] = [

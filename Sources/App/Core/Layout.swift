@@ -53,6 +53,7 @@ enum Layout {
         let cases = Access.readScope(caller.assignments, .casework).isEmpty && !caller.has(.supervisor) ? [] : [Link(href: SiteURL.cases.relativeURL(), label: "个案")]
         // 小组 for a role that reads the service ledger.
         let groups = Access.readScope(caller.assignments, .service).isEmpty ? [] : [Link(href: SiteURL.groups.relativeURL(), label: "小组"),
+                                                                                    Link(href: SiteURL.events.relativeURL(), label: "社区活动"),
                                                                                     Link(href: SiteURL.dashboard.relativeURL(), label: "服务统计")]
         var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
                      Link(href: SiteURL.stations.relativeURL(), label: "社工站")] + recipients + cases + groups + [

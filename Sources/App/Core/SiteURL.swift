@@ -157,6 +157,11 @@ enum ApiRoute: Routable {
     case groupEnding(ID)
     /// Service dashboards (issue 10 §5): a station's, street's, district's or city's year.
     case dashboard
+    /// Community work (issue 10 §3): events, their photos, one photo's file.
+    case communityEvents
+    case communityEvent(ID)
+    case communityEventPhotos(ID)
+    case communityEventPhoto(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -225,6 +230,10 @@ enum ApiRoute: Routable {
         case .groupSessions(let id): ["groups", .id(id), "sessions"]
         case .groupEnding(let id): ["groups", .id(id), "ending"]
         case .dashboard: ["dashboard"]
+        case .communityEvents: ["community-events"]
+        case .communityEvent(let id): ["community-events", .id(id)]
+        case .communityEventPhotos(let id): ["community-events", .id(id), "photos"]
+        case .communityEventPhoto(let id): ["community-event-photos", .id(id)]
         }
     }
 }
@@ -356,6 +365,12 @@ enum SiteURL: Routable {
     /// Service dashboards (issue 10 §5), and the same numbers as a workbook.
     case dashboard
     case dashboardXLSX
+    /// Community work (issue 10 §3): the list, a new event, an event with its photo upload, a photo.
+    case events
+    case eventsNew
+    case event(ID)
+    case eventPhotos(ID)
+    case eventPhoto(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -435,6 +450,11 @@ enum SiteURL: Routable {
         case .groupEnding(let id): ["groups", .id(id), "ending"]
         case .dashboard: ["dashboard"]
         case .dashboardXLSX: ["dashboard", "export.xlsx"]
+        case .events: ["events"]
+        case .eventsNew: ["events", "new"]
+        case .event(let id): ["events", .id(id)]
+        case .eventPhotos(let id): ["events", .id(id), "photos"]
+        case .eventPhoto(let id): ["event-photos", .id(id)]
         }
     }
 }

@@ -29,6 +29,8 @@ public enum ServiceKind: String, Codable, Sendable, CaseIterable {
     case phoneVisit = "phone_visit"
     /// One session of a group (小组活动, MZ/T 095): its attendance is the row's recipients.
     case groupSession = "group_session"
+    /// A community event or project activity (社区活动, MZ/T 071): named recipients where relevant.
+    case communityEvent = "community_event"
 
     public var label: String {
         switch self {
@@ -37,6 +39,26 @@ public enum ServiceKind: String, Codable, Sendable, CaseIterable {
         case .homeVisit: "家访"
         case .phoneVisit: "电访"
         case .groupSession: "小组活动"
+        case .communityEvent: "社区活动"
+        }
+    }
+}
+
+/// The partners of the five-society linkage (五社联动, R-5) a community event brought together.
+public enum LinkagePartner: String, Codable, Sendable, CaseIterable {
+    case community
+    case socialOrganisation = "social_organisation"
+    case socialWorker = "social_worker"
+    case volunteer
+    case charity
+
+    public var label: String {
+        switch self {
+        case .community: "社区"
+        case .socialOrganisation: "社会组织"
+        case .socialWorker: "社会工作者"
+        case .volunteer: "社区志愿者"
+        case .charity: "社会慈善资源"
         }
     }
 }
