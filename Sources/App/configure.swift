@@ -59,6 +59,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M012_GroupWork())
     app.migrations.add(M013_ServiceTallies())
     app.migrations.add(M014_CommunityEvents())
+    app.migrations.add(M015_FocusFields())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
@@ -102,6 +103,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: GroupsController())
     try routes.register(collection: DashboardController())
     try routes.register(collection: CommunityEventsController())
+    try routes.register(collection: FocusFieldsController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

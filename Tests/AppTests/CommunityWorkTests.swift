@@ -34,9 +34,6 @@ struct CommunityWorkTests {
 
     @Test func anEventReachesTheLedgerAndItsPhotoComesBackByteForByte() async throws {
         try await withApp { world in
-            let dir = NSTemporaryDirectory() + "shegong-photos-" + UUID().uuidString
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            world.app.settings.dataDirectory = dir
             // setup
             let token = try await world.token("worker")
             let person = try await RecipientTests.register(world, token: token)
@@ -93,9 +90,6 @@ struct CommunityWorkTests {
 
     @Test func anotherStreetSeesNeitherTheEventNorItsPhoto() async throws {
         try await withApp { world in
-            let dir = NSTemporaryDirectory() + "shegong-photos-" + UUID().uuidString
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            world.app.settings.dataDirectory = dir
             // setup
             let token = try await world.token("worker")
             let id = try await world.api(.POST, "/api/v1/community-events", token: token, json: try await Self.event(world)).json()["id"] as! String

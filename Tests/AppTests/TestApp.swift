@@ -17,7 +17,10 @@ import VaporTesting
 ///   left out by default, so that each test starts with an empty library and stays fast.
 func withApp(demo: Bool = true, recipients: Bool = false, _ body: (TestWorld) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
-    app.settings = Settings(databaseURL: nil, dataDirectory: "", demo: false, demoPassword: nil, secureCookies: false, bcryptCost: 4,
+    // Files the test stores (evidence, photos of the demo's events) go to a directory of its own.
+    let files = NSTemporaryDirectory() + "shegong-test-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: files) }
+    app.settings = Settings(databaseURL: nil, dataDirectory: files, demo: false, demoPassword: nil, secureCookies: false, bcryptCost: 4,
                             dataKey: DataKey(key: SymmetricKey(size: .bits256)))
     var schema: String?
     if let url = Environment.get("SHEGONG_TEST_POSTGRES_URL") {

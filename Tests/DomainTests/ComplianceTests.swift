@@ -18,12 +18,14 @@ struct ComplianceTests {
 
     func facts(workers: [StationFacts.Worker], demo: Bool = true, kind: DistrictKind? = .centralUrban, office: Double = 30, caseRoom: Double = 16,
                contract: String? = "2024-03-01", supervisors: [StationFacts.Supervisor] = [.init(name: "赵督导", pool: .cityExpert, experienceYears: 8)],
-               records: StationFacts.SupervisionRecords = .init(total: 1, incomplete: 0, unconfirmed: 0)) -> StationFacts {
+               records: StationFacts.SupervisionRecords = .init(total: 1, incomplete: 0, unconfirmed: 0),
+               focus: StationFacts.FocusWork = .init(fields: [.init(code: "elderly", label: "养老服务", caseWork: 2, groupWork: 2, communityWork: 2),
+                                                              .init(code: "child_welfare", label: "儿童福利", caseWork: 3, groupWork: 2, communityWork: 4)])) -> StationFacts {
         StationFacts(rooms: [.office: .init(area: office, shared: false), .caseWork: .init(area: caseRoom, shared: false),
                              .groupWork: .init(area: 40, shared: true), .activity: .init(area: 80, shared: true), .archive: .init(area: 10, shared: true)],
                      equipment: Set(Equipment.allCases), outdoorSign: true, indoorSign: true, isDemonstration: demo, districtKind: kind,
                      contractStart: contract.flatMap(Day.init), annualContractAmount: 400_000, annualPersonnelBudget: 330_000,
-                     workers: workers, supervisors: supervisors, supervisionRecords: records)
+                     workers: workers, supervisors: supervisors, supervisionRecords: records, focusWork: focus)
     }
 
     func state(_ findings: [Finding], _ id: String) -> FindingState? { findings.first { $0.ruleID == id }?.state }
@@ -40,9 +42,32 @@ struct ComplianceTests {
 
     @Test func aCompliantDemonstrationStationPassesEveryEvaluatedJinanRule() {
         let findings = ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲"), worker("乙"), worker("丙")]), year: 2025, today: endOf2025)
-        #expect(findings.map(\.ruleID).sorted() == ["P-1", "P-2", "P-3", "P-4", "P-5", "R-1", "S-1", "S-3", "S-4", "T-1", "T-2", "T-3", "T-5"])
+        #expect(findings.map(\.ruleID).sorted() == ["P-1", "P-2", "P-3", "P-4", "P-5", "R-1", "S-1", "S-3", "S-4", "T-1", "T-2", "T-3", "T-5", "V-5", "V-6"])
         // R-1 names four libraries of which only the key-population one is kept here: never a pass yet.
         #expect(findings.filter { $0.state != .pass }.map(\.ruleID) == ["R-1"])
+    }
+
+    /// V-5: 2–3 focus fields a year; V-6 (demonstration): per focus field ≥ 2 case-work, group-work and
+    /// community-work cases — progress in the current year, a failure once the year is closed.
+    @Test func focusFieldsAndTheirCasesAreFindings() {
+        // setup
+        let three = [worker("甲"), worker("乙"), worker("丙")]
+        let one = StationFacts.FocusWork(fields: [.init(code: "elderly", label: "养老服务", caseWork: 2, groupWork: 1, communityWork: 0)])
+        // act
+        let none = ComplianceEngine.evaluate(jinan, facts(workers: three, focus: .init(fields: [])), year: 2026, today: Day("2026-06-01")!)
+        let current = ComplianceEngine.evaluate(jinan, facts(workers: three, focus: one), year: 2026, today: Day("2026-06-01")!)
+        let closed = ComplianceEngine.evaluate(jinan, facts(workers: three, focus: one), year: 2025, today: Day("2026-06-01")!)
+        let ordinary = ComplianceEngine.evaluate(jinan, facts(workers: three, demo: false, focus: one), year: 2026, today: Day("2026-06-01")!)
+        // check
+        #expect(state(none, "V-5") == .failure && state(none, "V-6") == .missingData)
+        let v5 = current.first { $0.ruleID == "V-5" }!
+        #expect(v5.state == .failure && v5.measured == "1 个：养老服务" && v5.advice == "再选定 1 个重点服务领域")
+        let v6 = current.first { $0.ruleID == "V-6" }!
+        #expect(v6.state == .progress)
+        #expect(v6.measured == "养老服务：个案 2/2、小组 1/2、社区工作 0/2")
+        #expect(v6.advice.hasPrefix("还需：养老服务：小组差 1、社区工作差 2"))
+        #expect(state(closed, "V-6") == .failure)
+        #expect(state(ordinary, "V-6") == .notApplicable && state(ordinary, "V-5") == .failure)
     }
 
     @Test func r1FailsWithoutAKeyPopulationLibraryUpdatedThisYearAndOtherwiseAwaitsTheOtherThree() {

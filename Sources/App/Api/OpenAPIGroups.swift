@@ -122,3 +122,32 @@ extension OpenAPI {
          key(.POST, .communityEventPhotos(.key)): "CommunityEvent"]
     }
 }
+
+/// The OpenAPI part of the focus service fields (V-5, V-6; issue 10 §4).
+extension OpenAPI {
+    static var focusOperations: [Operation] {
+        [
+            .init(method: .GET, route: .stationFocusFields(.key), summary: "站点某年的重点服务领域（V-5）及各领域本年的个案、小组、社区工作案例数（V-6 口径）",
+                  query: ["year"], body: nil, status: 200),
+            .init(method: .PUT, route: .stationFocusFields(.key), summary: "选定某年的重点服务领域：超过本市规定的上限为 422；每次变更保存为新版本",
+                  query: [], body: "FocusFieldsInput", status: 200),
+        ]
+    }
+
+    static var focusSchemas: [String: Any] {
+        let count: [String: Any] = ["type": "integer"]
+        return [
+            "FocusFieldsInput": object(["year": nullable(count), "fields": ["type": "array", "items": string, "minItems": 1]], required: ["fields"]),
+            "FocusFields": object(["station_id": uuid, "year": count, "version": count, "chosen_by_name": nullable(string),
+                                   "fields": ["type": "array", "items": object(["code": string, "label": string, "case_work": count, "group_work": count,
+                                                                                "community_work": count], required: ["code", "case_work", "group_work", "community_work"],
+                                                                               closed: false)],
+                                   "min_fields": nullable(count), "max_fields": nullable(count)],
+                                  required: ["station_id", "year", "version", "fields"], closed: false),
+        ]
+    }
+
+    static var focusResponses: [String: String] {
+        [key(.GET, .stationFocusFields(.key)): "FocusFields", key(.PUT, .stationFocusFields(.key)): "FocusFields"]
+    }
+}

@@ -15,6 +15,7 @@ extension OpenAPI {
     static var responseBodies: [String: String] {
         coreResponseBodies.merging(recipientRecordResponses) { core, _ in core }.merging(caseworkResponses) { core, _ in core }
             .merging(groupResponses) { core, _ in core }.merging(communityResponses) { core, _ in core }
+            .merging(focusResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [

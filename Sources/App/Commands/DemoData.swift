@@ -167,6 +167,8 @@ enum DemoData {
                    let name = accounts.first(where: { $0.username == "worker" })?.name {
                     _ = try await DemoCasework.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, db: db, recorder: recorder)
                     try await DemoGroups.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, db: db, recorder: recorder)
+                    try await DemoCommunityWork.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, app: app, db: db,
+                                                    recorder: recorder)
                 }
             }
         }

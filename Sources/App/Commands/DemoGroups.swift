@@ -3,7 +3,7 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Demo group work at 解放路 (issue 10 §7): an elders' group still running and a children's group
+/// Demo group work at 解放路 (issue 10 §7): two elders' groups still running and a children's group
 /// that has ended with a summary, each with dated sessions, attendance and a pre/post measure, all
 /// in the ledger as the service writes them.
 enum DemoGroups {
@@ -22,6 +22,8 @@ enum DemoGroups {
     static let plans = [
         Plan(name: "长者健康互助小组", field: "elderly", item: "culture_sports_health", goals: "学习慢病自我管理，结识同伴，减少孤独感",
              target: "辖区独居、空巢老人 6–8 名", planned: 6, sessions: ["相识与破冰", "慢病饮食小课堂", "八段锦练习"], summary: nil),
+        Plan(name: "老年人智能手机课堂", field: "elderly", item: "capacity_building", goals: "学会视频通话、扫码就医和防范电信诈骗",
+             target: "60 岁以上有智能手机的老人 8–10 名", planned: 4, sessions: ["视频通话", "扫码与健康码"], summary: nil),
         Plan(name: "留守儿童成长小组", field: "child_welfare", item: "capacity_building", goals: "提升自我保护意识和沟通能力",
              target: "辖区留守、困境儿童 5–6 名", planned: 4, sessions: ["我的家", "安全小卫士", "情绪小怪兽", "成长分享会"],
              summary: "四节活动全部完成，组员自我保护知识测评平均提升 20 分，与监护人约定每周通话"),
@@ -31,7 +33,7 @@ enum DemoGroups {
                     recorder: AuditLog.Recorder) async throws {
         let people = try await Recipient.query(on: db).filter(\.$station.$id == station.id!).filter(\.$status == .active)
             .sort(\.$name).all()
-        guard people.count >= 10 else { return }
+        guard people.count >= plans.count * 5 else { return }
         let sql = db as! any SQLDatabase
         for (n, plan) in plans.enumerated() {
             let members = Array(people.dropFirst(n * 5).prefix(5))

@@ -73,6 +73,13 @@ enum ComplianceQueries {
             FROM stations s JOIN org_units d ON d.id = s.district_id WHERE
             """ + " " + condition + " ORDER BY " + PlaceOrder.stations).all()
 
+        // V-5/V-6: the focus fields each station chose, and the year's cases in each.
+        var cities: [UUID: UUID] = [:]
+        for r in rows { cities[try r.decode(column: "id", as: UUID.self)] = try r.decode(column: "city_id", as: UUID.self) }
+        let focus = try await FocusWork.load(where: condition, year: year, on: db) { station, field in
+            guard let city = cities[station] else { return field }
+            return try await policies.inForce(cityID: city, year: year, on: db).profile.serviceField(field)?.label ?? field
+        }
         let first = Day(yearStart)!, last = Day(yearEnd)!
         let json = JSONColumn.Reader()
         var profiles: [UUID: PolicyProfile] = [:]
@@ -110,7 +117,8 @@ enum ComplianceQueries {
                 }.sorted { $0.name < $1.name },
                 supervisionRecords: .init(total: counted.total, incomplete: counted.incomplete, unconfirmed: counted.unconfirmed),
                 keyPopulation: .init(active: try r.decode(column: "key_population", as: Int.self),
-                                     lastUpdated: try r.decode(column: "key_population_updated", as: String?.self).flatMap(Day.init)))
+                                     lastUpdated: try r.decode(column: "key_population_updated", as: String?.self).flatMap(Day.init)),
+                focusWork: focus[row.id] ?? .init(fields: []))
             results.append(Evaluated(station: row, findings: ComplianceEngine.evaluate(profiles[row.cityID]!, facts, year: year, today: today)))
         }
         return results

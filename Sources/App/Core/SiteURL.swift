@@ -162,6 +162,8 @@ enum ApiRoute: Routable {
     case communityEvent(ID)
     case communityEventPhotos(ID)
     case communityEventPhoto(ID)
+    /// A station's focus service fields for a year (V-5) and the V-6 counts in each.
+    case stationFocusFields(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -234,6 +236,7 @@ enum ApiRoute: Routable {
         case .communityEvent(let id): ["community-events", .id(id)]
         case .communityEventPhotos(let id): ["community-events", .id(id), "photos"]
         case .communityEventPhoto(let id): ["community-event-photos", .id(id)]
+        case .stationFocusFields(let id): ["stations", .id(id), "focus-fields"]
         }
     }
 }
@@ -371,6 +374,8 @@ enum SiteURL: Routable {
     case event(ID)
     case eventPhotos(ID)
     case eventPhoto(ID)
+    /// A station's focus service fields for a year (V-5, V-6).
+    case stationFocusFields(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -455,6 +460,7 @@ enum SiteURL: Routable {
         case .event(let id): ["events", .id(id)]
         case .eventPhotos(let id): ["events", .id(id), "photos"]
         case .eventPhoto(let id): ["event-photos", .id(id)]
+        case .stationFocusFields(let id): ["stations", .id(id), "focus-fields"]
         }
     }
 }

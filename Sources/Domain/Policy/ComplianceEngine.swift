@@ -37,7 +37,7 @@ public enum ComplianceEngine {
     }
 
     public static let evaluatedRuleIDs: Set<String> = ["P-1", "P-2", "P-3", "P-4", "P-5", "S-1", "S-2", "S-3", "S-4", "S-5", "S-6", "S-7", "S-8",
-                                                      "T-1", "T-2", "T-3", "T-4", "T-5", "R-1"]
+                                                      "T-1", "T-2", "T-3", "T-4", "T-5", "R-1", "V-5", "V-6"]
     static let minDaysForHoursRules = 30
     static let qualifiedPools: Set<SupervisorPool> = [.cityExpert, .talent]
 
@@ -119,6 +119,8 @@ public enum ComplianceEngine {
             case "T-4": return supervisorExperience(rule)
             case "T-5": return supervisionRecords(rule)
             case "R-1": return keyPopulationLibrary(rule)
+            case "V-5": return focusFields(rule)
+            case "V-6": return focusFieldCases(rule)
             default: return make(rule, .notApplicable, measured: "", required: "")
             }
         }
@@ -139,6 +141,52 @@ public enum ComplianceEngine {
             }
             return make(rule, .missingData, measured: "辖区重点人群库在册 \(library.active) 人，\(updated) 更新；政策、社会慈善、志愿服务资源库尚未纳入本系统",
                         required: required, advice: "其余三个资源库纳入本系统后再作判断")
+        }
+
+        /// V-5: the station chose between the minimum and maximum number of focus fields for the year
+        /// (more than the maximum is refused when they are recorded, so only too few can be found here).
+        func focusFields(_ rule: PolicyRule) -> Finding {
+            guard let low = rule.param("minFocusFields") else { return missingParam(rule, "minFocusFields") }
+            guard let high = rule.param("maxFocusFields") else { return missingParam(rule, "maxFocusFields") }
+            let required = "每年选定 \(number(low))–\(number(high)) 个重点服务领域"
+            let chosen = facts.focusWork.fields
+            if chosen.isEmpty {
+                return make(rule, broken(rule), measured: "\(year) 年未选定重点服务领域", required: required,
+                            advice: "在社工站的“重点服务领域”页面选定本年度的重点服务领域")
+            }
+            let named = "\(chosen.count) 个：" + chosen.map(\.label).joined(separator: "、")
+            return Double(chosen.count) < low
+                ? make(rule, broken(rule), measured: named, required: required, advice: "再选定 \(number(low - Double(chosen.count))) 个重点服务领域")
+                : make(rule, .pass, measured: named, required: required)
+        }
+
+        /// V-6 (demonstration stations): in each focus field, at least the required case-work, group-work
+        /// and community-work cases in the year. The current year is progress until met; a closed year
+        /// short of it fails.
+        func focusFieldCases(_ rule: PolicyRule) -> Finding {
+            let names = ["caseWork": "个案", "groupWork": "小组", "communityWork": "社区工作"]
+            var need: [(key: String, count: Double)] = []
+            for key in ["caseWork", "groupWork", "communityWork"] {
+                guard let n = rule.param(key) else { return missingParam(rule, key) }
+                need.append((key, n))
+            }
+            let required = "每个重点领域全年" + need.map { "\(names[$0.key]!) ≥ \(number($0.count))" }.joined(separator: "、")
+            let fields = facts.focusWork.fields
+            if fields.isEmpty {
+                return make(rule, .missingData, measured: "\(year) 年未选定重点服务领域，无法计算", required: required,
+                            advice: "先选定本年度的重点服务领域（V-5）")
+            }
+            var short: [String] = []
+            let measured = fields.map { f -> String in
+                let have = ["caseWork": f.caseWork, "groupWork": f.groupWork, "communityWork": f.communityWork]
+                let parts = need.map { "\(names[$0.key]!) \(have[$0.key]!)/\(number($0.count))" }
+                let missing = need.filter { Double(have[$0.key]!) < $0.count }.map { "\(names[$0.key]!)差 \(number($0.count - Double(have[$0.key]!)))" }
+                if !missing.isEmpty { short.append("\(f.label)：" + missing.joined(separator: "、")) }
+                return "\(f.label)：" + parts.joined(separator: "、")
+            }.joined(separator: "；")
+            if short.isEmpty { return make(rule, .pass, measured: measured, required: required) }
+            let advice = "还需：" + short.joined(separator: "；") + "（个案以本年有介入记录的为准，小组以本年开展过活动的为准，社区工作以本年的社区活动为准）"
+            return make(rule, yearClosed ? broken(rule) : .progress, measured: measured, required: required, advice: advice)
         }
 
         func premisesRooms(_ rule: PolicyRule) -> Finding {

@@ -108,6 +108,32 @@ public struct StationFacts: Sendable {
         }
     }
 
+    /// The year's focus service fields (V-5) and, for each, the case-work, group-work and
+    /// community-work cases of the year in it (V-6). What counts as "a case" (README: V-6):
+    /// - case work: a case of the field with at least one intervention dated in the year;
+    /// - group work: a group of the field with at least one session held in the year;
+    /// - community work: a community event of the field held in the year.
+    public struct FocusWork: Sendable, Equatable {
+        public struct Field: Sendable, Equatable {
+            public var code: String
+            public var label: String
+            public var caseWork: Int
+            public var groupWork: Int
+            public var communityWork: Int
+            public init(code: String, label: String, caseWork: Int, groupWork: Int, communityWork: Int) {
+                self.code = code
+                self.label = label
+                self.caseWork = caseWork
+                self.groupWork = groupWork
+                self.communityWork = communityWork
+            }
+        }
+
+        /// Empty when the station has chosen none for the year.
+        public var fields: [Field]
+        public init(fields: [Field]) { self.fields = fields }
+    }
+
     public var rooms: [RoomKind: Room]
     public var equipment: Set<Equipment>
     public var outdoorSign: Bool
@@ -121,12 +147,14 @@ public struct StationFacts: Sendable {
     public var supervisors: [Supervisor]
     public var supervisionRecords: SupervisionRecords
     public var keyPopulation: KeyPopulation
+    public var focusWork: FocusWork
 
     public init(rooms: [RoomKind: Room], equipment: Set<Equipment>, outdoorSign: Bool, indoorSign: Bool, isDemonstration: Bool,
                 districtKind: DistrictKind?, contractStart: Day?, annualContractAmount: Double?, annualPersonnelBudget: Double?,
                 workers: [Worker], supervisors: [Supervisor], supervisionRecords: SupervisionRecords,
-                keyPopulation: KeyPopulation = KeyPopulation(active: 0, lastUpdated: nil)) {
+                keyPopulation: KeyPopulation = KeyPopulation(active: 0, lastUpdated: nil), focusWork: FocusWork = FocusWork(fields: [])) {
         self.keyPopulation = keyPopulation
+        self.focusWork = focusWork
         self.rooms = rooms
         self.equipment = equipment
         self.outdoorSign = outdoorSign
