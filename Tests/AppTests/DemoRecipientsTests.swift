@@ -248,7 +248,11 @@ struct DemoRecipientsTests {
             let detail = try await world.api(.GET, "/api/v1/cases/\(closed)", token: token).json()
             #expect((detail["services"] as? [Any])?.count == 2)
             #expect(((detail["plan"] as? [String: Any])?["goals"] as? [[String: Any]])?.compactMap { $0["outcome"] as? String } == ["met", "partly"])
-            // two groups, one running and one ended, whose sessions the dashboard counts
+            // V-7: the crisis case's follow-up after its intervention is overdue (5 working days, the demo city's limit)
+            let crisis = try #require(cases.first { $0["risk_level"] as? String == "crisis" }?["id"] as? String)
+            let duties = try await world.api(.GET, "/api/v1/cases/\(crisis)", token: token).json()["crisis"] as? [[String: Any]] ?? []
+            #expect(duties.first { $0["duty"] as? String == "follow_up" }?["overdue"] as? Bool == true, "\(duties)")
+            // groups, two running and one ended, whose sessions the dashboard counts
             let groups = try await world.api(.GET, "/api/v1/groups", token: token).json()["items"] as? [[String: Any]] ?? []
             #expect(groups.compactMap { $0["phase"] as? String }.sorted() == ["ended", "running", "running"])
             #expect(groups.map { $0["sessions_held"] as? Int ?? 0 }.reduce(0, +) == 9)
@@ -263,7 +267,7 @@ struct DemoRecipientsTests {
                 let focus = try await world.api(.GET, "/api/v1/stations/\(world.id("station:解放路街道"))/focus-fields", token: token).json()
                 let counts = (focus["fields"] as? [[String: Any]] ?? []).map { [$0["code"] as? String ?? "", "\($0["case_work"] ?? "")", "\($0["group_work"] ?? "")",
                                                                                 "\($0["community_work"] ?? "")"] }
-                #expect(counts == [["elderly", "3", "2", "2"], ["child_welfare", "0", "1", "1"]])
+                #expect(counts == [["elderly", "4", "2", "2"], ["child_welfare", "0", "1", "1"]])   // 4 cases: interventions in 介入 (2), 评估, 结案
             }
         }
     }

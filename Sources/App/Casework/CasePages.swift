@@ -108,6 +108,13 @@ enum CasePage {
         return Layout.page(title: "个案 \(d.number)", path: url, caller: caller, csrf: csrf,
             .h1(.plain("个案 \(d.number)")),
             .p(.class("lead"), .id("stage"), .plain("\(d.stationName) · 当前阶段：\(d.stageLabel)" + (d.riskLabel.map { " · \($0)" } ?? ""))),
+            .if(!d.crisis.isEmpty, .section(.class("card"), .id("crisis"),
+                .h2(.plain("危机干预时限（\(RuleName.label("V-7"))）")),
+                .ul(.forEach(d.crisis) { c in
+                    .li(.class(c.overdue ? "overdue" : ""), .plain("\(c.dutyLabel)：应于 \(c.due) 前完成，" + (c.done.map { "已于 \($0) 完成" } ?? (c.overdue ? "已逾期" : "尚未完成"))))
+                }))),
+            .if(d.riskLevel == .crisis && d.crisis.isEmpty,
+                .p(.class("notice"), .id("crisis"), .plain("本市尚未在政策配置中设定危机干预的时限（\(RuleName.label("V-7"))：制定计划、事后回访的工作日数），本个案暂不计算到期日。"))),
             .section(.class("card"),
                 .h2("接案"),
                 .dl(.class("facts"),

@@ -80,6 +80,8 @@ struct CaseDetail: Content {
     var events: [Event]
     /// The steps the case's stage allows now (whether the caller may take them is another matter).
     var nextSteps: [CaseStep]
+    /// Its crisis duties (V-7), when its latest assessment is at the crisis level and the city has set their limits.
+    var crisis: [CrisisItem] = []
 }
 
 enum CaseQueries {

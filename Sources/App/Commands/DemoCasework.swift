@@ -27,7 +27,14 @@ enum DemoCasework {
               goals: ["成绩回升", "祖孙每周固定沟通"], interventions: ["学业辅导", "亲子沟通小练习", "家访了解进展"]),
         Story(stage: .closed, risk: .low, problem: "支出型困难家庭，医疗费用负担重", item: "social_assistance",
               goals: ["申请临时救助", "链接慈善医疗救助"], interventions: ["协助申请临时救助", "链接慈善基金"]),
+        // V-7: a crisis case whose follow-up after the intervention is overdue (see `crisisLimits`).
+        Story(stage: .intervention, risk: .crisis, problem: "独居老人煤气中毒出院后情绪崩溃，流露轻生念头", item: "crisis_intervention",
+              goals: ["确保人身安全", "链接心理援助和家属支持"], interventions: ["危机评估，与家属共同制定安全计划"]),
     ]
+
+    /// The demo city's V-7 limits, which the source leaves to the city: a crisis plan within 3 working
+    /// days of the assessment, a follow-up visit within 5 working days of the last intervention.
+    static let crisisLimits: [String: Double] = ["crisisPlanWorkingDays": 3, "followUpWorkingDays": 5]
 
     /// Writes the stories for the station's first active recipients; returns the number of cases.
     static func add(station: Station, worker: (id: UUID, name: String), profile: PolicyProfile, today: Day, db: any Database,
@@ -35,6 +42,18 @@ enum DemoCasework {
         let recipients = try await Recipient.query(on: db).filter(\.$station.$id == station.id!).filter(\.$status == .active)
             .sort(\.$name).limit(stories.count + 10).all()
         guard recipients.count >= stories.count else { return 0 }
+        // The city's setting of V-7's limits, as its civil-affairs bureau would make it on the policy page.
+        let limits = PolicyVersion()
+        limits.cityID = station.cityID
+        limits.profileID = profile.id
+        limits.version = 1
+        limits.effectiveFrom = "\(today.adding(days: -90).year)-01-01"
+        limits.overrides = String(decoding: try JSONEncoder().encode(["V-7": crisisLimits]), as: UTF8.self)
+        limits.note = "演示：市民政局设定危机干预时限（V-7）"
+        limits.createdBy = "admin"
+        try await limits.create(on: db)
+        recorder.change(entityType: "policy_version", entityID: limits.id, old: nil,
+                        new: ["city_id": station.cityID.uuidString, "version": "1", "effective_from": limits.effectiveFrom, "overrides": limits.overrides])
         let sql = db as! any SQLDatabase
         for year in Set([today.year, today.adding(days: -90).year]) { try await LedgerPartitions.create(year: year, on: sql) }
         let field = profile.serviceField("elderly") ?? profile.serviceFields[0]

@@ -55,6 +55,8 @@ public struct RuleParameter: Sendable, Equatable {
         "caseWork": .init(label: "每领域个案工作案例", unit: "个"),
         "groupWork": .init(label: "每领域小组工作案例", unit: "个"),
         "communityWork": .init(label: "每领域社区工作案例", unit: "个"),
+        "crisisPlanWorkingDays": .init(label: "危机评估后制定干预计划的期限", unit: "个工作日"),
+        "followUpWorkingDays": .init(label: "危机干预后回访的期限", unit: "个工作日"),
         "retentionYears": .init(label: "记录保存年限", unit: "年"),
         "handoverWorkingDays": .init(label: "档案移交期限", unit: "个工作日"),
         "publicNoticeWorkingDays": .init(label: "公示期", unit: "个工作日"),
