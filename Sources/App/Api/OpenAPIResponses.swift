@@ -103,6 +103,7 @@ extension OpenAPI {
     static let extraStatuses: [String: [Int]] = [
         key(.POST, .authToken): [401],   // one answer for a wrong password, an unknown, locked or disabled account
         key(.GET, .workingDays): [422],   // a date in a year the calendar does not have yet
+        key(.GET, .dashboard): [404],   // a station or unit outside the caller's scope, or none of their own
     ]
 
     /// Query parameters by name; an empty value counts as not given where the server reads it so.
@@ -125,7 +126,7 @@ extension OpenAPI {
         "category": ["type": "string", "enum": RecipientCategory.allCases.map(\.rawValue) + [""]],
         // The list's search form sends "" for 全部: no filter.
         "village": ["type": "string", "anyOf": [["format": "uuid"], ["maxLength": 0]], "description": "村（社区）编号；空为全部"],
-        "station": uuid,
+        "station": uuid, "unit": uuid, "phase": oneOf(GroupPhase.self),
         "status": ["type": "string", "enum": Array(Set(RecipientStatus.allCases.map(\.rawValue) + NeedStatus.allCases.map(\.rawValue))).sorted() + [""]],
         "follow_up_level": ["type": "string", "pattern": "^[0-9]{0,9}$", "description": "跟进级别（本市政策配置的级数内）；空为全部"],
         "area": string,

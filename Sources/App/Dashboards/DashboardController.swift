@@ -12,6 +12,7 @@ struct DashboardController: RouteCollection {
     /// The place and year asked for (`station=` or `unit=`, `year=`; the caller's own place and this
     /// year by default) and its numbers.
     private func load(_ req: Request) async throws -> (DashboardDTO, station: UUID?, unit: UUID?) {
+        _ = try req.requireCaller()   // a stranger hears 401 before anything about the query
         let station = try req.queryValue(UUID.self, "station")
         let unit = try req.queryValue(UUID.self, "unit")
         let year = try req.queryValue(Int.self, "year") ?? req.today.year
