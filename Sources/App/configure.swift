@@ -60,6 +60,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M013_ServiceTallies())
     app.migrations.add(M014_CommunityEvents())
     app.migrations.add(M015_FocusFields())
+    app.migrations.add(M016_Referrals())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)

@@ -102,6 +102,46 @@ struct GroupWorkTests {
         }
     }
 
+    @Test func attendanceIsRefusedForAMemberNoLongerInRegisterAndForAMeasureGivenTwice() async throws {
+        try await withApp { world in
+            // setup: one member moves out
+            let token = try await world.token("worker")
+            let (group, members) = try await Self.makeGroup(world, token: token)
+            let moved = try await world.api(.POST, "/api/v1/recipients/\(members[1])/status", token: token,
+                                            json: ["status": "moved_out", "on": world.app.clock.today.description, "reason": "随子女迁居外地"])
+            #expect(moved.status == .ok, "\(moved.body.string)")
+            // act
+            let gone = try await world.api(.POST, "/api/v1/groups/\(group)/sessions", token: token, json: Self.session(0, "手工", attendees: members))
+            let twice = try await world.api(.POST, "/api/v1/groups/\(group)/sessions", token: token, json: Self.session(0, "手工", attendees: [members[0]],
+                measures: [["recipient_id": members[0].uuidString, "pre": 10], ["recipient_id": members[0].uuidString, "post": 20]]))
+            // check
+            #expect(gone.status == .unprocessableEntity)
+            #expect(try gone.problemFields()["attendee_ids"] == "赵桂兰已不在册（迁出、去世或已合并），不能登记出席")
+            #expect(twice.status == .unprocessableEntity)
+            #expect(try twice.problemFields()["measures"] == "同一组员的前后测填写了两次")
+            #expect(try await GroupSession.query(on: world.app.db).count() == 0)
+        }
+    }
+
+    @Test func anOperatorSetsUpAGroupNamingItsResponsibleWorker() async throws {
+        try await withApp { world in
+            // setup
+            let browser = Browser(world)
+            _ = try await browser.login("operator")
+            let form = try await browser.get("/groups/new")
+            let worker = world.id("user:worker")
+            #expect(form.body.string.contains(#"value="\#(worker.uuidString)""#))
+            // act
+            let created = try await browser.post("/groups/new", form: [
+                "station_id": world.id("station:解放路街道").uuidString, "name": "承接机构开的小组", "field": "elderly", "item": "social_support",
+                "goals": "g", "target": "t", "planned_sessions": "3", "starts_on": CaseworkTests.day(0), "responsible_id": worker.uuidString])
+            // check
+            #expect(created.status == .seeOther, "\(created.body.string.prefix(300))")
+            let group = try #require(try await WorkGroup.query(on: world.app.db).first())
+            #expect(group.responsibleID == worker)
+        }
+    }
+
     @Test func theSameSessionSentTwiceAtOnceIsOneRowAndA409() async throws {
         try await withApp { world in
             // setup

@@ -41,6 +41,8 @@ enum CaseListPage {
 enum CaseNewPage {
     struct Model {
         var recipientGroups: [(label: String, options: [(value: String, label: String)])] = []
+        /// The social workers who may be responsible; "" is the caller when they are one.
+        var workers: [(value: String, label: String)] = []
         var profile: PolicyProfile?
         var values: [String: String] = [:]
         var errors = Validator()
@@ -65,7 +67,8 @@ enum CaseNewPage {
                 FormField.text("consent_on", label: "知情同意日期", value: m.values["consent_on"], error: m.errors.message(for: "consent_on"),
                                type: .date, required: true, hint: "服务对象（或监护人）签署知情同意书的日期"),
                 FormField.text("opened_on", label: "接案日期", value: m.values["opened_on"], error: m.errors.message(for: "opened_on"), type: .date),
-                .unwrap(m.errors.message(for: "responsible_id")) { .p(.class("error"), .id("responsible_id"), .plain($0)) },
+                FormField.select("responsible_id", label: "负责社工", options: m.workers, selected: m.values["responsible_id"],
+                                 error: m.errors.message(for: "responsible_id")),
                 .unwrap(m.errors.message(for: "station_id")) { .p(.class("error"), .id("station_id"), .plain($0)) },
                 .button(.type(.submit), .plain("开案"))))
     }

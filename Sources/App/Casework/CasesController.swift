@@ -89,6 +89,7 @@ struct CasesController: RouteCollection {
         let stations = try await StationScope.stationsForCreate(caller, kind: .casework, on: req.db)
         guard let first = stations.first else { throw Abort(.forbidden, reason: "您的角色无权开案") }
         var m = CaseNewPage.Model()
+        m.workers = [("", caller.has(.socialWorker) ? "我本人" : "请选择")] + (try await ServiceParties.workers(of: stations, on: req.db))
         m.profile = try await CaseService.profile(of: first, year: req.today.year, req: req)
         for s in stations {
             let recipients = try await Recipient.query(on: req.db).filter(\.$station.$id == s.id!).filter(\.$status == .active)
@@ -103,7 +104,7 @@ struct CasesController: RouteCollection {
         let ids = [form["recipient_ids"], form["other_recipient_id"]].compactMap { $0.flatMap(UUID.init(uuidString:)) }
         let input = CaseInput(recipientIds: ids, source: form["source"].flatMap { $0.isEmpty ? nil : $0 }, problem: form["problem"],
                               consentOn: form["consent_on"], field: form["field"], item: form["item"].flatMap { $0.isEmpty ? nil : $0 },
-                              openedOn: form["opened_on"])
+                              responsibleId: form["responsible_id"].flatMap(UUID.init(uuidString:)), openedOn: form["opened_on"])
         do {
             let c = try await CaseService.open(input, req: req)
             return req.redirect(to: SiteURL.serviceCase(.value(c.id!)).relativeURL())

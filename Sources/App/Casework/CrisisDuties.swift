@@ -25,7 +25,7 @@ enum CrisisDuties {
     static func of(where condition: SQLQueryString, today: Day, policies: PolicyCache, on db: any Database) async throws -> [CrisisItem] {
         let sql = db as! any SQLDatabase
         let cases = try await sql.raw("""
-            SELECT c.id, c.number, c.city_id, c.responsible_name, s.name AS station_name FROM cases c JOIN stations s ON s.id = c.station_id
+            SELECT c.id, c.number, c.city_id, c.stage, c.responsible_name, s.name AS station_name FROM cases c JOIN stations s ON s.id = c.station_id
             WHERE c.risk_level = 'crisis' AND
             """ + " " + condition).all()
         if cases.isEmpty { return [] }
@@ -62,7 +62,9 @@ enum CrisisDuties {
             guard let dues = try? CrisisClock.dues(assessedOn: start, plans: plans[id] ?? [], lastIntervention: done.filter { $0.kind == .intervention }.map(\.on).max(),
                                                    followUps: done.filter { $0.kind == .followUp }.map(\.on), planDays: Int(planDays),
                                                    followUpDays: Int(followUpDays), calendar: calendar) else { continue }
-            for d in dues {
+            // A closed case owes no plan any more; its follow-up after the intervention it still owes.
+            let closed = try row.decode(column: "stage", as: CaseStage.self) == .closed
+            for d in dues where !(closed && d.duty == .plan) {
                 items.append(CrisisItem(caseId: id, number: try row.decode(column: "number", as: String.self),
                                         stationName: try row.decode(column: "station_name", as: String.self),
                                         responsibleName: try row.decode(column: "responsible_name", as: String.self), duty: d.duty, dutyLabel: d.duty.label,

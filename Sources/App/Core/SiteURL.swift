@@ -164,6 +164,10 @@ enum ApiRoute: Routable {
     case communityEventPhoto(ID)
     /// A station's focus service fields for a year (V-5) and the V-6 counts in each.
     case stationFocusFields(ID)
+    /// Referrals (V-11): sent, received, one referral and its answers.
+    case referrals
+    case referral(ID)
+    case referralAnswers(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -237,6 +241,9 @@ enum ApiRoute: Routable {
         case .communityEventPhotos(let id): ["community-events", .id(id), "photos"]
         case .communityEventPhoto(let id): ["community-event-photos", .id(id)]
         case .stationFocusFields(let id): ["stations", .id(id), "focus-fields"]
+        case .referrals: ["referrals"]
+        case .referral(let id): ["referrals", .id(id)]
+        case .referralAnswers(let id): ["referrals", .id(id), "answers"]
         }
     }
 }
@@ -376,6 +383,10 @@ enum SiteURL: Routable {
     case eventPhoto(ID)
     /// A station's focus service fields for a year (V-5, V-6).
     case stationFocusFields(ID)
+    /// Referrals (V-11): the boxes, a new referral, an answer.
+    case referrals
+    case referralsNew
+    case referralAnswers(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -461,6 +472,9 @@ enum SiteURL: Routable {
         case .eventPhotos(let id): ["events", .id(id), "photos"]
         case .eventPhoto(let id): ["event-photos", .id(id)]
         case .stationFocusFields(let id): ["stations", .id(id), "focus-fields"]
+        case .referrals: ["referrals"]
+        case .referralsNew: ["referrals", "new"]
+        case .referralAnswers(let id): ["referrals", .id(id), "answers"]
         }
     }
 }

@@ -39,6 +39,8 @@ enum GroupListPage {
 enum GroupNewPage {
     struct Model {
         var stations: [(value: String, label: String)] = []
+        /// The social workers who may be responsible; "" is the caller when they are one.
+        var workers: [(value: String, label: String)] = []
         var profile: PolicyProfile?
         var values: [String: String] = [:]
         var errors = Validator()
@@ -62,7 +64,8 @@ enum GroupNewPage {
                 FormField.text("planned_sessions", label: "计划节数", value: m.values["planned_sessions"],
                                error: m.errors.message(for: "planned_sessions"), type: .number),
                 FormField.text("starts_on", label: "开始日期", value: m.values["starts_on"], error: m.errors.message(for: "starts_on"), type: .date),
-                .unwrap(m.errors.message(for: "responsible_id")) { .p(.class("error"), .id("responsible_id"), .plain($0)) },
+                FormField.select("responsible_id", label: "负责社工", options: m.workers, selected: m.values["responsible_id"],
+                                 error: m.errors.message(for: "responsible_id")),
                 .button(.type(.submit), .plain("建立小组"))))
     }
 }

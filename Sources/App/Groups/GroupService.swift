@@ -130,8 +130,23 @@ enum GroupService {
         let others = v.othersCount(input.othersCount)
         let attendees = input.attendeeIds ?? []
         if Set(attendees).count != attendees.count { v.add("attendee_ids", "同一组员登记了两次出席") }
-        let members = Set(try await memberIDs(g.id!, on: req.db))
-        if attendees.contains(where: { !members.contains($0) }) { v.add("attendee_ids", "出席者须为本小组组员；其他参加者请计入“其他参加人数”") }
+        let members = try await (req.db as! any SQLDatabase).raw("""
+            SELECT m.recipient_id, m.joined_on, r.name, r.status, r.merged_into_id FROM work_group_members m JOIN recipients r ON r.id = m.recipient_id
+            WHERE m.group_id = \(bind: g.id!)
+            """).all().reduce(into: [UUID: (joined: String, name: String, active: Bool)]()) { result, row in
+            result[try row.decode(column: "recipient_id", as: UUID.self)] = (try row.decode(column: "joined_on", as: String.self), try row.decode(column: "name", as: String.self),
+                try row.decode(column: "status", as: String.self) == RecipientStatus.active.rawValue && row.decode(column: "merged_into_id", as: UUID?.self) == nil)
+        }
+        if attendees.count > ServiceParties.maxNamed { v.add("attendee_ids", "一次最多登记 \(ServiceParties.maxNamed) 名出席者") }
+        if attendees.contains(where: { members[$0] == nil }) { v.add("attendee_ids", "出席者须为本小组组员；其他参加者请计入“其他参加人数”") }
+        for id in attendees {
+            guard let m = members[id] else { continue }
+            // A member who left the register (moved out, deceased, merged into another record) is not counted twice.
+            if !m.active { v.add("attendee_ids", "\(m.name)已不在册（迁出、去世或已合并），不能登记出席") }
+            if let day, let joined = Day(m.joined), day < joined { v.add("attendee_ids", "\(m.name)于 \(m.joined) 入组，不能登记此前活动的出席") }
+        }
+        let measured = (input.measures ?? []).compactMap(\.recipientId)
+        if Set(measured).count != measured.count { v.add("measures", "同一组员的前后测填写了两次") }
         if attendees.isEmpty && others == 0 { v.add("attendee_ids", "请至少登记一名出席的组员，或填写其他参加人数") }
         var measures: [(UUID, Int?, Int?)] = []
         for (i, m) in (input.measures ?? []).enumerated() {
@@ -151,7 +166,7 @@ enum GroupService {
             tag = CaseService.tag(profile, field: g.field, item: g.item, method: ServiceMethod.groupWork.rawValue, into: &v)
         }
         try v.check()
-        let measured = measures
+        let scores = measures
         let entry = LedgerEntry(station: station, kind: .groupSession, tag: tag!, on: day!, minutes: minutes, workerID: caller.userID,
                                 workerName: caller.displayName, recipientIDs: attendees, othersCount: others, content: content!, caseID: nil)
         let session = GroupSession()
@@ -175,9 +190,9 @@ enum GroupService {
             session.recordID = record.id!
             session.number = try await GroupSession.query(on: db).filter(\.$groupID == g.id!).count() + 1
             try await session.create(on: db)
-            if !measured.isEmpty {
+            if !scores.isEmpty {
                 var insert = (db as! any SQLDatabase).insert(into: "group_session_measures").columns("session_id", "recipient_id", "pre", "post")
-                for (id, pre, post) in measured { insert = insert.values(SQLBind(session.id!), SQLBind(id), SQLBind(pre), SQLBind(post)) }
+                for (id, pre, post) in scores { insert = insert.values(SQLBind(session.id!), SQLBind(id), SQLBind(pre), SQLBind(post)) }
                 try await insert.run()
             }
             if current.phase == .planned {
@@ -188,7 +203,7 @@ enum GroupService {
             }
             audit.change(entityType: "group_session", entityID: session.id, old: nil,
                          new: ["group_id": g.id!.uuidString, "number": String(session.number), "record_id": record.id!.uuidString,
-                               "measures": measured.map { "\($0.0.uuidString):\($0.1.map(String.init) ?? "")/\($0.2.map(String.init) ?? "")" }.joined(separator: ",")])
+                               "measures": scores.map { "\($0.0.uuidString):\($0.1.map(String.init) ?? "")/\($0.2.map(String.init) ?? "")" }.joined(separator: ",")])
         }
         return session
     }

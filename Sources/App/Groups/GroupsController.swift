@@ -87,6 +87,8 @@ struct GroupsController: RouteCollection {
         guard let first = stations.first else { throw Abort(.forbidden, reason: "您的角色无权开设小组") }
         var m = GroupNewPage.Model()
         m.stations = stations.map { ($0.id!.uuidString, $0.name) }
+        let caller = try req.requireCaller()
+        m.workers = [("", caller.has(.socialWorker) ? "我本人" : "请选择")] + (try await ServiceParties.workers(of: stations, on: req.db))
         m.profile = try await CaseService.profile(of: first, year: req.today.year, req: req)
         return m
     }
@@ -105,7 +107,8 @@ struct GroupsController: RouteCollection {
         do {
             try parse.check()
             let input = GroupInput(stationId: value("station_id").flatMap(UUID.init(uuidString:)), name: form["name"], field: form["field"],
-                                   item: value("item"), goals: form["goals"], target: form["target"], plannedSessions: planned, startsOn: form["starts_on"])
+                                   item: value("item"), goals: form["goals"], target: form["target"], plannedSessions: planned, startsOn: form["starts_on"],
+                                   responsibleId: value("responsible_id").flatMap(UUID.init(uuidString:)))
             let g = try await GroupService.create(input, req: req)
             return req.redirect(to: SiteURL.group(.value(g.id!)).relativeURL())
         } catch let error as AppError {

@@ -45,8 +45,9 @@ enum HomePage {
         var notice: String? = nil
         /// The caller's own open cases (a social worker's work list, issue 10 §5).
         var openCases = 0
-        /// Crisis cases' duties not yet done in the caller's reach (V-7): due soon or overdue.
+        /// Crisis cases' duties not yet done in the caller's reach (V-7), the first `crisisShown`.
         var crisis: [CrisisItem] = []
+        var moreCrisis = 0
 
         /// Upcoming deadlines not yet filed by every unit.
         var openUpcoming: [DeadlineService.Status] { board.upcoming.filter { !$0.done } }
@@ -59,6 +60,7 @@ enum HomePage {
     /// Roles that act on hours: the worker and supervisor on their own stations, the others on their scope.
     static let hoursRoles: Set<Role> = [.socialWorker, .supervisor, .operatorManager, .streetOfficer, .districtOfficer, .cityAdmin]
     static let hoursShown = 10
+    static let crisisRoles: Set<Role> = [.socialWorker, .supervisor, .operatorManager, .streetOfficer, .districtOfficer]
 
     static func query(_ req: Request, caller: Caller) async throws -> Model {
         let today = req.today
@@ -82,15 +84,16 @@ enum HomePage {
         let (rows, paging) = try await StationQueries.list(caller, .init(page: 1, per: 10), on: req.db)
         let openCases = caller.has(.socialWorker)
             ? try await ServiceCase.query(on: req.db).filter(\.$responsibleID == caller.userID).filter(\.$stage != .closed).count() : 0
-        // V-7: every open crisis duty in the caller's reach of cases (a supervisor's: their stations').
+        // V-7: the open crisis duties in the caller's reach of cases (a supervisor's: their stations'),
+        // for those who act on them: the station, its operator, street and district.
         var crisis: [CrisisItem] = []
-        if let scope = try await CaseQueries.scope(caller, today: today, on: req.db) {
+        if !caller.roles.isDisjoint(with: crisisRoles), let scope = try await CaseQueries.scope(caller, today: today, on: req.db) {
             crisis = try await CrisisDuties.of(where: scope, today: today, policies: req.application.policies, on: req.db).filter { $0.done == nil }
         }
         return Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
                      confirmations: confirmations, hours: Array(hours.prefix(hoursShown)), moreHours: max(0, hours.count - hoursShown),
                      board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total,
-                     notice: Saved.notice(req), openCases: openCases, crisis: crisis)
+                     notice: Saved.notice(req), openCases: openCases, crisis: Array(crisis.prefix(hoursShown)), moreCrisis: max(0, crisis.count - hoursShown))
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String?) -> HTML {
@@ -111,6 +114,7 @@ enum HomePage {
                         .li(.class(c.overdue ? "overdue" : "upcoming"), .a(.href(SiteURL.serviceCase(.value(c.caseId)).relativeURL()),
                             .plain("\(c.overdue ? "已逾期" : "\(c.due) 前")：个案 \(c.number) \(c.dutyLabel)（\(RuleName.label("V-7"))，应于 \(c.due) 前完成；\(c.stationName)，负责社工 \(c.responsibleName)）")))
                     },
+                    .if(m.moreCrisis > 0, .li(.a(.href(SiteURL.cases.relativeURL(["stage": "open"])), .plain("另有 \(m.moreCrisis) 项危机干预时限 →")))),
                     .if(m.openCases > 0, .li(.class("cases"), .a(.href(SiteURL.cases.relativeURL(["stage": "open", "mine": "1"])),
                                                                  .plain("我负责的未结案个案：\(m.openCases) 件")))),
                     .forEach(m.confirmations) { c in

@@ -4,6 +4,10 @@ import Vapor
 
 /// Who a service is for and who is responsible for it, checked alike for cases and groups.
 enum ServiceParties {
+    /// The most recipients one service names (a group's attendance, an event's participants): the
+    /// rest are counted as others. Also keeps a multi-row insert well inside the engines' bind limits.
+    static let maxNamed = 500
+
     /// Recipients named for a service: at least one, none twice, all registered (在册) at the station.
     /// - Parameters:
     ///   - field: the input's name for them, as the errors name it.
@@ -15,6 +19,10 @@ enum ServiceParties {
             return []
         }
         if Set(ids).count != ids.count { v.add(field, "同一服务对象选择了两次") }
+        if ids.count > maxNamed {
+            v.add(field, "一次最多登记 \(maxNamed) 名服务对象，收到 \(ids.count) 名；更多参加者请计入人数")
+            return []
+        }
         let found = try await Recipient.query(on: db).filter(\.$id ~~ ids).filter(\.$station.$id == station.id!).all()
         let byID = Dictionary(found.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
         var result: [Recipient] = []
@@ -25,6 +33,21 @@ enum ServiceParties {
             }
             if r.status != .active || r.mergedIntoID != nil { v.add(field, "\(r.name)的状态为“\(r.status.label)”，只能为在册的服务对象\(doing)") }
             result.append(r)
+        }
+        return result
+    }
+
+    /// The social worker accounts posted to the stations' streets, for a form's choice of the
+    /// responsible worker (an operator manager records for them): label "姓名（站点）".
+    static func workers(of stations: [Station], on db: any Database) async throws -> [(value: String, label: String)] {
+        let streets = Set(stations.map(\.streetID))
+        let posted = try await RoleAssignment.query(on: db).filter(\.$role == .socialWorker).filter(\.$unit.$id ~~ streets).with(\.$user).all()
+            .filter { $0.user.active }
+        var result: [(String, String)] = []
+        for s in stations {
+            for r in posted.filter({ $0.$unit.id == s.streetID }).sorted(by: { $0.user.displayName < $1.user.displayName }) {
+                result.append((r.user.id!.uuidString, "\(r.user.displayName)（\(s.name)）"))
+            }
         }
         return result
     }
