@@ -105,6 +105,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: DashboardController())
     try routes.register(collection: CommunityEventsController())
     try routes.register(collection: FocusFieldsController())
+    try routes.register(collection: ReferralsController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -252,6 +252,9 @@ struct DemoRecipientsTests {
             let crisis = try #require(cases.first { $0["risk_level"] as? String == "crisis" }?["id"] as? String)
             let duties = try await world.api(.GET, "/api/v1/cases/\(crisis)", token: token).json()["crisis"] as? [[String: Any]] ?? []
             #expect(duties.first { $0["duty"] as? String == "follow_up" }?["overdue"] as? Bool == true, "\(duties)")
+            // V-11: two referrals, one waiting in another station's inbox
+            let referrals = try await world.api(.GET, "/api/v1/referrals", token: token).json()["items"] as? [[String: Any]] ?? []
+            #expect(referrals.compactMap { $0["status"] as? String }.sorted() == ["done", "sent"])
             // groups, two running and one ended, whose sessions the dashboard counts
             let groups = try await world.api(.GET, "/api/v1/groups", token: token).json()["items"] as? [[String: Any]] ?? []
             #expect(groups.compactMap { $0["phase"] as? String }.sorted() == ["ended", "running", "running"])

@@ -151,3 +151,36 @@ extension OpenAPI {
         [key(.GET, .stationFocusFields(.key)): "FocusFields", key(.PUT, .stationFocusFields(.key)): "FocusFields"]
     }
 }
+
+/// The OpenAPI part of referrals (V-11; issue 10 §2).
+extension OpenAPI {
+    static var referralOperations: [Operation] {
+        [
+            .init(method: .GET, route: .referrals, summary: "转介：box=out 本站转出（默认），box=in 其他社工站转入本站", query: ["box", "status", "page", "per"], body: nil, status: 200),
+            .init(method: .POST, route: .referrals, summary: "转介一名服务对象到街道部门、其他机构或本市其他社工站；同一去向未办结时 409", query: [], body: "ReferralInput", status: 201),
+            .init(method: .GET, route: .referral(.key), summary: "一条转介（转出站与接收站均可查看）", query: [], body: nil, status: 200),
+            .init(method: .POST, route: .referralAnswers(.key),
+                  summary: "答复转介：已转出 → 接收或拒绝，已接收 → 办结；转给社工站的由接收站答复，其他由转出站记录；状态不符 409", query: [], body: "ReferralAnswerInput", status: 200),
+        ]
+    }
+
+    static var referralSchemas: [String: Any] {
+        [
+            "ReferralInput": object(["recipient_id": uuid, "case_id": nullable(uuid), "target": oneOf(ReferralTarget.self), "target_station_id": nullable(uuid),
+                                     "target_name": nullable(text(TextLimit.short)), "reason": text(TextLimit.long), "on": nullable(date)],
+                                    required: ["recipient_id", "target", "reason"]),
+            "ReferralAnswerInput": object(["status": ["type": "string", "enum": ["accepted", "declined", "done"]], "on": nullable(date),
+                                           "note": nullable(text(TextLimit.long))], required: ["status"]),
+            "Referral": object(["id": uuid, "station_id": uuid, "recipient_id": uuid, "recipient_name": string, "target": oneOf(ReferralTarget.self),
+                                "target_name": string, "reason": string, "status": oneOf(ReferralStatus.self), "sent_on": date, "can_answer": bool],
+                               required: ["id", "station_id", "recipient_id", "target", "target_name", "status", "sent_on", "can_answer"], closed: false),
+            "ReferralPage": object(["items": ["type": "array", "items": ["$ref": "#/components/schemas/Referral"]], "page": ["type": "integer"],
+                                    "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"], closed: false),
+        ]
+    }
+
+    static var referralResponses: [String: String] {
+        [key(.GET, .referrals): "ReferralPage", key(.POST, .referrals): "Referral", key(.GET, .referral(.key)): "Referral",
+         key(.POST, .referralAnswers(.key)): "Referral"]
+    }
+}

@@ -15,7 +15,7 @@ extension OpenAPI {
     static var responseBodies: [String: String] {
         coreResponseBodies.merging(recipientRecordResponses) { core, _ in core }.merging(caseworkResponses) { core, _ in core }
             .merging(groupResponses) { core, _ in core }.merging(communityResponses) { core, _ in core }
-            .merging(focusResponses) { core, _ in core }
+            .merging(focusResponses) { core, _ in core }.merging(referralResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [
@@ -126,8 +126,9 @@ extension OpenAPI {
         "category": ["type": "string", "enum": RecipientCategory.allCases.map(\.rawValue) + [""]],
         // The list's search form sends "" for 全部: no filter.
         "village": ["type": "string", "anyOf": [["format": "uuid"], ["maxLength": 0]], "description": "村（社区）编号；空为全部"],
-        "station": uuid, "unit": uuid, "phase": oneOf(GroupPhase.self),
-        "status": ["type": "string", "enum": Array(Set(RecipientStatus.allCases.map(\.rawValue) + NeedStatus.allCases.map(\.rawValue))).sorted() + [""]],
+        "station": uuid, "unit": uuid, "phase": oneOf(GroupPhase.self), "box": ["type": "string", "enum": ["in", "out"]],
+        "status": ["type": "string", "enum": Array(Set(RecipientStatus.allCases.map(\.rawValue) + NeedStatus.allCases.map(\.rawValue)
+                                                    + ReferralStatus.allCases.map(\.rawValue))).sorted() + [""]],
         "follow_up_level": ["type": "string", "pattern": "^[0-9]{0,9}$", "description": "跟进级别（本市政策配置的级数内）；空为全部"],
         "area": string,
         "urgency": ["type": "string", "enum": NeedUrgency.allCases.map(\.rawValue) + [""]],

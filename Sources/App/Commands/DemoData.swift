@@ -169,6 +169,7 @@ enum DemoData {
                     try await DemoGroups.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, db: db, recorder: recorder)
                     try await DemoCommunityWork.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, app: app, db: db,
                                                     recorder: recorder)
+                    try await DemoReferrals.add(from: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
                 }
             }
         }

@@ -48,12 +48,14 @@ enum HomePage {
         /// Crisis cases' duties not yet done in the caller's reach (V-7), the first `crisisShown`.
         var crisis: [CrisisItem] = []
         var moreCrisis = 0
+        /// Referrals from other stations waiting for the caller's stations to accept or decline (V-11).
+        var referralsWaiting = 0
 
         /// Upcoming deadlines not yet filed by every unit.
         var openUpcoming: [DeadlineService.Status] { board.upcoming.filter { !$0.done } }
 
         var nothingToDo: Bool {
-            confirmations.isEmpty && hours.isEmpty && board.overdue.isEmpty && openUpcoming.isEmpty && board.uncounted.isEmpty && openCases == 0 && crisis.isEmpty
+            confirmations.isEmpty && hours.isEmpty && board.overdue.isEmpty && openUpcoming.isEmpty && board.uncounted.isEmpty && openCases == 0 && crisis.isEmpty && referralsWaiting == 0
         }
     }
 
@@ -90,10 +92,14 @@ enum HomePage {
         if !caller.roles.isDisjoint(with: crisisRoles), let scope = try await CaseQueries.scope(caller, today: today, on: req.db) {
             crisis = try await CrisisDuties.of(where: scope, today: today, policies: req.application.policies, on: req.db).filter { $0.done == nil }
         }
+        var waiting = 0
+        if caller.has(.socialWorker) || caller.has(.operatorManager) {
+            waiting = try await ReferralQueries.list(caller, .init(box: "in", status: ReferralStatus.sent.rawValue, per: 1), on: req.db).paging.total
+        }
         return Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
                      confirmations: confirmations, hours: Array(hours.prefix(hoursShown)), moreHours: max(0, hours.count - hoursShown),
                      board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total,
-                     notice: Saved.notice(req), openCases: openCases, crisis: Array(crisis.prefix(hoursShown)), moreCrisis: max(0, crisis.count - hoursShown))
+                     notice: Saved.notice(req), openCases: openCases, crisis: Array(crisis.prefix(hoursShown)), moreCrisis: max(0, crisis.count - hoursShown), referralsWaiting: waiting)
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String?) -> HTML {
@@ -114,6 +120,8 @@ enum HomePage {
                         .li(.class(c.overdue ? "overdue" : "upcoming"), .a(.href(SiteURL.serviceCase(.value(c.caseId)).relativeURL()),
                             .plain("\(c.overdue ? "已逾期" : "\(c.due) 前")：个案 \(c.number) \(c.dutyLabel)（\(RuleName.label("V-7"))，应于 \(c.due) 前完成；\(c.stationName)，负责社工 \(c.responsibleName)）")))
                     },
+                    .if(m.referralsWaiting > 0, .li(.class("upcoming"), .a(.href(SiteURL.referrals.relativeURL(["box": "in", "status": "sent"])),
+                        .plain("其他社工站转来的转介待接收：\(m.referralsWaiting) 条（\(RuleName.label("V-11"))）")))),
                     .if(m.moreCrisis > 0, .li(.a(.href(SiteURL.cases.relativeURL(["stage": "open"])), .plain("另有 \(m.moreCrisis) 项危机干预时限 →")))),
                     .if(m.openCases > 0, .li(.class("cases"), .a(.href(SiteURL.cases.relativeURL(["stage": "open", "mine": "1"])),
                                                                  .plain("我负责的未结案个案：\(m.openCases) 件")))),

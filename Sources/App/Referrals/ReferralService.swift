@@ -139,7 +139,10 @@ enum ReferralService {
     }
 
     static func answer(_ r: Referral, from: Station, to: Station?, _ input: ReferralAnswerInput, req: Request) async throws {
-        try req.authorize(.update, StationScope.resource(answeringStation(r, from: from, to: to), .service))
+        // The caller reads the referral (`find`); answering is the receiving station's, or the sender's for an outside body.
+        guard try req.requireCaller().may(.update, StationScope.resource(answeringStation(r, from: from, to: to), .service)) else {
+            throw Abort(.forbidden, reason: r.target == .station ? "转给社工站的转介由接收的社工站答复" : "只有转出的社工站可以记录对方的答复")
+        }
         var v = Validator()
         let status: ReferralStatus? = WorkforceService.enumValue(input.status, ReferralStatus.self, field: "status", label: "转介状态", into: &v)
         if input.status == nil { v.add("status", "请选择接收（accepted）、拒绝（declined）或办结（done）") }
