@@ -61,6 +61,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M014_CommunityEvents())
     app.migrations.add(M015_FocusFields())
     app.migrations.add(M016_Referrals())
+    app.migrations.add(M017_AssistanceRequests())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
@@ -106,6 +107,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: CommunityEventsController())
     try routes.register(collection: FocusFieldsController())
     try routes.register(collection: ReferralsController())
+    try routes.register(collection: AssistanceController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

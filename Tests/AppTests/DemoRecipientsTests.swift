@@ -255,6 +255,10 @@ struct DemoRecipientsTests {
             // V-11: two referrals, one waiting in another station's inbox
             let referrals = try await world.api(.GET, "/api/v1/referrals", token: token).json()["items"] as? [[String: Any]] ?? []
             #expect(referrals.compactMap { $0["status"] as? String }.sorted() == ["done", "sent"])
+            // V-10: one request in each situation, one closed
+            let assistance = try await world.api(.GET, "/api/v1/assistance-requests", token: token).json()["items"] as? [[String: Any]] ?? []
+            #expect(Set(assistance.compactMap { $0["situation"] as? String }) == Set(AssistanceSituation.allCases.map(\.rawValue)))
+            #expect(assistance.filter { $0["closed_on"] as? String != nil }.count == 1)
             // groups, two running and one ended, whose sessions the dashboard counts
             let groups = try await world.api(.GET, "/api/v1/groups", token: token).json()["items"] as? [[String: Any]] ?? []
             #expect(groups.compactMap { $0["phase"] as? String }.sorted() == ["ended", "running", "running"])

@@ -184,3 +184,34 @@ extension OpenAPI {
          key(.POST, .referralAnswers(.key)): "Referral"]
     }
 }
+
+/// The OpenAPI part of social-assistance requests (V-10; issue 10 §2).
+extension OpenAPI {
+    static var assistanceOperations: [Operation] {
+        [
+            .init(method: .GET, route: .assistanceRequests, summary: "社会救助协助记录（管辖范围内；status=open 办理中，closed 已办结）",
+                  query: ["station", "status", "page", "per"], body: nil, status: 200),
+            .init(method: .POST, route: .assistanceRequests, summary: "登记一名服务对象的救助求助：三种情形之一、求助事项、本站所做的工作", query: [], body: "AssistanceInput", status: 201),
+            .init(method: .GET, route: .assistanceRequest(.key), summary: "一条救助协助记录", query: [], body: nil, status: 200),
+            .init(method: .POST, route: .assistanceOutcome(.key), summary: "办结并记录结果；已办结 409", query: [], body: "AssistanceOutcomeInput", status: 200),
+        ]
+    }
+
+    static var assistanceSchemas: [String: Any] {
+        [
+            "AssistanceInput": object(["recipient_id": uuid, "case_id": nullable(uuid), "situation": oneOf(AssistanceSituation.self), "on": nullable(date),
+                                       "need": text(TextLimit.long), "action": text(TextLimit.long)], required: ["recipient_id", "situation", "need", "action"]),
+            "AssistanceOutcomeInput": object(["on": nullable(date), "outcome": text(TextLimit.long)], required: ["outcome"]),
+            "Assistance": object(["id": uuid, "station_id": uuid, "recipient_id": uuid, "recipient_name": string, "situation": oneOf(AssistanceSituation.self),
+                                  "requested_on": date, "need": string, "action": string, "closed_on": nullable(date), "outcome": nullable(string)],
+                                 required: ["id", "station_id", "recipient_id", "situation", "requested_on", "need", "action"], closed: false),
+            "AssistancePage": object(["items": ["type": "array", "items": ["$ref": "#/components/schemas/Assistance"]], "page": ["type": "integer"],
+                                      "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"], closed: false),
+        ]
+    }
+
+    static var assistanceResponses: [String: String] {
+        [key(.GET, .assistanceRequests): "AssistancePage", key(.POST, .assistanceRequests): "Assistance", key(.GET, .assistanceRequest(.key)): "Assistance",
+         key(.POST, .assistanceOutcome(.key)): "Assistance"]
+    }
+}

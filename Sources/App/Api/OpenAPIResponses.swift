@@ -16,6 +16,7 @@ extension OpenAPI {
         coreResponseBodies.merging(recipientRecordResponses) { core, _ in core }.merging(caseworkResponses) { core, _ in core }
             .merging(groupResponses) { core, _ in core }.merging(communityResponses) { core, _ in core }
             .merging(focusResponses) { core, _ in core }.merging(referralResponses) { core, _ in core }
+            .merging(assistanceResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [
@@ -128,7 +129,7 @@ extension OpenAPI {
         "village": ["type": "string", "anyOf": [["format": "uuid"], ["maxLength": 0]], "description": "村（社区）编号；空为全部"],
         "station": uuid, "unit": uuid, "phase": oneOf(GroupPhase.self), "box": ["type": "string", "enum": ["in", "out"]],
         "status": ["type": "string", "enum": Array(Set(RecipientStatus.allCases.map(\.rawValue) + NeedStatus.allCases.map(\.rawValue)
-                                                    + ReferralStatus.allCases.map(\.rawValue))).sorted() + [""]],
+                                                    + ReferralStatus.allCases.map(\.rawValue) + ["closed"])).sorted() + [""]],
         "follow_up_level": ["type": "string", "pattern": "^[0-9]{0,9}$", "description": "跟进级别（本市政策配置的级数内）；空为全部"],
         "area": string,
         "urgency": ["type": "string", "enum": NeedUrgency.allCases.map(\.rawValue) + [""]],

@@ -170,6 +170,7 @@ enum DemoData {
                     try await DemoCommunityWork.add(station: station, worker: (worker, name), profile: profile, today: app.clock.today, app: app, db: db,
                                                     recorder: recorder)
                     try await DemoReferrals.add(from: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
+                    try await DemoAssistance.add(station: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
                 }
             }
         }

@@ -168,6 +168,10 @@ enum ApiRoute: Routable {
     case referrals
     case referral(ID)
     case referralAnswers(ID)
+    /// Social-assistance requests (V-10) and their outcome.
+    case assistanceRequests
+    case assistanceRequest(ID)
+    case assistanceOutcome(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -244,6 +248,9 @@ enum ApiRoute: Routable {
         case .referrals: ["referrals"]
         case .referral(let id): ["referrals", .id(id)]
         case .referralAnswers(let id): ["referrals", .id(id), "answers"]
+        case .assistanceRequests: ["assistance-requests"]
+        case .assistanceRequest(let id): ["assistance-requests", .id(id)]
+        case .assistanceOutcome(let id): ["assistance-requests", .id(id), "outcome"]
         }
     }
 }
@@ -387,6 +394,10 @@ enum SiteURL: Routable {
     case referrals
     case referralsNew
     case referralAnswers(ID)
+    /// Social-assistance requests (V-10): the list, a new one, its outcome.
+    case assistance
+    case assistanceNew
+    case assistanceOutcome(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -475,6 +486,9 @@ enum SiteURL: Routable {
         case .referrals: ["referrals"]
         case .referralsNew: ["referrals", "new"]
         case .referralAnswers(let id): ["referrals", .id(id), "answers"]
+        case .assistance: ["assistance"]
+        case .assistanceNew: ["assistance", "new"]
+        case .assistanceOutcome(let id): ["assistance", .id(id), "outcome"]
         }
     }
 }

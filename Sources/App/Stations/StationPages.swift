@@ -83,6 +83,7 @@ enum StationShow {
                     .li(.a(.href(SiteURL.groups.relativeURL(["station": s.id.uuidString])), .plain("小组"))),
                     .li(.a(.href(SiteURL.events.relativeURL(["station": s.id.uuidString])), .plain("社区活动"))),
                     .li(.a(.href(SiteURL.referrals.relativeURL()), .plain("转介"))),
+                    .li(.a(.href(SiteURL.assistance.relativeURL(["station": s.id.uuidString])), .plain("救助协助"))),
                     .li(.a(.href(SiteURL.stationVisits(.value(s.id)).relativeURL()), .plain("走访记录"))),
                     .li(.a(.href(SiteURL.dashboard.relativeURL(["station": s.id.uuidString])), .plain("服务统计"))),
                     .li(.a(.href(SiteURL.stationFocusFields(.value(s.id)).relativeURL()), .plain("重点服务领域"))))))),

@@ -57,7 +57,8 @@ enum RecipientServicesSection {
                     .li(.a(.href(SiteURL.serviceCase(.value(c.id)).relativeURL()), .plain("个案 \(c.number)")), .plain("（\(c.stage.label)，\(c.openedOn) 接案）"))
                 })),
                 .if(m.canOpenCase, .p(.a(.class("button"), .href(SiteURL.casesNew.relativeURL(["recipient": id.uuidString])), .plain("为其开案")))))),
-            .if(m.canRecordVisit, .p(.a(.href(SiteURL.referralsNew.relativeURL(["recipient": id.uuidString])), .plain("转介到街道部门、其他机构或社工站")))),
+            .if(m.canRecordVisit, .p(.a(.href(SiteURL.referralsNew.relativeURL(["recipient": id.uuidString])), .plain("转介到街道部门、其他机构或社工站")),
+                                     .plain(" · "), .a(.href(SiteURL.assistanceNew.relativeURL(["recipient": id.uuidString])), .plain("登记社会救助求助")))),
             .h3("服务台账"),
             .if(m.lines.isEmpty, .p(.class("empty"), .plain("尚无服务记录。"))),
             .if(!m.lines.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("service-lines"),
