@@ -86,7 +86,7 @@ def test_the_matrix_keeps_its_group_labels_on_a_phone(phone_driver, base):
     assert width <= 390
     first = d.find_element(By.CSS_SELECTOR, "table.matrix tbody tr")
     labels = first.find_elements(By.CSS_SELECTOR, ".group-label")
-    assert [label.text for label in labels] == ["场所", "人员", "督导与培训"]
+    assert [label.text for label in labels] == ["场所", "人员", "督导与培训", "服务", "资源与覆盖"]
     for label in labels:
         assert label.is_displayed()
         rect = label.rect

@@ -55,7 +55,8 @@ struct DashboardTests {
             #expect(((body["by_month"] as! [[String: Any]])[month - 1]["records"] as? Int ?? 0) >= 2)
             #expect(district.status == .ok)
             let places = (try district.json()["by_place"] as! [[String: Any]]).map { ($0["label"] as? String, $0["records"] as? Int) }
-            #expect(places.count == 1 && places[0].1 == records)
+            // every station of the district, those with nothing recorded too
+            #expect(places.count == 3 && places.filter { $0.1 == records }.count == 1 && places.filter { $0.1 == 0 }.count == 2, "\(places)")
             #expect(try (city.json()["totals"] as! [String: Any])["records"] as? Int == records)
             #expect(try (city.json()["place"] as! [String: Any])["kind"] as? String == "city")
         }

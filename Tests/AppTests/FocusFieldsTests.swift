@@ -81,6 +81,13 @@ struct FocusFieldsTests {
             let v6 = try #require(findings.first { $0["rule_id"] as? String == "V-6" })
             #expect(v6["state"] as? String == "progress")
             #expect(v6["measured"] as? String == "养老服务：个案 1/2、小组 1/2、社区工作 1/2；儿童福利：个案 0/2、小组 0/2、社区工作 0/2")
+            // on the station's compliance page and in the district's matrix, in the 服务 group
+            let browser = Browser(world)
+            _ = try await browser.login("lixia")
+            let page = try await browser.get("/stations/\(world.id("station:解放路街道"))/compliance").body.string
+            #expect(page.contains("V-6 示范点服务案例") && page.contains("养老服务：个案 1/2、小组 1/2、社区工作 1/2"))
+            let matrix = try await browser.get("/compliance").body.string
+            #expect(matrix.contains(#"<span class="group-label">服务</span>"#))
         }
     }
 

@@ -7,7 +7,7 @@ import Vapor
 /// the page share. Worst stations first (most failing rules, then place order), with totals per
 /// group, and per rule how many stations pass.
 enum ComplianceMatrix {
-    static let groups: [RuleGroup] = [.premises, .staffing, .supervision]
+    static let groups: [RuleGroup] = [.premises, .staffing, .supervision, .services, .resources]
 
     struct Filter: Content {
         var district: UUID?

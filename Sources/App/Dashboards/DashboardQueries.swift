@@ -166,15 +166,24 @@ enum DashboardQueries {
             openCasesByRisk: openCases, byPlace: try await byPlace(place, year: year, on: sql))
     }
 
-    /// The place's parts: a city's districts, a district's or street's stations; none for a station.
+    /// The place's parts: a city's districts, a district's or street's stations, each listed even
+    /// with nothing recorded (the station an officer most needs to see); none for a station.
     private static func byPlace(_ place: DashboardPlace, year: Int, on sql: any SQLDatabase) async throws -> [DashboardDTO.Line] {
         guard case .unit(let u) = place else { return [] }
-        let part: SQLQueryString = u.level == .city
-            ? "SELECT o.id, o.name, SUM(t.records) AS records, SUM(t.people) AS people FROM service_tallies t JOIN org_units o ON o.id = t.district_id WHERE "
-            : "SELECT o.id, o.name, SUM(t.records) AS records, SUM(t.people) AS people FROM service_tallies t JOIN stations o ON o.id = t.station_id WHERE "
-        return try await sql.raw(part + place.condition + " AND t.year = \(bind: year) GROUP BY o.id, o.name ORDER BY o.name").all().map {
-            .init(code: try $0.decode(column: "id", as: UUID.self).uuidString, label: try $0.decode(column: "name", as: String.self),
-                  records: try $0.decode(column: "records", as: Int.self), people: try $0.decode(column: "people", as: Int.self))
+        let parts: SQLQueryString = switch u.level {
+        case .city: "SELECT o.id, o.name FROM org_units o WHERE o.parent_id = \(bind: u.id!) AND o.level = 'district' AND o.deleted_at IS NULL"
+        case .district: "SELECT o.id, o.name FROM stations o WHERE o.district_id = \(bind: u.id!) AND o.deleted_at IS NULL"
+        default: "SELECT o.id, o.name FROM stations o WHERE o.street_id = \(bind: u.id!) AND o.deleted_at IS NULL"
+        }
+        let key: SQLQueryString = u.level == .city ? "t.district_id" : "t.station_id"
+        var counts: [UUID: (Int, Int)] = [:]
+        for row in try await sql.raw("SELECT " + key + " AS id, SUM(t.records) AS records, SUM(t.people) AS people FROM service_tallies t WHERE "
+                                     + place.condition + " AND t.year = \(bind: year) GROUP BY " + key).all() {
+            counts[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "records", as: Int.self), try row.decode(column: "people", as: Int.self))
+        }
+        return try await sql.raw(parts + " ORDER BY o.name").all().map {
+            let id = try $0.decode(column: "id", as: UUID.self)
+            return .init(code: id.uuidString, label: try $0.decode(column: "name", as: String.self), records: counts[id]?.0 ?? 0, people: counts[id]?.1 ?? 0)
         }
     }
 }
