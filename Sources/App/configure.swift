@@ -62,6 +62,8 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M015_FocusFields())
     app.migrations.add(M016_Referrals())
     app.migrations.add(M017_AssistanceRequests())
+    app.migrations.add(M018_ServiceCorrections())
+    app.migrations.add(M021_ServiceTotals())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
@@ -102,6 +104,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: RecipientEditController())
     try routes.register(collection: CasesController())
     try routes.register(collection: VisitsController())
+    try routes.register(collection: ServiceRecordsController())
     try routes.register(collection: GroupsController())
     try routes.register(collection: DashboardController())
     try routes.register(collection: CommunityEventsController())
@@ -117,6 +120,7 @@ func configureCommon(_ app: Application) async throws {
     app.asyncCommands.use(RestoreCommand(), as: "restore")
     app.asyncCommands.use(GenerateCommand(), as: "generate")
     app.asyncCommands.use(BenchRecipientsCommand(), as: "bench-recipients")
+    app.asyncCommands.use(BenchDashboardsCommand(), as: "bench-dashboards")
 }
 
 /// Before `serve`: migrate, switch SQLite to WAL, and load the demo city into an empty database.

@@ -12,6 +12,10 @@ extension OpenAPI {
             .init(method: .GET, route: .visits, summary: "家访、电访记录（管辖范围内）", query: ["station", "recipient", "page", "per"], body: nil, status: 200),
             .init(method: .POST, route: .visits, summary: "记录一次家访或电访（同时记入服务台账）", query: [], body: "VisitInput", status: 201),
             .init(method: .GET, route: .recipientServices(.key), summary: "服务对象接受的全部服务（服务台账，新的在前）", query: [], body: nil, status: 200),
+            .init(method: .GET, route: .serviceRecord(.key), summary: "一条服务记录：现行版本、服务对象和更正前的各版本", query: [], body: nil, status: 200),
+            .init(method: .POST, route: .serviceRecordCorrections(.key),
+                  summary: "更正一条服务记录：成为新版本，原版本连同更正人和原因保留；version 须为现行版本，否则 409；未给出的字段不变；日期和方法只有家访、电访可改",
+                  query: [], body: "ServiceCorrectionInput", status: 200),
         ] + CaseStep.allCases.map { step in
             .init(method: .POST, route: .caseStep(.key, step), summary: "个案\(step.label)：只能在" + step.allowedIn.map(\.label).joined(separator: "、")
                   + "阶段进行，否则 409；返回个案全貌", query: [], body: stepBody(step), status: step == .close || step == .reopen ? 200 : 201)
@@ -76,16 +80,25 @@ extension OpenAPI {
                           required: ["id", "recipient_id", "kind", "on", "minutes", "content", "findings", "follow_up_needed"]),
             "VisitPage": open(["items": ["type": "array", "items": ["$ref": "#/components/schemas/Visit"]], "page": ["type": "integer"],
                                "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"]),
-            "ServiceLineList": ["type": "array", "items": open(["on": date, "kind": oneOf(ServiceKind.self), "kind_label": string, "method_label": string,
+            "ServiceCorrectionInput": object(["version": ["type": "integer", "minimum": 1], "on": nullable(date), "minutes": nullable(minutes),
+                                              "content": nullable(text(TextLimit.long)), "others_count": nullable(others), "reason": text(TextLimit.short)]
+                                              .merging(tag) { a, _ in a }, required: ["version", "reason"]),
+            "ServiceRecord": open(["id": uuid, "station_id": uuid, "station_name": string, "kind": oneOf(ServiceKind.self), "kind_label": string,
+                                   "worker_name": string, "case_id": uuid, "recipients": ["type": "array", "items": open(["id": uuid, "name": string])],
+                                   "current": open(["version": ["type": "integer"], "on": date, "minutes": ["type": "integer"], "content": string]),
+                                   "earlier": ["type": "array", "items": open(["version": ["type": "integer"], "on": date, "reason": string])]],
+                                  required: ["id", "station_id", "kind", "recipients", "current", "earlier"]),
+            "ServiceLineList": ["type": "array", "items": open(["id": uuid, "version": ["type": "integer"], "on": date, "kind": oneOf(ServiceKind.self), "kind_label": string, "method_label": string,
                                                                  "field_label": string, "minutes": ["type": "integer"], "worker_name": string,
                                                                  "content": string, "case_id": uuid],
-                                                                required: ["on", "kind", "minutes", "content"])],
+                                                                required: ["id", "version", "on", "kind", "minutes", "content"])],
         ]
     }
 
     static var caseworkResponses: [String: String] {
         var bodies = [key(.GET, .cases): "CasePage", key(.POST, .cases): "Case", key(.GET, .serviceCase(.key)): "Case",
-                      key(.GET, .visits): "VisitPage", key(.POST, .visits): "Visit", key(.GET, .recipientServices(.key)): "ServiceLineList"]
+                      key(.GET, .visits): "VisitPage", key(.POST, .visits): "Visit", key(.GET, .recipientServices(.key)): "ServiceLineList",
+                      key(.GET, .serviceRecord(.key)): "ServiceRecord", key(.POST, .serviceRecordCorrections(.key)): "ServiceRecord"]
         for step in CaseStep.allCases { bodies[key(.POST, .caseStep(.key, step))] = "Case" }
         return bodies
     }

@@ -149,6 +149,9 @@ enum ApiRoute: Routable {
     /// Home and phone visits, and everything the ledger holds for one recipient (issue 10 §3, §5).
     case visits
     case recipientServices(ID)
+    /// One service in the ledger with its versions, and its corrections (issue 10 §5).
+    case serviceRecord(ID)
+    case serviceRecordCorrections(ID)
     /// Group work (issue 10 §3): groups, their members, sessions and end.
     case groups
     case group(ID)
@@ -234,6 +237,8 @@ enum ApiRoute: Routable {
         case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
         case .visits: ["visits"]
         case .recipientServices(let id): ["recipients", .id(id), "services"]
+        case .serviceRecord(let id): ["services", .id(id)]
+        case .serviceRecordCorrections(let id): ["services", .id(id), "corrections"]
         case .groups: ["groups"]
         case .group(let id): ["groups", .id(id)]
         case .groupMembers(let id): ["groups", .id(id), "members"]
@@ -372,6 +377,9 @@ enum SiteURL: Routable {
     /// A home or phone visit to a recipient, and a station's visits (issue 10 §3).
     case recipientVisits(ID)
     case stationVisits(ID)
+    /// One service in the ledger with its versions, and the form that corrects it (issue 10 §5).
+    case serviceRecord(ID)
+    case serviceRecordCorrections(ID)
     /// Group work (issue 10 §3): the list, a new group, a group and the forms on its page.
     case groups
     case groupsNew
@@ -469,6 +477,8 @@ enum SiteURL: Routable {
         case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
         case .recipientVisits(let id): ["recipients", .id(id), "visits"]
         case .stationVisits(let id): ["stations", .id(id), "visits"]
+        case .serviceRecord(let id): ["services", .id(id)]
+        case .serviceRecordCorrections(let id): ["services", .id(id), "corrections"]
         case .groups: ["groups"]
         case .groupsNew: ["groups", "new"]
         case .group(let id): ["groups", .id(id)]

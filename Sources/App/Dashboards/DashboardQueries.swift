@@ -15,6 +15,13 @@ enum DashboardPlace: Sendable {
         }
     }
 
+    var id: UUID {
+        switch self {
+        case .station(let s): s.id!
+        case .unit(let u): u.id!
+        }
+    }
+
     var cityID: UUID {
         switch self {
         case .station(let s): s.cityID
@@ -22,7 +29,7 @@ enum DashboardPlace: Sendable {
         }
     }
 
-    /// The rows of a summary table (`service_tallies`, `served_recipients`, alias `t`) or of `cases`
+    /// The rows of a summary table (`service_totals`, `served_recipients`, alias `t`) or of `cases`
     /// (alias `t` too) inside the place.
     var condition: SQLQueryString {
         switch self {
@@ -37,7 +44,7 @@ enum DashboardPlace: Sendable {
     }
 }
 
-/// A dashboard's numbers (issue 10 §5), read from the ledger's summary tables (M013).
+/// A dashboard's numbers (issue 10 §5), read from the ledger's summary tables (`ServiceTotals`).
 struct DashboardDTO: Content {
     struct Place: Content {
         var kind: String
@@ -120,38 +127,79 @@ enum DashboardQueries {
         throw Abort(.notFound, reason: "您的角色没有可查看的服务统计")
     }
 
+    /// The statements a dashboard runs, written once: the page runs them, and bench/dashboards.sh runs
+    /// the same text bare in sqlite3 or psql to compare (issue 10 §6).
+    struct Statements {
+        /// The place's year by each dimension (`ServiceTotals`).
+        let totals: SQLQueryString
+        /// Distinct recipients served in the place's year.
+        let recipients: SQLQueryString
+        /// Cases not closed, by risk level.
+        let risks: SQLQueryString
+        /// A unit's parts (a city's districts, a district's or street's stations) and their totals; none for a station.
+        let parts: (list: SQLQueryString, totals: SQLQueryString)?
+
+        var all: [SQLQueryString] { [totals, recipients, risks] + (parts.map { [$0.list, $0.totals] } ?? []) }
+    }
+
+    static func statements(_ place: DashboardPlace, year: Int) -> Statements {
+        let totals: SQLQueryString = """
+            SELECT t.dimension, t.code, SUM(t.records) AS records, SUM(t.people) AS people, SUM(t.minutes) AS minutes FROM service_totals t WHERE
+            """ + " " + place.condition + " AND t.year = \(bind: year) GROUP BY t.dimension, t.code"
+        // A station, district and city have their count kept; a street's stations are added up here
+        // (a person served at two of them counts once).
+        let recipients: SQLQueryString = switch place {
+        case .unit(let u) where u.level == .street:
+            "SELECT COUNT(DISTINCT t.recipient_id) AS n FROM served_recipients t WHERE " + place.condition + " AND t.year = \(bind: year)"
+        default:
+            "SELECT t.recipients AS n FROM served_counts t WHERE t.place_id = \(bind: place.id) AND t.year = \(bind: year)"
+        }
+        let risks: SQLQueryString = "SELECT t.risk_level, COUNT(*) AS n FROM cases t WHERE " + place.condition
+            + " AND t.stage <> 'closed' GROUP BY t.risk_level"
+        guard case .unit(let u) = place else { return Statements(totals: totals, recipients: recipients, risks: risks, parts: nil) }
+        let list: SQLQueryString = switch u.level {
+        case .city: "SELECT o.id, o.name FROM org_units o WHERE o.parent_id = \(bind: u.id!) AND o.level = 'district' AND o.deleted_at IS NULL ORDER BY o.name"
+        case .district: "SELECT o.id, o.name FROM stations o WHERE o.district_id = \(bind: u.id!) AND o.deleted_at IS NULL ORDER BY o.name"
+        default: "SELECT o.id, o.name FROM stations o WHERE o.street_id = \(bind: u.id!) AND o.deleted_at IS NULL ORDER BY o.name"
+        }
+        // Each record is counted once under each dimension: the kinds add up to the whole.
+        let key: SQLQueryString = u.level == .city ? "t.district_id" : "t.station_id"
+        let partTotals: SQLQueryString = "SELECT " + key + " AS id, SUM(t.records) AS records, SUM(t.people) AS people FROM service_totals t WHERE "
+            + place.condition + " AND t.year = \(bind: year) AND t.dimension = 'kind' GROUP BY " + key
+        return Statements(totals: totals, recipients: recipients, risks: risks, parts: (list, partTotals))
+    }
+
     static func dashboard(_ place: DashboardPlace, year: Int, profile: PolicyProfile, on db: any Database) async throws -> DashboardDTO {
         let sql = db as! any SQLDatabase
-        let rows = try await sql.raw("""
-            SELECT t.month, t.field, t.item, t.method, t.kind, SUM(t.records) AS records, SUM(t.people) AS people, SUM(t.minutes) AS minutes
-            FROM service_tallies t WHERE
-            """ + " " + place.condition + " AND t.year = \(bind: year) GROUP BY t.month, t.field, t.item, t.method, t.kind").all()
+        let statements = Self.statements(place, year: year)
         var months = Array(repeating: (0, 0), count: 12)
         var fields: [String: (Int, Int)] = [:], items: [String: (Int, Int)] = [:], methods: [String: (Int, Int)] = [:], kinds: [String: (Int, Int)] = [:]
         var totals = DashboardDTO.Totals(records: 0, people: 0, recipients: 0, minutes: 0)
-        for row in rows {
-            let records = try row.decode(column: "records", as: Int.self), people = try row.decode(column: "people", as: Int.self)
-            func add(_ table: inout [String: (Int, Int)], _ key: String) { table[key, default: (0, 0)].0 += records; table[key, default: (0, 0)].1 += people }
-            let month = try row.decode(column: "month", as: Int.self)
-            if (1...12).contains(month) { months[month - 1].0 += records; months[month - 1].1 += people }
-            add(&fields, try row.decode(column: "field", as: String.self))
-            add(&items, try row.decode(column: "item", as: String.self))
-            add(&methods, try row.decode(column: "method", as: String.self))
-            add(&kinds, try row.decode(column: "kind", as: String.self))
-            totals.records += records
-            totals.people += people
-            totals.minutes += try row.decode(column: "minutes", as: Int.self)
+        for row in try await sql.raw(statements.totals).all() {
+            let code = try row.decode(column: "code", as: String.self)
+            let counts = (try row.decode(column: "records", as: Int.self), try row.decode(column: "people", as: Int.self))
+            switch ServiceTotals.Dimension(rawValue: try row.decode(column: "dimension", as: String.self)) {
+            case .month: if let m = Int(code), (1...12).contains(m) { months[m - 1] = counts }
+            case .field: fields[code] = counts
+            case .item: items[code] = counts
+            case .method: methods[code] = counts
+            case .kind:
+                kinds[code] = counts
+                totals.records += counts.0
+                totals.people += counts.1
+                totals.minutes += try row.decode(column: "minutes", as: Int.self)
+            case nil: break
+            }
         }
-        totals.recipients = try await sql.raw("SELECT COUNT(DISTINCT t.recipient_id) AS n FROM served_recipients t WHERE " + place.condition
-                                              + " AND t.year = \(bind: year)").first()?.decode(column: "n", as: Int.self) ?? 0
+        totals.recipients = try await sql.raw(statements.recipients).first()?.decode(column: "n", as: Int.self) ?? 0
         func lines(_ table: [String: (Int, Int)], order: [String], label: (String) -> String) -> [DashboardDTO.Line] {
             let known = order.filter { table[$0] != nil } + table.keys.filter { !order.contains($0) }.sorted()
             return known.map { DashboardDTO.Line(code: $0, label: label($0), records: table[$0]!.0, people: table[$0]!.1) }
         }
-        let risks = try await sql.raw("SELECT t.risk_level, COUNT(*) AS n FROM cases t WHERE " + place.condition
-                                      + " AND t.stage <> 'closed' GROUP BY t.risk_level").all()
         var byRisk: [RiskLevel?: Int] = [:]
-        for row in risks { byRisk[try row.decode(column: "risk_level", as: RiskLevel?.self)] = try row.decode(column: "n", as: Int.self) }
+        for row in try await sql.raw(statements.risks).all() {
+            byRisk[try row.decode(column: "risk_level", as: RiskLevel?.self)] = try row.decode(column: "n", as: Int.self)
+        }
         let openCases = (RiskLevel.allCases.reversed().map { Optional($0) } + [nil]).compactMap { risk -> DashboardDTO.Risk? in
             guard let n = byRisk[risk] else { return nil }
             return .init(riskLevel: risk, label: risk?.label ?? "未预估", count: n)
@@ -163,25 +211,18 @@ enum DashboardQueries {
             byItem: lines(items, order: profile.serviceItems.map(\.code)) { $0.isEmpty ? "未选择项目" : profile.serviceItem($0)?.label ?? $0 },
             byMethod: lines(methods, order: ServiceMethod.allCases.map(\.rawValue)) { ServiceMethod(rawValue: $0)?.label ?? $0 },
             byKind: lines(kinds, order: ServiceKind.allCases.map(\.rawValue)) { ServiceKind(rawValue: $0)?.label ?? $0 },
-            openCasesByRisk: openCases, byPlace: try await byPlace(place, year: year, on: sql))
+            openCasesByRisk: openCases, byPlace: try await byPlace(statements, on: sql))
     }
 
-    /// The place's parts: a city's districts, a district's or street's stations, each listed even
-    /// with nothing recorded (the station an officer most needs to see); none for a station.
-    private static func byPlace(_ place: DashboardPlace, year: Int, on sql: any SQLDatabase) async throws -> [DashboardDTO.Line] {
-        guard case .unit(let u) = place else { return [] }
-        let parts: SQLQueryString = switch u.level {
-        case .city: "SELECT o.id, o.name FROM org_units o WHERE o.parent_id = \(bind: u.id!) AND o.level = 'district' AND o.deleted_at IS NULL"
-        case .district: "SELECT o.id, o.name FROM stations o WHERE o.district_id = \(bind: u.id!) AND o.deleted_at IS NULL"
-        default: "SELECT o.id, o.name FROM stations o WHERE o.street_id = \(bind: u.id!) AND o.deleted_at IS NULL"
-        }
-        let key: SQLQueryString = u.level == .city ? "t.district_id" : "t.station_id"
+    /// The place's parts, each listed even with nothing recorded (the station an officer most needs
+    /// to see); none for a station.
+    private static func byPlace(_ statements: Statements, on sql: any SQLDatabase) async throws -> [DashboardDTO.Line] {
+        guard let parts = statements.parts else { return [] }
         var counts: [UUID: (Int, Int)] = [:]
-        for row in try await sql.raw("SELECT " + key + " AS id, SUM(t.records) AS records, SUM(t.people) AS people FROM service_tallies t WHERE "
-                                     + place.condition + " AND t.year = \(bind: year) GROUP BY " + key).all() {
+        for row in try await sql.raw(parts.totals).all() {
             counts[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "records", as: Int.self), try row.decode(column: "people", as: Int.self))
         }
-        return try await sql.raw(parts + " ORDER BY o.name").all().map {
+        return try await sql.raw(parts.list).all().map {
             let id = try $0.decode(column: "id", as: UUID.self)
             return .init(code: id.uuidString, label: try $0.decode(column: "name", as: String.self), records: counts[id]?.0 ?? 0, people: counts[id]?.1 ?? 0)
         }

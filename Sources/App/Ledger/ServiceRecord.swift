@@ -32,11 +32,13 @@ final class ServiceRecord: Model, @unchecked Sendable {
     @OptionalField(key: "case_id") var caseID: UUID?
     @Field(key: "created_by") var createdBy: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// 1 when written, one more at each correction; earlier versions are in `service_record_versions` (M018).
+    @Field(key: "version") var version: Int
 
     init() {}
 
     var auditFields: [String: String] {
-        ["station_id": $station.id.uuidString, "served_on": servedOn, "kind": kind.rawValue, "field": field, "item": item ?? "",
+        ["version": String(version), "station_id": $station.id.uuidString, "served_on": servedOn, "kind": kind.rawValue, "field": field, "item": item ?? "",
          "method": method.rawValue, "minutes": String(minutes), "worker_id": workerID.uuidString, "people_count": String(peopleCount),
          "others_count": String(othersCount), "content": content, "case_id": caseID?.uuidString ?? ""]
     }
@@ -103,6 +105,7 @@ enum Ledger {
         r.content = entry.content
         r.caseID = entry.caseID
         r.createdBy = createdBy
+        r.version = 1
         try await r.create(on: db)
         if !entry.recipientIDs.isEmpty {
             let sql = db as! any SQLDatabase
@@ -112,27 +115,11 @@ enum Ledger {
             }
             try await insert.run()
         }
-        try await tally(r, recipients: entry.recipientIDs, on: db)
+        try await ServiceTotals.add(r, sign: 1, on: db)
+        try await ServiceTotals.served(entry.recipientIDs, by: r, on: db)
         audit.change(entityType: "service_record", entityID: r.id, old: nil,
                      new: r.auditFields.merging(["recipients": entry.recipientIDs.map(\.uuidString).joined(separator: ",")]) { a, _ in a })
         return r
-    }
-
-    /// Keeps the dashboards' summary tables (M013) in step with the record, in its transaction.
-    private static func tally(_ r: ServiceRecord, recipients: [UUID], on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        let month = Int(r.servedOn.dropFirst(5).prefix(2)) ?? 0
-        try await sql.raw("""
-            INSERT INTO service_tallies (station_id, district_id, city_id, year, month, field, item, method, kind, records, people, minutes)
-            VALUES (\(bind: r.$station.id), \(bind: r.districtID), \(bind: r.cityID), \(bind: r.year), \(bind: month), \(bind: r.field),
-                    \(bind: r.item ?? ""), \(bind: r.method.rawValue), \(bind: r.kind.rawValue), 1, \(bind: r.peopleCount), \(bind: r.minutes))
-            ON CONFLICT (station_id, year, month, field, item, method, kind) DO UPDATE SET records = service_tallies.records + 1,
-                people = service_tallies.people + excluded.people, minutes = service_tallies.minutes + excluded.minutes
-            """).run()
-        if recipients.isEmpty { return }
-        var insert = sql.insert(into: "served_recipients").columns("recipient_id", "station_id", "district_id", "city_id", "year")
-        for id in recipients { insert = insert.values(SQLBind(id), SQLBind(r.$station.id), SQLBind(r.districtID), SQLBind(r.cityID), SQLBind(r.year)) }
-        try await insert.ignoringConflicts(with: ["recipient_id", "station_id", "year"]).run()
     }
 
     /// A second click, or an API call retried, sends the same service again: the same kind, day,
@@ -154,6 +141,9 @@ enum Ledger {
 
     /// The services a recipient received, newest first, for their timeline.
     struct Line: Sendable {
+        var id: UUID
+        /// 1 unless corrected.
+        var version: Int
         var servedOn: String
         var kind: ServiceKind
         var method: ServiceMethod
@@ -172,12 +162,13 @@ enum Ledger {
     static func lines(recipient: UUID, scope: SQLQueryString, on db: any Database) async throws -> [Line] {
         let sql = db as! any SQLDatabase
         return try await sql.raw("""
-            SELECT sv.served_on, sv.kind, sv.method, sv.field, sv.item, sv.minutes, sv.worker_name, sv.content, sv.case_id, sv.station_id
+            SELECT sv.id, sv.version, sv.served_on, sv.kind, sv.method, sv.field, sv.item, sv.minutes, sv.worker_name, sv.content, sv.case_id, sv.station_id
             FROM service_record_recipients sr JOIN service_records sv ON sv.id = sr.record_id AND sv.year = sr.year
             JOIN stations s ON s.id = sv.station_id
             WHERE sr.recipient_id = \(bind: recipient) AND
             """ + " " + scope + " ORDER BY sv.served_on DESC, sv.created_at DESC").all().map { row in
-            Line(servedOn: try row.decode(column: "served_on", as: String.self), kind: try row.decode(column: "kind", as: ServiceKind.self),
+            Line(id: try row.decode(column: "id", as: UUID.self), version: try row.decode(column: "version", as: Int.self),
+                 servedOn: try row.decode(column: "served_on", as: String.self), kind: try row.decode(column: "kind", as: ServiceKind.self),
                  method: try row.decode(column: "method", as: ServiceMethod.self), field: try row.decode(column: "field", as: String.self),
                  item: try row.decode(column: "item", as: String?.self), minutes: try row.decode(column: "minutes", as: Int.self),
                  workerName: try row.decode(column: "worker_name", as: String.self), content: try row.decode(column: "content", as: String.self),

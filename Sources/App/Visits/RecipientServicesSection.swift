@@ -6,6 +6,8 @@ import Vapor
 /// cases) and the visit form (issue 10 §3, §5: "the recipient timeline now showing every service").
 enum RecipientServicesSection {
     struct Line {
+        var id: UUID
+        var version: Int
         var on: String
         var kindLabel: String
         var methodLabel: String
@@ -33,7 +35,7 @@ enum RecipientServicesSection {
         m.profile = profile
         guard let scope = StationScope.condition(Access.readScope(caller.assignments, .service), on: req.db) else { return m }
         m.lines = try await Ledger.lines(recipient: r.id!, scope: scope, on: req.db).map {
-            Line(on: $0.servedOn, kindLabel: $0.kind.label, methodLabel: $0.method.label,
+            Line(id: $0.id, version: $0.version, on: $0.servedOn, kindLabel: $0.kind.label, methodLabel: $0.method.label,
                  fieldLabel: (profile.serviceField($0.field)?.label ?? $0.field) + ($0.item.map { "·" + (profile.serviceItem($0)?.label ?? $0) } ?? ""),
                  minutes: $0.minutes, workerName: $0.workerName, content: $0.content, caseID: $0.caseID)
         }
@@ -62,11 +64,12 @@ enum RecipientServicesSection {
             .h3("服务台账"),
             .if(m.lines.isEmpty, .p(.class("empty"), .plain("尚无服务记录。"))),
             .if(!m.lines.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("service-lines"),
-                .thead(.tr(.th("日期"), .th("服务"), .th("方法"), .th("领域·内容"), .th("时长"), .th("社工"), .th("内容"))),
+                .thead(.tr(.th("日期"), .th("服务"), .th("方法"), .th("领域·内容"), .th("时长"), .th("社工"), .th("内容"), .th("记录"))),
                 .tbody(.forEach(m.lines) { l in
                     .tr(.td(.plain(l.on)),
                         .td(l.caseID.map { .a(.href(SiteURL.serviceCase(.value($0)).relativeURL()), .plain(l.kindLabel)) } ?? .plain(l.kindLabel)),
-                        .td(.plain(l.methodLabel)), .td(.plain(l.fieldLabel)), .td(.plain("\(l.minutes) 分钟")), .td(.plain(l.workerName)), .td(.plain(l.content)))
+                        .td(.plain(l.methodLabel)), .td(.plain(l.fieldLabel)), .td(.plain("\(l.minutes) 分钟")), .td(.plain(l.workerName)), .td(.plain(l.content)),
+                        .td(.a(.href(SiteURL.serviceRecord(.value(l.id)).relativeURL()), .plain(l.version > 1 ? "已更正（第 \(l.version) 版）" : "详情"))))
                 })))),
             .if(m.canRecordVisit, .group(
                 .h3("记录家访或电访"),

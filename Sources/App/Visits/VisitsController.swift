@@ -35,6 +35,8 @@ struct VisitsController: RouteCollection {
     }
 
     struct ServiceLineDTO: Content {
+        var id: UUID
+        var version: Int
         var on: String
         var kind: ServiceKind
         var kindLabel: String
@@ -52,7 +54,7 @@ struct VisitsController: RouteCollection {
         let profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
         guard let scope = StationScope.condition(Access.readScope(try req.requireCaller().assignments, .service), on: req.db) else { return [] }
         return try await Ledger.lines(recipient: r.id!, scope: scope, on: req.db).map {
-            ServiceLineDTO(on: $0.servedOn, kind: $0.kind, kindLabel: $0.kind.label, methodLabel: $0.method.label,
+            ServiceLineDTO(id: $0.id, version: $0.version, on: $0.servedOn, kind: $0.kind, kindLabel: $0.kind.label, methodLabel: $0.method.label,
                            fieldLabel: profile.serviceField($0.field)?.label ?? $0.field, itemLabel: $0.item.map { profile.serviceItem($0)?.label ?? $0 },
                            minutes: $0.minutes, workerName: $0.workerName, content: $0.content, caseId: $0.caseID)
         }
