@@ -63,6 +63,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M016_Referrals())
     app.migrations.add(M017_AssistanceRequests())
     app.migrations.add(M018_ServiceCorrections())
+    app.migrations.add(M020_FeaturedProjects())
     app.migrations.add(M021_ServiceTotals())
     app.ledgerPartitions = LedgerPartitions()
 
@@ -111,6 +112,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: FocusFieldsController())
     try routes.register(collection: ReferralsController())
     try routes.register(collection: AssistanceController())
+    try routes.register(collection: FeaturedProjectsController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

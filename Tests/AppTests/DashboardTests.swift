@@ -94,7 +94,7 @@ struct DashboardTests {
         let totals = try await rows("SELECT CAST(station_id AS text) AS station_id, year, dimension, code, records, people, minutes FROM service_totals",
                                     text: ["station_id", "dimension", "code"], numbers: ["year", "records", "people", "minutes"])
         // The recount: every record once under each dimension, counted in SQL of its own (not `ServiceTotals.rebuild`).
-        let dimensions = ["month": "substr(served_on, 6, 2)", "field": "field", "item": "COALESCE(item, '')", "method": "method", "kind": "kind"]
+        let dimensions = ["month": "substr(served_on, 6, 2)", "field": "field", "item": "CASE WHEN featured_project_id IS NULL THEN COALESCE(item, '') ELSE 'featured:' || LOWER(CAST(featured_project_id AS text)) END", "method": "method", "kind": "kind"]
         var recount: [String] = []
         for (name, expression) in dimensions {
             recount += try await rows("""
@@ -136,6 +136,7 @@ struct DashboardTests {
             #expect(try await ServiceRecord.query(on: world.app.db).count() == 6)
         }
     }
+
 
     @Test func theDashboardPageDrawsItsChartsWithTablesAndExportsAWorkbook() async throws {
         try await withApp { world in

@@ -37,7 +37,8 @@ extension OpenAPI {
         func open(_ properties: [String: Any], required: [String] = []) -> [String: Any] { object(properties, required: required, closed: false) }
         let minutes: [String: Any] = ["type": "integer", "minimum": 1, "maximum": 1440]
         let others: [String: Any] = ["type": "integer", "minimum": 0, "maximum": 10_000]
-        let tag: [String: Any] = ["field": nullable(string), "item": nullable(string), "method": nullable(oneOf(ServiceMethod.self))]
+        let tag: [String: Any] = ["field": nullable(string), "item": nullable(string), "method": nullable(oneOf(ServiceMethod.self)),
+                                  "featured_project_id": featuredProject]
         return [
             "CaseInput": object(["station_id": nullable(uuid), "recipient_ids": ["type": "array", "items": uuid, "minItems": 1],
                                  "source": oneOf(CaseSource.self), "problem": text(TextLimit.long), "consent_on": date,
@@ -59,7 +60,7 @@ extension OpenAPI {
             "ReopenInput": object(["on": date, "reason": text(TextLimit.short)], required: ["on", "reason"]),
             "VisitInput": object(["recipient_id": uuid, "kind": oneOf(VisitKind.self), "on": date, "minutes": minutes, "content": text(TextLimit.long),
                                   "findings": text(TextLimit.long), "follow_up_needed": nullable(bool), "others_count": nullable(others)].merging(tag) { a, _ in a },
-                                 required: ["recipient_id", "kind", "on", "minutes", "content", "findings", "field"]),
+                                 required: ["recipient_id", "kind", "on", "minutes", "content", "findings"]),
             "CaseSummary": open(["id": uuid, "number": string, "station_id": uuid, "station_name": string, "recipient_names": string,
                                  "stage": oneOf(CaseStage.self), "stage_label": string, "risk_level": oneOf(RiskLevel.self), "field": string,
                                  "responsible_name": string, "opened_on": date, "closed_on": date],

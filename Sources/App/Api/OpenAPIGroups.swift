@@ -20,11 +20,12 @@ extension OpenAPI {
         let score: [String: Any] = nullable(["type": "integer", "minimum": 0, "maximum": 100])
         let member = open(["id": uuid, "name": string, "joined_on": date], required: ["id", "name", "joined_on"])
         return [
-            "GroupInput": object(["station_id": nullable(uuid), "name": text(TextLimit.short), "field": string, "item": nullable(string),
+            "GroupInput": object(["station_id": nullable(uuid), "name": text(TextLimit.short), "field": nullable(string), "item": nullable(string),
+                                  "featured_project_id": featuredProject,
                                   "goals": text(TextLimit.long), "target": text(TextLimit.short),
                                   "planned_sessions": ["type": "integer", "minimum": 1, "maximum": 100], "starts_on": date,
                                   "responsible_id": nullable(uuid), "member_ids": nullable(["type": "array", "items": uuid])],
-                                 required: ["name", "field", "goals", "target", "planned_sessions", "starts_on"]),
+                                 required: ["name", "goals", "target", "planned_sessions", "starts_on"]),
             "GroupMembersInput": object(["recipient_ids": ["type": "array", "items": uuid, "minItems": 1], "joined_on": nullable(date)],
                                         required: ["recipient_ids"]),
             "GroupSessionInput": object(["on": date, "minutes": ["type": "integer", "minimum": 1, "maximum": 1440], "content": text(TextLimit.long),
@@ -105,10 +106,11 @@ extension OpenAPI {
         return [
             "CommunityEventInput": object(["station_id": nullable(uuid), "title": text(TextLimit.short), "on": date,
                                            "minutes": ["type": "integer", "minimum": 1, "maximum": 1440], "place_id": uuid, "content": text(TextLimit.long),
-                                           "field": string, "item": nullable(string), "others_count": nullable(["type": "integer", "minimum": 0, "maximum": 10_000]),
+                                           "field": nullable(string), "item": nullable(string), "featured_project_id": featuredProject,
+                                           "others_count": nullable(["type": "integer", "minimum": 0, "maximum": 10_000]),
                                            "recipient_ids": nullable(["type": "array", "items": uuid]),
                                            "partners": ["type": "array", "items": oneOf(LinkagePartner.self), "minItems": 1]],
-                                          required: ["title", "on", "minutes", "place_id", "content", "field", "partners"]),
+                                          required: ["title", "on", "minutes", "place_id", "content", "partners"]),
             "PhotoForm": ["type": "object", "required": ["photo"],
                           "properties": ["photo": ["type": "string", "contentMediaType": "application/octet-stream", "description": "JPEG、PNG 或 PDF，不超过 20 MB"]]],
             "CommunityEvent": event,

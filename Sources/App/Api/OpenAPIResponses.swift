@@ -16,7 +16,7 @@ extension OpenAPI {
         coreResponseBodies.merging(recipientRecordResponses) { core, _ in core }.merging(caseworkResponses) { core, _ in core }
             .merging(groupResponses) { core, _ in core }.merging(communityResponses) { core, _ in core }
             .merging(focusResponses) { core, _ in core }.merging(referralResponses) { core, _ in core }
-            .merging(assistanceResponses) { core, _ in core }
+            .merging(assistanceResponses) { core, _ in core }.merging(featuredResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [
@@ -213,8 +213,12 @@ extension OpenAPI {
                             "id": string, "title": string, "group": oneOf(RuleGroup.self), "strength": ["type": "string", "enum": ["must", "should"]],
                             "demonstration_only": bool, "params": ["type": "object", "additionalProperties": ["type": "number"]],
                             "sources": ["type": "array", "minItems": 1, "items": open(["document": string, "article": string], required: ["document", "article"])],
-                        ], required: ["id", "title", "group", "strength", "demonstration_only", "params", "sources"])]],
-                       required: ["city", "profile", "year", "rules"]),
+                        ], required: ["id", "title", "group", "strength", "demonstration_only", "params", "sources"])],
+                        "service_fields": ["type": "array", "items": open(["code": string, "label": string], required: ["code", "label"])],
+                        "service_items": ["type": "array", "items": open(["code": string, "label": string, "field": string, "added_by_city": bool],
+                                                                        required: ["code", "label", "added_by_city"])],
+                        "featured_projects": bool],
+                       required: ["city", "profile", "year", "rules", "service_fields", "service_items", "featured_projects"]),
         "PolicyVersion": open(["version": ["type": "integer", "minimum": 1]], required: ["version"]),
         "CalendarArrangement": open(["holidays": ["type": "array", "items": open(["first": date, "last": date, "name": string], required: ["first", "last", "name"])],
                                      "workdays": ["type": "array", "items": date]], required: ["holidays", "workdays"]),

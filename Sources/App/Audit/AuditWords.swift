@@ -12,7 +12,7 @@ enum AuditWords {
         ("training_record", "培训记录"), ("attachment", "佐证材料"), ("deadline_filing", "报送登记"), ("policy", "政策配置"),
         ("calendar_year", "工作日历"), ("demo_records", "演示数据"), ("bulk_import", "批量导入"), ("audit_chain", "审计链"),
         ("recipient_import", "服务对象批量导入"), ("recipient", "服务对象"), ("recipient_need", "需求"), ("recipient_consent", "知情同意"),
-        ("recipient_export", "服务对象名单导出"),
+        ("recipient_export", "服务对象名单导出"), ("featured_project", "特色项目"),
     ]
 
     static func entity(_ type: String) -> String { entities.first { $0.type == type }?.label ?? "其他记录" }
@@ -41,6 +41,8 @@ enum AuditWords {
         "status_on": "状态日期", "household_id": "家庭（户主记录）", "household_relation": "与户主关系", "guardian_id": "监护人",
         "guardian_name": "监护人姓名", "merged_into_id": "合并至", "recipient_id": "服务对象", "description": "描述", "urgency": "紧急程度",
         "category": "人群类别", "fields": "导出的列", "values": "号码", "format": "格式",
+        "featured_project_id": "特色项目", "active_from": "开展起始日期", "active_to": "开展截止日期", "service_items": "新增服务目录项目",
+        "featured_projects": "开放特色项目",
     ]
 
     /// "P-2 人均办公面积：社工人均办公面积下限（平方米）" for a policy parameter ("P-2.minOfficeAreaPerWorker").

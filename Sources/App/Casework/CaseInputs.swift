@@ -46,6 +46,8 @@ struct CaseServiceInput: Content {
     /// Default to the case's field and item.
     var field: String?
     var item: String?
+    /// One of the station's featured projects of the service's year, in place of the item (V-3).
+    var featuredProjectId: UUID?
     var othersCount: Int?
 }
 

@@ -83,6 +83,8 @@ enum CasePage {
         var linksRecipients = false
         var profile: PolicyProfile?
         var needs: [(id: UUID, description: String)] = []
+        /// The station's featured projects of this year (V-3), offered on the service forms.
+        var featuredProjects: [(value: String, label: String)] = []
         var today = ""
         var failedStep: CaseStep?
         var values: [String: String] = [:]
@@ -152,7 +154,8 @@ enum CasePage {
                 .if(!d.services.isEmpty, .table(.class("list"),
                     .thead(.tr(.th("日期"), .th("类别"), .th("方法"), .th("时长"), .th("内容"), .th("社工"))),
                     .tbody(.forEach(d.services) { s in
-                        .tr(.td(.plain(s.on)), .td(.plain(s.kindLabel)), .td(.plain(s.methodLabel)), .td(.plain("\(s.minutes) 分钟")),
+                        .tr(.td(.plain(s.on)), .td(.plain(s.kindLabel + (s.featuredProject.map { "（特色项目：\($0)）" } ?? ""))), .td(.plain(s.methodLabel)),
+                            .td(.plain("\(s.minutes) 分钟")),
                             .td(.plain(s.content)), .td(.plain(s.workerName)))
                     })))),
             .unwrap(d.evaluation) { e in
@@ -204,6 +207,9 @@ enum CasePage {
         case .intervene, .followUp:
             fields = .group(text("on", "服务日期", type: .date), text("minutes", "时长（分钟）", type: .number),
                             select("method", "服务方法（默认个案工作）", ServiceMethod.allCases.map { ($0.rawValue, $0.label) }),
+                            .if(!m.featuredProjects.isEmpty, FormField.select(p + "featured_project_id", label: "记入特色项目（可不选；选择后按该项目的服务领域统计）",
+                                                                              options: [("", "不记入，按个案的服务领域和服务内容")] + m.featuredProjects,
+                                                                              selected: values[p + "featured_project_id"], error: errors.message(for: p + "featured_project_id"))),
                             area("content", step == .intervene ? "介入内容" : "回访内容"), text("others_count", "其他受益人数（如家属）", type: .number))
         case .evaluate:
             let goals = m.detail.plan?.goals ?? []

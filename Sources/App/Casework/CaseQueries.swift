@@ -45,6 +45,8 @@ struct CaseDetail: Content {
         var on: String
         var minutes: Int
         var methodLabel: String
+        /// The featured project (V-3) it was given under, if any.
+        var featuredProject: String?
         var content: String
         var workerName: String
     }
@@ -203,9 +205,15 @@ enum CaseQueries {
                          goals: goals.map { .init(id: $0.id!, text: $0.text, outcome: outcomes[$0.id!], outcomeLabel: outcomes[$0.id!]?.label) },
                          items: items.map { .init(what: $0.what, who: $0.who, dueOn: $0.dueOn) }, byName: p.createdByName)
         }
-        let services = try await ServiceRecord.query(on: db).filter(\.$caseID == caseID).sort(\.$servedOn).sort(\.$createdAt).all().map {
+        let records = try await ServiceRecord.query(on: db).filter(\.$caseID == caseID).sort(\.$servedOn).sort(\.$createdAt).all()
+        let projectIDs = Array(Set(records.compactMap(\.featuredProjectID)))
+        var projects: [UUID: String] = [:]
+        if !projectIDs.isEmpty {
+            for p in try await FeaturedProject.query(on: db).filter(\.$id ~~ projectIDs).all() { projects[p.id!] = p.name }
+        }
+        let services = records.map {
             CaseDetail.Service(id: $0.id!, kind: $0.kind, kindLabel: $0.kind.label, on: $0.servedOn, minutes: $0.minutes, methodLabel: $0.method.label,
-                               content: $0.content, workerName: $0.workerName)
+                               featuredProject: $0.featuredProjectID.flatMap { projects[$0] }, content: $0.content, workerName: $0.workerName)
         }
         let events = try await CaseEvent.query(on: db).filter(\.$caseID == caseID).sort(\.$happenedOn).sort(\.$createdAt).all().map {
             CaseDetail.Event(on: $0.happenedOn, stepLabel: $0.stepLabel, fromStage: $0.fromStage?.label, toStage: $0.toStage.label,

@@ -41,8 +41,9 @@ enum CaseService {
         try await req.application.policies.inForce(cityID: station.cityID, year: year, on: req.db).profile
     }
 
-    static func tag(_ profile: PolicyProfile, field: String?, item: String?, method: String?, into v: inout Validator) -> ServiceTag? {
-        switch profile.tag(field: field, item: item, method: method) {
+    static func tag(_ profile: PolicyProfile, field: String?, item: String?, method: String?, featured: FeaturedProjectRef? = nil,
+                    into v: inout Validator) -> ServiceTag? {
+        switch profile.tag(field: field, item: item, method: method, featured: featured) {
         case .success(let tag): return tag
         case .failure(let problems):
             for p in problems.problems { v.add(p.field, p.message) }
@@ -231,9 +232,13 @@ enum CaseService {
         let content = v.text(input.content, field: "content", label: "服务内容", max: TextLimit.long, required: true)
         let others = v.othersCount(input.othersCount)
         let profile = try await profile(of: station, year: (day ?? req.today).year, req: req)
-        let field = (input.field ?? "").isEmpty ? c.field : input.field
-        let item = (input.field ?? "").isEmpty && (input.item ?? "").isEmpty ? c.item : input.item
-        let tag = tag(profile, field: field, item: item, method: input.method ?? ServiceMethod.caseWork.rawValue, into: &v)
+        // The case's field and item unless the service says otherwise; a featured project given
+        // instead of an item brings its own field (V-3).
+        let featured = input.featuredProjectId
+        let field = (input.field ?? "").isEmpty ? (featured == nil ? c.field : nil) : input.field
+        let item = featured == nil && (input.field ?? "").isEmpty && (input.item ?? "").isEmpty ? c.item : input.item
+        let tag = try await FeaturedProjectService.tag(profile, station: station, on: day, field: field, item: item,
+                                                       method: input.method ?? ServiceMethod.caseWork.rawValue, featured: featured, db: req.db, into: &v)
         try v.check()
         let members = try await memberIDs(c, db: req.db)
         let entry = LedgerEntry(station: station, kind: step == .followUp ? .followUp : .intervention, tag: tag!, on: day!, minutes: minutes,

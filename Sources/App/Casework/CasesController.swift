@@ -128,6 +128,9 @@ struct CasesController: RouteCollection {
         m.canUpdate = caller.may(.update, CaseService.resource(station))
         m.linksRecipients = caller.may(.read, RecipientService.resource(station))
         m.profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
+        if m.canUpdate, let profile = m.profile {
+            m.featuredProjects = try await FeaturedProjectService.choices(station, year: req.today.year, profile: profile, on: req.db)
+        }
         if m.canUpdate && c.stage.isOpen {
             let members = try await CaseService.memberIDs(c, db: req.db)
             m.needs = try await RecipientNeed.query(on: req.db).filter(\.$recipient.$id ~~ members).sort(\.$identifiedOn).all().map { ($0.id!, $0.description) }
@@ -159,6 +162,7 @@ struct CasesController: RouteCollection {
                 try await CaseService.plan(c, PlanInput(plannedOn: value("planned_on"), goals: goals, items: items), req: req)
             case .intervene, .followUp:
                 let input = CaseServiceInput(on: value("on"), minutes: int("minutes", label: "服务时长"), content: value("content"), method: value("method"),
+                                             featuredProjectId: FeaturedProjectService.formValue(form[p + "featured_project_id"], field: "featured_project_id", into: &parse),
                                              othersCount: int("others_count", label: "其他受益人数"))
                 try parse.check()
                 _ = try await CaseService.addService(c, station: station, step: step, input, req: req)

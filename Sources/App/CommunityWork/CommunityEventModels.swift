@@ -38,6 +38,8 @@ struct CommunityEventInput: Content {
     var content: String?
     var field: String?
     var item: String?
+    /// One of the station's featured projects of the event's year, in place of the item (V-3).
+    var featuredProjectId: UUID?
     /// Participants beyond the named recipients (居民、志愿者 …).
     var othersCount: Int?
     /// Recipients of the station's library who took part, where relevant.

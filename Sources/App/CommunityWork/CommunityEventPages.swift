@@ -37,6 +37,8 @@ enum EventNewPage {
         var villages: [(value: String, label: String)] = []
         var people: [(id: UUID, label: String)] = []
         var profile: PolicyProfile?
+        /// The station's featured projects of this year (V-3).
+        var featuredProjects: [(value: String, label: String)] = []
         var values: [String: String] = [:]
         var errors = Validator()
     }
@@ -57,7 +59,7 @@ enum EventNewPage {
                 FormField.text("minutes", label: "时长（分钟）", value: m.values["minutes"], error: m.errors.message(for: "minutes"), type: .number),
                 FormField.select("place_id", label: "活动地点（村/社区）", options: [("", "请选择")] + m.villages, selected: m.values["place_id"],
                                  error: m.errors.message(for: "place_id")),
-                ServiceTagFields.fields(prefix: "", profile: m.profile, values: m.values, errors: m.errors),
+                ServiceTagFields.fields(prefix: "", profile: m.profile, featured: m.featuredProjects, values: m.values, errors: m.errors),
                 FormField.textarea("content", label: "活动内容", value: m.values["content"], error: m.errors.message(for: "content")),
                 FormField.checkboxGroup("partners", legend: "参与的联动主体（五社联动）",
                                         boxes: LinkagePartner.allCases.map { ("partner_" + $0.rawValue, $0.label, m.values["partner_" + $0.rawValue] != nil) },

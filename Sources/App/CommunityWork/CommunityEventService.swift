@@ -46,7 +46,8 @@ enum CommunityEventService {
             try await ServiceParties.registered(input.recipientIds!, station: station, doing: "登记参加活动", on: req.db, into: &v)
         if named.isEmpty && others == 0 { v.add("others_count", "请填写参加人数") }
         let profile = try await CaseService.profile(of: station, year: (day ?? req.today).year, req: req)
-        let tag = CaseService.tag(profile, field: input.field, item: input.item, method: ServiceMethod.communityWork.rawValue, into: &v)
+        let tag = try await FeaturedProjectService.tag(profile, station: station, on: day, field: input.field, item: input.item,
+                                                       method: ServiceMethod.communityWork.rawValue, featured: input.featuredProjectId, db: req.db, into: &v)
         try v.check()
         let entry = LedgerEntry(station: station, kind: .communityEvent, tag: tag!, on: day!, minutes: minutes, workerID: caller.userID,
                                 workerName: caller.displayName, recipientIDs: named.map { $0.id! }, othersCount: others, content: content!, caseID: nil)
@@ -132,14 +133,14 @@ enum CommunityEventService {
         let sql = db as! any SQLDatabase
         let from: SQLQueryString = """
             FROM community_events e JOIN stations s ON s.id = e.station_id JOIN org_units o ON o.id = e.place_id
-            JOIN service_records sr ON sr.id = e.record_id AND sr.year = e.year WHERE
+            JOIN service_records sr ON sr.id = e.record_id AND sr.year = e.year LEFT JOIN featured_projects fp ON fp.id = sr.featured_project_id WHERE
             """
         let whereClause = " " + conditions.joined(separator: " AND ")
         let total = try await sql.raw("SELECT COUNT(*) AS total " + from + whereClause).first()?.decode(column: "total", as: Int.self) ?? 0
         let paging = Paging(page: filter.page, per: filter.per, total: total)
         let rows = try await sql.raw("""
             SELECT e.id, e.station_id, s.name AS station_name, e.title, e.held_on, e.place_id, o.name AS place_name, e.partners, e.record_id,
-                   sr.minutes, sr.content, sr.field, sr.item, sr.people_count, sr.others_count, sr.worker_name
+                   sr.minutes, sr.content, sr.field, sr.item, fp.name AS featured_name, sr.people_count, sr.others_count, sr.worker_name
             """ + " " + from + whereClause + " ORDER BY e.held_on DESC, e.created_at DESC LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all()
         let records = try rows.map { try $0.decode(column: "record_id", as: UUID.self) }
         let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
@@ -167,12 +168,14 @@ enum CommunityEventService {
             let field = try row.decode(column: "field", as: String.self)
             let item = try row.decode(column: "item", as: String?.self)
             let partners = try row.decode(column: "partners", as: String.self).split(separator: ",").compactMap { LinkagePartner(rawValue: String($0)) }
+            let featured = try row.decode(column: "featured_name", as: String?.self)
             return CommunityEventDTO(
                 id: id, stationId: try row.decode(column: "station_id", as: UUID.self), stationName: try row.decode(column: "station_name", as: String.self),
                 title: try row.decode(column: "title", as: String.self), on: try row.decode(column: "held_on", as: String.self),
                 minutes: try row.decode(column: "minutes", as: Int.self), placeId: try row.decode(column: "place_id", as: UUID.self),
                 placeName: try row.decode(column: "place_name", as: String.self), content: try row.decode(column: "content", as: String.self),
-                fieldLabel: profile?.serviceField(field)?.label ?? field, itemLabel: item.map { profile?.serviceItem($0)?.label ?? $0 },
+                fieldLabel: profile?.serviceField(field)?.label ?? field,
+                itemLabel: item.map { profile?.serviceItem($0)?.label ?? $0 } ?? featured.map { "特色项目：" + $0 },
                 partners: partners, partnerLabels: partners.map(\.label), peopleCount: try row.decode(column: "people_count", as: Int.self),
                 othersCount: try row.decode(column: "others_count", as: Int.self), recipients: people[record] ?? [],
                 workerName: try row.decode(column: "worker_name", as: String.self), photos: photos[id] ?? [])

@@ -84,6 +84,7 @@ struct CommunityEventsController: RouteCollection {
         m.people = try await Recipient.query(on: req.db).filter(\.$station.$id == station.id!).filter(\.$status == .active)
             .filter(\.$mergedIntoID == nil).sort(\.$name).all().map { ($0.id!, "\($0.name)（\($0.birthDate)）") }
         m.profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
+        m.featuredProjects = try await FeaturedProjectService.choices(station, year: req.today.year, profile: m.profile!, on: req.db)
         return m
     }
 
@@ -104,7 +105,9 @@ struct CommunityEventsController: RouteCollection {
         let people = form.keys.filter { $0.hasPrefix("person_") }.sorted().compactMap { UUID(uuidString: String($0.dropFirst("person_".count))) }
         let input = CommunityEventInput(stationId: m.station.id, title: form["title"], on: value("on"), minutes: minutes,
                                         placeId: value("place_id").flatMap(UUID.init(uuidString:)), content: form["content"], field: form["field"],
-                                        item: value("item"), othersCount: others, recipientIds: people,
+                                        item: value("item"),
+                                        featuredProjectId: FeaturedProjectService.formValue(form["featured_project_id"], field: "featured_project_id", into: &parse),
+                                        othersCount: others, recipientIds: people,
                                         partners: LinkagePartner.allCases.filter { form["partner_" + $0.rawValue] != nil }.map(\.rawValue))
         do {
             try parse.check()

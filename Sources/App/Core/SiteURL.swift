@@ -175,6 +175,11 @@ enum ApiRoute: Routable {
     case assistanceRequests
     case assistanceRequest(ID)
     case assistanceOutcome(ID)
+    /// A station's featured projects of a year (V-3's "N"), and one project.
+    case stationFeaturedProjects(ID)
+    case featuredProject(ID)
+    /// Items (and featured projects) a city adds to its service catalogue, as a policy version.
+    case policyCatalogue
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -256,6 +261,9 @@ enum ApiRoute: Routable {
         case .assistanceRequests: ["assistance-requests"]
         case .assistanceRequest(let id): ["assistance-requests", .id(id)]
         case .assistanceOutcome(let id): ["assistance-requests", .id(id), "outcome"]
+        case .stationFeaturedProjects(let id): ["stations", .id(id), "featured-projects"]
+        case .featuredProject(let id): ["featured-projects", .id(id)]
+        case .policyCatalogue: ["policy", "catalogue"]
         }
     }
 }
@@ -406,6 +414,11 @@ enum SiteURL: Routable {
     case assistance
     case assistanceNew
     case assistanceOutcome(ID)
+    /// A station's featured projects of a year (V-3's "N"), and one project with its correction form.
+    case stationFeaturedProjects(ID)
+    case featuredProject(ID)
+    /// The policy page's form that adds items to the city's service catalogue.
+    case policyCatalogue
 
     var segments: [PathSegment] {
         switch self {
@@ -499,6 +512,9 @@ enum SiteURL: Routable {
         case .assistance: ["assistance"]
         case .assistanceNew: ["assistance", "new"]
         case .assistanceOutcome(let id): ["assistance", .id(id), "outcome"]
+        case .stationFeaturedProjects(let id): ["stations", .id(id), "featured-projects"]
+        case .featuredProject(let id): ["featured-projects", .id(id)]
+        case .policyCatalogue: ["policy", "catalogue"]
         }
     }
 }

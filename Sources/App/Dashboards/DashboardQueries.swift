@@ -86,7 +86,8 @@ struct DashboardDTO: Content {
     var totals: Totals
     var byMonth: [Month]
     var byField: [Line]
-    /// By content area or catalogue item; services without one are "未选择项目".
+    /// By content area or catalogue item, then each featured project (V-3's "N", code
+    /// `featured:<id>`, labelled by its name); services with neither are "未选择项目".
     var byItem: [Line]
     var byMethod: [Line]
     var byKind: [Line]
@@ -196,6 +197,7 @@ enum DashboardQueries {
             let known = order.filter { table[$0] != nil } + table.keys.filter { !order.contains($0) }.sorted()
             return known.map { DashboardDTO.Line(code: $0, label: label($0), records: table[$0]!.0, people: table[$0]!.1) }
         }
+        let projects = try await featuredLabels(items.keys.filter { $0.hasPrefix(ServiceTotals.featuredPrefix) }, place: place, on: db)
         var byRisk: [RiskLevel?: Int] = [:]
         for row in try await sql.raw(statements.risks).all() {
             byRisk[try row.decode(column: "risk_level", as: RiskLevel?.self)] = try row.decode(column: "n", as: Int.self)
@@ -208,10 +210,25 @@ enum DashboardQueries {
             place: place.dto, year: year, totals: totals,
             byMonth: months.enumerated().map { .init(month: $0.offset + 1, records: $0.element.0, people: $0.element.1) },
             byField: lines(fields, order: profile.serviceFields.map(\.code)) { profile.serviceField($0)?.label ?? $0 },
-            byItem: lines(items, order: profile.serviceItems.map(\.code)) { $0.isEmpty ? "未选择项目" : profile.serviceItem($0)?.label ?? $0 },
+            byItem: lines(items, order: profile.serviceItems.map(\.code) + projects.keys.sorted { projects[$0]! < projects[$1]! }) {
+                $0.isEmpty ? "未选择项目" : projects[$0] ?? profile.serviceItem($0)?.label ?? $0
+            },
             byMethod: lines(methods, order: ServiceMethod.allCases.map(\.rawValue)) { ServiceMethod(rawValue: $0)?.label ?? $0 },
             byKind: lines(kinds, order: ServiceKind.allCases.map(\.rawValue)) { ServiceKind(rawValue: $0)?.label ?? $0 },
             openCasesByRisk: openCases, byPlace: try await byPlace(statements, on: sql))
+    }
+
+    /// "特色项目：银龄互助" for each featured project's code; beyond one station, with the station's name.
+    private static func featuredLabels(_ codes: [String], place: DashboardPlace, on db: any Database) async throws -> [String: String] {
+        let ids = codes.compactMap { UUID(uuidString: String($0.dropFirst(ServiceTotals.featuredPrefix.count))) }
+        if ids.isEmpty { return [:] }
+        var labels: [String: String] = [:]
+        for p in try await FeaturedProject.query(on: db).filter(\.$id ~~ ids).with(\.$station).all() {
+            let station: String
+            if case .station = place { station = "" } else { station = "（\(p.station.name)）" }
+            labels[ServiceTotals.featuredCode(p.id!)] = "特色项目：\(p.name)" + station
+        }
+        return labels
     }
 
     /// The place's parts, each listed even with nothing recorded (the station an officer most needs

@@ -6,6 +6,9 @@ struct GroupInput: Content {
     var name: String?
     var field: String?
     var item: String?
+    /// One of the station's featured projects of the year, in place of the item (V-3): its
+    /// sessions are given under it, on the project's days.
+    var featuredProjectId: UUID?
     var goals: String?
     /// Who it is for (目标组员).
     var target: String?

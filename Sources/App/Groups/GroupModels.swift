@@ -16,6 +16,8 @@ final class WorkGroup: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "field") var field: String
     @OptionalField(key: "item") var item: String?
+    /// A featured project of the station (V-3) its sessions are given under, in place of an item.
+    @OptionalField(key: "featured_project_id") var featuredProjectID: UUID?
     @Field(key: "goals") var goals: String
     /// Who it is for (目标组员), e.g. "辖区独居老人 8–10 名".
     @Field(key: "target") var target: String
@@ -34,7 +36,8 @@ final class WorkGroup: Model, @unchecked Sendable {
     init() {}
 
     var auditFields: [String: String] {
-        ["station_id": $station.id.uuidString, "name": name, "field": field, "item": item ?? "", "goals": goals, "target": target,
+        ["station_id": $station.id.uuidString, "name": name, "field": field, "item": item ?? "",
+         "featured_project_id": featuredProjectID?.uuidString ?? "", "goals": goals, "target": target,
          "planned_sessions": String(plannedSessions), "phase": phase.rawValue, "responsible_id": responsibleID.uuidString,
          "starts_on": startsOn, "ended_on": endedOn ?? "", "summary": summary ?? ""]
     }

@@ -42,6 +42,8 @@ enum GroupNewPage {
         /// The social workers who may be responsible; "" is the caller when they are one.
         var workers: [(value: String, label: String)] = []
         var profile: PolicyProfile?
+        /// The featured projects of this year (V-3) of the stations the caller may open a group at.
+        var featuredProjects: [(value: String, label: String)] = []
         var values: [String: String] = [:]
         var errors = Validator()
     }
@@ -57,7 +59,7 @@ enum GroupNewPage {
                                                            selected: m.values["station_id"], error: m.errors.message(for: "station_id"))),
                 .unwrap(m.stations.count == 1 ? m.stations.first : nil) { .input(.type(.hidden), .name("station_id"), .value($0.value)) },
                 FormField.text("name", label: "小组名称", value: m.values["name"], error: m.errors.message(for: "name"), required: true),
-                ServiceTagFields.fields(prefix: "", profile: m.profile, values: m.values, errors: m.errors),
+                ServiceTagFields.fields(prefix: "", profile: m.profile, featured: m.featuredProjects, values: m.values, errors: m.errors),
                 FormField.textarea("goals", label: "小组目标", value: m.values["goals"], error: m.errors.message(for: "goals")),
                 FormField.text("target", label: "目标组员", value: m.values["target"], error: m.errors.message(for: "target"),
                                hint: "如：辖区独居老人 8–10 名"),

@@ -142,9 +142,11 @@ enum GroupQueries {
             }
         }
         let joined = Dictionary(members.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let project = try await g.featuredProjectID.asyncMap { try await FeaturedProject.find($0, on: db) } ?? nil
         return GroupDetail(
             id: g.id!, name: g.name, stationId: station.id!, stationName: station.name, phase: g.phase, phaseLabel: g.phase.label,
-            field: g.field, fieldLabel: profile.serviceField(g.field)?.label ?? g.field, item: g.item, itemLabel: g.item.map { profile.serviceItem($0)?.label ?? $0 },
+            field: g.field, fieldLabel: profile.serviceField(g.field)?.label ?? g.field, item: g.item,
+            itemLabel: g.item.map { profile.serviceItem($0)?.label ?? $0 } ?? project.map { "特色项目：\($0.name)" },
             goals: g.goals, target: g.target, plannedSessions: g.plannedSessions, startsOn: g.startsOn, endedOn: g.endedOn, summary: g.summary,
             responsibleName: g.responsibleName, members: members,
             sessions: sessions.compactMap { s in

@@ -32,7 +32,8 @@ enum GroupService {
         let starts = v.day(input.startsOn, field: "starts_on", label: "开始日期")
         if (input.startsOn ?? "").isEmpty { v.add("starts_on", "开始日期不能为空") }
         let profile = try await CaseService.profile(of: station, year: (starts ?? req.today).year, req: req)
-        let tag = CaseService.tag(profile, field: input.field, item: input.item, method: ServiceMethod.groupWork.rawValue, into: &v)
+        let tag = try await FeaturedProjectService.tag(profile, station: station, on: starts, field: input.field, item: input.item,
+                                                       method: ServiceMethod.groupWork.rawValue, featured: input.featuredProjectId, db: req.db, into: &v)
         let responsible = try await ServiceParties.responsible(input.responsibleId, station: station, caller: caller, db: req.db, into: &v)
         let members = (input.memberIds ?? []).isEmpty ? [] :
             try await ServiceParties.registered(input.memberIds!, station: station, field: "member_ids", doing: "加入小组", on: req.db, into: &v)
@@ -47,6 +48,7 @@ enum GroupService {
         g.name = name!
         g.field = tag!.field.code
         g.item = tag!.item?.code
+        g.featuredProjectID = tag!.featuredProject?.id
         g.goals = goals!
         g.target = target!
         g.plannedSessions = input.plannedSessions!
@@ -159,11 +161,16 @@ enum GroupService {
             }
             if m.pre != nil || m.post != nil { measures.append((id, m.pre, m.post)) }
         }
-        // The group's field and item, as the profile in force in the session's year tags them.
+        // The group's field and item (or featured project), as the profile in force in the session's
+        // year tags them; a featured project only on its own days.
         var tag: ServiceTag?
         if let day {
             let profile = try await CaseService.profile(of: station, year: day.year, req: req)
-            tag = CaseService.tag(profile, field: g.field, item: g.item, method: ServiceMethod.groupWork.rawValue, into: &v)
+            var problems = Validator()
+            tag = try await FeaturedProjectService.tag(profile, station: station, on: day, field: g.field, item: g.item, method: ServiceMethod.groupWork.rawValue,
+                                                       featured: g.featuredProjectID, db: req.db, into: &problems)
+            // The session form has no project to choose: its date is what does not fit.
+            for e in problems.errors { v.add(e.field == "featured_project_id" ? "on" : e.field, e.message) }
         }
         try v.check()
         let scores = measures

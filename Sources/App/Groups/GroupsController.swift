@@ -90,6 +90,11 @@ struct GroupsController: RouteCollection {
         let caller = try req.requireCaller()
         m.workers = [("", caller.has(.socialWorker) ? "我本人" : "请选择")] + (try await ServiceParties.workers(of: stations, on: req.db))
         m.profile = try await CaseService.profile(of: first, year: req.today.year, req: req)
+        for s in stations {
+            let profile = try await CaseService.profile(of: s, year: req.today.year, req: req)
+            m.featuredProjects += try await FeaturedProjectService.choices(s, year: req.today.year, profile: profile, on: req.db)
+                .map { ($0.value, stations.count > 1 ? "\(s.name)：\($0.label)" : $0.label) }
+        }
         return m
     }
 
@@ -105,10 +110,12 @@ struct GroupsController: RouteCollection {
         let planned = parse.integer(form["planned_sessions"], field: "planned_sessions", label: "计划节数")
         func value(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
         do {
-            try parse.check()
             let input = GroupInput(stationId: value("station_id").flatMap(UUID.init(uuidString:)), name: form["name"], field: form["field"],
-                                   item: value("item"), goals: form["goals"], target: form["target"], plannedSessions: planned, startsOn: form["starts_on"],
+                                   item: value("item"),
+                                   featuredProjectId: FeaturedProjectService.formValue(form["featured_project_id"], field: "featured_project_id", into: &parse),
+                                   goals: form["goals"], target: form["target"], plannedSessions: planned, startsOn: form["starts_on"],
                                    responsibleId: value("responsible_id").flatMap(UUID.init(uuidString:)))
+            try parse.check()
             let g = try await GroupService.create(input, req: req)
             return req.redirect(to: SiteURL.group(.value(g.id!)).relativeURL())
         } catch let error as AppError {

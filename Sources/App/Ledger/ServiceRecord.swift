@@ -19,6 +19,8 @@ final class ServiceRecord: Model, @unchecked Sendable {
     @Field(key: "kind") var kind: ServiceKind
     @Field(key: "field") var field: String
     @OptionalField(key: "item") var item: String?
+    /// One of the station's featured projects of the year (V-3's "N"), in place of a catalogue item.
+    @OptionalField(key: "featured_project_id") var featuredProjectID: UUID?
     @Field(key: "method") var method: ServiceMethod
     @Field(key: "minutes") var minutes: Int
     /// The user account of the worker who gave the service, and their name as it was then.
@@ -39,8 +41,8 @@ final class ServiceRecord: Model, @unchecked Sendable {
 
     var auditFields: [String: String] {
         ["version": String(version), "station_id": $station.id.uuidString, "served_on": servedOn, "kind": kind.rawValue, "field": field, "item": item ?? "",
-         "method": method.rawValue, "minutes": String(minutes), "worker_id": workerID.uuidString, "people_count": String(peopleCount),
-         "others_count": String(othersCount), "content": content, "case_id": caseID?.uuidString ?? ""]
+         "featured_project_id": featuredProjectID?.uuidString ?? "", "method": method.rawValue, "minutes": String(minutes),
+         "worker_id": workerID.uuidString, "people_count": String(peopleCount), "others_count": String(othersCount), "content": content, "case_id": caseID?.uuidString ?? ""]
     }
 }
 
@@ -96,6 +98,7 @@ enum Ledger {
         r.kind = entry.kind
         r.field = entry.tag.field.code
         r.item = entry.tag.item?.code
+        r.featuredProjectID = entry.tag.featuredProject?.id
         r.method = entry.tag.method
         r.minutes = entry.minutes
         r.workerID = entry.workerID
@@ -149,6 +152,8 @@ enum Ledger {
         var method: ServiceMethod
         var field: String
         var item: String?
+        /// The name of the featured project the service was given under, if any.
+        var featuredProject: String?
         var minutes: Int
         var workerName: String
         var content: String
@@ -162,15 +167,17 @@ enum Ledger {
     static func lines(recipient: UUID, scope: SQLQueryString, on db: any Database) async throws -> [Line] {
         let sql = db as! any SQLDatabase
         return try await sql.raw("""
-            SELECT sv.id, sv.version, sv.served_on, sv.kind, sv.method, sv.field, sv.item, sv.minutes, sv.worker_name, sv.content, sv.case_id, sv.station_id
+            SELECT sv.id, sv.version, sv.served_on, sv.kind, sv.method, sv.field, sv.item, fp.name AS featured_name, sv.minutes, sv.worker_name,
+                   sv.content, sv.case_id, sv.station_id
             FROM service_record_recipients sr JOIN service_records sv ON sv.id = sr.record_id AND sv.year = sr.year
-            JOIN stations s ON s.id = sv.station_id
+            JOIN stations s ON s.id = sv.station_id LEFT JOIN featured_projects fp ON fp.id = sv.featured_project_id
             WHERE sr.recipient_id = \(bind: recipient) AND
             """ + " " + scope + " ORDER BY sv.served_on DESC, sv.created_at DESC").all().map { row in
             Line(id: try row.decode(column: "id", as: UUID.self), version: try row.decode(column: "version", as: Int.self),
                  servedOn: try row.decode(column: "served_on", as: String.self), kind: try row.decode(column: "kind", as: ServiceKind.self),
                  method: try row.decode(column: "method", as: ServiceMethod.self), field: try row.decode(column: "field", as: String.self),
-                 item: try row.decode(column: "item", as: String?.self), minutes: try row.decode(column: "minutes", as: Int.self),
+                 item: try row.decode(column: "item", as: String?.self), featuredProject: try row.decode(column: "featured_name", as: String?.self),
+                 minutes: try row.decode(column: "minutes", as: Int.self),
                  workerName: try row.decode(column: "worker_name", as: String.self), content: try row.decode(column: "content", as: String.self),
                  caseID: try row.decode(column: "case_id", as: UUID?.self), stationID: try row.decode(column: "station_id", as: UUID.self))
         }

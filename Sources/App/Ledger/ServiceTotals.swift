@@ -27,7 +27,7 @@ enum ServiceTotals {
             switch self {
             case .month: String(r.servedOn.dropFirst(5).prefix(2))
             case .field: r.field
-            case .item: r.item ?? ""
+            case .item: r.featuredProjectID.map(ServiceTotals.featuredCode) ?? r.item ?? ""
             case .method: r.method.rawValue
             case .kind: r.kind.rawValue
             }
@@ -38,12 +38,17 @@ enum ServiceTotals {
             switch self {
             case .month: "substr(sv.served_on, 6, 2)"
             case .field: "sv.field"
-            case .item: "COALESCE(sv.item, '')"
+            case .item: "CASE WHEN sv.featured_project_id IS NULL THEN COALESCE(sv.item, '') ELSE 'featured:' || LOWER(CAST(sv.featured_project_id AS text)) END"
             case .method: "sv.method"
             case .kind: "sv.kind"
             }
         }
     }
+
+    /// A service given under one of its station's featured projects (V-3's "N") counts under the item
+    /// dimension as `featured:<id>` (lower case, as PostgreSQL writes a uuid as text), in place of a catalogue item.
+    static let featuredPrefix = "featured:"
+    static func featuredCode(_ project: UUID) -> String { featuredPrefix + project.uuidString.lowercased() }
 
     /// Adds a record's counts (`sign` 1), or takes them away (`sign` -1: the version a correction
     /// replaces; a row left with no record goes, as a recount would not have it).

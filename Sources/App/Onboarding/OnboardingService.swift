@@ -179,7 +179,7 @@ enum OnboardingService {
                 throw AppError.field("admin_username", "用户名“\(c.username)”已被使用", status: .conflict)
             }
             var profileID = c.profile
-            var copy: (source: OrgUnit, overrides: String, note: String)?
+            var copy: (source: OrgUnit, overrides: String, catalogue: String?, note: String)?
             if let sourceID = c.copyOf {
                 guard let source = try await OrgUnit.find(sourceID, on: db), source.level == .city else {
                     throw AppError.field("copy_of_city_id", "未找到要复制政策配置的市（copy_of_city_id: \(sourceID)）")
@@ -193,7 +193,7 @@ enum OnboardingService {
                     .filter(\.$effectiveFrom <= today.description)
                     .sort(\.$effectiveFrom, .descending).sort(\.$version, .descending).first()
                 let what = inForce.map { "第 \($0.version) 版（\($0.effectiveFrom) 起生效）" } ?? "出厂配置，未作修改"
-                copy = (source, inForce?.overrides ?? "{}", "开通时复制自\(source.name)的现行政策配置：\(sourceProfile) \(what)")
+                copy = (source, inForce?.overrides ?? "{}", inForce?.catalogue, "开通时复制自\(source.name)的现行政策配置：\(sourceProfile) \(what)")
             }
             let city = OrgUnit(name: c.name, level: .city, parent: nil, divisionCode: c.code)
             city.policyProfile = profileID
@@ -214,13 +214,14 @@ enum OnboardingService {
                 // From the first day of this year: the new city's evaluations of this year use the copy.
                 version.effectiveFrom = Day(year: today.year, month: 1, day: 1)!.description
                 version.overrides = copy.overrides
+                version.catalogue = copy.catalogue
                 version.note = copy.note
                 version.createdBy = actorName
                 try await version.create(on: db)
                 versionNumber = 1
                 recorder.record(.create, entityType: "policy", entityID: version.id?.uuidString,
                                 changes: ["city": [nil, city.name], "copied_from": [nil, copy.source.name], "profile": [nil, profileID],
-                                          "overrides": [nil, copy.overrides], "version": [nil, "1"], "effective_from": [nil, version.effectiveFrom]])
+                                          "overrides": [nil, copy.overrides], "catalogue": [nil, copy.catalogue], "version": [nil, "1"], "effective_from": [nil, version.effectiveFrom]])
             }
             let user = User(username: c.username, displayName: c.displayName, passwordHash: passwordHash)
             try await user.create(on: db)

@@ -10,6 +10,8 @@ struct PolicyController: RouteCollection {
         routes.post(SiteURL.policy, use: changeFromForm)
         routes.get(ApiRoute.policy, use: apiShow)
         routes.post(ApiRoute.policyVersions, use: apiChange)
+        routes.post(SiteURL.policyCatalogue, use: catalogueFromForm)
+        routes.post(ApiRoute.policyCatalogue, use: apiCatalogue)
     }
 
     struct Change: Content {
@@ -34,6 +36,14 @@ struct PolicyController: RouteCollection {
         var sources: [PolicyRule.Source]
     }
 
+    struct ItemDTO: Content {
+        var code: String
+        var label: String
+        var field: String?
+        /// Added by the city through a policy version, not shipped.
+        var addedByCity: Bool
+    }
+
     struct ProfileDTO: Content {
         var city: String
         var profile: String
@@ -41,12 +51,17 @@ struct PolicyController: RouteCollection {
         var version: Int?
         var effectiveFrom: String?
         var rules: [RuleDTO]
+        /// The service catalogue in force that year (V-1, V-2, V-3), the city's additions included.
+        var serviceFields: [ServiceField]
+        var serviceItems: [ItemDTO]
+        /// Whether stations define featured projects (V-3's "N").
+        var featuredProjects: Bool
     }
 
     /// The caller's city: the first city on the path of any of their unit assignments. The policy
     /// applies throughout the city, so it is described at the caller's own place in it: everyone in
     /// the city reads it, and only a city admin's role may change it.
-    private func callerCity(_ req: Request) async throws -> (city: OrgUnit, resource: Access.Resource) {
+    func callerCity(_ req: Request) async throws -> (city: OrgUnit, resource: Access.Resource) {
         let caller = try req.requireCaller()
         guard let path = caller.assignments.first?.placePath else { throw Abort(.forbidden, reason: "您的账户没有管辖范围") }
         let city = try await PolicyService.city(of: path, on: req.db)
@@ -59,9 +74,13 @@ struct PolicyController: RouteCollection {
         let (city, _) = try await callerCity(req)
         let year = try req.yearQuery()
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
+        let shipped = try PolicyProfile.shipped(inForce.profile.id)
         return ProfileDTO(city: city.name, profile: inForce.profile.id, year: year, version: inForce.version, effectiveFrom: inForce.effectiveFrom,
                           rules: inForce.profile.rules.map { RuleDTO(id: $0.id, title: $0.title, group: $0.group, strength: $0.strength,
-                                                                      demonstrationOnly: $0.demonstrationOnly, params: $0.params, dayCount: $0.dayCountNote, sources: $0.sources) })
+                                                                      demonstrationOnly: $0.demonstrationOnly, params: $0.params, dayCount: $0.dayCountNote, sources: $0.sources) },
+                          serviceFields: inForce.profile.serviceFields,
+                          serviceItems: inForce.profile.serviceItems.map { .init(code: $0.code, label: $0.label, field: $0.field, addedByCity: shipped.serviceItem($0.code) == nil) },
+                          featuredProjects: inForce.profile.featuredProjects)
     }
 
     func apiChange(req: Request) async throws -> Response {
@@ -86,64 +105,18 @@ struct PolicyController: RouteCollection {
         } else {
             v.number(c.value, field: "value", label: "规则 \(RuleName.label(c.ruleId)) 的参数“\(RuleParameter.label(c.param))”", bounds: PolicyBounds.bounds(for: c.param))
         }
-        let effective = v.day(c.effectiveFrom, field: "effective_from", label: "生效日期")
-        if c.effectiveFrom.trimmingCharacters(in: .whitespaces).isEmpty { v.add("effective_from", "生效日期不能为空") }
-        try v.check()
-        guard let rule, let effective else { throw AppError.invalid(v.errors) }
-        let cityID = try city.requireID()
         let note = (c.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let reason = (c.backdateReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if note.count > 500 { v.add("note", "说明不能超过 500 字") }
         if reason.count > 500 { v.add("backdate_reason", "追溯理由不能超过 500 字") }
-        let today = req.today
-        // Backdating rewrites findings that officers have already seen: only within the current year,
-        // and only with a stated reason, which the policy page shows in red.
-        if effective < today {
-            if effective.year != today.year {
-                v.add("effective_from", "生效日期 \(effective) 早于今年：参数修改最多追溯到本年 1 月 1 日")
-            } else if reason.isEmpty {
-                v.add("backdate_reason", "生效日期早于今天（\(today)），须填写追溯理由")
-            }
-        }
+        let effective = PolicyVersions.effectiveDate(c.effectiveFrom, reason: reason, today: req.today, into: &v)
         try v.check()
-        let createdBy = req.caller?.username ?? ""
-        let version = try await req.audit.transaction { db, audit in
-            // Never before the version in force today: that would silently rewrite the years it governs.
-            if let current = try await PolicyVersion.query(on: db).filter(\.$cityID == cityID)
-                .filter(\.$effectiveFrom <= today.description).sort(\.$effectiveFrom, .descending).first(),
-               effective.description < current.effectiveFrom {
-                throw AppError.field("effective_from", "生效日期不能早于现行第 \(current.version) 版的生效日期 \(current.effectiveFrom)")
-            }
-            // The version in force and the next number are read inside the write lock: two changes
-            // saved at once get versions n and n+1, the second built on the first, none lost.
-            let inForce = try await PolicyVersion.query(on: db)
-                .filter(\.$cityID == cityID).filter(\.$profileID == profileID)
-                .filter(\.$effectiveFrom <= effective.description)
-                .sort(\.$effectiveFrom, .descending).sort(\.$version, .descending).first()
-            var overrides = inForce?.overrideValues ?? [:]
+        guard let rule, let effective else { throw AppError.invalid(v.errors) }
+        return try await PolicyVersions.record(city: city, profileID: profileID, effective: effective, note: note, reason: reason, req: req) { overrides, _, _ in
             let old = overrides[c.ruleId]?[c.param] ?? rule.params[c.param]
             overrides[c.ruleId, default: [:]][c.param] = c.value
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            let last = try await PolicyVersion.query(on: db).filter(\.$cityID == cityID).sort(\.$version, .descending).first()
-            let version = PolicyVersion()
-            version.cityID = cityID
-            version.profileID = profileID
-            version.version = (last?.version ?? 0) + 1
-            version.effectiveFrom = effective.description
-            version.overrides = String(decoding: try encoder.encode(overrides), as: UTF8.self)
-            version.note = note
-            version.backdateReason = effective < today ? reason : nil
-            version.createdBy = createdBy
-            try await version.create(on: db)
-            audit.record(.update, entityType: "policy", entityID: version.id?.uuidString,
-                         changes: ["\(c.ruleId).\(c.param)": [old.map { String($0) }, String(c.value)],
-                                   "effective_from": [nil, version.effectiveFrom], "version": [nil, String(version.version)],
-                                   "backdate_reason": [nil, version.backdateReason]])
-            return version
+            return ["\(c.ruleId).\(c.param)": [old.map { String($0) }, String(c.value)]]
         }
-        req.application.policies.forgetAll()
-        return version
     }
 
     func page(req: Request) async throws -> Response {
@@ -178,13 +151,15 @@ struct PolicyController: RouteCollection {
         }
     }
 
-    private func render(_ req: Request, errors: Validator, values: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
+    func render(_ req: Request, errors: Validator, values: [String: String], catalogueErrors: Validator = Validator(), catalogueValues: [String: String] = [:],
+                status: HTTPResponseStatus = .ok) async throws -> Response {
         let caller = try req.requireCaller()
         let (city, resource) = try await callerCity(req)
         let year = try req.yearQuery()
         let inForce = try await PolicyService.inForce(city: city, year: year, on: req.db)
         let versions = try await PolicyVersion.query(on: req.db).filter(\.$cityID == city.requireID()).sort(\.$version, .descending).all()
         let canChange = caller.may(.update, resource)
+        let shipped = try PolicyProfile.shipped(inForce.profile.id)
         let targets = inForce.profile.rules.flatMap { rule in rule.parameterNames.map { ("\(rule.id)|\($0)", "\(RuleName.label(rule.id))：\(RuleParameter.label($0))（现值 \(PolicyRule.shown(param: $0, rule.params[$0]))）") } }
         return Layout.page(title: "政策配置", path: SiteURL.policy.relativeURL(), caller: caller, csrf: req.csrfToken,
             .h1(.plain("\(city.name)政策配置：\(inForce.profile.name)")),
@@ -222,6 +197,8 @@ struct PolicyController: RouteCollection {
                       FormField.text("backdate_reason", label: "追溯理由（生效日期早于今天时必填，仅限本年度）", value: values["backdate_reason"],
                                      error: errors.message(for: "backdate_reason")),
                       .button(.type(.submit), .plain("保存为新版本"))))),
+            PolicyCatalogueSection.view(.init(profile: inForce.profile, shipped: shipped, canChange: canChange,
+                                              today: req.today, values: catalogueValues, errors: catalogueErrors), csrf: req.csrfToken),
             .h2("版本记录"),
             .if(versions.isEmpty, .p(.class("empty"), .plain("尚未修改，使用原始配置。"))),
             .ul(.forEach(versions) { v in

@@ -54,6 +54,8 @@ enum StationShow {
         var canEdit: Bool
         /// The key-population library's counts; nil for a caller who may not read recipients.
         var keyPopulation: RecipientQueries.StationCounts?
+        /// Whether the city's profile has featured projects (V-3's "N"): the station then has a tab for them.
+        var featuredProjects = false
         /// A confirmation after a successful save (`Saved`).
         var notice: String?
     }
@@ -86,7 +88,8 @@ enum StationShow {
                     .li(.a(.href(SiteURL.assistance.relativeURL(["station": s.id.uuidString])), .plain("救助协助"))),
                     .li(.a(.href(SiteURL.stationVisits(.value(s.id)).relativeURL()), .plain("走访记录"))),
                     .li(.a(.href(SiteURL.dashboard.relativeURL(["station": s.id.uuidString])), .plain("服务统计"))),
-                    .li(.a(.href(SiteURL.stationFocusFields(.value(s.id)).relativeURL()), .plain("重点服务领域"))))))),
+                    .li(.a(.href(SiteURL.stationFocusFields(.value(s.id)).relativeURL()), .plain("重点服务领域"))),
+                    .if(m.featuredProjects, .li(.a(.href(SiteURL.stationFeaturedProjects(.value(s.id)).relativeURL()), .plain("特色项目")))))))),
             .dl(.class("facts"),
                 .dt("地址"), .dd(.plain(s.address.isEmpty ? "未填写" : s.address)),
                 .dt("启用日期"), .dd(.plain(s.openedOn ?? "未填写")),

@@ -46,7 +46,7 @@ struct StationsController: RouteCollection {
         let recipients = Access.Resource(kind: .recipient, paths: [summary.path], operatorIDs: summary.resource.operatorIDs)
         let counts = caller.may(.read, recipients) ? try await RecipientQueries.counts(station: summary.id, on: req.db) : nil
         return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit,
-                                      keyPopulation: counts, notice: Saved.notice(req)),
+                                      keyPopulation: counts, featuredProjects: profile?.featuredProjects ?? false, notice: Saved.notice(req)),
                                 caller: caller, csrf: req.csrfToken).response()
     }
 

@@ -25,6 +25,8 @@ enum RecipientServicesSection {
         var canOpenCase = false
         var canReadCases = false
         var profile: PolicyProfile?
+        /// The station's featured projects of this year (V-3), offered on the visit form.
+        var featuredProjects: [(value: String, label: String)] = []
         var visitValues: [String: String] = [:]
         var visitErrors = Validator()
     }
@@ -36,7 +38,8 @@ enum RecipientServicesSection {
         guard let scope = StationScope.condition(Access.readScope(caller.assignments, .service), on: req.db) else { return m }
         m.lines = try await Ledger.lines(recipient: r.id!, scope: scope, on: req.db).map {
             Line(id: $0.id, version: $0.version, on: $0.servedOn, kindLabel: $0.kind.label, methodLabel: $0.method.label,
-                 fieldLabel: (profile.serviceField($0.field)?.label ?? $0.field) + ($0.item.map { "·" + (profile.serviceItem($0)?.label ?? $0) } ?? ""),
+                 fieldLabel: (profile.serviceField($0.field)?.label ?? $0.field) + ($0.item.map { "·" + (profile.serviceItem($0)?.label ?? $0) } ?? "")
+                     + ($0.featuredProject.map { "·特色项目：" + $0 } ?? ""),
                  minutes: $0.minutes, workerName: $0.workerName, content: $0.content, caseID: $0.caseID)
         }
         if let cases = try await CaseQueries.scope(caller, today: req.today, on: req.db) {
@@ -45,6 +48,7 @@ enum RecipientServicesSection {
         }
         let active = r.status == .active && r.mergedIntoID == nil
         m.canRecordVisit = active && caller.may(.create, StationScope.resource(station, .service))
+        if m.canRecordVisit { m.featuredProjects = try await FeaturedProjectService.choices(station, year: req.today.year, profile: profile, on: req.db) }
         m.canOpenCase = active && caller.may(.create, CaseService.resource(station))
         return m
     }
@@ -82,7 +86,7 @@ enum RecipientServicesSection {
                                    type: .date, required: true),
                     FormField.text("visit_minutes", label: "时长（分钟）", value: m.visitValues["visit_minutes"],
                                    error: m.visitErrors.message(for: "visit_minutes"), type: .number, required: true),
-                    ServiceTagFields.fields(prefix: "visit_", profile: m.profile, values: m.visitValues, errors: m.visitErrors),
+                    ServiceTagFields.fields(prefix: "visit_", profile: m.profile, featured: m.featuredProjects, values: m.visitValues, errors: m.visitErrors),
                     FormField.textarea("visit_content", label: "走访内容", value: m.visitValues["visit_content"], error: m.visitErrors.message(for: "visit_content")),
                     FormField.textarea("visit_findings", label: "发现的情况", value: m.visitValues["visit_findings"], error: m.visitErrors.message(for: "visit_findings")),
                     FormField.checkbox("visit_follow_up", label: "需要跟进", checked: m.visitValues["visit_follow_up"] != nil),
@@ -91,9 +95,11 @@ enum RecipientServicesSection {
 }
 
 /// The field and catalogue item of a service, as a form asks for them (V-1, V-2, V-3): items are
-/// grouped under their field; the server checks that they go together.
+/// grouped under their field; the server checks that they go together. Where the station has
+/// featured projects of the year (`featured`), one may be chosen instead of an item.
 enum ServiceTagFields {
-    static func fields(prefix: String, profile: PolicyProfile?, values: [String: String], errors: Validator) -> Node<HTML.FormContext> {
+    static func fields(prefix: String, profile: PolicyProfile?, featured: [(value: String, label: String)] = [], values: [String: String],
+                       errors: Validator) -> Node<HTML.FormContext> {
         let fields = profile?.serviceFields ?? []
         let items = profile?.serviceItems ?? []
         let general = items.filter { $0.field == nil }
@@ -107,6 +113,9 @@ enum ServiceTagFields {
             FormField.select(prefix + "field", label: "服务领域", options: [("", "请选择")] + fields.map { ($0.code, $0.label) },
                              selected: values[prefix + "field"], error: errors.message(for: prefix + "field")),
             FormField.groupedSelect(prefix + "item", label: "服务内容（服务目录项目）", groups: groups,
-                                    selected: values[prefix + "item"], error: errors.message(for: prefix + "item")))
+                                    selected: values[prefix + "item"], error: errors.message(for: prefix + "item")),
+            .if(!featured.isEmpty, FormField.select(prefix + "featured_project_id", label: "或记入本站特色项目（选择后服务内容留空，服务领域可不选）",
+                                                    options: [("", "不记入特色项目")] + featured, selected: values[prefix + "featured_project_id"],
+                                                    error: errors.message(for: prefix + "featured_project_id"))))
     }
 }

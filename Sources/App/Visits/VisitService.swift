@@ -15,6 +15,8 @@ struct VisitInput: Content {
     var followUpNeeded: Bool?
     var field: String?
     var item: String?
+    /// One of the station's featured projects of the visit's year, in place of the item (V-3).
+    var featuredProjectId: UUID?
     /// Defaults to 个案工作.
     var method: String?
     var othersCount: Int?
@@ -56,7 +58,9 @@ enum VisitService {
         }
         if r.status != .active { v.add("recipient_id", "\(r.name)的状态为“\(r.status.label)”，只能走访在册的服务对象") }
         let profile = try await CaseService.profile(of: station, year: (day ?? req.today).year, req: req)
-        let tag = CaseService.tag(profile, field: input.field, item: input.item, method: input.method ?? ServiceMethod.caseWork.rawValue, into: &v)
+        let tag = try await FeaturedProjectService.tag(profile, station: station, on: day, field: input.field, item: input.item,
+                                                       method: input.method ?? ServiceMethod.caseWork.rawValue, featured: input.featuredProjectId,
+                                                       db: req.db, into: &v)
         try v.check()
         let entry = LedgerEntry(station: station, kind: kind!.serviceKind, tag: tag!, on: day!, minutes: minutes, workerID: caller.userID,
                                 workerName: caller.displayName, recipientIDs: [r.id!], othersCount: others, content: content!, caseID: nil)

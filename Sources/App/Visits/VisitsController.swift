@@ -43,6 +43,8 @@ struct VisitsController: RouteCollection {
         var methodLabel: String
         var fieldLabel: String
         var itemLabel: String?
+        /// The featured project (V-3) it was given under, in place of an item.
+        var featuredProject: String?
         var minutes: Int
         var workerName: String
         var content: String
@@ -56,7 +58,7 @@ struct VisitsController: RouteCollection {
         return try await Ledger.lines(recipient: r.id!, scope: scope, on: req.db).map {
             ServiceLineDTO(id: $0.id, version: $0.version, on: $0.servedOn, kind: $0.kind, kindLabel: $0.kind.label, methodLabel: $0.method.label,
                            fieldLabel: profile.serviceField($0.field)?.label ?? $0.field, itemLabel: $0.item.map { profile.serviceItem($0)?.label ?? $0 },
-                           minutes: $0.minutes, workerName: $0.workerName, content: $0.content, caseId: $0.caseID)
+                           featuredProject: $0.featuredProject, minutes: $0.minutes, workerName: $0.workerName, content: $0.content, caseId: $0.caseID)
         }
     }
 
@@ -68,6 +70,7 @@ struct VisitsController: RouteCollection {
         let input = VisitInput(recipientId: r.id, kind: form["visit_kind"], on: form["visit_on"], minutes: int("visit_minutes", label: "走访时长"),
                                content: form["visit_content"], findings: form["visit_findings"], followUpNeeded: form["visit_follow_up"] != nil,
                                field: form["visit_field"], item: form["visit_item"].flatMap { $0.isEmpty ? nil : $0 },
+                               featuredProjectId: FeaturedProjectService.formValue(form["visit_featured_project_id"], field: "featured_project_id", into: &parse),
                                othersCount: int("visit_others", label: "其他受益人数"))
         do {
             try parse.check()

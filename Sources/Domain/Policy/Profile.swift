@@ -137,6 +137,12 @@ public struct ServiceItem: Codable, Sendable, Equatable {
     public var label: String
     /// The field the item belongs to; nil when it may be used in any field.
     public var field: String?
+
+    public init(code: String, label: String, field: String?) {
+        self.code = code
+        self.label = label
+        self.field = field
+    }
 }
 
 /// A jurisdiction's rule set (jinan, wuhan, guangzhou), shipped as JSON in Profiles/.
@@ -151,7 +157,13 @@ public struct PolicyProfile: Codable, Sendable, Equatable {
     /// platform uses six). A city sets its own scale in its profile.
     public var followUpLevels: Int
     /// The service catalogue (V-1, V-3); empty where the city's documents list none (Guangzhou's).
+    /// A city adds items through its policy versions (`CatalogueAdditions`), never removes or renames one.
     public var serviceItems: [ServiceItem]
+    /// Whether a station defines featured projects (特色项目) for a year, which may tag its services
+    /// instead of a catalogue item: the "N" of Wuhan's "1+4+N" (V-3, 武民政〔2021〕26号 二(三)). The
+    /// notice sets no number, so there is no cap. Jinan's and Guangzhou's documents name no featured
+    /// projects: off there until the city opens them by a policy version.
+    public var featuredProjects: Bool
 
     /// The fields a need (V-8) may belong to.
     public var needAreas: [ServiceField] { serviceFields.filter { $0.forNeeds != false } }
@@ -178,12 +190,15 @@ public struct PolicyProfile: Codable, Sendable, Equatable {
         return profiles
     }
 
-    /// The profile with a city's parameter changes applied (rule id → parameter → value).
-    public func applying(_ overrides: [String: [String: Double]]) -> PolicyProfile {
+    /// The profile with a city's parameter changes applied (rule id → parameter → value), and the
+    /// items and featured projects its policy versions added to the service catalogue.
+    public func applying(_ overrides: [String: [String: Double]], catalogue: CatalogueAdditions = .none) -> PolicyProfile {
         var copy = self
         for i in copy.rules.indices {
             for (name, value) in overrides[copy.rules[i].id] ?? [:] { copy.rules[i].params[name] = value }
         }
+        for item in catalogue.items where copy.serviceItem(item.code) == nil { copy.serviceItems.append(item) }
+        if catalogue.featuredProjects == true { copy.featuredProjects = true }
         return copy
     }
 }
