@@ -63,6 +63,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M016_Referrals())
     app.migrations.add(M017_AssistanceRequests())
     app.migrations.add(M018_ServiceCorrections())
+    app.migrations.add(M019_SupervisionCasesAndWorkLists())
     app.migrations.add(M020_FeaturedProjects())
     app.migrations.add(M021_ServiceTotals())
     app.ledgerPartitions = LedgerPartitions()

@@ -49,7 +49,7 @@ extension OpenAPI {
         key(.POST, .workerPhone(.key)): "Phone",
         key(.POST, .supervisors): "Created",
         key(.GET, .stationSupervisionRecords(.key)): "SupervisionRecordList",
-        key(.POST, .supervisionRecords): "Created",
+        key(.POST, .supervisionRecords): "SupervisionRecord",
         key(.GET, .stationTrainingRecords(.key)): "TrainingRecordList",
         key(.POST, .trainingRecords): "Created",
         key(.GET, .stationCompliance(.key)): "StationCompliance",
@@ -247,11 +247,14 @@ extension OpenAPI {
         "RecipientImportPreview": open(["station_id": uuid, "total": count, "invalid": count, "rows": list("RecipientImportRow")],
                                        required: ["station_id", "total", "invalid", "rows"]),
         "RecipientImportCreated": open(["import_id": uuid, "station_id": uuid, "count": count], required: ["import_id", "station_id", "count"]),
-        "SupervisionRecordList": ["type": "array", "items": open([
+        "SupervisionRecord": open([
             "id": uuid, "held_on": date, "hours": ["type": "number"], "supervisor_name": string, "form": oneOf(SupervisionForm.self),
             "topic": string, "issues": string, "advice": string, "supervisor_confirmed": bool,
             "supervisees": ["type": "array", "items": string], "supervisees_confirmed": ["type": "integer", "minimum": 0],
-        ], required: ["id", "held_on", "hours", "supervisor_name", "form", "topic", "issues", "advice", "supervisor_confirmed", "supervisees", "supervisees_confirmed"])],
+            "cases": ["type": "array", "description": "讨论的个案（本站），按登记顺序", "items": open(["id": uuid, "number": string], required: ["id", "number"])],
+        ], required: ["id", "held_on", "hours", "supervisor_name", "form", "topic", "issues", "advice", "supervisor_confirmed", "supervisees",
+                      "supervisees_confirmed", "cases"]),
+        "SupervisionRecordList": list("SupervisionRecord"),
         "TrainingRecordList": ["type": "array", "items": open([
             "id": uuid, "worker_name": string, "held_on": date, "hours": ["type": "number"], "title": string, "organiser": string, "attachment_id": uuid,
         ], required: ["id", "worker_name", "held_on", "hours", "title", "organiser"])],

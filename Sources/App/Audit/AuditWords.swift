@@ -9,6 +9,7 @@ enum AuditWords {
         ("operator", "承接机构"), ("user", "用户"), ("role_assignment", "角色分配"),
         ("social_worker", "人员（社工）"), ("worker_assignment", "社工驻站"), ("supervisor", "督导"),
         ("supervisor_assignment", "督导指派"), ("supervision_record", "督导记录"), ("supervision_attendee", "督导确认（被督导社工）"),
+        ("supervision_record_case", "督导讨论的个案"),
         ("training_record", "培训记录"), ("attachment", "佐证材料"), ("deadline_filing", "报送登记"), ("policy", "政策配置"),
         ("calendar_year", "工作日历"), ("demo_records", "演示数据"), ("bulk_import", "批量导入"), ("audit_chain", "审计链"),
         ("recipient_import", "服务对象批量导入"), ("recipient", "服务对象"), ("recipient_need", "需求"), ("recipient_consent", "知情同意"),
@@ -42,7 +43,7 @@ enum AuditWords {
         "guardian_name": "监护人姓名", "merged_into_id": "合并至", "recipient_id": "服务对象", "description": "描述", "urgency": "紧急程度",
         "category": "人群类别", "fields": "导出的列", "values": "号码", "format": "格式",
         "featured_project_id": "特色项目", "active_from": "开展起始日期", "active_to": "开展截止日期", "service_items": "新增服务目录项目",
-        "featured_projects": "开放特色项目",
+        "featured_projects": "开放特色项目", "case_numbers": "个案编号",
     ]
 
     /// "P-2 人均办公面积：社工人均办公面积下限（平方米）" for a policy parameter ("P-2.minOfficeAreaPerWorker").

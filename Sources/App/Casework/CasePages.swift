@@ -161,6 +161,15 @@ enum CasePage {
             .unwrap(d.evaluation) { e in
                 .section(.class("card"), .id("evaluation"), .h2(.plain("评估（第 \(e.version) 版，\(e.evaluatedOn)，\(e.byName)）")), .p(.plain(e.summary)))
             },
+            .if(!d.supervision.isEmpty, .section(.class("card"), .id("supervision"),
+                .h2("督导记录"),
+                .table(.class("list"),
+                    .thead(.tr(.th("日期"), .th("督导"), .th("形式"), .th("主题"))),
+                    .tbody(.forEach(d.supervision) { s in
+                        .tr(.td(.a(.href(SiteURL.stationSupervision(.value(s.stationId)).relativeURL(["year": String(s.year)]) + "#record-\(s.recordId)"),
+                                   .plain(s.heldOn))),
+                            .td(.plain(s.supervisorName)), .td(.plain(s.formLabel)), .td(.plain(s.topic)))
+                    })))),
             .if(m.canUpdate, .group(.forEach(d.nextSteps) { step in form(step, m, csrf: csrf) })),
             .section(.class("card"), .id("timeline"),
                 .h2("个案时间线"),

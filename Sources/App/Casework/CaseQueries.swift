@@ -84,6 +84,8 @@ struct CaseDetail: Content {
     var nextSteps: [CaseStep]
     /// Its crisis duties (V-7), when its latest assessment is at the crisis level and the city has set their limits.
     var crisis: [CrisisItem] = []
+    /// The supervision records that discussed it, newest first, for a caller who reads the station's records.
+    var supervision: [SupervisionCases.Mention] = []
 }
 
 enum CaseQueries {

@@ -58,6 +58,9 @@ struct CasesController: RouteCollection {
     private func detail(_ c: ServiceCase, _ station: Station, _ req: Request) async throws -> CaseDetail {
         var d = try await CaseQueries.detail(c, station: station, profile: try await CaseService.profile(of: station, year: c.year, req: req), on: req.db)
         d.crisis = try await CrisisDuties.of(where: "c.id = \(bind: c.id!)", today: req.today, policies: req.application.policies, on: req.db)
+        if try req.requireCaller().may(.read, RecordsService.stationResource(station)) {
+            d.supervision = try await SupervisionCases.mentioning(case: c.id!, on: req.db)
+        }
         return d
     }
 

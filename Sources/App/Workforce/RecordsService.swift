@@ -13,6 +13,8 @@ struct SupervisionInput: Content {
     var issues: String?
     var advice: String?
     var superviseeIds: [UUID]
+    /// The cases of the station discussed (issue 10 §2); none when omitted.
+    var caseIds: [UUID]? = nil
 }
 
 struct TrainingInput: Content {
@@ -102,6 +104,8 @@ enum RecordsService {
         }
         let assigned = try await SupervisorAssignment.of(input.supervisorId, on: req.db).filter(\.$station.$id == input.stationId).count()
         if supervisorChosen && assigned == 0 { v.add("supervisor_id", "该督导未被指派到本站") }
+        let cases = try await SupervisionCases.lookup(input.caseIds ?? [], station: input.stationId, heldOn: heldOn, caller: try req.requireCaller(),
+                                                      today: req.today, db: req.db, into: &v)
         try v.check()
         let record = SupervisionRecord()
         record.id = UUID()
@@ -123,6 +127,11 @@ enum RecordsService {
             }
             audit.record(.create, entityType: "supervision_attendee", entityID: record.id?.uuidString,
                          changes: ["worker_ids": [nil, ids.map(\.uuidString).sorted().joined(separator: ",")]])
+            if !cases.isEmpty {
+                try await SupervisionCases.link(cases, record: record.id!, station: input.stationId, db: db)
+                audit.record(.create, entityType: "supervision_record_case", entityID: record.id?.uuidString,
+                             changes: ["case_numbers": [nil, cases.map(\.number).joined(separator: "、")]])
+            }
         }
         return record
     }

@@ -198,11 +198,12 @@ struct StaffPages: RouteCollection {
         let supervisor = form["supervisor_id"].flatMap(UUID.init(uuidString:))
         if supervisor == nil { errors.add("supervisor_id", "请选择督导（先在人员页登记督导）") }
         let supervisees = form.keys.filter { $0.hasPrefix("supervisee_") }.compactMap { UUID(uuidString: String($0.dropFirst("supervisee_".count))) }
+        let cases = form.keys.filter { $0.hasPrefix("case_") }.sorted().compactMap { UUID(uuidString: String($0.dropFirst("case_".count))) }
         do {
             // Every error at once: what the form could not read is passed along with the rest.
             _ = try await RecordsService.createSupervision(SupervisionInput(stationId: summary.id, supervisorId: supervisor ?? UUID(), heldOn: form["held_on"] ?? "",
                                                                             hours: hours ?? 0, form: form["form"] ?? "", topic: form["topic"], issues: form["issues"],
-                                                                            advice: form["advice"], superviseeIds: supervisees),
+                                                                            advice: form["advice"], superviseeIds: supervisees, caseIds: cases),
                                                            supervisorChosen: supervisor != nil, hoursRead: hours != nil, prior: errors, req: req)
             return req.redirect(to: SiteURL.stationSupervision(.value(summary.id)).relativeURL())
         } catch let error as AppError {

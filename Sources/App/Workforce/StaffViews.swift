@@ -158,6 +158,10 @@ enum SupervisionPage {
         var supervisors: [(id: UUID, name: String)]
         /// Workers currently posted, who can be supervisees.
         var workers: [(id: UUID, name: String)]
+        /// The station's open cases the caller reads, which a new record may name (issue 10 §2).
+        var openCases: [SupervisionCases.Offer]
+        /// Whether a record's case numbers link to the cases (the caller reads them).
+        var linksCases: Bool
         var canAdd: Bool
         var values: [String: String]
         var errors: Validator
@@ -176,8 +180,11 @@ enum SupervisionPage {
         let writable = supervisors.filter { s in
             caller.may(.create, RecordsService.stationResourceFromSummary(summary, owners: Set([s.0.userID?.uuidString].compactMap { $0 })))
         }
+        let openCases = writable.isEmpty ? [] : try await SupervisionCases.offers(station: summary.id, caller: caller, today: req.today, on: req.db)
         return Model(station: summary, year: year, records: records, awaitingMe: mine, supervisors: writable.map { (id: $0.0.id!, name: $0.0.name) },
-                     workers: workers.map { (id: $0.worker.id!, name: $0.worker.name) }, canAdd: !writable.isEmpty, values: values, errors: errors)
+                     workers: workers.map { (id: $0.worker.id!, name: $0.worker.name) }, openCases: openCases,
+                     linksCases: try await SupervisionCases.readsCases(caller, station: summary, today: req.today, on: req.db),
+                     canAdd: !writable.isEmpty, values: values, errors: errors)
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -186,11 +193,15 @@ enum SupervisionPage {
             .nav(.class("crumbs"), .a(.href(SiteURL.station(.value(summary.id)).relativeURL()), .plain(summary.name)), .plain(" / 督导记录")),
             .h1(.plain("\(m.year) 年督导记录（MZ/T 166）")),
             .table(.class("list"),
-                .thead(.tr(.th("日期"), .th("时长"), .th("督导"), .th("形式"), .th("被督导社工"), .th("主题/问题/建议"), .th("确认"))),
+                .thead(.tr(.th("日期"), .th("时长"), .th("督导"), .th("形式"), .th("被督导社工"), .th("主题/问题/建议"), .th("讨论的个案"), .th("确认"))),
                 .tbody(.forEach(m.records) { r in
-                    .tr(.td(.plain(r.heldOn)), .td(.plain("\(Format.area(r.hours)) 小时")), .td(.plain(r.supervisorName)), .td(.plain(r.form.label)),
+                    .tr(.id("record-\(r.id)"), .td(.plain(r.heldOn)), .td(.plain("\(Format.area(r.hours)) 小时")), .td(.plain(r.supervisorName)), .td(.plain(r.form.label)),
                         .td(.plain(r.supervisees.joined(separator: "、"))),
                         .td(.plain("\(r.topic)；\(r.issues)；\(r.advice)")),
+                        .td(.class("cases"), r.cases.isEmpty ? .plain("—") : .forEach(Array(r.cases.enumerated())) { i, c in
+                            .group(.if(i > 0, .plain("、")),
+                                   m.linksCases ? .a(.href(SiteURL.serviceCase(.value(c.id)).relativeURL()), .plain(c.number)) : .plain(c.number))
+                        }),
                         .td(.plain("督导\(r.supervisorConfirmed ? "已" : "未")确认，社工 \(r.superviseesConfirmed)/\(r.supervisees.count)"),
                             .if(m.awaitingMe.contains(r.id),
                                 .form(.method(.post), .action(SiteURL.supervisionConfirm(.value(r.id)).relativeURL()), FormField.csrf(csrf), .button(.type(.submit), .plain("确认"))))))
@@ -206,6 +217,11 @@ enum SupervisionPage {
                       FormField.checkboxGroup("supervisee_ids", legend: "被督导社工",
                                               boxes: m.workers.map { w in ("supervisee_\(w.id)", w.name, values["supervisee_\(w.id)"] != nil) },
                                               error: errors.message(for: "supervisee_ids")),
+                      .if(!m.openCases.isEmpty || errors.message(for: "case_ids") != nil,
+                          FormField.checkboxGroup("case_ids", legend: "讨论的个案（本站未结案的个案，可不选）",
+                                                  boxes: m.openCases.map { c in ("case_\(c.id)", c.label, values["case_\(c.id)"] != nil) },
+                                                  error: errors.message(for: "case_ids"))),
+                      .if(m.openCases.isEmpty, .p(.class("hint"), .plain("讨论的个案：本站目前没有您可查看的未结案个案。"))),
                       FormField.text("topic", label: "督导主题", value: values["topic"], error: errors.message(for: "topic")),
                       FormField.textarea("issues", label: "提出的问题", value: values["issues"], error: errors.message(for: "issues")),
                       FormField.textarea("advice", label: "督导建议", value: values["advice"], error: errors.message(for: "advice")),

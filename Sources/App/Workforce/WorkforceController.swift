@@ -117,7 +117,10 @@ struct WorkforceController: RouteCollection {
     func apiCreateSupervision(req: Request) async throws -> Response {
         _ = try req.requireCaller()
         let record = try await RecordsService.createSupervision(try req.content.decode(SupervisionInput.self), req: req)
-        return try await ["id": record.id!.uuidString].encodeResponse(status: .created, for: req)
+        guard let dto = try await WorkforceQueries.supervision(station: record.$station.id, year: record.year, only: record.id, on: req.db).first else {
+            throw Abort(.notFound, reason: "未找到该督导记录")
+        }
+        return try await dto.encodeResponse(status: .created, for: req)
     }
 
     func apiConfirm(req: Request) async throws -> HTTPStatus {

@@ -41,6 +41,8 @@ struct SupervisionDTO: Content {
     var supervisorConfirmed: Bool
     var supervisees: [String]
     var superviseesConfirmed: Int
+    /// The station's cases it discussed, in the order named (issue 10 §2).
+    var cases: [SupervisionCases.Named]
 }
 
 struct TrainingDTO: Content {

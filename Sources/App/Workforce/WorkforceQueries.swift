@@ -39,13 +39,17 @@ enum WorkforceQueries {
         }.compactMap(\.id))
     }
 
-    static func supervision(station: UUID, year: Int, on db: any Database) async throws -> [SupervisionDTO] {
-        let records = try await SupervisionRecord.query(on: db).filter(\.$station.$id == station).filter(\.$year == year)
-            .with(\.$supervisor).with(\.$attendees) { $0.with(\.$worker) }.sort(\.$heldOn, .descending).all()
+    /// A station's records of a year, newest first; or the one record `only`.
+    static func supervision(station: UUID, year: Int, only: UUID? = nil, on db: any Database) async throws -> [SupervisionDTO] {
+        let query = SupervisionRecord.query(on: db).filter(\.$station.$id == station).filter(\.$year == year)
+        if let only { query.filter(\.$id == only) }
+        let records = try await query.with(\.$supervisor).with(\.$attendees) { $0.with(\.$worker) }.sort(\.$heldOn, .descending).all()
+        let cases = try await SupervisionCases.of(records: records.compactMap(\.id), on: db)
         return records.map { r in
             SupervisionDTO(id: r.id!, heldOn: r.heldOn, hours: r.hours, supervisorName: r.supervisor.name, form: r.form, topic: r.topic,
                            issues: r.issues, advice: r.advice, supervisorConfirmed: r.supervisorConfirmedAt != nil,
-                           supervisees: r.attendees.map(\.worker.name).sorted(), superviseesConfirmed: r.attendees.filter { $0.confirmedAt != nil }.count)
+                           supervisees: r.attendees.map(\.worker.name).sorted(), superviseesConfirmed: r.attendees.filter { $0.confirmedAt != nil }.count,
+                           cases: cases[r.id!] ?? [])
         }
     }
 
