@@ -11,6 +11,9 @@ extension OpenAPI {
             .init(method: .GET, route: .serviceCase(.key), summary: "个案全貌：现行预估、计划、评估，全部服务记录和时间线", query: [], body: nil, status: 200),
             .init(method: .GET, route: .visits, summary: "家访、电访记录（管辖范围内）", query: ["station", "recipient", "page", "per"], body: nil, status: 200),
             .init(method: .POST, route: .visits, summary: "记录一次家访或电访（同时记入服务台账）", query: [], body: "VisitInput", status: 201),
+            .init(method: .POST, route: .visitFollowUp(.key),
+                  summary: "记录标记“需跟进”的走访已跟进完成（本站社工；记录日期和记录人）：未标记需跟进或已记录 409；其他街道的走访 404",
+                  query: [], body: "FollowUpDoneInput", status: 200),
             .init(method: .GET, route: .recipientServices(.key), summary: "服务对象接受的全部服务（服务台账，新的在前）", query: [], body: nil, status: 200),
             .init(method: .GET, route: .serviceRecord(.key), summary: "一条服务记录：现行版本、服务对象和更正前的各版本", query: [], body: nil, status: 200),
             .init(method: .POST, route: .serviceRecordCorrections(.key),
@@ -81,8 +84,10 @@ extension OpenAPI {
                                                         required: ["record_id", "station_id", "year", "held_on", "supervisor_name", "form", "form_label", "topic"])]],
                          required: ["id", "number", "station_id", "stage", "recipients", "services", "events", "next_steps", "supervision"]),
             "Visit": open(["id": uuid, "recipient_id": uuid, "recipient_name": string, "kind": oneOf(VisitKind.self), "on": date,
-                           "minutes": ["type": "integer"], "content": string, "findings": string, "follow_up_needed": bool],
+                           "minutes": ["type": "integer"], "content": string, "findings": string, "follow_up_needed": bool,
+                           "follow_up_done_on": nullable(date), "follow_up_done_by_name": nullable(string)],
                           required: ["id", "recipient_id", "kind", "on", "minutes", "content", "findings", "follow_up_needed"]),
+            "FollowUpDoneInput": object(["on": nullable(["type": "string", "format": "date", "description": "跟进日期：不早于走访日期、不晚于今天；省略为今天"])]),
             "VisitPage": open(["items": ["type": "array", "items": ["$ref": "#/components/schemas/Visit"]], "page": ["type": "integer"],
                                "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"]),
             "ServiceCorrectionInput": object(["version": ["type": "integer", "minimum": 1], "on": nullable(date), "minutes": nullable(minutes),
@@ -102,7 +107,7 @@ extension OpenAPI {
 
     static var caseworkResponses: [String: String] {
         var bodies = [key(.GET, .cases): "CasePage", key(.POST, .cases): "Case", key(.GET, .serviceCase(.key)): "Case",
-                      key(.GET, .visits): "VisitPage", key(.POST, .visits): "Visit", key(.GET, .recipientServices(.key)): "ServiceLineList",
+                      key(.GET, .visits): "VisitPage", key(.POST, .visits): "Visit", key(.POST, .visitFollowUp(.key)): "Visit", key(.GET, .recipientServices(.key)): "ServiceLineList",
                       key(.GET, .serviceRecord(.key)): "ServiceRecord", key(.POST, .serviceRecordCorrections(.key)): "ServiceRecord"]
         for step in CaseStep.allCases { bodies[key(.POST, .caseStep(.key, step))] = "Case" }
         return bodies

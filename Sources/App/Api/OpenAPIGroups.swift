@@ -12,6 +12,9 @@ extension OpenAPI {
             .init(method: .POST, route: .groupSessions(.key),
                   summary: "记录一节活动：出席组员和其他参加人数记入服务台账（小组工作）；小组已结束或重复提交 409", query: [], body: "GroupSessionInput", status: 201),
             .init(method: .POST, route: .groupEnding(.key), summary: "结束小组并写小组总结；已结束 409", query: [], body: "GroupEndInput", status: 200),
+            .init(method: .PUT, route: .groupNextSession(.key),
+                  summary: "安排下次活动日期（当天列入本站社工首页的“今天的小组活动”）；on 为空则取消；不能早于今天或小组开始日期（422）；已结束 409",
+                  query: [], body: "GroupNextSessionInput", status: 200),
         ]
     }
 
@@ -23,7 +26,7 @@ extension OpenAPI {
             "GroupInput": object(["station_id": nullable(uuid), "name": text(TextLimit.short), "field": nullable(string), "item": nullable(string),
                                   "featured_project_id": featuredProject,
                                   "goals": text(TextLimit.long), "target": text(TextLimit.short),
-                                  "planned_sessions": ["type": "integer", "minimum": 1, "maximum": 100], "starts_on": date,
+                                  "planned_sessions": ["type": "integer", "minimum": 1, "maximum": 100], "starts_on": date, "next_session_on": nullable(date),
                                   "responsible_id": nullable(uuid), "member_ids": nullable(["type": "array", "items": uuid])],
                                  required: ["name", "goals", "target", "planned_sessions", "starts_on"]),
             "GroupMembersInput": object(["recipient_ids": ["type": "array", "items": uuid, "minItems": 1], "joined_on": nullable(date)],
@@ -34,6 +37,7 @@ extension OpenAPI {
                                          "measures": nullable(["type": "array", "items": object(["recipient_id": uuid, "pre": score, "post": score],
                                                                                                   required: ["recipient_id"])])],
                                         required: ["on", "minutes", "content"]),
+            "GroupNextSessionInput": object(["on": nullable(date)], required: []),
             "GroupEndInput": object(["on": date, "summary": text(TextLimit.long)], required: ["on", "summary"]),
             "GroupSummary": open(["id": uuid, "name": string, "station_id": uuid, "station_name": string, "phase": oneOf(GroupPhase.self),
                                   "phase_label": string, "field": string, "planned_sessions": ["type": "integer"], "sessions_held": ["type": "integer"],
@@ -43,7 +47,7 @@ extension OpenAPI {
                                "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"]),
             "Group": open(["id": uuid, "name": string, "station_id": uuid, "phase": oneOf(GroupPhase.self), "phase_label": string, "field": string,
                            "goals": string, "target": string, "planned_sessions": ["type": "integer"], "starts_on": date, "ended_on": date,
-                           "summary": string, "members": ["type": "array", "items": member],
+                           "summary": string, "next_session_on": nullable(date), "members": ["type": "array", "items": member],
                            "sessions": ["type": "array", "items": open(["id": uuid, "number": ["type": "integer"], "on": date, "minutes": ["type": "integer"],
                                                                          "content": string, "attendees": ["type": "array", "items": member],
                                                                          "others_count": ["type": "integer"], "people_count": ["type": "integer"],
@@ -55,7 +59,7 @@ extension OpenAPI {
 
     static var groupResponses: [String: String] {
         [key(.GET, .groups): "GroupPage", key(.POST, .groups): "Group", key(.GET, .group(.key)): "Group",
-         key(.POST, .groupMembers(.key)): "Group", key(.POST, .groupSessions(.key)): "Group", key(.POST, .groupEnding(.key)): "Group",
+         key(.POST, .groupMembers(.key)): "Group", key(.POST, .groupSessions(.key)): "Group", key(.POST, .groupEnding(.key)): "Group", key(.PUT, .groupNextSession(.key)): "Group",
          key(.GET, .dashboard): "Dashboard"]
     }
 }

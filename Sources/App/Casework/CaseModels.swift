@@ -159,6 +159,10 @@ final class Visit: Model, @unchecked Sendable {
     @Field(key: "visited_on") var visitedOn: String
     @Field(key: "findings") var findings: String
     @Field(key: "follow_up_needed") var followUpNeeded: Bool
+    /// When the follow-up it needed was done, and by whom (issue 10 §5, M019).
+    @OptionalField(key: "follow_up_done_on") var followUpDoneOn: String?
+    @OptionalField(key: "follow_up_done_by") var followUpDoneBy: UUID?
+    @OptionalField(key: "follow_up_done_by_name") var followUpDoneByName: String?
     @Field(key: "created_by") var createdBy: UUID
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 

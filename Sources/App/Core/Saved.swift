@@ -9,6 +9,7 @@ enum Saved: String, CaseIterable {
     case policy
     case filing
     case station
+    case followUp = "follow-up"
 
     static let key = "saved"
 
@@ -19,6 +20,7 @@ enum Saved: String, CaseIterable {
         case .policy: "已保存：政策参数的新版本已生效（按生效日期适用）。"
         case .filing: "已保存：报送已登记。"
         case .station: "已保存：社工站信息已更新。"
+        case .followUp: "已保存：跟进完成已记录。"
         }
     }
 

@@ -148,6 +148,8 @@ enum ApiRoute: Routable {
     case caseStep(ID, CaseStep)
     /// Home and phone visits, and everything the ledger holds for one recipient (issue 10 §3, §5).
     case visits
+    /// A visit's follow-up marked done (issue 10 §5).
+    case visitFollowUp(ID)
     case recipientServices(ID)
     /// One service in the ledger with its versions, and its corrections (issue 10 §5).
     case serviceRecord(ID)
@@ -158,6 +160,8 @@ enum ApiRoute: Routable {
     case groupMembers(ID)
     case groupSessions(ID)
     case groupEnding(ID)
+    /// The date of a group's next planned session (issue 10 §5).
+    case groupNextSession(ID)
     /// Service dashboards (issue 10 §5): a station's, street's, district's or city's year.
     case dashboard
     /// Community work (issue 10 §3): events, their photos, one photo's file.
@@ -241,6 +245,7 @@ enum ApiRoute: Routable {
         case .serviceCase(let id): ["cases", .id(id)]
         case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
         case .visits: ["visits"]
+        case .visitFollowUp(let id): ["visits", .id(id), "follow-up"]
         case .recipientServices(let id): ["recipients", .id(id), "services"]
         case .serviceRecord(let id): ["services", .id(id)]
         case .serviceRecordCorrections(let id): ["services", .id(id), "corrections"]
@@ -249,6 +254,7 @@ enum ApiRoute: Routable {
         case .groupMembers(let id): ["groups", .id(id), "members"]
         case .groupSessions(let id): ["groups", .id(id), "sessions"]
         case .groupEnding(let id): ["groups", .id(id), "ending"]
+        case .groupNextSession(let id): ["groups", .id(id), "next-session"]
         case .dashboard: ["dashboard"]
         case .communityEvents: ["community-events"]
         case .communityEvent(let id): ["community-events", .id(id)]
@@ -385,6 +391,8 @@ enum SiteURL: Routable {
     /// A home or phone visit to a recipient, and a station's visits (issue 10 §3).
     case recipientVisits(ID)
     case stationVisits(ID)
+    /// A visit's follow-up marked done, from the worker's home page (issue 10 §5).
+    case visitFollowUp(ID)
     /// One service in the ledger with its versions, and the form that corrects it (issue 10 §5).
     case serviceRecord(ID)
     case serviceRecordCorrections(ID)
@@ -395,6 +403,7 @@ enum SiteURL: Routable {
     case groupMembers(ID)
     case groupSessions(ID)
     case groupEnding(ID)
+    case groupNextSession(ID)
     /// Service dashboards (issue 10 §5), and the same numbers as a workbook.
     case dashboard
     case dashboardXLSX
@@ -490,6 +499,7 @@ enum SiteURL: Routable {
         case .caseStep(let id, let step): ["cases", .id(id), .constant(step.pathName)]
         case .recipientVisits(let id): ["recipients", .id(id), "visits"]
         case .stationVisits(let id): ["stations", .id(id), "visits"]
+        case .visitFollowUp(let id): ["visits", .id(id), "follow-up"]
         case .serviceRecord(let id): ["services", .id(id)]
         case .serviceRecordCorrections(let id): ["services", .id(id), "corrections"]
         case .groups: ["groups"]
@@ -498,6 +508,7 @@ enum SiteURL: Routable {
         case .groupMembers(let id): ["groups", .id(id), "members"]
         case .groupSessions(let id): ["groups", .id(id), "sessions"]
         case .groupEnding(let id): ["groups", .id(id), "ending"]
+        case .groupNextSession(let id): ["groups", .id(id), "next-session"]
         case .dashboard: ["dashboard"]
         case .dashboardXLSX: ["dashboard", "export.xlsx"]
         case .events: ["events"]

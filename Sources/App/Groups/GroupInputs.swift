@@ -18,6 +18,8 @@ struct GroupInput: Content {
     var responsibleId: UUID?
     /// Members to enrol at once; more can join later.
     var memberIds: [UUID]?
+    /// The date of the first session, if planned (issue 10 §5).
+    var nextSessionOn: String?
 }
 
 struct GroupMembersInput: Content {
@@ -40,6 +42,11 @@ struct GroupSessionInput: Content {
     var attendeeIds: [UUID]?
     var othersCount: Int?
     var measures: [Measure]?
+}
+
+/// The date of a group's next planned session, or none (nil or empty clears it).
+struct GroupNextSessionInput: Content {
+    var on: String?
 }
 
 /// The end of a group and its summary (小组总结).

@@ -27,6 +27,8 @@ final class WorkGroup: Model, @unchecked Sendable {
     @Field(key: "responsible_name") var responsibleName: String
     @Field(key: "starts_on") var startsOn: String
     @OptionalField(key: "ended_on") var endedOn: String?
+    /// The date of the next planned session, if set (issue 10 §5, M019); cleared by a session held on or after it.
+    @OptionalField(key: "next_session_on") var nextSessionOn: String?
     /// The closing summary (小组总结), written when it ends.
     @OptionalField(key: "summary") var summary: String?
     @Field(key: "created_by") var createdBy: UUID
@@ -39,7 +41,7 @@ final class WorkGroup: Model, @unchecked Sendable {
         ["station_id": $station.id.uuidString, "name": name, "field": field, "item": item ?? "",
          "featured_project_id": featuredProjectID?.uuidString ?? "", "goals": goals, "target": target,
          "planned_sessions": String(plannedSessions), "phase": phase.rawValue, "responsible_id": responsibleID.uuidString,
-         "starts_on": startsOn, "ended_on": endedOn ?? "", "summary": summary ?? ""]
+         "starts_on": startsOn, "ended_on": endedOn ?? "", "summary": summary ?? "", "next_session_on": nextSessionOn ?? ""]
     }
 }
 

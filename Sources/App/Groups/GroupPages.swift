@@ -66,6 +66,8 @@ enum GroupNewPage {
                 FormField.text("planned_sessions", label: "计划节数", value: m.values["planned_sessions"],
                                error: m.errors.message(for: "planned_sessions"), type: .number),
                 FormField.text("starts_on", label: "开始日期", value: m.values["starts_on"], error: m.errors.message(for: "starts_on"), type: .date),
+                FormField.text("next_session_on", label: "第一次活动日期（可不填）", value: m.values["next_session_on"],
+                               error: m.errors.message(for: "next_session_on"), type: .date),
                 FormField.select("responsible_id", label: "负责社工", options: m.workers, selected: m.values["responsible_id"],
                                  error: m.errors.message(for: "responsible_id")),
                 .button(.type(.submit), .plain("建立小组"))))
@@ -80,6 +82,7 @@ enum GroupPage {
         case members = "member_"
         case session = "session_"
         case ending = "end_"
+        case next = "next_"
     }
 
     struct Model {
@@ -115,6 +118,7 @@ enum GroupPage {
                     .dt("小组目标"), .dd(.plain(d.goals)),
                     .dt("目标组员"), .dd(.plain(d.target)),
                     .dt("开始日期"), .dd(.plain(d.startsOn)),
+                    .if(d.phase != .ended, .group(.dt("下次活动"), .dd(.id("next-session-on"), .plain(d.nextSessionOn ?? "未安排")))),
                     .dt("负责社工"), .dd(.plain(d.responsibleName)),
                     .unwrap(d.endedOn) { on in .group(.dt("结束"), .dd(.plain("\(on)：\(d.summary ?? "")"))) })),
             .section(.class("card"), .id("members"),
@@ -122,6 +126,7 @@ enum GroupPage {
                 .if(d.members.isEmpty, .p(.class("empty"), .plain("尚无组员。"))),
                 .if(!d.members.isEmpty, .ul(.forEach(d.members) { r in .li(person(r.id, r.name), .plain("（\(r.joinedOn) 入组）")) })),
                 .if(m.canUpdate && d.phase != .ended, membersForm(m, csrf: csrf))),
+            .if(m.canUpdate && d.phase != .ended, nextForm(m, csrf: csrf)),
             .section(.class("card"), .id("sessions"),
                 .h2("活动记录"),
                 .if(d.sessions.isEmpty, .p(.class("empty"), .plain("尚未开展活动。"))),
@@ -192,6 +197,20 @@ enum GroupPage {
                     }),
                 text("others_count", "其他参加人数（非组员）", type: .number),
                 .button(.type(.submit), .plain("记录活动"))))
+    }
+
+    /// The date of the next session: on the social workers' home pages that day.
+    static func nextForm(_ m: Model, csrf: String) -> Node<HTML.BodyContext> {
+        let p = Form.next.rawValue
+        let (values, errors) = m.failed == .next ? (m.values, m.errors) : ([p + "on": m.detail.nextSessionOn ?? ""], Validator())
+        return .section(.class("card"), .id("next-session"),
+            .h2("安排下次活动"),
+            .if(m.failed == .next, FormField.summary(errors.errors)),
+            .form(.method(.post), .action(SiteURL.groupNextSession(.value(m.detail.id)).relativeURL()), .class("edit"), .id(p + "form"),
+                FormField.csrf(csrf), stageError(.next, errors),
+                FormField.text(p + "on", label: "下次活动日期（当天列入本站社工首页；留空为取消安排）", value: values[p + "on"],
+                               error: errors.message(for: p + "on") ?? errors.message(for: p + "next_session_on"), type: .date),
+                .button(.type(.submit), .plain("保存"))))
     }
 
     static func endForm(_ m: Model, csrf: String) -> Node<HTML.BodyContext> {

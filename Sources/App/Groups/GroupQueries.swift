@@ -63,6 +63,8 @@ struct GroupDetail: Content {
     var startsOn: String
     var endedOn: String?
     var summary: String?
+    /// The date of the next planned session, if set (issue 10 §5).
+    var nextSessionOn: String?
     var responsibleName: String
     var members: [Member]
     var sessions: [Session]
@@ -148,7 +150,7 @@ enum GroupQueries {
             field: g.field, fieldLabel: profile.serviceField(g.field)?.label ?? g.field, item: g.item,
             itemLabel: g.item.map { profile.serviceItem($0)?.label ?? $0 } ?? project.map { "特色项目：\($0.name)" },
             goals: g.goals, target: g.target, plannedSessions: g.plannedSessions, startsOn: g.startsOn, endedOn: g.endedOn, summary: g.summary,
-            responsibleName: g.responsibleName, members: members,
+            nextSessionOn: g.nextSessionOn, responsibleName: g.responsibleName, members: members,
             sessions: sessions.compactMap { s in
                 guard let r = records[s.recordID] else { return nil }
                 let came = (attendance[s.recordID] ?? []).compactMap { joined[$0] }.sorted { $0.name < $1.name }

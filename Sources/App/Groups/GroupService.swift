@@ -31,6 +31,7 @@ enum GroupService {
         }
         let starts = v.day(input.startsOn, field: "starts_on", label: "开始日期")
         if (input.startsOn ?? "").isEmpty { v.add("starts_on", "开始日期不能为空") }
+        let next = nextSession(input.nextSessionOn, startsOn: starts, today: req.today, into: &v)
         let profile = try await CaseService.profile(of: station, year: (starts ?? req.today).year, req: req)
         let tag = try await FeaturedProjectService.tag(profile, station: station, on: starts, field: input.field, item: input.item,
                                                        method: ServiceMethod.groupWork.rawValue, featured: input.featuredProjectId, db: req.db, into: &v)
@@ -56,6 +57,7 @@ enum GroupService {
         g.responsibleID = responsible!.id!
         g.responsibleName = responsible!.displayName
         g.startsOn = starts!.description
+        g.nextSessionOn = next?.description
         g.createdBy = caller.userID
         try await req.audit.transaction { db, audit in
             // Inside the serialised write, so that two at once cannot both pass (the index backs it).
@@ -202,9 +204,12 @@ enum GroupService {
                 for (id, pre, post) in scores { insert = insert.values(SQLBind(session.id!), SQLBind(id), SQLBind(pre), SQLBind(post)) }
                 try await insert.run()
             }
-            if current.phase == .planned {
+            // The session planned for this day or earlier has been held: no longer on the home page.
+            let heldPlanned = current.nextSessionOn.flatMap(Day.init).map { $0 <= day! } ?? false
+            if current.phase == .planned || heldPlanned {
                 let before = current.auditFields
                 current.phase = .running
+                if heldPlanned { current.nextSessionOn = nil }
                 try await current.save(on: db)
                 audit.change(entityType: "work_group", entityID: current.id, old: before, new: current.auditFields)
             }
@@ -213,6 +218,29 @@ enum GroupService {
                                "measures": scores.map { "\($0.0.uuidString):\($0.1.map(String.init) ?? "")/\($0.2.map(String.init) ?? "")" }.joined(separator: ",")])
         }
         return session
+    }
+
+    /// A next session's date: not before the group starts nor before today (it is a plan).
+    private static func nextSession(_ raw: String?, startsOn: Day?, today: Day, into v: inout Validator) -> Day? {
+        guard let day = v.day(raw, field: "next_session_on", label: "下次活动日期") else { return nil }
+        if day < today { v.add("next_session_on", "下次活动日期不能早于今天（\(today)）") }
+        if let startsOn, day < startsOn { v.add("next_session_on", "下次活动日期不能早于小组开始日期（\(startsOn)）") }
+        return day
+    }
+
+    /// Sets or clears the date of the next planned session; a group that has ended has none (409).
+    static func planNext(_ g: WorkGroup, _ input: GroupNextSessionInput, req: Request) async throws {
+        try refuseEnded(g, doing: "安排活动")
+        var v = Validator()
+        let day = nextSession(input.on, startsOn: Day(g.startsOn), today: req.today, into: &v)
+        try v.check()
+        try await req.audit.transaction { db, audit in
+            let current = try await reread(g, doing: "安排活动", on: db)
+            let before = current.auditFields
+            current.nextSessionOn = day?.description
+            try await current.save(on: db)
+            audit.change(entityType: "work_group", entityID: current.id, old: before, new: current.auditFields)
+        }
     }
 
     static func end(_ g: WorkGroup, _ input: GroupEndInput, req: Request) async throws {
@@ -233,6 +261,7 @@ enum GroupService {
             current.phase = .ended
             current.endedOn = day!.description
             current.summary = summary!
+            current.nextSessionOn = nil
             try await current.save(on: db)
             audit.change(entityType: "work_group", entityID: current.id, old: before, new: current.auditFields)
         }

@@ -12,6 +12,7 @@ struct GroupsController: RouteCollection {
         routes.post(SiteURL.groupMembers(.key)) { req in try await self.fromForm(req, .members) }
         routes.post(SiteURL.groupSessions(.key)) { req in try await self.fromForm(req, .session) }
         routes.post(SiteURL.groupEnding(.key)) { req in try await self.fromForm(req, .ending) }
+        routes.post(SiteURL.groupNextSession(.key)) { req in try await self.fromForm(req, .next) }
 
         routes.get(ApiRoute.groups, use: apiList)
         routes.post(ApiRoute.groups, use: apiCreate)
@@ -19,6 +20,7 @@ struct GroupsController: RouteCollection {
         routes.post(ApiRoute.groupMembers(.key), use: apiMembers)
         routes.post(ApiRoute.groupSessions(.key), use: apiSession)
         routes.post(ApiRoute.groupEnding(.key), use: apiEnd)
+        routes.put(ApiRoute.groupNextSession(.key), use: apiNextSession)
     }
 
     // MARK: API
@@ -56,6 +58,12 @@ struct GroupsController: RouteCollection {
     func apiEnd(req: Request) async throws -> GroupDetail {
         let (g, station) = try await GroupService.find(req.parameters.get("id", as: UUID.self), .update, req: req)
         try await GroupService.end(g, try req.content.decode(GroupEndInput.self), req: req)
+        return try await detail(g, station, req)
+    }
+
+    func apiNextSession(req: Request) async throws -> GroupDetail {
+        let (g, station) = try await GroupService.find(req.parameters.get("id", as: UUID.self), .update, req: req)
+        try await GroupService.planNext(g, try req.content.decode(GroupNextSessionInput.self), req: req)
         return try await detail(g, station, req)
     }
 
@@ -114,7 +122,7 @@ struct GroupsController: RouteCollection {
                                    item: value("item"),
                                    featuredProjectId: FeaturedProjectService.formValue(form["featured_project_id"], field: "featured_project_id", into: &parse),
                                    goals: form["goals"], target: form["target"], plannedSessions: planned, startsOn: form["starts_on"],
-                                   responsibleId: value("responsible_id").flatMap(UUID.init(uuidString:)))
+                                   responsibleId: value("responsible_id").flatMap(UUID.init(uuidString:)), nextSessionOn: value("next_session_on"))
             try parse.check()
             let g = try await GroupService.create(input, req: req)
             return req.redirect(to: SiteURL.group(.value(g.id!)).relativeURL())
@@ -175,8 +183,11 @@ struct GroupsController: RouteCollection {
                 _ = try await GroupService.recordSession(g, station: station, input, req: req)
             case .ending:
                 try await GroupService.end(g, GroupEndInput(on: value("on"), summary: value("summary")), req: req)
+            case .next:
+                try await GroupService.planNext(g, GroupNextSessionInput(on: value("on")), req: req)
             }
-            return req.redirect(to: SiteURL.group(.value(g.id!)).relativeURL() + (which == .ending ? "" : "#" + (which == .members ? "members" : "sessions")))
+            let anchor = switch which { case .ending: ""; case .members: "#members"; case .session: "#sessions"; case .next: "#next-session" }
+            return req.redirect(to: SiteURL.group(.value(g.id!)).relativeURL() + anchor)
         } catch let error as AppError {
             return try await render(req, status: error.status) {
                 $0.failed = which

@@ -31,6 +31,17 @@ enum HomePage {
         let name: String
     }
 
+    /// A group whose next session is planned for today.
+    struct GroupToday {
+        let id: UUID
+        let name: String
+        let stationName: String
+        let responsibleName: String
+        /// 第 n 节 of the planned number.
+        let number: Int
+        let plannedSessions: Int
+    }
+
     struct Model {
         let displayName: String
         let roles: [String]
@@ -50,12 +61,18 @@ enum HomePage {
         var moreCrisis = 0
         /// Referrals from other stations waiting for the caller's stations to accept or decline (V-11).
         var referralsWaiting = 0
+        /// A social worker's work list (issue 10 §5): follow-ups owed by visits of their stations,
+        /// the first `hoursShown`, and the groups of their stations with a session planned for today.
+        var followUps: [VisitFollowUps.Due] = []
+        var moreFollowUps = 0
+        var groupsToday: [GroupToday] = []
 
         /// Upcoming deadlines not yet filed by every unit.
         var openUpcoming: [DeadlineService.Status] { board.upcoming.filter { !$0.done } }
 
         var nothingToDo: Bool {
             confirmations.isEmpty && hours.isEmpty && board.overdue.isEmpty && openUpcoming.isEmpty && board.uncounted.isEmpty && openCases == 0 && crisis.isEmpty && referralsWaiting == 0
+                && followUps.isEmpty && groupsToday.isEmpty
         }
     }
 
@@ -96,10 +113,57 @@ enum HomePage {
         if caller.has(.socialWorker) || caller.has(.operatorManager) {
             waiting = try await ReferralQueries.list(caller, .init(box: "in", status: ReferralStatus.sent.rawValue, per: 1), on: req.db).paging.total
         }
-        return Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
+        // Issue 10 §5: a social worker's visits to follow up and today's group sessions, at the
+        // stations where they write services (their street's), whoever recorded the visit or leads the group.
+        var followUps: [VisitFollowUps.Due] = []
+        var groupsToday: [GroupToday] = []
+        if caller.has(.socialWorker) {
+            let stations = try await StationScope.stationsForCreate(caller, kind: .service, on: req.db).compactMap(\.id)
+            followUps = try await VisitFollowUps.due(stations: stations, on: req.db)
+            groupsToday = try await groupsPlanned(on: today, stations: stations, db: req.db)
+        }
+        var m = Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
                      confirmations: confirmations, hours: Array(hours.prefix(hoursShown)), moreHours: max(0, hours.count - hoursShown),
                      board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total,
                      notice: Saved.notice(req), openCases: openCases, crisis: Array(crisis.prefix(hoursShown)), moreCrisis: max(0, crisis.count - hoursShown), referralsWaiting: waiting)
+        m.followUps = Array(followUps.prefix(hoursShown))
+        m.moreFollowUps = max(0, followUps.count - hoursShown)
+        m.groupsToday = groupsToday
+        return m
+    }
+
+    /// The groups of the stations, not ended, whose next session is planned for the day.
+    static func groupsPlanned(on day: Day, stations: [UUID], db: any Database) async throws -> [GroupToday] {
+        if stations.isEmpty { return [] }
+        return try await (db as! any SQLDatabase).raw("""
+            SELECT g.id, g.name, s.name AS station_name, g.responsible_name, g.planned_sessions,
+                   (SELECT COUNT(*) FROM group_sessions gs WHERE gs.group_id = g.id) AS held
+            FROM work_groups g JOIN stations s ON s.id = g.station_id
+            WHERE g.station_id IN (\(binds: stations)) AND g.next_session_on = \(bind: day.description) AND g.phase <> \(bind: GroupPhase.ended.rawValue)
+            ORDER BY s.name, g.name
+            """).all().map { row in
+            GroupToday(id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+                       stationName: try row.decode(column: "station_name", as: String.self),
+                       responsibleName: try row.decode(column: "responsible_name", as: String.self),
+                       number: try row.decode(column: "held", as: Int.self) + 1, plannedSessions: try row.decode(column: "planned_sessions", as: Int.self))
+        }
+    }
+
+    /// Visits marked 需跟进 and not yet followed up, each with its "跟进完成" button.
+    static func followUpSection(_ m: Model, csrf: String?) -> Node<HTML.BodyContext> {
+        .section(.class("card"), .id("follow-ups"),
+            .h2(.plain("待跟进的走访（\(m.followUps.count + m.moreFollowUps) 次）")),
+            .table(.class("list"),
+                .thead(.tr(.th("走访日期"), .th("方式"), .th("服务对象"), .th("发现的情况"), .th("记录社工"), .th(""))),
+                .tbody(.forEach(m.followUps) { f in
+                    .tr(.id("follow-up-\(f.visitId)"), .td(.plain(f.visitedOn)), .td(.plain(f.kindLabel)),
+                        .td(.a(.href(SiteURL.recipient(.value(f.recipientId)).relativeURL() + "#services"), .plain(f.recipientName)),
+                            .small(.plain("（\(f.stationName)）"))),
+                        .td(.plain(f.findings)), .td(.plain(f.workerName)),
+                        .td(.form(.method(.post), .action(SiteURL.visitFollowUp(.value(f.visitId)).relativeURL()),
+                                  .unwrap(csrf) { FormField.csrf($0) }, .button(.type(.submit), .plain("跟进完成")))))
+                })),
+            .if(m.moreFollowUps > 0, .p(.plain("另有 \(m.moreFollowUps) 次走访待跟进，跟进完成后依次列出。"))))
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String?) -> HTML {
@@ -125,6 +189,10 @@ enum HomePage {
                     .if(m.moreCrisis > 0, .li(.a(.href(SiteURL.cases.relativeURL(["stage": "open"])), .plain("另有 \(m.moreCrisis) 项危机干预时限 →")))),
                     .if(m.openCases > 0, .li(.class("cases"), .a(.href(SiteURL.cases.relativeURL(["stage": "open", "mine": "1"])),
                                                                  .plain("我负责的未结案个案：\(m.openCases) 件")))),
+                    .forEach(m.groupsToday) { g in
+                        .li(.class("group-today"), .a(.href(SiteURL.group(.value(g.id)).relativeURL() + "#sessions"),
+                            .plain("今天的小组活动：\(g.name) 第 \(g.number) 节（计划 \(g.plannedSessions) 节；\(g.stationName)，负责社工 \(g.responsibleName)）")))
+                    },
                     .forEach(m.confirmations) { c in
                         .li(.class("confirm"), .a(.href(c.href), .plain("确认督导记录（T-5 督导记录）：\(c.station) \(c.heldOn)“\(c.topic)”")),
                             .small(.plain(c.asSupervisor ? "　您是督导" : "　您是被督导社工")))
@@ -140,6 +208,7 @@ enum HomePage {
                     .forEach(m.openUpcoming) { s in
                         .li(.class("upcoming"), .a(.href("#deadlines"), .plain("\(s.dueOn) 前：\(s.title)（\(RuleName.label(s.ruleId))，还有 \(s.daysLeft) 天）")))
                     })),
+            .if(!m.followUps.isEmpty, followUpSection(m, csrf: csrf)),
             .if(!m.board.overdue.isEmpty || !m.board.upcoming.isEmpty || !m.board.uncounted.isEmpty, DeadlineBoardView.section(m.board, csrf: csrf)),
             .if(m.stationTotal > 0, .section(.class("card"),
                 .h2(.plain("社工站（共 \(m.stationTotal) 个）")),

@@ -34,6 +34,9 @@ struct VisitDTO: Content {
     var content: String
     var findings: String
     var followUpNeeded: Bool
+    /// When the follow-up was done and by whom (issue 10 §5); nil while it is owed or not needed.
+    var followUpDoneOn: String?
+    var followUpDoneByName: String?
     var fieldLabel: String
     var workerName: String
 }
@@ -116,7 +119,7 @@ enum VisitService {
         let paging = Paging(page: filter.page, per: filter.per, total: total)
         let rows = try await sql.raw("""
             SELECT vi.id, vi.recipient_id, r.name AS recipient_name, vi.station_id, vi.kind, vi.visited_on, sr.minutes, sr.content, vi.findings,
-                   vi.follow_up_needed, sr.field, sr.worker_name
+                   vi.follow_up_needed, vi.follow_up_done_on, vi.follow_up_done_by_name, sr.field, sr.worker_name
             """ + " " + from + whereClause + " ORDER BY vi.visited_on DESC, vi.created_at DESC LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all()
         return (try rows.map { row in
             let kind = try row.decode(column: "kind", as: VisitKind.self)
@@ -127,6 +130,8 @@ enum VisitService {
                             on: try row.decode(column: "visited_on", as: String.self), minutes: try row.decode(column: "minutes", as: Int.self),
                             content: try row.decode(column: "content", as: String.self), findings: try row.decode(column: "findings", as: String.self),
                             followUpNeeded: try row.decode(column: "follow_up_needed", as: Bool.self),
+                            followUpDoneOn: try row.decode(column: "follow_up_done_on", as: String?.self),
+                            followUpDoneByName: try row.decode(column: "follow_up_done_by_name", as: String?.self),
                             fieldLabel: profile?.serviceField(field)?.label ?? field, workerName: try row.decode(column: "worker_name", as: String.self))
         }, paging)
     }

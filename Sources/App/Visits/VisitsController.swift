@@ -8,9 +8,11 @@ struct VisitsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.post(SiteURL.recipientVisits(.key), use: visitFromForm)
         routes.get(SiteURL.stationVisits(.key), use: stationVisitsPage)
+        routes.post(SiteURL.visitFollowUp(.key), use: followUpFromForm)
 
         routes.get(ApiRoute.visits, use: apiList)
         routes.post(ApiRoute.visits, use: apiCreate)
+        routes.post(ApiRoute.visitFollowUp(.key), use: apiFollowUp)
         routes.get(ApiRoute.recipientServices(.key), use: apiRecipientServices)
     }
 
@@ -32,6 +34,25 @@ struct VisitsController: RouteCollection {
             throw Abort(.notFound, reason: "未找到该走访记录")
         }
         return try await dto.encodeResponse(status: .created, for: req)
+    }
+
+    /// The visit's follow-up marked done; the visit as it stands.
+    func apiFollowUp(req: Request) async throws -> VisitDTO {
+        let (visit, station) = try await VisitFollowUps.find(req.parameters.get("id", as: UUID.self), req: req)
+        let input = req.body.data == nil ? FollowUpDoneInput() : try req.content.decode(FollowUpDoneInput.self)
+        _ = try await VisitFollowUps.markDone(visit, input, req: req)
+        let profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
+        guard let dto = try await VisitService.list(try req.requireCaller(), .init(visit: visit.id), profile: profile, on: req.db).rows.first else {
+            throw Abort(.notFound, reason: "未找到该走访记录")
+        }
+        return dto
+    }
+
+    /// "跟进完成" on the worker's home page: done today; back to the home page, which says so.
+    func followUpFromForm(req: Request) async throws -> Response {
+        let (visit, _) = try await VisitFollowUps.find(req.parameters.get("id", as: UUID.self), req: req)
+        _ = try await VisitFollowUps.markDone(visit, FollowUpDoneInput(), req: req)
+        return req.redirect(to: SiteURL.home.relativeURL([Saved.key: Saved.followUp.rawValue]) + "#follow-ups")
     }
 
     struct ServiceLineDTO: Content {
@@ -114,7 +135,8 @@ enum StationVisitsPage {
                 .tbody(.forEach(m.visits) { v in
                     .tr(.td(.plain(v.on)), .td(.plain(v.kindLabel)), .td(.a(.href(SiteURL.recipient(.value(v.recipientId)).relativeURL()), .plain(v.recipientName))),
                         .td(.plain(v.fieldLabel)), .td(.plain("\(v.minutes) 分钟")), .td(.plain(v.content)), .td(.plain(v.findings)),
-                        .td(.plain(v.followUpNeeded ? "是" : "否")), .td(.plain(v.workerName)))
+                        .td(.plain(!v.followUpNeeded ? "否" : v.followUpDoneOn.map { "已跟进（\($0)，\(v.followUpDoneByName ?? "")）" } ?? "待跟进")),
+                        .td(.plain(v.workerName)))
                 })))),
             m.paging.nav { SiteURL.stationVisits(.value(m.stationID)).relativeURL(["page": String($0)]) })
     }
