@@ -169,4 +169,19 @@ struct WorkListTests {
             #expect(ended.status == .conflict)
         }
     }
+
+    @Test func theDemoWorkersHomePageHasAGroupSessionTodayAndVisitsToFollowUp() async throws {
+        try await withApp(recipients: true) { world in
+            // setup: the demo with its recipients, groups and visits
+            let browser = Browser(world)
+            _ = try await browser.login("worker")
+            // act
+            let home = try await browser.get("/").body.string
+            // check
+            #expect(home.contains("今天的小组活动：长者健康互助小组 第 4 节（计划 6 节"))
+            #expect(!home.contains("老年人智能手机课堂 第"))
+            #expect(home.contains(#"id="follow-ups""#))
+            #expect(home.contains("冬季取暖设备老旧，需链接资源更换"))
+        }
+    }
 }

@@ -59,6 +59,8 @@ enum DemoGroups {
             g.startsOn = starts.description
             g.endedOn = plan.summary == nil ? nil : starts.adding(days: plan.sessions.count * 7).description
             g.summary = plan.summary
+            // The running groups' next sessions: the first today (on the workers' home pages), the next in a week.
+            g.nextSessionOn = plan.summary == nil ? today.adding(days: n * 7).description : nil
             g.createdBy = worker.id
             try await g.create(on: db)
             var enrol = sql.insert(into: "work_group_members").columns("group_id", "recipient_id", "station_id", "joined_on", "added_by")
