@@ -110,6 +110,36 @@ struct FeaturedProjectTests {
         }
     }
 
+    @Test func aServiceUnderAProjectIsCorrectedUnderItAndStaysWithinItsDays() async throws {
+        try await withApp { world in
+            // setup: a visit on 10 June under a project that runs from 1 June
+            let year = Self.midYear(world)
+            let token = try await Self.worker(world, "dazhi", street: world.id("大智街道"))
+            let station = world.id("station:大智街道")
+            let recipient = try await Self.register(world, token: token, street: "大智街道")
+            let created = try await world.api(.POST, "/api/v1/stations/\(station)/featured-projects", token: token,
+                                              json: Self.project().merging(["active_from": "\(year)-06-01"]) { _, b in b })
+            let projectID = UUID(uuidString: try created.json()["id"] as? String ?? "")!
+            let visit = try await world.api(.POST, "/api/v1/visits", token: token, json: Self.visit(recipient, on: "\(year)-06-10", featured: projectID))
+            #expect(visit.status == .created, "\(visit.body.string)")
+            let record = try #require(try await ServiceRecord.query(on: world.app.db).filter(\.$station.$id == station).first())
+            let path = "/api/v1/services/\(record.id!)/corrections"
+            // act
+            let withItem = try await world.api(.POST, path, token: token, json: ["version": 1, "item": "el_care", "reason": "补选项目"])
+            let tooEarly = try await world.api(.POST, path, token: token, json: ["version": 1, "on": "\(year)-05-20", "reason": "日期记错"])
+            let minutes = try await world.api(.POST, path, token: token, json: ["version": 1, "minutes": 60, "reason": "时长记错"])
+            // check: the minutes are corrected and the service stays under the project; an item besides, or a day before it ran, is refused
+            #expect(withItem.status == .unprocessableEntity)
+            #expect(try withItem.problemFields()["item"]?.contains("V-3") == true, "\(withItem.body.string)")
+            #expect(tooEarly.status == .unprocessableEntity)
+            #expect(try tooEarly.problemFields()["featured_project_id"]?.contains("开展期") == true, "\(tooEarly.body.string)")
+            #expect(minutes.status == .ok, "\(minutes.body.string)")
+            let now = try #require(try await ServiceRecord.find(record.id, on: world.app.db))
+            #expect(now.version == 2 && now.minutes == 60 && now.featuredProjectID == projectID && now.item == nil)
+            try await DashboardTests.expectTotalsEqualARecount(world)
+        }
+    }
+
     @Test func anotherStationOfTheSameDistrictCannotUseOrSeeTheProject() async throws {
         try await withApp { world in
             // setup

@@ -35,6 +35,15 @@ struct CatalogueTests {
         #expect(wuhan.tag(field: "elderly", item: nil, method: "case_work").problems.map(\.field) == ["item"])
     }
 
+    @Test func aFirstItemForAFieldWithoutItemsIsRefused() {
+        // Guangzhou's fields have no items, so its services carry none: a first one would make every
+        // later service of the field need one, running groups included.
+        let field = guangzhou.serviceFields[0].code
+        let refusals = guangzhou.refusals(adding: [ServiceItem(code: "gz_first", label: "新项目", field: field)], shipped: guangzhou)
+        #expect(refusals.map(\.field) == ["items[0].field"])
+        #expect(guangzhou.tag(field: field, item: nil, method: "case_work").problems.isEmpty)
+    }
+
     @Test func anAddedItemJoinsItsFieldAndNothingShippedCanBeReplaced() {
         let smart = ServiceItem(code: "el_smart_care", label: "智慧养老", field: "elderly")
         let current = wuhan.applying([:], catalogue: CatalogueAdditions(items: [smart]))

@@ -121,29 +121,39 @@ enum FeaturedProjectService {
     }
 
     /// Name, description and days; the days must still hold every service already given under it.
-    static func update(_ p: FeaturedProject, station: Station, _ patch: FeaturedProjectPatch, req: Request) async throws {
+    /// Returns the project as saved.
+    @discardableResult
+    static func update(_ p: FeaturedProject, station: Station, _ patch: FeaturedProjectPatch, req: Request) async throws -> FeaturedProject {
         try req.authorize(.update, StationScope.resource(station, .service))
         var v = Validator()
-        let name = patch.name == nil ? p.name : v.text(patch.name, field: "name", label: "项目名称", max: TextLimit.name, required: true)
-        let description = patch.description == nil ? p.summary : v.text(patch.description, field: "description", label: "项目简介", max: TextLimit.short, required: true)
-        let window = window(from: patch.activeFrom ?? p.activeFrom, to: patch.activeTo ?? p.activeTo, year: p.year, into: &v)
+        let patchedName = patch.name == nil ? nil : v.text(patch.name, field: "name", label: "项目名称", max: TextLimit.name, required: true)
+        let patchedDescription = patch.description == nil ? nil : v.text(patch.description, field: "description", label: "项目简介", max: TextLimit.short, required: true)
+        _ = window(from: patch.activeFrom ?? p.activeFrom, to: patch.activeTo ?? p.activeTo, year: p.year, into: &v)
         try v.check()
-        try await req.audit.transaction { db, audit in
-            let before = p.auditFields
-            if name! != p.name { try await refuseTakenName(name!, station: station, year: p.year, except: p.id, on: db) }
+        return try await req.audit.transaction { db, audit in
+            // Read again inside the serialised write: a patch of the name and one of the days at once
+            // each change what they name, neither puts back what the other changed.
+            guard let current = try await FeaturedProject.find(p.id, on: db) else { throw Abort(.notFound) }
+            var v = Validator()
+            let name = patchedName ?? current.name, description = patchedDescription ?? current.summary
+            let window = window(from: patch.activeFrom ?? current.activeFrom, to: patch.activeTo ?? current.activeTo, year: current.year, into: &v)
+            try v.check()
+            let before = current.auditFields
+            if name != current.name { try await refuseTakenName(name, station: station, year: current.year, except: current.id, on: db) }
             let span = try await (db as! any SQLDatabase).raw("""
-                SELECT MIN(served_on) AS first, MAX(served_on) AS last FROM service_records WHERE featured_project_id = \(bind: p.id!) AND year = \(bind: p.year)
+                SELECT MIN(served_on) AS first, MAX(served_on) AS last FROM service_records WHERE featured_project_id = \(bind: current.id!) AND year = \(bind: current.year)
                 """).first()
             if let first = try span?.decode(column: "first", as: String?.self), let last = try span?.decode(column: "last", as: String?.self),
                first < window!.0.description || last > window!.1.description {
-                throw AppError.field("active_from", "已有 \(first) 至 \(last) 的服务记入“\(p.name)”，开展期须包含这些日期")
+                throw AppError.field("active_from", "已有 \(first) 至 \(last) 的服务记入“\(current.name)”，开展期须包含这些日期")
             }
-            p.name = name!
-            p.summary = description!
-            p.activeFrom = window!.0.description
-            p.activeTo = window!.1.description
-            try await p.save(on: db)
-            audit.change(entityType: "featured_project", entityID: p.id, old: before, new: p.auditFields)
+            current.name = name
+            current.summary = description
+            current.activeFrom = window!.0.description
+            current.activeTo = window!.1.description
+            try await current.save(on: db)
+            audit.change(entityType: "featured_project", entityID: current.id, old: before, new: current.auditFields)
+            return current
         }
     }
 

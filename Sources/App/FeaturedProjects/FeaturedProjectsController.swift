@@ -33,8 +33,8 @@ struct FeaturedProjectsController: RouteCollection {
 
     func apiUpdate(req: Request) async throws -> FeaturedProjectDTO {
         let (p, s) = try await FeaturedProjectService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
-        try await FeaturedProjectService.update(p, station: s, try req.content.decode(FeaturedProjectPatch.self), req: req)
-        return try await dto(p, station: s, req)
+        let saved = try await FeaturedProjectService.update(p, station: s, try req.content.decode(FeaturedProjectPatch.self), req: req)
+        return try await dto(saved, station: s, req)
     }
 
     private func dto(_ p: FeaturedProject, station: Station, _ req: Request) async throws -> FeaturedProjectDTO {

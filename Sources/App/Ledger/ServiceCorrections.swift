@@ -101,7 +101,13 @@ enum ServiceCorrections {
         let profile = try await CaseService.profile(of: record.station, year: record.year, req: req)
         let field = input.field ?? record.field
         let item = input.item.map { $0.isEmpty ? nil : $0 } ?? (field == record.field ? record.item : nil)
-        let tag = CaseService.tag(profile, field: field, item: item, method: input.method ?? record.method.rawValue, into: &v)
+        // A service given under a featured project (V-3) stays under it, on a day the project runs, with no item besides.
+        let tag = try await FeaturedProjectService.tag(profile, station: record.station, on: day, field: field, item: item,
+                                                       method: input.method ?? record.method.rawValue, featured: record.featuredProjectID,
+                                                       db: req.db, into: &v)
+        if input.othersCount != nil, record.peopleCount - record.othersCount + others == 0 {
+            v.add("others_count", "\(record.kind.label)没有登记在册的参加者，其他受益人数至少为 1（服务人次不能为 0）")
+        }
         if let tag, v.errors.isEmpty, day.description == record.servedOn, minutes == record.minutes, content == record.content, others == record.othersCount,
            tag.field.code == record.field, tag.item?.code == record.item, tag.method == record.method {
             v.add("content", "没有要更正的内容：各项与第 \(record.version) 版相同")
@@ -132,10 +138,21 @@ enum ServiceCorrections {
             current.version = version + 1
             try await current.update(on: db)
             try await ServiceTotals.add(current, sign: 1, on: db)
+            let sql = db as! any SQLDatabase
             if current.kind == .homeVisit || current.kind == .phoneVisit {
+                // A visit followed up already cannot move after its follow-up.
+                let done = try await sql.raw("SELECT follow_up_done_on FROM visits WHERE record_id = \(bind: current.id!)").first()?
+                    .decode(column: "follow_up_done_on", as: String?.self)
+                if let done, done < current.servedOn {
+                    throw AppError.field("on", "该走访已于 \(done) 跟进完成，走访日期不能晚于跟进日期")
+                }
                 // The visit keeps a copy of its date for its own list.
-                try await (db as! any SQLDatabase).raw("UPDATE visits SET visited_on = \(bind: current.servedOn) WHERE record_id = \(bind: current.id!)").run()
+                try await sql.raw("UPDATE visits SET visited_on = \(bind: current.servedOn) WHERE record_id = \(bind: current.id!)").run()
             }
+            // So does each person's link to the record.
+            try await sql.raw("""
+                UPDATE service_record_recipients SET served_on = \(bind: current.servedOn) WHERE record_id = \(bind: current.id!) AND year = \(bind: current.year)
+                """).run()
             audit.change(entityType: "service_record", entityID: current.id, old: before,
                          new: current.auditFields.merging(["reason": reason!]) { a, _ in a })
         }

@@ -87,6 +87,13 @@ enum Ledger {
     /// transaction: creating a table inside the audit's serialised transaction would hold its lock).
     static func write(_ entry: LedgerEntry, createdBy: UUID, on db: any Database, audit: AuditLog.Recorder) async throws -> ServiceRecord {
         try await refuseRepeat(entry, on: db)
+        if let project = entry.tag.featuredProject {
+            // Checked again inside the serialised write: a project's days narrowed meanwhile (whose own
+            // check sees only the services already written) must not let this one fall outside them.
+            guard let p = try await FeaturedProject.find(project.id, on: db), p.covers(entry.on) else {
+                throw AppError.field("featured_project_id", "特色项目“\(project.name)”的开展期刚被修改，\(entry.on) 已不在其内，请刷新后重试", status: .conflict)
+            }
+        }
         let r = ServiceRecord()
         r.id = UUID()
         r.year = entry.on.year

@@ -62,6 +62,11 @@ extension PolicyProfile {
                 } else {
                     refuse(i, "code", "项目代码“\(code)”已是本市新增的“\(added.label)”（\(place)）：新增的项目不能改名、改变所属领域或删除")
                 }
+            } else if let field, serviceItems(for: field.code).isEmpty {
+                // A field with items asks every service for one (`tag`): a first item would refuse, from
+                // its version's year on, the sessions of running groups and cases recorded without one.
+                refuse(i, "field", "“\(field.label)”在本市服务目录中没有服务内容项目，其服务不选项目：新增第一个项目会使该领域已开展的小组、个案无法继续记录，"
+                       + "不能通过政策版本新增；请选择已有项目的领域")
             } else if let field, let same = serviceItems(for: field.code).first(where: { $0.label == label }) {
                 refuse(i, "label", "“\(field.label)”下已有服务内容“\(same.label)”（\(same.code)）")
             }
