@@ -21,6 +21,26 @@ struct WorkListTests {
         return UUID(uuidString: try res.json()["id"] as! String)!
     }
 
+    @Test func theHomePageListsTheOldestFollowUpsAndCountsTheRest() async throws {
+        try await withApp { world in
+            // setup: twelve more visits to follow up than the demo has
+            let token = try await world.token("worker")
+            let recipient = try await RecipientTests.register(world, token: token)
+            let owedBefore = try await Visit.query(on: world.app.db).filter(\.$station.$id == world.id("station:解放路街道"))
+                .filter(\.$followUpNeeded == true).filter(\.$followUpDoneOn == nil).count()
+            for n in 1...12 { _ = try await Self.visit(world, token: token, recipient: recipient, followUp: true, findings: "第 \(n) 处隐患") }
+            let browser = Browser(world)
+            _ = try await browser.login("worker")
+            // act
+            let page = try await browser.get("/").body.string
+            // check: the first few rows, the whole count in the heading, the rest named below
+            let total = owedBefore + 12
+            #expect(page.components(separatedBy: #"id="follow-up-"#).count - 1 == HomePage.hoursShown)
+            #expect(page.contains("待跟进的走访（\(total) 次）"))
+            #expect(page.contains("另有 \(total - HomePage.hoursShown) 次走访待跟进"))
+        }
+    }
+
     @Test func aVisitToFollowUpIsOnTheWorkersHomePageUntilMarkedDone() async throws {
         try await withApp { world in
             // setup: two visits of 解放路, one needing a follow-up

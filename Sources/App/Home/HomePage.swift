@@ -115,19 +115,19 @@ enum HomePage {
         }
         // Issue 10 §5: a social worker's visits to follow up and today's group sessions, at the
         // stations where they write services (their street's), whoever recorded the visit or leads the group.
-        var followUps: [VisitFollowUps.Due] = []
+        var followUps: (first: [VisitFollowUps.Due], total: Int) = ([], 0)
         var groupsToday: [GroupToday] = []
         if caller.has(.socialWorker) {
             let stations = try await StationScope.stationsForCreate(caller, kind: .service, on: req.db).compactMap(\.id)
-            followUps = try await VisitFollowUps.due(stations: stations, on: req.db)
+            followUps = try await VisitFollowUps.due(stations: stations, limit: hoursShown, on: req.db)
             groupsToday = try await groupsPlanned(on: today, stations: stations, db: req.db)
         }
         var m = Model(displayName: caller.displayName, roles: caller.roles.sorted { $0.rawValue < $1.rawValue }.map(\.label),
                      confirmations: confirmations, hours: Array(hours.prefix(hoursShown)), moreHours: max(0, hours.count - hoursShown),
                      board: board, stations: rows.map { Station(id: $0.id, name: $0.name) }, stationTotal: paging.total,
                      notice: Saved.notice(req), openCases: openCases, crisis: Array(crisis.prefix(hoursShown)), moreCrisis: max(0, crisis.count - hoursShown), referralsWaiting: waiting)
-        m.followUps = Array(followUps.prefix(hoursShown))
-        m.moreFollowUps = max(0, followUps.count - hoursShown)
+        m.followUps = followUps.first
+        m.moreFollowUps = followUps.total - followUps.first.count
         m.groupsToday = groupsToday
         return m
     }

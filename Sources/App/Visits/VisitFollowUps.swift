@@ -61,20 +61,25 @@ enum VisitFollowUps {
         }
     }
 
-    /// The follow-ups owed at the stations, oldest visit first.
-    static func due(stations: [UUID], on db: any Database) async throws -> [Due] {
-        if stations.isEmpty { return [] }
-        return try await (db as! any SQLDatabase).raw("""
+    /// The first `limit` follow-ups owed at the stations, oldest visit first, and how many are owed in all
+    /// (the home page lists a few: a station behind on its follow-ups must not make it read them all).
+    static func due(stations: [UUID], limit: Int, on db: any Database) async throws -> (first: [Due], total: Int) {
+        if stations.isEmpty { return ([], 0) }
+        let sql = db as! any SQLDatabase
+        let owed: SQLQueryString = "vi.station_id IN (\(binds: stations)) AND vi.follow_up_needed = \(bind: true) AND vi.follow_up_done_on IS NULL"
+        let first = try await sql.raw("""
             SELECT vi.id, vi.recipient_id, r.name AS recipient_name, s.name AS station_name, vi.kind, vi.visited_on, vi.findings, sr.worker_name
             FROM visits vi JOIN stations s ON s.id = vi.station_id JOIN recipients r ON r.id = vi.recipient_id
             JOIN service_records sr ON sr.id = vi.record_id AND sr.year = vi.year
-            WHERE vi.station_id IN (\(binds: stations)) AND vi.follow_up_needed = \(bind: true) AND vi.follow_up_done_on IS NULL
-            ORDER BY vi.visited_on, vi.created_at
-            """).all().map { row in
+            WHERE
+            """ + " " + owed + " ORDER BY vi.visited_on, vi.created_at LIMIT \(bind: limit)").all().map { row in
             Due(visitId: try row.decode(column: "id", as: UUID.self), recipientId: try row.decode(column: "recipient_id", as: UUID.self),
                 recipientName: try row.decode(column: "recipient_name", as: String.self), stationName: try row.decode(column: "station_name", as: String.self),
                 kindLabel: try row.decode(column: "kind", as: VisitKind.self).label, visitedOn: try row.decode(column: "visited_on", as: String.self),
                 findings: try row.decode(column: "findings", as: String.self), workerName: try row.decode(column: "worker_name", as: String.self))
         }
+        let total = first.count < limit ? first.count
+            : try await sql.raw("SELECT COUNT(*) AS n FROM visits vi WHERE " + owed).first()?.decode(column: "n", as: Int.self) ?? first.count
+        return (first, total)
     }
 }
