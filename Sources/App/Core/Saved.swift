@@ -17,7 +17,7 @@ enum Saved: String, CaseIterable {
         switch self {
         case .province: "已保存：省级行政区已登记。"
         case .districtKind: "已保存：城区类型（规则 S-2）已更新。"
-        case .policy: "已保存：政策参数的新版本已生效（按生效日期适用）。"
+        case .policy: "已保存：政策的新版本已记录，自其生效日期起适用（未到生效日期的，届时生效）。"
         case .filing: "已保存：报送已登记。"
         case .station: "已保存：社工站信息已更新。"
         case .followUp: "已保存：跟进完成已记录。"

@@ -65,7 +65,7 @@ enum Stylesheet {
     .field label { font-weight: 600; font-size: .95rem; }
     .field input, .field select { font: inherit; padding: .4rem .5rem; border: 1px solid #aab4bf; border-radius: 4px; max-width: 100%; }
     .field.invalid input, .field.invalid select { border-color: var(--bad); background: #fff5f5; }
-    .field .error, .alert { color: var(--bad); }
+    .field .error, fieldset > .error, .alert { color: var(--bad); }
     .alert { background: #fff5f5; border: 1px solid var(--bad); padding: .5rem 1rem; margin: 0 0 1rem; }
     .notice { background: #eefaf1; border: 1px solid var(--ok); padding: .5rem 1rem; }
     li.backdated { color: var(--bad); }

@@ -75,7 +75,7 @@ enum ServiceRecordPage {
                 ServiceTagFields.fields(prefix: "", profile: m.profile, values: m.values, errors: m.errors),
                 .if(m.dateCorrectable, FormField.select("method", label: "服务方法", options: ServiceMethod.allCases.map { ($0.rawValue, $0.label) },
                                                         selected: m.values["method"], error: m.errors.message(for: "method"))),
-                FormField.textarea("content", label: "服务内容", value: m.values["content"], error: m.errors.message(for: "content")),
+                FormField.textarea("content", label: "服务经过（文字记录）", value: m.values["content"], error: m.errors.message(for: "content")),
                 FormField.text("reason", label: "更正原因（必填，如：时长记错、领域选错）", value: m.values["reason"], error: m.errors.message(for: "reason"), required: true),
                 .button(.type(.submit), .plain("保存更正"))))
     }
