@@ -66,6 +66,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M019_SupervisionCasesAndWorkLists())
     app.migrations.add(M020_FeaturedProjects())
     app.migrations.add(M021_ServiceTotals())
+    app.migrations.add(M026_VillageServices())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
@@ -109,6 +110,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: ServiceRecordsController())
     try routes.register(collection: GroupsController())
     try routes.register(collection: DashboardController())
+    try routes.register(collection: CoverageController())
     try routes.register(collection: CommunityEventsController())
     try routes.register(collection: FocusFieldsController())
     try routes.register(collection: ReferralsController())

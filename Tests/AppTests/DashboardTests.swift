@@ -111,9 +111,29 @@ struct DashboardTests {
                 FROM service_record_recipients sr JOIN service_records sv ON sv.id = sr.record_id AND sv.year = sr.year GROUP BY sv.\(unsafeRaw: place), sv.year
                 """, text: ["place"], numbers: ["year", "recipients"])
         }
+        // R-2's reach: each record once for each village it was held in or whose residents it served, tallied here in Swift.
+        let reached = try await rows("SELECT CAST(village_id AS text) AS village, kind, year, records FROM village_services",
+                                     text: ["village", "kind"], numbers: ["year", "records"])
+        var villagesOf: [String: Set<String>] = [:], kindOf: [String: String] = [:]
+        for row in try await sql.raw("""
+            SELECT CAST(sv.id AS text) AS id, sv.year, sv.kind, CAST(r.village_id AS text) AS village FROM service_records sv
+            LEFT JOIN service_record_recipients sr ON sr.record_id = sv.id LEFT JOIN recipients r ON r.id = sr.recipient_id
+            UNION ALL SELECT CAST(sv.id AS text), sv.year, sv.kind, CAST(e.place_id AS text) FROM community_events e JOIN service_records sv ON sv.id = e.record_id
+            """).all() {
+            let id = try row.decode(column: "id", as: String.self)
+            kindOf[id] = "\(try row.decode(column: "kind", as: String.self))|\(try row.decode(column: "year", as: Int.self))"
+            if let village = try row.decode(column: "village", as: String?.self) { villagesOf[id, default: []].insert(village) }
+        }
+        var tally: [String: Int] = [:]
+        for (id, villages) in villagesOf {
+            let parts = kindOf[id]!.split(separator: "|")
+            for v in villages { tally["\(v)|\(parts[0])|\(parts[1])", default: 0] += 1 }
+        }
         #expect(!totals.isEmpty, sourceLocation: sourceLocation)
         #expect(totals == recount.sorted(), sourceLocation: sourceLocation)
         #expect(counts == distinct.sorted(), sourceLocation: sourceLocation)
+        #expect(!reached.isEmpty, sourceLocation: sourceLocation)
+        #expect(reached == tally.map { "\($0.key)|\($0.value)" }.sorted(), sourceLocation: sourceLocation)
     }
 
     @Test func theSummaryTablesAlwaysEqualARecountOfTheLedger() async throws {

@@ -88,13 +88,14 @@ enum OpenAPI {
               summary: "从 .xlsx 或 .csv（UTF-8 或 GB18030）批量导入服务对象，文件即请求体；dry_run=true 只逐行预览（200），否则全部导入（201）或一行也不导入（422 列出各行问题）",
               query: ["station_id", "dry_run"], body: "file", status: 201),
     ] + recipientRecordOperations + caseworkOperations + groupOperations + dashboardOperations + communityOperations + focusOperations + referralOperations + assistanceOperations
-        + featuredOperations
+        + featuredOperations + coverageOperations
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
     /// reads as Swift optional is nullable and not required, since null means "not given".
     static var schemas: [String: Any] { coreSchemas.merging(recipientRecordSchemas) { core, _ in core }.merging(caseworkSchemas) { core, _ in core }
         .merging(groupSchemas) { core, _ in core }
         .merging(dashboardSchemas) { core, _ in core }
+        .merging(coverageSchemas) { core, _ in core }
         .merging(communitySchemas) { core, _ in core }
         .merging(focusSchemas) { core, _ in core }
         .merging(referralSchemas) { core, _ in core }

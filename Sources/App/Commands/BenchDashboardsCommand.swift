@@ -244,7 +244,10 @@ struct BenchDashboardsCommand: AsyncCommand {
         }
         // The summary tables as the ledger's writes keep them, counted once from the whole ledger.
         let started = ContinuousClock.now
-        try await db.transaction { try await ServiceTotals.rebuild(on: $0 as! any SQLDatabase) }
+        try await db.transaction {
+            try await ServiceTotals.rebuild(on: $0 as! any SQLDatabase)
+            try await ServiceTotals.rebuildVillages(on: $0 as! any SQLDatabase)
+        }
         console.print("  汇总表：\(String(format: "%.0f", BenchRecipientsCommand.seconds(since: started))) s")
         return written
     }

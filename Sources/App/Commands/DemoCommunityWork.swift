@@ -37,9 +37,10 @@ enum DemoCommunityWork {
         let people = try await Recipient.query(on: db).filter(\.$station.$id == station.id!).filter(\.$status == .active).sort(\.$name).limit(3).all()
         for (i, plan) in plans.enumerated() {
             let on = today.adding(days: -plan.daysAgo)
+            let village = villages[i % villages.count].id
             let tag = try profile.tag(field: plan.field, item: plan.item, method: ServiceMethod.communityWork.rawValue).get()
             let entry = LedgerEntry(station: station, kind: .communityEvent, tag: tag, on: on, minutes: 150, workerID: worker.id, workerName: worker.name,
-                                    recipientIDs: i == 1 ? people.map { $0.id! } : [], othersCount: plan.others, content: plan.content, caseID: nil)
+                                    recipientIDs: i == 1 ? people.map { $0.id! } : [], othersCount: plan.others, content: plan.content, caseID: nil, village: village)
             let record = try await Ledger.write(entry, createdBy: worker.id, on: db, audit: recorder)
             let e = CommunityEvent()
             e.id = UUID()
@@ -50,7 +51,7 @@ enum DemoCommunityWork {
             e.recordID = record.id!
             e.title = plan.title
             e.heldOn = on.description
-            e.placeID = villages[i % villages.count].id
+            e.placeID = village
             e.partnerCodes = plan.partners.map(\.rawValue).joined(separator: ",")
             e.createdBy = worker.id
             try await e.create(on: db)

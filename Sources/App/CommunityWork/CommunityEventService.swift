@@ -50,7 +50,8 @@ enum CommunityEventService {
                                                        method: ServiceMethod.communityWork.rawValue, featured: input.featuredProjectId, db: req.db, into: &v)
         try v.check()
         let entry = LedgerEntry(station: station, kind: .communityEvent, tag: tag!, on: day!, minutes: minutes, workerID: caller.userID,
-                                workerName: caller.displayName, recipientIDs: named.map { $0.id! }, othersCount: others, content: content!, caseID: nil)
+                                workerName: caller.displayName, recipientIDs: named.map { $0.id! }, othersCount: others, content: content!, caseID: nil,
+                                village: input.placeId)
         let e = CommunityEvent()
         e.id = UUID()
         e.year = day!.year

@@ -43,5 +43,10 @@ enum SVGChart {
             + "<title>\(HTMLEscape.escape(title))</title>" + parts.joined() + "</svg>"
     }
 
-    private static func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
+    /// One decimal, as `%.1f` writes a chart's coordinates, without Foundation's formatter (a dashboard
+    /// draws a few hundred of these per page and `String(format:)` was a twentieth of its time).
+    static func fmt(_ x: Double) -> String {
+        let tenths = Int((abs(x) * 10).rounded())
+        return (x < 0 && tenths > 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
+    }
 }

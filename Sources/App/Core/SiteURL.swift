@@ -164,6 +164,8 @@ enum ApiRoute: Routable {
     case groupNextSession(ID)
     /// Service dashboards (issue 10 §5): a station's, street's, district's or city's year.
     case dashboard
+    /// Village coverage (rule R-2, issue 11 §3).
+    case coverage
     /// Community work (issue 10 §3): events, their photos, one photo's file.
     case communityEvents
     case communityEvent(ID)
@@ -256,6 +258,7 @@ enum ApiRoute: Routable {
         case .groupEnding(let id): ["groups", .id(id), "ending"]
         case .groupNextSession(let id): ["groups", .id(id), "next-session"]
         case .dashboard: ["dashboard"]
+        case .coverage: ["coverage"]
         case .communityEvents: ["community-events"]
         case .communityEvent(let id): ["community-events", .id(id)]
         case .communityEventPhotos(let id): ["community-events", .id(id), "photos"]
@@ -407,6 +410,8 @@ enum SiteURL: Routable {
     /// Service dashboards (issue 10 §5), and the same numbers as a workbook.
     case dashboard
     case dashboardXLSX
+    /// Village coverage (rule R-2, issue 11 §3).
+    case coverage
     /// Community work (issue 10 §3): the list, a new event, an event with its photo upload, a photo.
     case events
     case eventsNew
@@ -511,6 +516,7 @@ enum SiteURL: Routable {
         case .groupNextSession(let id): ["groups", .id(id), "next-session"]
         case .dashboard: ["dashboard"]
         case .dashboardXLSX: ["dashboard", "export.xlsx"]
+        case .coverage: ["coverage"]
         case .events: ["events"]
         case .eventsNew: ["events", "new"]
         case .event(let id): ["events", .id(id)]

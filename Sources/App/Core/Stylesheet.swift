@@ -61,6 +61,10 @@ enum Stylesheet {
     svg.chart { width: 100%; height: auto; }
     svg.chart text { fill: #1d2733; }
     @media print { section.chart-pair { break-inside: avoid; } }
+    tr.coverage-covered td.status { background: #e3f1e3; color: #1d5e20; }
+    tr.coverage-partial td.status { background: #fdf1d8; color: #7a5200; }
+    tr.coverage-uncovered td.status { background: #f9e0de; color: #9b1c13; }
+    @media print { tr.coverage-covered td.status, tr.coverage-partial td.status, tr.coverage-uncovered td.status { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
     .field { display: flex; flex-direction: column; margin: .5rem 0; }
     .field label { font-weight: 600; font-size: .95rem; }
     .field input, .field select { font: inherit; padding: .4rem .5rem; border: 1px solid #aab4bf; border-radius: 4px; max-width: 100%; }

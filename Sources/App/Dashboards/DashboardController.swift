@@ -15,10 +15,7 @@ struct DashboardController: RouteCollection {
         _ = try req.requireCaller()   // a stranger hears 401 before anything about the query
         let station = try req.queryValue(UUID.self, "station")
         let unit = try req.queryValue(UUID.self, "unit")
-        let year = try req.queryValue(Int.self, "year") ?? req.today.year
-        if !(2000...req.today.year + 1).contains(year) {
-            throw AppError.field("year", "年度应在 2000–\(req.today.year + 1) 之间", status: .badRequest)
-        }
+        let year = try DashboardQueries.year(req)
         let place = try await DashboardQueries.place(station: station, unit: unit, req: req)
         let profile = try await req.application.policies.inForce(cityID: place.cityID, year: year, on: req.db).profile
         return (try await DashboardQueries.dashboard(place, year: year, profile: profile, on: req.db), station, unit)

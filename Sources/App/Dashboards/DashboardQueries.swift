@@ -128,6 +128,15 @@ enum DashboardQueries {
         throw Abort(.notFound, reason: "您的角色没有可查看的服务统计")
     }
 
+    /// The year asked for (`year=`), this year by default.
+    static func year(_ req: Request) throws -> Int {
+        let year = try req.queryValue(Int.self, "year") ?? req.today.year
+        if !(2000...req.today.year + 1).contains(year) {
+            throw AppError.field("year", "年度应在 2000–\(req.today.year + 1) 之间", status: .badRequest)
+        }
+        return year
+    }
+
     /// The statements a dashboard runs, written once: the page runs them, and bench/dashboards.sh runs
     /// the same text bare in sqlite3 or psql to compare (issue 10 §6).
     struct Statements {

@@ -60,6 +60,8 @@ struct LedgerEntry: Sendable {
     var othersCount: Int
     var content: String
     var caseID: UUID?
+    /// The village or community where it was held (a community event); the people served bring their own.
+    var village: UUID? = nil
 }
 
 extension Validator {
@@ -127,6 +129,7 @@ enum Ledger {
         }
         try await ServiceTotals.add(r, sign: 1, on: db)
         try await ServiceTotals.served(entry.recipientIDs, by: r, on: db)
+        try await ServiceTotals.reached(entry.recipientIDs, at: entry.village, by: r, on: db)
         audit.change(entityType: "service_record", entityID: r.id, old: nil,
                      new: r.auditFields.merging(["recipients": entry.recipientIDs.map(\.uuidString).joined(separator: ",")]) { a, _ in a })
         return r

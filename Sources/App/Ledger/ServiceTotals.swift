@@ -15,6 +15,8 @@ import Vapor
 /// - `served_counts`: how many distinct recipients each station, district and city served in a year
 ///   (a person served at two stations of a district counts once for it), counted as the rows above
 ///   are first written.
+/// - `village_services` (M026): per village or community, year and kind, the records that reached it —
+///   held there, or serving someone registered as living there when served (rule R-2's coverage).
 ///
 /// Records are never deleted; a correction (`ServiceCorrections`) takes its old version's counts away
 /// and adds the new one's. `DashboardTests.expectTotalsEqualARecount` checks them against the ledger.
@@ -95,6 +97,40 @@ enum ServiceTotals {
                 ON CONFLICT (place_id, year) DO UPDATE SET recipients = served_counts.recipients + excluded.recipients
                 """).run()
         }
+    }
+
+    /// Counts the record once for each village it reached: the place it was held and the villages its
+    /// recipients live in. A correction changes neither, so it never touches these counts.
+    static func reached(_ recipients: [UUID], at place: UUID?, by r: ServiceRecord, on db: any Database) async throws {
+        let sql = db as! any SQLDatabase
+        var villages = Set(place.map { [$0] } ?? [])
+        if !recipients.isEmpty {
+            for row in try await sql.select().distinct().column("village_id").from("recipients")
+                .where("id", .in, recipients).where("village_id", .isNot, SQLLiteral.null).all() {
+                villages.insert(try row.decode(column: "village_id", as: UUID.self))
+            }
+        }
+        for village in villages.sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await sql.raw("""
+                INSERT INTO village_services (village_id, year, kind, records) VALUES (\(bind: village), \(bind: r.year), \(bind: r.kind.rawValue), 1)
+                ON CONFLICT (village_id, year, kind) DO UPDATE SET records = village_services.records + 1
+                """).run()
+        }
+    }
+
+    /// `village_services` counted afresh from the ledger (M026, and the benchmark's bulk load).
+    static func rebuildVillages(on sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM village_services").run()
+        try await sql.raw("""
+            INSERT INTO village_services (village_id, year, kind, records)
+            SELECT reach.village_id, reach.year, reach.kind, COUNT(*) FROM (
+                SELECT r.village_id, sv.year, sv.kind, sv.id FROM service_record_recipients sr
+                JOIN service_records sv ON sv.id = sr.record_id AND sv.year = sr.year JOIN recipients r ON r.id = sr.recipient_id
+                WHERE r.village_id IS NOT NULL
+                UNION
+                SELECT e.place_id, sv.year, sv.kind, sv.id FROM community_events e JOIN service_records sv ON sv.id = e.record_id AND sv.year = e.year
+            ) reach GROUP BY reach.village_id, reach.year, reach.kind
+            """).run()
     }
 
     /// Counts every table afresh from the ledger: the migration that introduced them, and a
