@@ -266,7 +266,7 @@ struct DailyUseTests {
             #expect(lines.last?.hasPrefix("合计,3 个站,,全部规则,全部规则均符合,符合 ") == true)
             // 3 stations × their rules, plus the totals
             let rules = try PolicyProfile.shipped("jinan").rules.filter { ComplianceEngine.evaluatedRuleIDs.contains($0.id) }.count
-            #expect(rules == 15)   // R-1 joined with the key-population library (issue 9), V-5 and V-6 with service work (issue 10)
+            #expect(rules == 17)   // R-1 with the key-population library (issue 9), V-5 and V-6 with service work (issue 10), R-2 and R-3 (issue 11)
             #expect(lines.filter { $0.hasPrefix("历下区,") }.count == 3 * rules)
             let archive = try Archive(data: Data(buffer: xlsx.body), accessMode: .read)
             var sheet = Data()

@@ -345,9 +345,8 @@ struct RecipientTests {
             let page = try await browser.get("/stations/\(station)")
             // check
             #expect(before?["state"] as? String == "failure")
-            #expect((before?["measured"] as? String)?.contains("未建立") == true)
-            #expect(after?["state"] as? String == "missing_data")
-            #expect((after?["measured"] as? String)?.contains("在册 1 人") == true)
+            #expect((before?["measured"] as? String)?.contains("辖区重点人群库未建立") == true)
+            #expect((after?["measured"] as? String)?.contains("辖区重点人群库 1 人") == true)
             #expect(page.body.string.contains("key-population"))
             #expect(page.body.string.contains("低保"))
         }

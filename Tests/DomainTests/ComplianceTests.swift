@@ -25,7 +25,7 @@ struct ComplianceTests {
                              .groupWork: .init(area: 40, shared: true), .activity: .init(area: 80, shared: true), .archive: .init(area: 10, shared: true)],
                      equipment: Set(Equipment.allCases), outdoorSign: true, indoorSign: true, isDemonstration: demo, districtKind: kind,
                      contractStart: contract.flatMap(Day.init), annualContractAmount: 400_000, annualPersonnelBudget: 330_000,
-                     workers: workers, supervisors: supervisors, supervisionRecords: records, focusWork: focus)
+                     workers: workers, supervisors: supervisors, supervisionRecords: records, focusWork: focus).withResources()
     }
 
     func state(_ findings: [Finding], _ id: String) -> FindingState? { findings.first { $0.ruleID == id }?.state }
@@ -42,9 +42,8 @@ struct ComplianceTests {
 
     @Test func aCompliantDemonstrationStationPassesEveryEvaluatedJinanRule() {
         let findings = ComplianceEngine.evaluate(jinan, facts(workers: [worker("甲"), worker("乙"), worker("丙")]), year: 2025, today: endOf2025)
-        #expect(findings.map(\.ruleID).sorted() == ["P-1", "P-2", "P-3", "P-4", "P-5", "R-1", "S-1", "S-3", "S-4", "T-1", "T-2", "T-3", "T-5", "V-5", "V-6"])
-        // R-1 names four libraries of which only the key-population one is kept here: never a pass yet.
-        #expect(findings.filter { $0.state != .pass }.map(\.ruleID) == ["R-1"])
+        #expect(findings.map(\.ruleID).sorted() == ["P-1", "P-2", "P-3", "P-4", "P-5", "R-1", "R-2", "R-3", "S-1", "S-3", "S-4", "T-1", "T-2", "T-3", "T-5", "V-5", "V-6"])
+        #expect(findings.filter { $0.state != .pass }.map(\.ruleID) == [])
     }
 
     /// V-5: 2–3 focus fields a year; V-6 (demonstration): per focus field ≥ 2 case-work, group-work and
@@ -70,23 +69,72 @@ struct ComplianceTests {
         #expect(state(ordinary, "V-6") == .notApplicable && state(ordinary, "V-5") == .failure)
     }
 
-    @Test func r1FailsWithoutAKeyPopulationLibraryUpdatedThisYearAndOtherwiseAwaitsTheOtherThree() {
+    /// all four libraries exist and were updated in the year; a closed year's stale library fails,
+    /// the current year's is progress.
+    @Test func r1WantsFourLibrariesEachUpdatedInTheYear() {
         // setup
-        var none = facts(workers: [worker("甲"), worker("乙"), worker("丙")])
-        var stale = none
+        let three = [worker("甲"), worker("乙"), worker("丙")]
+        var noCharity = facts(workers: three)
+        noCharity.libraries.charity = .init()
+        var stale = facts(workers: three)
         stale.keyPopulation = .init(active: 120, lastUpdated: Day("2024-06-30"))
-        var kept = none
-        kept.keyPopulation = .init(active: 120, lastUpdated: Day("2025-03-01"))
-        none.keyPopulation = .init(active: 0, lastUpdated: nil)
+        let r1 = { (f: StationFacts, year: Int, today: Day) in ComplianceEngine.evaluate(self.jinan, f, year: year, today: today).first { $0.ruleID == "R-1" }! }
         // act
-        let r1 = { (f: StationFacts) in ComplianceEngine.evaluate(self.jinan, f, year: 2025, today: self.endOf2025).first { $0.ruleID == "R-1" }! }
+        let missing = r1(noCharity, 2025, endOf2025)
+        let closed = r1(stale, 2025, endOf2025)
+        let current = r1(stale, 2026, Day("2026-03-01")!)
+        let kept = r1(facts(workers: three), 2025, endOf2025)
         // check
-        #expect(r1(none).state == .failure)
-        #expect(r1(none).measured.contains("未建立"))
-        #expect(r1(stale).state == .failure)
-        #expect(r1(stale).measured.contains("2025 年未更新"))
-        #expect(r1(kept).state == .missingData)
-        #expect(r1(kept).measured.contains("在册 120 人"))
+        #expect(missing.state == .failure && missing.measured.contains("社会慈善库未建立") && missing.advice.contains("慈善资源库"))
+        #expect(closed.state == .failure && closed.advice.contains("辖区重点人群库") && closed.advice.contains("2025 年尚未更新"))
+        #expect(current.state == .progress)
+        #expect(kept.state == .pass && kept.measured.contains("辖区重点人群库 120 人") && kept.measured.contains("政策库 8 条"))
+    }
+
+    /// a village with neither a social-work post nor a volunteer team fails at once; one no service
+    /// has reached is progress until the year closes.
+    @Test func r2NamesTheVillagesWithoutAPostOrTeamAndThoseNotReached() {
+        // setup
+        let three = [worker("甲"), worker("乙"), worker("丙")]
+        var bare = facts(workers: three)
+        bare.villages[1] = .init(name: "燕子山社区", hasPost: false, hasTeam: false, reached: true)
+        var teamOnly = facts(workers: three)
+        teamOnly.villages[1] = .init(name: "燕子山社区", hasPost: false, hasTeam: true, reached: true)
+        var unreached = facts(workers: three)
+        unreached.villages[0].reached = false
+        let r2 = { (f: StationFacts, year: Int, today: Day) in ComplianceEngine.evaluate(self.jinan, f, year: year, today: today).first { $0.ruleID == "R-2" }! }
+        // act, check
+        let failed = r2(bare, 2025, endOf2025)
+        #expect(failed.state == .failure && failed.measured.contains("无社工室（点）也无志愿服务队：燕子山社区"))
+        #expect(r2(teamOnly, 2025, endOf2025).state == .pass)
+        #expect(r2(unreached, 2026, Day("2026-03-01")!).state == .progress)
+        let closed = r2(unreached, 2025, endOf2025)
+        #expect(closed.state == .failure && closed.measured.contains("2025 年尚无服务到达：甸柳庄社区"))
+        var none = facts(workers: three)
+        none.villages = []
+        #expect(r2(none, 2025, endOf2025).state == .missingData)
+        #expect(r2(facts(workers: three, demo: false), 2025, endOf2025).state == .notApplicable)
+    }
+
+    /// teams registered on the national volunteer site, hours recorded; the platform's records are
+    /// said not to be the national system's certificates.
+    @Test func r3WantsRegisteredTeamsAndRecordedHours() {
+        // setup
+        let three = [worker("甲"), worker("乙"), worker("丙")]
+        var unregistered = facts(workers: three)
+        unregistered.volunteering.teams.append(.init(name: "燕子山志愿服务队", registered: false))
+        var noHours = facts(workers: three)
+        noHours.volunteering.confirmedHours = 0
+        var noTeams = facts(workers: three)
+        noTeams.volunteering = .init()
+        let r3 = { (f: StationFacts, year: Int, today: Day) in ComplianceEngine.evaluate(self.jinan, f, year: year, today: today).first { $0.ruleID == "R-3" }! }
+        // act, check
+        #expect(r3(unregistered, 2025, endOf2025).state == .failure && r3(unregistered, 2025, endOf2025).measured.contains("未注册：燕子山志愿服务队"))
+        #expect(r3(noHours, 2026, Day("2026-03-01")!).state == .progress)
+        #expect(r3(noHours, 2025, endOf2025).state == .failure)
+        #expect(r3(noTeams, 2025, endOf2025).state == .failure && r3(noTeams, 2025, endOf2025).measured == "未建立志愿服务队")
+        let kept = r3(facts(workers: three), 2025, endOf2025)
+        #expect(kept.state == .pass && kept.measured.contains("36.5 小时") && kept.measured.contains("非全国志愿服务信息系统证明"))
     }
 
     @Test func shouldRulesWarnAndMustRulesFail() {
@@ -285,5 +333,19 @@ struct WorkingDayDeadlineTests {
         #expect(due.counting == "2024-09-30 退出；退出之日不计入，自次日起算第 30 个工作日")
         // Wuhan's notice sets no handover period
         #expect(try Deadlines.handover(try PolicyProfile.shipped("wuhan"), exit: Day("2024-09-30")!, station: "", operatorName: "", calendar: calendar) == nil)
+    }
+}
+
+extension StationFacts {
+    /// Complete facts for 2025: four libraries updated in the year, two villages covered,
+    /// one registered team with hours.
+    func withResources() -> StationFacts {
+        var f = self
+        f.keyPopulation = .init(active: 120, lastUpdated: Day("2025-03-01"))
+        f.libraries = .init(policies: .init(count: 8, lastUpdated: Day("2025-02-01")), charity: .init(count: 3, lastUpdated: Day("2025-05-01")),
+                            volunteers: .init(count: 40, lastUpdated: Day("2025-04-01")))
+        f.villages = [.init(name: "甸柳庄社区", hasPost: true, hasTeam: true, reached: true), .init(name: "燕子山社区", hasPost: true, hasTeam: false, reached: true)]
+        f.volunteering = .init(teams: [.init(name: "甸柳庄志愿服务队", registered: true)], confirmedHours: 36.5)
+        return f
     }
 }

@@ -68,7 +68,7 @@ enum ComplianceQueries {
         let rows = try await sql.raw("""
             SELECT s.id, s.name, s.city_id, s.district_id, d.name AS district_name, d.district_kind, s.path, s.operator_id, s.equipment,
                    s.outdoor_sign, s.indoor_sign, s.is_demonstration, s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget,
-            """ + library + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
+            """ + library + ResourceFacts.columns(year: year, on: sql) + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
              AS records
             FROM stations s JOIN org_units d ON d.id = s.district_id WHERE
             """ + " " + condition + " ORDER BY " + PlaceOrder.stations).all()
@@ -100,7 +100,7 @@ enum ComplianceQueries {
                 if let kind = RoomKind(rawValue: room.kind) { roomsByKind[kind] = .init(area: room.area, shared: room.shared != 0) }
             }
             let counted = try json.decode(RecordsJSON.self, column: "records", of: r)
-            let facts = StationFacts(
+            var facts = StationFacts(
                 rooms: roomsByKind,
                 equipment: Set(try r.decode(column: "equipment", as: String.self).split(separator: ",").compactMap { Equipment(rawValue: String($0)) }),
                 outdoorSign: try r.decode(column: "outdoor_sign", as: Bool.self), indoorSign: try r.decode(column: "indoor_sign", as: Bool.self),
@@ -119,6 +119,7 @@ enum ComplianceQueries {
                 keyPopulation: .init(active: try r.decode(column: "key_population", as: Int.self),
                                      lastUpdated: try r.decode(column: "key_population_updated", as: String?.self).flatMap(Day.init)),
                 focusWork: focus[row.id] ?? .init(fields: []))
+            try ResourceFacts.read(r, into: &facts, json: json)
             results.append(Evaluated(station: row, findings: ComplianceEngine.evaluate(profiles[row.cityID]!, facts, year: year, today: today)))
         }
         return results

@@ -37,7 +37,7 @@ public enum ComplianceEngine {
     }
 
     public static let evaluatedRuleIDs: Set<String> = ["P-1", "P-2", "P-3", "P-4", "P-5", "S-1", "S-2", "S-3", "S-4", "S-5", "S-6", "S-7", "S-8",
-                                                      "T-1", "T-2", "T-3", "T-4", "T-5", "R-1", "V-5", "V-6"]
+                                                      "T-1", "T-2", "T-3", "T-4", "T-5", "R-1", "R-2", "R-3", "V-5", "V-6"]
     static let minDaysForHoursRules = 30
     static let qualifiedPools: Set<SupervisorPool> = [.cityExpert, .talent]
 
@@ -118,29 +118,13 @@ public enum ComplianceEngine {
             case "T-3": return hours(rule, param: "trainingHoursPerWorker", what: "培训", unit: "学时", value: \.trainingHours)
             case "T-4": return supervisorExperience(rule)
             case "T-5": return supervisionRecords(rule)
-            case "R-1": return keyPopulationLibrary(rule)
+            case "R-1": return resourceLibraries(rule)
+            case "R-2": return villageCoverage(rule)
+            case "R-3": return volunteerTeams(rule)
             case "V-5": return focusFields(rule)
             case "V-6": return focusFieldCases(rule)
             default: return make(rule, .notApplicable, measured: "", required: "")
             }
-        }
-
-        /// R-1 names four libraries; only the key-population one (辖区重点人群) is kept here so far. It must
-        /// exist and have been updated in the year. When it does, the finding says the other three are not
-        /// yet measured ("missing data"), never a pass the system cannot vouch for.
-        func keyPopulationLibrary(_ rule: PolicyRule) -> Finding {
-            let required = "政策、辖区重点人群、社会慈善、志愿服务四个资源库；重点人群库本年度有更新"
-            let library = facts.keyPopulation
-            guard library.active > 0, let updated = library.lastUpdated else {
-                return make(rule, broken(rule), measured: "辖区重点人群库未建立（在册 0 人）", required: required,
-                            advice: "在“服务对象”中登记或批量导入本站辖区的重点人群")
-            }
-            guard updated.year >= year else {
-                return make(rule, broken(rule), measured: "辖区重点人群库在册 \(library.active) 人，最后更新于 \(updated)，\(year) 年未更新", required: required,
-                            advice: "核实并更新辖区重点人群信息（类别核实、状态变更、需求登记均计为更新）")
-            }
-            return make(rule, .missingData, measured: "辖区重点人群库在册 \(library.active) 人，\(updated) 更新；政策、社会慈善、志愿服务资源库尚未纳入本系统",
-                        required: required, advice: "其余三个资源库纳入本系统后再作判断")
         }
 
         /// V-5: the station chose between the minimum and maximum number of focus fields for the year

@@ -148,6 +148,12 @@ public struct StationFacts: Sendable {
     public var supervisionRecords: SupervisionRecords
     public var keyPopulation: KeyPopulation
     public var focusWork: FocusWork
+    /// R-1's three other libraries (`ResourceFindings.swift`).
+    public var libraries = Libraries()
+    /// The villages and communities of the station's street.
+    public var villages: [Village] = []
+    /// The station's volunteer teams and the year's confirmed hours.
+    public var volunteering = Volunteering()
 
     public init(rooms: [RoomKind: Room], equipment: Set<Equipment>, outdoorSign: Bool, indoorSign: Bool, isDemonstration: Bool,
                 districtKind: DistrictKind?, contractStart: Day?, annualContractAmount: Double?, annualPersonnelBudget: Double?,
