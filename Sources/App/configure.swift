@@ -66,6 +66,8 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M019_SupervisionCasesAndWorkLists())
     app.migrations.add(M020_FeaturedProjects())
     app.migrations.add(M021_ServiceTotals())
+    app.migrations.add(M022_Volunteers())
+    app.migrations.add(M023_VolunteerPoints())
     app.migrations.add(M026_VillageServices())
     app.ledgerPartitions = LedgerPartitions()
 
@@ -116,6 +118,8 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: ReferralsController())
     try routes.register(collection: AssistanceController())
     try routes.register(collection: FeaturedProjectsController())
+    try routes.register(collection: VolunteersController())
+    try routes.register(collection: VolunteerPagesController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -67,6 +67,71 @@ struct AccessTableTests {
         return rows
     }
 
+    /// Volunteers (issue 11 §1) follow the recipients' rules: the station's workers and its operator
+    /// register and reveal; street, district, city and evaluator read; a supervisor sees none (404);
+    /// outside the scope 404. "update" is the one change to a volunteer's record a reader might try: a reveal.
+    static let volunteerInside: [String: [String: HTTPResponseStatus]] = [
+        "admin": ["read": .ok, "create": .forbidden, "update": .forbidden],
+        "lixia": ["read": .ok, "create": .forbidden, "update": .forbidden],
+        "jiefanglu": ["read": .ok, "create": .forbidden, "update": .forbidden],
+        "operator": ["read": .ok, "create": .created, "update": .ok],
+        "worker": ["read": .ok, "create": .created, "update": .ok],
+        "supervisor": ["read": .notFound, "create": .forbidden, "update": .notFound],
+        "evaluator": ["read": .ok, "create": .forbidden, "update": .forbidden],
+        "platform": ["read": .notFound, "create": .notFound, "update": .notFound],
+    ]
+
+    static var volunteerRows: [Row] {
+        volunteerInside.keys.sorted().flatMap { user in
+            ["read", "create", "update"].flatMap { action in
+                [Row(user: user, kind: "volunteer", action: action, place: .inside, expected: volunteerInside[user]![action]!),
+                 Row(user: user, kind: "volunteer", action: action, place: .outside, expected: .notFound)]
+            }
+        }
+    }
+
+    @Test(arguments: volunteerRows)
+    func volunteerDecision(_ row: Row) async throws {
+        try await withApp { world in
+            // setup: a volunteer of the station, written directly (the register's own checks are VolunteerTests')
+            let token = try await world.token(row.user)
+            let keys = row.place == .inside ? Self.inside[row.user]! : (Self.outside[row.user] ?? ("外区", "外街道", "user:outsider"))
+            let station = try #require(try await Station.find(world.id("station:" + keys.station), on: world.app.db))
+            let key = world.app.settings.dataKey
+            let v = Volunteer()
+            v.id = UUID()
+            v.$station.id = station.id!
+            v.cityID = station.cityID
+            v.districtID = station.districtID
+            v.path = station.path
+            v.villageID = try await StationQueries.villages(ofStreet: station.streetID, on: world.app.db).first?.id ?? station.streetID
+            v.name = "测试志愿者"
+            let sealed = try SealedValue(VolunteerTests.volunteerID, masked: "3701**********0000", key: key)
+            v.residentIDSealed = sealed.sealed
+            v.residentIDHash = sealed.hash
+            v.residentIDMasked = sealed.masked
+            v.skills = ""
+            v.availability = ""
+            v.status = .active
+            v.createdBy = world.id("user:worker")
+            try await v.create(on: world.app.db)
+            let village = try await StationQueries.villages(ofStreet: station.streetID, on: world.app.db).first?.name ?? "无"
+            // act
+            let res: TestingHTTPResponse
+            switch row.action {
+            case "read":
+                res = try await world.api(.GET, "/api/v1/volunteers/\(v.id!)", token: token)
+            case "create":
+                res = try await world.api(.POST, "/api/v1/volunteers", token: token, json: [
+                    "station_id": station.id!.uuidString, "name": "新志愿者", "resident_id": VolunteerTests.otherID, "village": village])
+            default:
+                res = try await world.api(.POST, "/api/v1/volunteers/\(v.id!)/reveal", token: token, json: ["field": "resident_id", "reason": "核对注册信息"])
+            }
+            // check
+            #expect(res.status == row.expected, "\(row.testDescription): got \(res.status.code) \(res.body.string.prefix(200))")
+        }
+    }
+
     @Test(arguments: rows)
     func decision(_ row: Row) async throws {
         try await withApp { world in

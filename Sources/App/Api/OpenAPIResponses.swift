@@ -18,6 +18,7 @@ extension OpenAPI {
             .merging(focusResponses) { core, _ in core }.merging(referralResponses) { core, _ in core }
             .merging(assistanceResponses) { core, _ in core }.merging(featuredResponses) { core, _ in core }
             .merging(coverageResponses) { core, _ in core }
+            .merging(volunteerResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [
@@ -107,6 +108,8 @@ extension OpenAPI {
         key(.GET, .workingDays): [422],   // a date in a year the calendar does not have yet
         key(.GET, .dashboard): [404],   // a station or unit outside the caller's scope, or none of their own
         key(.GET, .coverage): [404],   // the same
+        key(.GET, .stationRewards(.key)): [422], key(.GET, .volunteerPoints(.key)): [422],   // the city's profile has no R-4 points
+        key(.POST, .volunteerHoursConfirm(.key)): [409],   // confirmed already
     ]
 
     /// Query parameters by name; an empty value counts as not given where the server reads it so.

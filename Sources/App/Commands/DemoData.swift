@@ -171,6 +171,10 @@ enum DemoData {
                                                     recorder: recorder)
                     try await DemoReferrals.add(from: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
                     try await DemoAssistance.add(station: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
+                    let dazhiStreet = try await OrgUnit.query(on: db).filter(\.$name == "大智街道").first()
+                    let dazhi = try await Station.query(on: db).filter(\.$streetID == dazhiStreet?.id ?? UUID()).first()
+                    try await DemoVolunteers.add(jinan: station, wuhan: dazhi, recorder: (worker, name), wuhanAdmin: users["wuhan"], today: app.clock.today,
+                                                 key: app.settings.dataKey, db: db, audit: recorder)
                 }
             }
         }

@@ -81,12 +81,15 @@ enum EventPage {
         var canUpdate = false
         var linksRecipients = false
         var photoError: String?
+        /// The volunteer hours form for this event, for those who record at its station (issue 11 §1).
+        var volunteerHoursURL: String?
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         let e = m.event
         return Layout.page(title: "社区活动：\(e.title)", path: SiteURL.event(.value(e.id)).relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain("社区活动：\(e.title)")),
+            .unwrap(m.volunteerHoursURL) { .p(.class("lead"), .a(.class("button"), .id("record-volunteer-hours"), .href($0), .plain("记录志愿者服务时长"))) },
             .dl(.class("facts"),
                 .dt("社工站"), .dd(.plain(e.stationName)),
                 .dt("日期与时长"), .dd(.plain("\(e.on)，\(e.minutes) 分钟")),

@@ -130,6 +130,9 @@ struct CommunityEventsController: RouteCollection {
         var m = EventPage.Model(event: try await dto(e.id!, station: station.id!, req))
         m.canUpdate = caller.may(.update, StationScope.resource(station, .service))
         m.linksRecipients = caller.may(.read, RecipientService.resource(station))
+        if caller.may(.create, VolunteerService.resource(station)) {
+            m.volunteerHoursURL = SiteURL.volunteerHoursNew.relativeURL(["kind": VolunteerActivityKind.communityEvent.rawValue, "record": e.recordID.uuidString])
+        }
         transform(&m)
         return EventPage.view(m, caller: caller, csrf: req.csrfToken).response(status: status)
     }

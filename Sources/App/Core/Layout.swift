@@ -48,7 +48,8 @@ enum Layout {
 
     static func links(for caller: Caller) -> [Link] {
         // 服务对象 only for a role that reads recipients (not a supervisor until cases exist).
-        let recipients = Access.readScope(caller.assignments, .recipient).isEmpty ? [] : [Link(href: SiteURL.recipients.relativeURL(), label: "服务对象")]
+        let recipients = Access.readScope(caller.assignments, .recipient).isEmpty ? [] : [Link(href: SiteURL.recipients.relativeURL(), label: "服务对象"),
+                                                                                          Link(href: SiteURL.volunteers.relativeURL(), label: "志愿者")]
         // 个案 for a role that reads casework (a supervisor reads the cases of their stations).
         let cases = Access.readScope(caller.assignments, .casework).isEmpty && !caller.has(.supervisor) ? [] : [Link(href: SiteURL.cases.relativeURL(), label: "个案")]
         // 小组 for a role that reads the service ledger.

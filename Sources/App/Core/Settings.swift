@@ -22,6 +22,8 @@ struct Settings: Sendable {
     var sessionPolicy = SessionPolicy()
     /// `PORT`: the listening port; `serve --port` still wins. Vapor's own default (8080) when unset.
     var port: Int?
+    /// `SHEGONG_CHROMIUM`: the headless Chromium that prints a volunteer's record of service as PDF.
+    var chromiumPath = "/usr/bin/chromium"
 
     static func fromEnvironment(demo: Bool) throws -> Settings {
         let directory = Environment.get("SHEGONG_DATA_DIR") ?? "./data"
@@ -34,7 +36,7 @@ struct Settings: Sendable {
             guard let value = Int(raw), (1...65_535).contains(value) else { throw BadVariable(name: "PORT", value: raw, rule: "1–65535 之间的整数") }
             port = value
         }
-        return Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
+        var settings = Settings(databaseURL: Environment.get("DATABASE_URL").flatMap { $0.isEmpty ? nil : $0 },
                  dataDirectory: directory,
                  demo: demo,
                  demoPassword: Environment.get("SHEGONG_DEMO_PASSWORD"),
@@ -43,6 +45,8 @@ struct Settings: Sendable {
                  dataKey: try DataKey.load(environmentValue: key, fileValue: keyFile, directory: directory),
                  dataKeyFile: DataKey.keyFilePath(environmentValue: key, fileValue: keyFile, directory: directory),
                  sessionPolicy: sessions, port: port)
+        if let chromium = Environment.get("SHEGONG_CHROMIUM"), !chromium.isEmpty { settings.chromiumPath = chromium }
+        return settings
     }
 
     struct BadVariable: Error, CustomStringConvertible {

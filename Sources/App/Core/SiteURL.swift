@@ -186,6 +186,22 @@ enum ApiRoute: Routable {
     case featuredProject(ID)
     /// Items (and featured projects) a city adds to its service catalogue, as a policy version.
     case policyCatalogue
+    /// The volunteer library (issue 11 §1): volunteers, teams and hours.
+    case volunteers
+    case volunteer(ID)
+    case volunteerReveal(ID)
+    case volunteerHoursOf(ID)
+    case volunteerTeams
+    case volunteerTeam(ID)
+    case volunteerTeamMembers(ID)
+    case volunteerHours
+    case volunteerHoursEntry(ID)
+    case volunteerHoursConfirm(ID)
+    case volunteerHoursCorrections(ID)
+    /// Points and rewards.
+    case stationRewards(ID)
+    case volunteerPoints(ID)
+    case volunteerRedemptions(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -273,6 +289,20 @@ enum ApiRoute: Routable {
         case .stationFeaturedProjects(let id): ["stations", .id(id), "featured-projects"]
         case .featuredProject(let id): ["featured-projects", .id(id)]
         case .policyCatalogue: ["policy", "catalogue"]
+        case .volunteers: ["volunteers"]
+        case .volunteer(let id): ["volunteers", .id(id)]
+        case .volunteerReveal(let id): ["volunteers", .id(id), "reveal"]
+        case .volunteerHoursOf(let id): ["volunteers", .id(id), "hours"]
+        case .volunteerTeams: ["volunteer-teams"]
+        case .volunteerTeam(let id): ["volunteer-teams", .id(id)]
+        case .volunteerTeamMembers(let id): ["volunteer-teams", .id(id), "members"]
+        case .volunteerHours: ["volunteer-hours"]
+        case .volunteerHoursEntry(let id): ["volunteer-hours", .id(id)]
+        case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
+        case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]
+        case .stationRewards(let id): ["stations", .id(id), "rewards"]
+        case .volunteerPoints(let id): ["volunteers", .id(id), "points"]
+        case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]
         }
     }
 }
@@ -433,6 +463,24 @@ enum SiteURL: Routable {
     case featuredProject(ID)
     /// The policy page's form that adds items to the city's service catalogue.
     case policyCatalogue
+    /// The volunteer library (issue 11 §1): volunteers, their teams and hours.
+    case volunteers
+    case volunteer(ID)
+    case volunteerReveal(ID)
+    case volunteerTeams
+    case volunteerTeam(ID)
+    case volunteerTeamMembers(ID)
+    /// The hours form: `?kind=&record=` for a ledger activity, `?volunteer=` to preselect.
+    case volunteerHoursNew
+    case volunteerHoursEntry(ID)
+    case volunteerHoursConfirm(ID)
+    case volunteerHoursCorrections(ID)
+    /// A station's reward catalogue, and a volunteer's redemption.
+    case stationRewards(ID)
+    case volunteerRedemptions(ID)
+    /// A volunteer's record of service (志愿服务记录), printable, and as a PDF.
+    case volunteerRecord(ID)
+    case volunteerRecordPDF(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -532,6 +580,20 @@ enum SiteURL: Routable {
         case .stationFeaturedProjects(let id): ["stations", .id(id), "featured-projects"]
         case .featuredProject(let id): ["featured-projects", .id(id)]
         case .policyCatalogue: ["policy", "catalogue"]
+        case .volunteers: ["volunteers"]
+        case .volunteer(let id): ["volunteers", .id(id)]
+        case .volunteerReveal(let id): ["volunteers", .id(id), "reveal"]
+        case .volunteerTeams: ["volunteer-teams"]
+        case .volunteerTeam(let id): ["volunteer-teams", .id(id)]
+        case .volunteerTeamMembers(let id): ["volunteer-teams", .id(id), "members"]
+        case .volunteerHoursNew: ["volunteer-hours", "new"]
+        case .volunteerHoursEntry(let id): ["volunteer-hours", .id(id)]
+        case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
+        case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]
+        case .stationRewards(let id): ["stations", .id(id), "rewards"]
+        case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]
+        case .volunteerRecord(let id): ["volunteers", .id(id), "record"]
+        case .volunteerRecordPDF(let id): ["volunteers", .id(id), "record.pdf"]
         }
     }
 }

@@ -138,5 +138,8 @@ enum Stylesheet {
       table.matrix .group-label { display: inline-block; min-width: 6em; color: var(--muted); font-weight: 600; }
     }
     @media print { header.site, form.filters, .actions { display: none; } }
+    .service-record .disclaimer { border: 1px solid var(--line); padding: .5rem .8rem; }
+    .service-record .signature { margin-top: 2rem; text-align: right; }
+    @media print { .service-record .no-print { display: none; } .service-record table { break-inside: auto; } .service-record tr { break-inside: avoid; } }
     """
 }

@@ -13,6 +13,8 @@ enum ServiceRecordPage {
         var today = ""
         var values: [String: String] = [:]
         var errors = Validator()
+        /// The volunteer hours form for an event, session or visit (issue 11 §1), for those who record at its station.
+        var volunteerHoursURL: String?
     }
 
     static func query(_ r: ServiceRecord, req: Request) async throws -> Model {
@@ -22,6 +24,10 @@ enum ServiceRecordPage {
         if m.canCorrect { m.profile = try await CaseService.profile(of: r.station, year: r.year, req: req) }
         m.dateCorrectable = ServiceCorrections.dateCorrectable.contains(r.kind)
         m.today = req.today.description
+        if let kind = VolunteerActivityKind.allCases.first(where: { $0.serviceKinds.contains(r.kind) }),
+           caller.may(.create, VolunteerService.resource(r.station)) {
+            m.volunteerHoursURL = SiteURL.volunteerHoursNew.relativeURL(["kind": kind.rawValue, "record": r.id!.uuidString])
+        }
         let c = m.record.current
         m.values = ["version": String(c.version), "on": c.on, "minutes": String(c.minutes), "others_count": String(c.othersCount),
                     "content": c.content, "field": c.field, "item": c.item ?? "", "method": c.method.rawValue]
@@ -32,6 +38,7 @@ enum ServiceRecordPage {
         let r = m.record, c = r.current
         return Layout.page(title: "服务记录", path: SiteURL.serviceRecord(.value(r.id)).relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain("\(r.kindLabel)：\(c.on)")),
+            .unwrap(m.volunteerHoursURL) { .p(.class("lead"), .a(.class("button"), .href($0), .plain("记录志愿者服务时长"))) },
             .section(.class("card"), .id("record"),
                 .dl(.class("facts"),
                     .dt("社工站"), .dd(.plain(r.stationName)),

@@ -215,6 +215,7 @@ struct PolicyController: RouteCollection {
 enum PolicyBounds {
     static func bounds(for param: String) -> NumberBounds {
         let p = param.lowercased()
+        if p == "pointsrounding" { return NumberBounds(range: 0...2, unit: "", wholeNumber: true) }
         if p.hasSuffix("workingdays") { return NumberBounds(range: 1...365, unit: "个工作日", wholeNumber: true) }
         if p == "dueday" || p == "monthlydueday" { return NumberBounds(range: 1...31, unit: "日", wholeNumber: true) }
         if p == "duemonth" { return NumberBounds(range: 1...12, unit: "月", wholeNumber: true) }

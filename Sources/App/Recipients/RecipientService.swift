@@ -253,24 +253,17 @@ enum RecipientService {
 
     /// The full value of a sealed field, after a reason; the reveal and its reason are audited.
     static func reveal(_ r: Recipient, station: Station, _ input: RevealInput, req: Request) async throws -> (SealedField, String?) {
-        let caller = try req.requireCaller()
         try req.authorize(.reveal, resource(station))
         var v = Validator()
         let field = SealedField(rawValue: input.field ?? "")
         if field == nil { v.add("field", "要查看的字段应为 resident_id（身份证号）、phone（联系电话）或 guardian_phone（监护人电话）") }
-        let reason = v.text(input.reason, field: "reason", label: "查看原因", max: TextLimit.short, required: true) ?? ""
-        if !reason.isEmpty && reason.count < 4 { v.add("reason", "查看原因至少写 4 个字，说明为何需要完整号码") }
+        let reason = SealedPersonalData.reason(input.reason, into: &v)
         try v.check()
         let sealed: String? = switch field! {
         case .residentID: r.residentIDSealed
         case .phone: r.phoneSealed
         case .guardianPhone: r.guardianPhoneSealed
         }
-        guard let sealed else { return (field!, nil) }
-        let value = try req.application.settings.dataKey.open(sealed)
-        try await req.audit.record(.sensitiveRead, entityType: "recipient", entityID: r.id?.uuidString,
-                                   changes: ["field": [nil, field!.rawValue], "reason": [nil, reason]],
-                                   actor: caller.userID, actorName: caller.username)
-        return (field!, value)
+        return (field!, try await SealedPersonalData.reveal(sealed, field: field!.rawValue, entityType: "recipient", entityID: r.id, reason: reason, req: req))
     }
 }

@@ -57,6 +57,8 @@ public struct RuleParameter: Sendable, Equatable {
         "communityWork": .init(label: "每领域社区工作案例", unit: "个"),
         "crisisPlanWorkingDays": .init(label: "危机评估后制定干预计划的期限", unit: "个工作日"),
         "followUpWorkingDays": .init(label: "危机干预后回访的期限", unit: "个工作日"),
+        "pointsPerHour": .init(label: "志愿服务每小时积分", unit: "分"),
+        "pointsRounding": .init(label: "积分取整方式", unit: "（0 向下取整，1 四舍五入，2 向上取整）"),
         "retentionYears": .init(label: "记录保存年限", unit: "年"),
         "handoverWorkingDays": .init(label: "档案移交期限", unit: "个工作日"),
         "publicNoticeWorkingDays": .init(label: "公示期", unit: "个工作日"),

@@ -1,0 +1,349 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+struct VolunteerHoursInput: Content {
+    var volunteerId: UUID?
+    /// `community_event`, `group_session`, `visit` or `standalone`.
+    var activityKind: String?
+    /// The ledger's record of the event, session or visit (not for a standalone activity).
+    var recordId: UUID?
+    /// A standalone activity's station (the caller's only one when omitted), name and place.
+    var stationId: UUID?
+    var activityName: String?
+    var place: String?
+    /// Local time, `yyyy-MM-ddTHH:mm`.
+    var startsAt: String?
+    var endsAt: String?
+}
+
+/// A correction of an entry: a new version, the replaced one kept.
+struct VolunteerHoursCorrection: Content {
+    /// The version being corrected (a stale one is a 409).
+    var version: Int?
+    var startsAt: String?
+    var endsAt: String?
+    var activityName: String?
+    var place: String?
+    var reason: String?
+}
+
+struct VolunteerHoursVersionDTO: Content {
+    var version: Int
+    var activityName: String
+    var place: String
+    var startsAt: String
+    var endsAt: String
+    var hours: Double
+    var status: VolunteerHoursStatus
+    var correctedByName: String
+    var reason: String
+    var correctedAt: Date
+}
+
+struct VolunteerHoursDTO: Content {
+    var id: UUID
+    var volunteerId: UUID
+    var volunteerName: String
+    var stationId: UUID
+    var activityKind: VolunteerActivityKind
+    var activityKindLabel: String
+    var recordId: UUID?
+    var activityName: String
+    var place: String
+    var startsAt: String
+    var endsAt: String
+    var hours: Double
+    var status: VolunteerHoursStatus
+    var statusLabel: String
+    var version: Int
+    var recordedByName: String
+    var confirmedByName: String?
+    var versions: [VolunteerHoursVersionDTO]
+    var createdAt: Date?
+    var updatedAt: Date?
+}
+
+struct VolunteerHoursList: Content {
+    var items: [VolunteerHoursDTO]
+    /// Confirmed hours of the entries listed.
+    var confirmedHours: Double
+}
+
+/// Volunteer hours (服务时长, issue 11 §1; R-3): recorded by the organiser (谁组织谁记录) — the station
+/// that owns the community event, group session or visit, or runs the standalone activity — and
+/// confirmed by it; only confirmed hours count. The same volunteer cannot serve twice at once: the
+/// overlap check runs inside the serialised write (the audit transaction, a process lock and on
+/// PostgreSQL an advisory lock), so two entries sent at once give one entry and one 409.
+enum VolunteerHoursService {
+    /// A moment as the form sends it (`yyyy-MM-ddTHH:mm`), with minutes since the epoch for arithmetic.
+    struct Moment {
+        var text: String
+        var day: Day
+        var minutes: Int
+    }
+
+    static func moment(_ raw: String?, field: String, label: String, into v: inout Validator) -> Moment? {
+        let text = (raw ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "T")
+        if text.isEmpty {
+            v.add(field, "\(label)不能为空")
+            return nil
+        }
+        let parts = text.split(separator: "T", omittingEmptySubsequences: false)
+        let clock = parts.count == 2 ? parts[1].split(separator: ":", omittingEmptySubsequences: false) : []
+        guard parts.count == 2, clock.count == 2, clock.allSatisfy({ $0.count == 2 }), let h = Int(clock[0]), let m = Int(clock[1]), (0...23).contains(h), (0...59).contains(m) else {
+            v.add(field, "\(label)应为 年-月-日T时:分 格式，如 2025-03-01T09:30")
+            return nil
+        }
+        guard let day = v.day(String(parts[0]), field: field, label: label) else { return nil }
+        return Moment(text: "\(day)T\(clock[0]):\(clock[1])", day: day, minutes: day.ordinal * 1440 + h * 60 + m)
+    }
+
+    /// Start and end: the end after the start, not after now, and the length actual service time in
+    /// steps of 0.5 h (at most a day). Returns the half hours.
+    static func span(_ startsAt: String?, _ endsAt: String?, now: Date, into v: inout Validator) -> (Moment, Moment, halfHours: Int)? {
+        let start = moment(startsAt, field: "starts_at", label: "开始时间", into: &v)
+        let end = moment(endsAt, field: "ends_at", label: "结束时间", into: &v)
+        guard let start, let end else { return nil }
+        let length = end.minutes - start.minutes
+        let nowMinutes = Int((now.timeIntervalSince1970 + 8 * 3600) / 60)
+        if end.minutes > nowMinutes { v.add("ends_at", "结束时间不能晚于现在：服务时长在服务结束后记录") }
+        if length <= 0 {
+            v.add("ends_at", "结束时间应晚于开始时间（\(start.text)）")
+            return nil
+        }
+        if length % 30 != 0 {
+            v.add("ends_at", "服务时长按实际服务时间以 0.5 小时为单位记录：\(start.text) 至 \(end.text) 为 \(length) 分钟，不是 30 分钟的整数倍")
+            return nil
+        }
+        if length > 24 * 60 { v.add("ends_at", "一条服务时长不能超过 24 小时（现为 \(length / 60) 小时）") }
+        return (start, end, length / 30)
+    }
+
+    /// The ledger activity an entry names: its station and a name, looked up inside the caller's scope.
+    static func activity(_ kind: VolunteerActivityKind, recordID: UUID, req: Request) async throws -> (station: Station, name: String, on: String)? {
+        guard let row = try await (req.db as! any SQLDatabase).raw("""
+            SELECT sv.station_id, sv.kind, sv.served_on, ce.title, wg.name AS group_name, gs.number
+            FROM service_records sv LEFT JOIN community_events ce ON ce.record_id = sv.id
+            LEFT JOIN group_sessions gs ON gs.record_id = sv.id LEFT JOIN work_groups wg ON wg.id = gs.group_id
+            WHERE sv.id = \(bind: recordID)
+            """).first() else { return nil }
+        let serviceKind = try row.decode(column: "kind", as: ServiceKind.self)
+        guard kind.serviceKinds.contains(serviceKind),
+              let station = try await Station.find(try row.decode(column: "station_id", as: UUID.self), on: req.db) else { return nil }
+        let caller = try req.requireCaller()
+        guard Access.decide(caller.assignments, .read, VolunteerService.resource(station), userID: caller.userID.uuidString) != .notFound else { return nil }
+        let on = try row.decode(column: "served_on", as: String.self)
+        let name: String = switch kind {
+        case .communityEvent: try row.decode(column: "title", as: String?.self) ?? serviceKind.label
+        case .groupSession: "\(try row.decode(column: "group_name", as: String?.self) ?? "小组") 第 \(try row.decode(column: "number", as: Int?.self) ?? 0) 次活动"
+        default: "\(serviceKind.label)（\(on)）"
+        }
+        return (station, name, on)
+    }
+
+    static func find(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> VolunteerHours {
+        let caller = try req.requireCaller()
+        guard let id, !Access.readScope(caller.assignments, VolunteerService.kind).isEmpty,
+              let h = try await VolunteerHours.query(on: req.db).filter(\.$id == id).with(\.$station).with(\.$volunteer).first() else {
+            throw Abort(.notFound, reason: "未找到该服务时长记录，或不在您的管辖范围内")
+        }
+        try req.authorize(action, VolunteerService.resource(h.station))
+        return h
+    }
+
+    /// Records one entry, by the organiser's station (谁组织谁记录).
+    static func record(_ input: VolunteerHoursInput, req: Request) async throws -> VolunteerHours {
+        let caller = try req.requireCaller()
+        var v = Validator()
+        let kind = WorkforceService.enumValue(input.activityKind, VolunteerActivityKind.self, field: "activity_kind", label: "活动类型", into: &v)
+        if input.activityKind == nil { v.add("activity_kind", "请选择活动类型（community_event 社区活动、group_session 小组活动、visit 走访、standalone 志愿服务活动）") }
+        let span = span(input.startsAt, input.endsAt, now: req.application.clock.now, into: &v)
+        let place = v.text(input.place, field: "place", label: "服务地点", max: TextLimit.short) ?? ""
+        var station: Station?
+        var name: String?
+        if let kind {
+            if kind == .standalone {
+                if input.recordId != nil { v.add("record_id", "志愿服务活动不关联服务台账记录；社区活动、小组活动、走访请选择相应类型") }
+                name = v.text(input.activityName, field: "activity_name", label: "活动名称", max: TextLimit.short, required: true)
+                if place.isEmpty { v.add("place", "志愿服务活动须填写服务地点") }
+                try v.check()
+                station = try await StationScope.stationForCreate(input.stationId, kind: VolunteerService.kind, label: "记录志愿服务时长", req: req)
+            } else if let recordID = input.recordId {
+                guard let found = try await activity(kind, recordID: recordID, req: req) else {
+                    throw AppError.field("record_id", "未找到该\(kind.label)，或不在您的管辖范围内", status: .notFound)
+                }
+                station = found.station
+                name = found.name
+                if let span, span.0.day.description != found.on {
+                    v.add("starts_at", "\(kind.label)“\(found.name)”在 \(found.on)，服务时长应记在当天")
+                }
+            } else {
+                v.add("record_id", "请选择所服务的\(kind.label)")
+            }
+        }
+        try v.check()
+        // 谁组织谁记录: only the organiser's station records (403 for a reader of it).
+        try req.authorize(.create, VolunteerService.resource(station!))
+        guard let volunteerID = input.volunteerId else { throw AppError.field("volunteer_id", "请选择志愿者") }
+        let volunteer = try await VolunteerService.find(volunteerID, .read, req: req)
+        if volunteer.cityID != station!.cityID { throw AppError.field("volunteer_id", "志愿者与活动不在同一城市") }
+        if volunteer.status != .active { throw AppError.field("volunteer_id", "\(volunteer.name)的状态为“\(volunteer.status.label)”，不能记录服务时长") }
+        let h = VolunteerHours()
+        h.id = UUID()
+        h.$volunteer.id = volunteer.id!
+        h.$station.id = station!.id!
+        h.cityID = station!.cityID
+        h.path = station!.path
+        h.activityKind = kind!
+        h.recordID = kind == .standalone ? nil : input.recordId
+        h.activityName = name!
+        h.place = place
+        h.startsAt = span!.0.text
+        h.endsAt = span!.1.text
+        h.halfHours = span!.halfHours
+        h.status = .recorded
+        h.version = 1
+        h.recordedBy = caller.userID
+        h.recordedByName = caller.displayName
+        try await req.audit.transaction { db, audit in
+            try await refuseOverlap(volunteer: volunteer, from: h.startsAt, to: h.endsAt, except: nil, on: db)
+            try await h.create(on: db)
+            audit.change(entityType: "volunteer_hours", entityID: h.id, old: nil, new: h.auditFields)
+        }
+        return h
+    }
+
+    /// The same volunteer at two activities at once is refused, naming the other (409). Run inside the
+    /// serialised write.
+    static func refuseOverlap(volunteer: Volunteer, from: String, to: String, except: UUID?, on db: any Database) async throws {
+        var sql: SQLQueryString = """
+            SELECT activity_name, starts_at, ends_at FROM volunteer_hours
+            WHERE volunteer_id = \(bind: volunteer.id!) AND starts_at < \(bind: to) AND ends_at > \(bind: from)
+            """
+        if let except { sql = sql + " AND id <> \(bind: except)" }
+        guard let row = try await (db as! any SQLDatabase).raw(sql + " ORDER BY starts_at LIMIT 1").first() else { return }
+        let other = try row.decode(column: "activity_name", as: String.self)
+        let start = try row.decode(column: "starts_at", as: String.self), end = try row.decode(column: "ends_at", as: String.self)
+        throw AppError.field("starts_at", "\(volunteer.name)在 \(start.replacingOccurrences(of: "T", with: " ")) 至 \(end.replacingOccurrences(of: "T", with: " ")) "
+                             + "已记录“\(other)”的服务时长，同一志愿者的服务时间不能重叠", status: .conflict)
+    }
+
+    /// The organiser's station confirms an entry (once; a second time is a 409). Only confirmed hours count.
+    static func confirm(_ h: VolunteerHours, req: Request) async throws -> VolunteerHours {
+        let caller = try req.requireCaller()
+        try req.authorize(.update, VolunteerService.resource(h.station))
+        let points = try await VolunteerPoints.rule(h.station, year: Int(h.startsAt.prefix(4)) ?? req.today.year, req: req)
+        return try await req.audit.transaction { db, audit in
+            guard let current = try await VolunteerHours.find(h.id, on: db) else { throw Abort(.notFound) }
+            if current.status == .confirmed {
+                throw AppError.field("status", "该服务时长已由\(current.confirmedByName ?? "本站")确认", status: .conflict)
+            }
+            let before = current.auditFields
+            current.status = .confirmed
+            current.confirmedBy = caller.userID
+            current.confirmedByName = caller.displayName
+            current.confirmedAt = req.application.clock.now
+            try await current.save(on: db)
+            // R-4: confirmed hours earn points where the city's profile sets them.
+            try await VolunteerPoints.earn(current, rule: points, on: db)
+            audit.change(entityType: "volunteer_hours", entityID: current.id, old: before, new: current.auditFields)
+            return current
+        }
+    }
+
+    /// A correction: the version in force is kept in `volunteer_hour_versions` with who, when and why,
+    /// and the row takes the new values as the next version. A stale version, or a time that overlaps
+    /// another entry of the volunteer, is a 409.
+    static func correct(_ h: VolunteerHours, _ input: VolunteerHoursCorrection, req: Request) async throws -> VolunteerHours {
+        let caller = try req.requireCaller()
+        try req.authorize(.update, VolunteerService.resource(h.station))
+        var v = Validator()
+        if input.version == nil { v.add("version", "请注明更正的是第几版（version）") }
+        let span = span(input.startsAt ?? h.startsAt, input.endsAt ?? h.endsAt, now: req.application.clock.now, into: &v)
+        let reason = v.text(input.reason, field: "reason", label: "更正原因", max: TextLimit.short, required: true) ?? ""
+        var name = h.activityName, place = h.place
+        if h.activityKind == .standalone {
+            if input.activityName != nil { name = v.text(input.activityName, field: "activity_name", label: "活动名称", max: TextLimit.short, required: true) ?? name }
+            if input.place != nil { place = v.text(input.place, field: "place", label: "服务地点", max: TextLimit.short, required: true) ?? place }
+        } else {
+            if input.activityName != nil { v.add("activity_name", "\(h.activityKind.label)的名称取自服务台账，不能在此更正") }
+            if input.place != nil { place = v.text(input.place, field: "place", label: "服务地点", max: TextLimit.short) ?? "" }
+            if let span, let record = h.recordID, let found = try await activity(h.activityKind, recordID: record, req: req), span.0.day.description != found.on {
+                v.add("starts_at", "\(h.activityKind.label)“\(found.name)”在 \(found.on)，服务时长应记在当天")
+            }
+        }
+        try v.check()
+        let volunteer = h.volunteer, corrected = (name: name, place: place, span: span!)
+        let points = try await VolunteerPoints.rule(h.station, year: corrected.span.0.day.year, req: req)
+        return try await req.audit.transaction { db, audit in
+            guard let current = try await VolunteerHours.find(h.id, on: db) else { throw Abort(.notFound) }
+            if current.version != input.version {
+                throw AppError.field("version", "该记录已被更正为第 \(current.version) 版，请刷新后在最新版本上更正", status: .conflict)
+            }
+            try await refuseOverlap(volunteer: volunteer, from: corrected.span.0.text, to: corrected.span.1.text, except: current.id, on: db)
+            let before = current.auditFields
+            let old = VolunteerHoursVersion()
+            old.id = UUID()
+            old.hoursID = current.id!
+            old.version = current.version
+            old.activityName = current.activityName
+            old.place = current.place
+            old.startsAt = current.startsAt
+            old.endsAt = current.endsAt
+            old.halfHours = current.halfHours
+            old.status = current.status
+            old.correctedBy = caller.userID
+            old.correctedByName = caller.displayName
+            old.reason = reason
+            old.correctedAt = req.application.clock.now
+            try await old.create(on: db)
+            current.activityName = corrected.name
+            current.place = corrected.place
+            current.startsAt = corrected.span.0.text
+            current.endsAt = corrected.span.1.text
+            current.halfHours = corrected.span.halfHours
+            current.version += 1
+            try await current.save(on: db)
+            try await VolunteerPoints.adjust(current, rule: points, on: db)
+            audit.change(entityType: "volunteer_hours", entityID: current.id, old: before, new: current.auditFields.merging(["reason": reason]) { a, _ in a })
+            return current
+        }
+    }
+
+    /// A volunteer's entries at the stations the caller reads, newest first.
+    static func list(volunteer: Volunteer, req: Request) async throws -> VolunteerHoursList {
+        let caller = try req.requireCaller()
+        guard let scope = StationScope.condition(Access.readScope(caller.assignments, VolunteerService.kind), on: req.db) else {
+            return VolunteerHoursList(items: [], confirmedHours: 0)
+        }
+        let ids = try await (req.db as! any SQLDatabase).raw("SELECT h.id FROM volunteer_hours h JOIN stations s ON s.id = h.station_id WHERE h.volunteer_id = \(bind: volunteer.id!) AND "
+                                                             + scope).all().map { try $0.decode(column: "id", as: UUID.self) }
+        let rows = ids.isEmpty ? [] : try await VolunteerHours.query(on: req.db).filter(\.$id ~~ ids).sort(\.$startsAt, .descending).all()
+        let items = try await dtos(rows, volunteerName: volunteer.name, on: req.db)
+        return VolunteerHoursList(items: items, confirmedHours: items.filter { $0.status == .confirmed }.reduce(0) { $0 + $1.hours })
+    }
+
+    static func dtos(_ rows: [VolunteerHours], volunteerName: String, on db: any Database) async throws -> [VolunteerHoursDTO] {
+        if rows.isEmpty { return [] }
+        let versions = try await VolunteerHoursVersion.query(on: db).filter(\.$hoursID ~~ rows.map { $0.id! }).sort(\.$version).all()
+        return rows.map { h in
+            VolunteerHoursDTO(id: h.id!, volunteerId: h.$volunteer.id, volunteerName: volunteerName, stationId: h.$station.id, activityKind: h.activityKind,
+                              activityKindLabel: h.activityKind.label, recordId: h.recordID, activityName: h.activityName, place: h.place,
+                              startsAt: h.startsAt, endsAt: h.endsAt, hours: h.hours, status: h.status, statusLabel: h.status.label, version: h.version,
+                              recordedByName: h.recordedByName, confirmedByName: h.confirmedByName,
+                              versions: versions.filter { $0.hoursID == h.id }.map {
+                                  VolunteerHoursVersionDTO(version: $0.version, activityName: $0.activityName, place: $0.place, startsAt: $0.startsAt,
+                                                           endsAt: $0.endsAt, hours: Double($0.halfHours) / 2, status: $0.status,
+                                                           correctedByName: $0.correctedByName, reason: $0.reason, correctedAt: $0.correctedAt)
+                              },
+                              createdAt: h.createdAt, updatedAt: h.updatedAt)
+        }
+    }
+
+    static func dto(_ h: VolunteerHours, req: Request) async throws -> VolunteerHoursDTO {
+        let name = try await Volunteer.find(h.$volunteer.id, on: req.db)?.name ?? ""
+        return try await dtos([h], volunteerName: name, on: req.db)[0]
+    }
+}

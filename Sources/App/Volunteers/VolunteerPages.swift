@@ -1,0 +1,335 @@
+import Domain
+import Fluent
+import Plot
+import Vapor
+
+/// `/volunteers`: the volunteer library of the caller's stations, and the registration form.
+enum VolunteerListPage {
+    struct Model {
+        var items: [VolunteerDTO] = []
+        var personalData: Access.PersonalData = .masked
+        var q = ""
+        /// Where the caller may register volunteers; the villages when there is only one station.
+        var stations: [(value: String, label: String)] = []
+        var villages: [(value: String, label: String)] = []
+        var values: [String: String] = [:]
+        var errors = Validator()
+    }
+
+    static func query(_ req: Request) async throws -> Model {
+        let caller = try req.requireCaller()
+        var m = Model()
+        m.q = try req.queryValue(String.self, "q") ?? ""
+        m.items = try await VolunteerService.list(station: try req.queryValue(UUID.self, "station"), query: m.q, req: req)
+        m.personalData = Access.personalDataInLists(caller.assignments)
+        let stations = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
+        m.stations = stations.map { ($0.id!.uuidString, $0.name) }
+        if stations.count == 1 {
+            m.villages = try await StationQueries.villages(ofStreet: stations[0].streetID, on: req.db).map { ($0.name, $0.name) }
+        }
+        return m
+    }
+
+    static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
+        Layout.page(title: "志愿者", path: SiteURL.volunteers.relativeURL(), caller: caller, csrf: csrf,
+            .h1("志愿服务资源库"),
+            .p(.class("lead"), .plain("社工站的志愿者（\(RuleName.label("R-1"))）：身份证号和电话加密保存、列表中脱敏显示。"),
+               .a(.href(SiteURL.volunteerTeams.relativeURL()), .plain("志愿服务队（每个村（社区）一支）"))),
+            .form(.method(.get), .action(SiteURL.volunteers.relativeURL()), .class("filters"),
+                FormField.text("q", label: "姓名", value: m.q, error: nil),
+                .button(.type(.submit), .plain("查找"))),
+            .if(m.items.isEmpty, .p(.class("empty"), .plain("尚无志愿者。"))),
+            .if(!m.items.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("volunteers"),
+                .thead(.tr(.th("姓名"), .th("社工站"), .th("村（社区）"), .if(m.personalData != .hidden, .group(.th("身份证号"), .th("电话"))),
+                           .th("技能特长"), .th("全国志愿服务信息系统注册"), .th("状态"), .th("已确认时长"))),
+                .tbody(.forEach(m.items) { v in
+                    .tr(.td(.a(.href(SiteURL.volunteer(.value(v.id)).relativeURL()), .plain(v.name))), .td(.plain(v.stationName)), .td(.plain(v.villageName)),
+                        .if(m.personalData != .hidden, .group(.td(.class("masked"), .plain(v.residentId ?? "")), .td(.class("masked"), .plain(v.phone ?? "")))),
+                        .td(.plain(v.skills)), .td(.plain(v.nationalRegistration ?? "未注册")), .td(.plain(v.statusLabel)),
+                        .td(.class("num"), .plain(VolunteerFormat.hours(v.confirmedHours))))
+                })))),
+            .if(!m.stations.isEmpty, .group(
+                .h2("登记志愿者"),
+                FormField.summary(m.errors.errors),
+                .form(.method(.post), .action(SiteURL.volunteers.relativeURL()), .class("edit"), .id("volunteer-form"),
+                    FormField.csrf(csrf),
+                    .if(m.stations.count > 1, FormField.select("station_id", label: "社工站", options: m.stations, selected: m.values["station_id"],
+                                                               error: m.errors.message(for: "station_id"))),
+                    FormField.text("name", label: "姓名", value: m.values["name"], error: m.errors.message(for: "name"), required: true),
+                    FormField.text("resident_id", label: "身份证号", value: m.values["resident_id"], error: m.errors.message(for: "resident_id"), required: true),
+                    FormField.text("phone", label: "联系电话", value: m.values["phone"], error: m.errors.message(for: "phone"), type: .tel),
+                    m.villages.isEmpty
+                        ? FormField.text("village", label: "所在村（社区）", value: m.values["village"], error: m.errors.message(for: "village"), required: true)
+                        : FormField.select("village", label: "所在村（社区）", options: [("", "请选择")] + m.villages, selected: m.values["village"],
+                                           error: m.errors.message(for: "village")),
+                    FormField.text("skills", label: "技能特长", value: m.values["skills"], error: m.errors.message(for: "skills")),
+                    FormField.text("availability", label: "可服务时间", value: m.values["availability"], error: m.errors.message(for: "availability")),
+                    FormField.text("national_registration", label: "全国志愿服务信息系统注册编号（未注册的留空）", value: m.values["national_registration"],
+                                   error: m.errors.message(for: "national_registration")),
+                    .button(.type(.submit), .plain("登记"))))))
+    }
+}
+
+enum VolunteerFormat {
+    /// 2.5 小时
+    static func hours(_ h: Double) -> String {
+        (h == h.rounded() ? String(Int(h)) : String(h)) + " 小时"
+    }
+
+    static func points(_ p: Double) -> String { p == p.rounded() ? String(Int(p)) : String(p) }
+
+    /// `2025-03-01T09:30` as `2025-03-01 09:30`.
+    static func time(_ t: String) -> String { t.replacingOccurrences(of: "T", with: " ") }
+}
+
+/// `/volunteers/{id}`: one volunteer with their hours and, for the station's workers, the reveal form.
+enum VolunteerPage {
+    struct Model {
+        var volunteer: VolunteerDTO
+        var hours: VolunteerHoursList
+        var personalData: Access.PersonalData
+        var canRecord = false
+        var revealed: (field: String, value: String?)?
+        var revealValues: [String: String] = [:]
+        var revealErrors = Validator()
+        /// R-4: the points account, or why there is none (the city's profile has no points).
+        var points: PointsAccount?
+        var pointsNote: String?
+        var rewards: [RewardDTO] = []
+        var redeemValues: [String: String] = [:]
+        var redeemErrors = Validator()
+    }
+
+    static func query(_ v: Volunteer, req: Request) async throws -> Model {
+        let caller = try req.requireCaller()
+        let resource = VolunteerService.resource(v.station)
+        var m = Model(volunteer: try await VolunteerService.dto(v, req: req), hours: try await VolunteerHoursService.list(volunteer: v, req: req),
+                      personalData: Access.personalData(caller.assignments, resource) ?? .hidden)
+        m.canRecord = caller.may(.create, resource)
+        do {
+            m.points = try await VolunteerPoints.account(v, req: req)
+            if caller.may(.update, resource) { m.rewards = try await VolunteerPoints.rewards(v.station, req: req).items.filter { $0.stock > 0 } }
+        } catch let error as AppError {
+            m.pointsNote = error.fieldErrors.first?.message
+        }
+        return m
+    }
+
+    static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
+        let v = m.volunteer
+        return Layout.page(title: "志愿者：\(v.name)", path: SiteURL.volunteer(.value(v.id)).relativeURL(), caller: caller, csrf: csrf,
+            .h1(.plain("志愿者：\(v.name)")),
+            .p(.class("lead"), .a(.href(SiteURL.volunteers.relativeURL()), .plain("志愿服务资源库")),
+               .a(.href(SiteURL.volunteerRecord(.value(v.id)).relativeURL()), .plain("志愿服务记录（可打印、下载 PDF）")),
+               .if(m.canRecord, .a(.class("button"), .href(SiteURL.volunteerHoursNew.relativeURL(["volunteer": v.id.uuidString])), .plain("记录服务时长")))),
+            .dl(.class("facts"),
+                .dt("社工站"), .dd(.plain(v.stationName)),
+                .dt("村（社区）"), .dd(.plain(v.villageName)),
+                .if(m.personalData != .hidden, .group(.dt("身份证号"), .dd(.class("masked"), .id("resident-id"), .plain(v.residentId ?? "")),
+                                                    .dt("联系电话"), .dd(.class("masked"), .plain(v.phone ?? "未登记")))),
+                .dt("技能特长"), .dd(.plain(v.skills)),
+                .dt("可服务时间"), .dd(.plain(v.availability)),
+                .dt("全国志愿服务信息系统注册编号"), .dd(.plain(v.nationalRegistration ?? "未注册")),
+                .dt("状态"), .dd(.plain(v.statusLabel)),
+                .dt("已确认服务时长"), .dd(.id("confirmed-hours"), .plain(VolunteerFormat.hours(v.confirmedHours))),
+                .unwrap(v.recipientId) { .group(.dt("服务对象"), .dd(.a(.href(SiteURL.recipient(.value($0)).relativeURL()), .plain("同一人在服务对象库中的记录")))) }),
+            .unwrap(m.revealed) { r in .p(.class("notice"), .id("revealed"), .plain("完整\(r.field == "phone" ? "电话" : "身份证号")：\(r.value ?? "未登记")（已记入审计日志）")) },
+            .if(m.personalData == .revealable, .section(.class("card"),
+                .h2("查看完整号码"),
+                FormField.summary(m.revealErrors.errors),
+                .form(.method(.post), .action(SiteURL.volunteerReveal(.value(v.id)).relativeURL()), .class("edit"), .id("reveal-form"),
+                    FormField.csrf(csrf),
+                    FormField.select("field", label: "字段", options: [("resident_id", "身份证号"), ("phone", "联系电话")], selected: m.revealValues["field"],
+                                     error: m.revealErrors.message(for: "field")),
+                    FormField.text("reason", label: "查看原因（记入审计日志）", value: m.revealValues["reason"], error: m.revealErrors.message(for: "reason"), required: true),
+                    .button(.type(.submit), .plain("查看"))))),
+            .section(.class("card"), .id("hours"),
+                .h2("服务时长"),
+                .p(.class("hint"), .plain("谁组织谁记录：由活动所属社工站记录并确认；只有已确认的时长计入。")),
+                .if(m.hours.items.isEmpty, .p(.class("empty"), .plain("尚无服务时长记录。"))),
+                .if(!m.hours.items.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("hours-list"),
+                    .thead(.tr(.th("活动"), .th("类型"), .th("开始"), .th("结束"), .th("时长"), .th("状态"), .th("版本"))),
+                    .tbody(.forEach(m.hours.items) { h in
+                        .tr(.td(.a(.href(SiteURL.volunteerHoursEntry(.value(h.id)).relativeURL()), .plain(h.activityName))), .td(.plain(h.activityKindLabel)),
+                            .td(.plain(VolunteerFormat.time(h.startsAt))), .td(.plain(VolunteerFormat.time(h.endsAt))),
+                            .td(.class("num"), .plain(VolunteerFormat.hours(h.hours))), .td(.class("status"), .plain(h.statusLabel)),
+                            .td(.plain("第 \(h.version) 版")))
+                    }))))),
+            pointsSection(m, csrf: csrf))
+    }
+
+    static func pointsSection(_ m: Model, csrf: String) -> Node<HTML.BodyContext> {
+        .section(.class("card"), .id("points"),
+            .h2("积分（\(RuleName.label("R-4"))）"),
+            .unwrap(m.pointsNote) { .p(.class("hint"), .plain($0)) },
+            .unwrap(m.points) { account in .group(
+                .p(.plain("积分余额："), .strong(.id("points-balance"), .plain("\(account.balance) 分")),
+                   .a(.href(SiteURL.stationRewards(.value(m.volunteer.stationId)).relativeURL()), .plain("奖励目录"))),
+                .if(!account.entries.isEmpty, .table(.class("list"), .id("points-entries"),
+                    .thead(.tr(.th("时间"), .th("类型"), .th("说明"), .th("积分"))),
+                    .tbody(.forEach(account.entries) { e in
+                        .tr(.td(.plain(e.createdAt.map { Day($0).description } ?? "")), .td(.plain(e.kindLabel)), .td(.plain(e.note)),
+                            .td(.class("num"), .plain(e.delta > 0 ? "+\(e.delta)" : String(e.delta))))
+                    }))),
+                .if(!m.rewards.isEmpty, .group(
+                    FormField.summary(m.redeemErrors.errors),
+                    .form(.method(.post), .action(SiteURL.volunteerRedemptions(.value(m.volunteer.id)).relativeURL()), .class("edit"), .id("redeem-form"),
+                        FormField.csrf(csrf),
+                        FormField.select("reward_id", label: "兑换奖励", options: [("", "请选择")] + m.rewards.map { ($0.id.uuidString, "\($0.name)（\($0.points) 分，库存 \($0.stock)）") },
+                                         selected: m.redeemValues["reward_id"], error: m.redeemErrors.message(for: "reward_id")),
+                        FormField.text("quantity", label: "数量", value: m.redeemValues["quantity"] ?? "1", error: m.redeemErrors.message(for: "quantity"), type: .number),
+                        .button(.type(.submit), .plain("兑换"))))))
+            })
+    }
+}
+
+/// `/stations/{id}/rewards`: a station's reward catalogue (以服务换福利, R-4) and the form that adds one.
+/// A city whose profile has no R-4 points gets a 422 naming the rule.
+enum RewardsPage {
+    struct Model {
+        var list: RewardList
+        var canCreate = false
+        var values: [String: String] = [:]
+        var errors = Validator()
+    }
+
+    static func query(_ station: Station, req: Request) async throws -> Model {
+        let caller = try req.requireCaller()
+        var m = Model(list: try await VolunteerPoints.rewards(station, req: req))
+        m.canCreate = caller.may(.create, VolunteerService.resource(station))
+        return m
+    }
+
+    static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
+        let l = m.list
+        let url = SiteURL.stationRewards(.value(l.stationId)).relativeURL()
+        return Layout.page(title: "\(l.stationName) 积分兑换奖励", path: url, caller: caller, csrf: csrf,
+            .h1(.plain("\(l.stationName) 积分兑换奖励")),
+            .p(.class("lead"), .plain("以服务换积分、以服务换福利（\(RuleName.label("R-4"))）：已确认的服务时长每小时 \(VolunteerFormat.points(l.pointsPerHour)) 分。")),
+            .if(l.items.isEmpty, .p(.class("empty"), .plain("尚无奖励。"))),
+            .if(!l.items.isEmpty, .table(.class("list"), .id("rewards"),
+                .thead(.tr(.th("奖励"), .th("所需积分"), .th("库存"))),
+                .tbody(.forEach(l.items) { r in .tr(.td(.plain(r.name)), .td(.class("num"), .plain(String(r.points))), .td(.class("num"), .plain(String(r.stock)))) }))),
+            .if(m.canCreate, .group(
+                .h2("新增奖励"),
+                FormField.summary(m.errors.errors),
+                .form(.method(.post), .action(url), .class("edit"), .id("reward-form"),
+                    FormField.csrf(csrf),
+                    FormField.text("name", label: "奖励名称", value: m.values["name"], error: m.errors.message(for: "name"), required: true),
+                    FormField.text("points", label: "所需积分", value: m.values["points"], error: m.errors.message(for: "points"), type: .number, required: true),
+                    FormField.text("stock", label: "库存数量", value: m.values["stock"], error: m.errors.message(for: "stock"), type: .number, required: true),
+                    .button(.type(.submit), .plain("新增"))))))
+    }
+}
+
+/// `/volunteer-teams`: the teams of the caller's stations, the villages still without one (R-2), and the form.
+enum VolunteerTeamsPage {
+    struct Model {
+        var teams: [VolunteerTeamDTO] = []
+        /// Per station the caller may keep: the villages without a team (R-2 not met there).
+        var uncovered: [(station: String, villages: [String])] = []
+        var station: Station?
+        var villages: [(value: String, label: String)] = []
+        var volunteers: [(value: String, label: String)] = []
+        var values: [String: String] = [:]
+        var errors = Validator()
+    }
+
+    static func query(_ req: Request) async throws -> Model {
+        let caller = try req.requireCaller()
+        var m = Model()
+        m.teams = try await VolunteerTeams.list(station: try req.queryValue(UUID.self, "station"), req: req)
+        let stations = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
+        for s in stations {
+            let villages = try await StationQueries.villages(ofStreet: s.streetID, on: req.db)
+            let covered = Set(m.teams.filter { $0.stationId == s.id }.map(\.villageId))
+            m.uncovered.append((s.name, villages.filter { !covered.contains($0.id) }.map(\.name)))
+        }
+        if stations.count == 1 {
+            m.station = stations[0]
+            m.villages = try await StationQueries.villages(ofStreet: stations[0].streetID, on: req.db).map { ($0.name, $0.name) }
+            m.volunteers = try await Volunteer.query(on: req.db).filter(\.$station.$id == stations[0].id!).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
+        }
+        return m
+    }
+
+    static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
+        Layout.page(title: "志愿服务队", path: SiteURL.volunteerTeams.relativeURL(), caller: caller, csrf: csrf,
+            .h1("志愿服务队"),
+            .p(.class("lead"), .plain("每个村（社区）建有社工室或一支志愿服务队伍（\(RuleName.label("R-2"))）；队伍在中国志愿服务网注册（\(RuleName.label("R-3"))）。"),
+               .a(.href(SiteURL.volunteers.relativeURL()), .plain("志愿者"))),
+            .if(m.teams.isEmpty, .p(.class("empty"), .plain("尚无志愿服务队。"))),
+            .if(!m.teams.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("teams"),
+                .thead(.tr(.th("村（社区）"), .th("服务队"), .th("队长"), .th("注册编号"), .th("队员"))),
+                .tbody(.forEach(m.teams) { t in
+                    .tr(.td(.plain(t.villageName)), .td(.a(.href(SiteURL.volunteerTeam(.value(t.id)).relativeURL()), .plain(t.name))),
+                        .td(.plain(t.leaderName ?? "")), .td(.plain(t.nationalRegistration ?? "未注册")),
+                        .td(.class("num"), .plain(String(t.members.filter { $0.leftOn == nil }.count))))
+                })))),
+            .forEach(m.uncovered.filter { !$0.villages.isEmpty }) { u in
+                .p(.class("warning"), .plain("\(u.station)：\(u.villages.joined(separator: "、")) 尚无志愿服务队"))
+            },
+            .unwrap(m.station) { _ in .group(
+                .h2("建立志愿服务队"),
+                FormField.summary(m.errors.errors),
+                .form(.method(.post), .action(SiteURL.volunteerTeams.relativeURL()), .class("edit"), .id("team-form"),
+                    FormField.csrf(csrf),
+                    FormField.select("village", label: "村（社区）", options: [("", "请选择")] + m.villages, selected: m.values["village"], error: m.errors.message(for: "village")),
+                    FormField.text("name", label: "服务队名称", value: m.values["name"], error: m.errors.message(for: "name"), required: true),
+                    FormField.select("leader_id", label: "队长", options: [("", "暂不指定")] + m.volunteers, selected: m.values["leader_id"],
+                                     error: m.errors.message(for: "leader_id")),
+                    FormField.text("national_registration", label: "中国志愿服务网队伍注册编号", value: m.values["national_registration"],
+                                   error: m.errors.message(for: "national_registration")),
+                    .button(.type(.submit), .plain("建立"))))
+            })
+    }
+}
+
+/// `/volunteer-teams/{id}`: a team with its members and the form that adds one.
+enum VolunteerTeamPage {
+    struct Model {
+        var team: VolunteerTeamDTO
+        var volunteers: [(value: String, label: String)] = []
+        var canUpdate = false
+        var values: [String: String] = [:]
+        var errors = Validator()
+    }
+
+    static func query(_ t: VolunteerTeam, req: Request) async throws -> Model {
+        let caller = try req.requireCaller()
+        var m = Model(team: try await VolunteerTeams.dtos([t], on: req.db)[0])
+        m.canUpdate = caller.may(.update, VolunteerService.resource(t.station))
+        if m.canUpdate {
+            m.volunteers = try await Volunteer.query(on: req.db).filter(\.$station.$id == t.$station.id).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
+        }
+        return m
+    }
+
+    static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
+        let t = m.team
+        return Layout.page(title: "志愿服务队：\(t.name)", path: SiteURL.volunteerTeam(.value(t.id)).relativeURL(), caller: caller, csrf: csrf,
+            .h1(.plain("志愿服务队：\(t.name)")),
+            .p(.class("lead"), .a(.href(SiteURL.volunteerTeams.relativeURL()), .plain("志愿服务队"))),
+            .dl(.class("facts"),
+                .dt("村（社区）"), .dd(.plain(t.villageName)),
+                .dt("队长"), .dd(.plain(t.leaderName ?? "未指定")),
+                .dt("中国志愿服务网注册编号"), .dd(.plain(t.nationalRegistration ?? "未注册"))),
+            .h2("队员"),
+            .if(t.members.isEmpty, .p(.class("empty"), .plain("尚无队员。"))),
+            .if(!t.members.isEmpty, .table(.class("list"), .id("members"),
+                .thead(.tr(.th("姓名"), .th("加入"), .th("退出"))),
+                .tbody(.forEach(t.members) { p in
+                    .tr(.td(.a(.href(SiteURL.volunteer(.value(p.volunteerId)).relativeURL()), .plain(p.name))), .td(.plain(p.joinedOn)), .td(.plain(p.leftOn ?? "")))
+                }))),
+            .if(m.canUpdate, .group(
+                .h2("队员加入"),
+                FormField.summary(m.errors.errors),
+                .form(.method(.post), .action(SiteURL.volunteerTeamMembers(.value(t.id)).relativeURL()), .class("edit"), .id("member-form"),
+                    FormField.csrf(csrf),
+                    FormField.select("volunteer_id", label: "志愿者", options: [("", "请选择")] + m.volunteers, selected: m.values["volunteer_id"],
+                                     error: m.errors.message(for: "volunteer_id")),
+                    FormField.text("joined_on", label: "加入日期", value: m.values["joined_on"], error: m.errors.message(for: "joined_on"), type: .date, required: true),
+                    FormField.text("left_on", label: "退出日期（仍在队的留空）", value: m.values["left_on"], error: m.errors.message(for: "left_on"), type: .date),
+                    .button(.type(.submit), .plain("加入"))))))
+    }
+}

@@ -1,0 +1,168 @@
+import Domain
+import Fluent
+import SQLKit
+import Vapor
+
+struct VolunteerTeamInput: Content {
+    var stationId: UUID?
+    /// The village or community by name, under the station's street (R-2: one team each).
+    var village: String?
+    var name: String?
+    /// A volunteer of the station.
+    var leaderId: UUID?
+    /// The team's registration number on the national volunteer service site (R-3).
+    var nationalRegistration: String?
+}
+
+struct TeamMemberInput: Content {
+    var volunteerId: UUID?
+    var joinedOn: String?
+    var leftOn: String?
+}
+
+struct TeamMemberDTO: Content {
+    var volunteerId: UUID
+    var name: String
+    var joinedOn: String
+    var leftOn: String?
+}
+
+struct VolunteerTeamDTO: Content {
+    var id: UUID
+    var stationId: UUID
+    var villageId: UUID
+    var villageName: String
+    var name: String
+    var leaderId: UUID?
+    var leaderName: String?
+    var nationalRegistration: String?
+    var members: [TeamMemberDTO]
+    var createdAt: Date?
+    var updatedAt: Date?
+}
+
+struct VolunteerTeamList: Content {
+    var items: [VolunteerTeamDTO]
+}
+
+/// Volunteer teams (志愿服务队): one per village or community of the station's street (R-2), with
+/// its leader, members from and until a day, and its national registration number (R-3).
+enum VolunteerTeams {
+    static func find(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> VolunteerTeam {
+        let caller = try req.requireCaller()
+        guard let id, !Access.readScope(caller.assignments, VolunteerService.kind).isEmpty,
+              let team = try await VolunteerTeam.query(on: req.db).filter(\.$id == id).with(\.$station).first() else {
+            throw Abort(.notFound, reason: "未找到该志愿服务队，或不在您的管辖范围内")
+        }
+        try req.authorize(action, VolunteerService.resource(team.station))
+        return team
+    }
+
+    /// A volunteer of the team's station, or an error beside `field`.
+    private static func stationVolunteer(_ id: UUID, station: UUID, field: String, on db: any Database, into v: inout Validator) async throws -> Volunteer? {
+        guard let volunteer = try await Volunteer.query(on: db).filter(\.$id == id).filter(\.$station.$id == station).first() else {
+            v.add(field, "应为本社工站已登记的志愿者")
+            return nil
+        }
+        return volunteer
+    }
+
+    /// Creates the team of a village; a second team of the same village is a 409 (R-2), checked inside
+    /// the serialised write and backed by the unique index.
+    static func create(_ input: VolunteerTeamInput, req: Request) async throws -> VolunteerTeam {
+        let caller = try req.requireCaller()
+        let station = try await StationScope.stationForCreate(input.stationId, kind: VolunteerService.kind, label: "建立志愿服务队", req: req)
+        var v = Validator()
+        let name = v.text(input.name, field: "name", label: "服务队名称", max: TextLimit.name, required: true)
+        let registration = v.text(input.nationalRegistration, field: "national_registration", label: "全国志愿服务信息系统队伍注册编号", max: TextLimit.name)
+        var villageID: UUID?
+        let villageName = (input.village ?? "").trimmingCharacters(in: .whitespaces)
+        if villageName.isEmpty {
+            v.add("village", "请填写服务队所在村（社区）")
+        } else {
+            let found = try await StationQueries.village(named: villageName, ofStreet: station.streetID, on: req.db)
+            villageID = found.id
+            if villageID == nil { v.add("village", "村（社区）“\(villageName)”不在本社工站所在街道下（可选：\(found.choices.joined(separator: "、"))）") }
+        }
+        if let leader = input.leaderId { _ = try await stationVolunteer(leader, station: station.id!, field: "leader_id", on: req.db, into: &v) }
+        try v.check()
+        let team = VolunteerTeam()
+        team.id = UUID()
+        team.$station.id = station.id!
+        team.cityID = station.cityID
+        team.path = station.path
+        team.villageID = villageID!
+        team.name = name!
+        team.leaderID = input.leaderId
+        team.nationalRegistration = registration
+        team.createdBy = caller.userID
+        try await req.audit.transaction { db, audit in
+            if let other = try await VolunteerTeam.query(on: db).filter(\.$station.$id == station.id!).filter(\.$villageID == team.villageID).first() {
+                throw AppError.field("village", "\(villageName)已有志愿服务队“\(other.name)”：每个村（社区）一支（\(RuleName.label("R-2"))）", status: .conflict)
+            }
+            try await team.create(on: db)
+            audit.change(entityType: "volunteer_team", entityID: team.id, old: nil, new: team.auditFields)
+        }
+        return team
+    }
+
+    /// Adds a member from a day (and optionally until a day). The same volunteer in the team twice at
+    /// once is a 409, checked inside the serialised write.
+    static func addMember(_ team: VolunteerTeam, _ input: TeamMemberInput, req: Request) async throws {
+        try req.authorize(.update, VolunteerService.resource(team.station))
+        var v = Validator()
+        var volunteer: Volunteer?
+        if let id = input.volunteerId {
+            volunteer = try await stationVolunteer(id, station: team.$station.id, field: "volunteer_id", on: req.db, into: &v)
+        } else {
+            v.add("volunteer_id", "请选择志愿者")
+        }
+        let joined = v.day(input.joinedOn, field: "joined_on", label: "加入日期", notAfter: req.today)
+        if (input.joinedOn ?? "").isEmpty { v.add("joined_on", "加入日期不能为空") }
+        let left = v.day(input.leftOn, field: "left_on", label: "退出日期")
+        if let joined, let left, left < joined { v.add("left_on", "退出日期不能早于加入日期（\(joined)）") }
+        try v.check()
+        let member = VolunteerTeamMember()
+        member.id = UUID()
+        member.teamID = team.id!
+        member.volunteerID = volunteer!.id!
+        member.joinedOn = joined!.description
+        member.leftOn = left?.description
+        let name = volunteer!.name
+        try await req.audit.transaction { db, audit in
+            let rows = try await VolunteerTeamMember.query(on: db).filter(\.$teamID == team.id!).filter(\.$volunteerID == member.volunteerID).all()
+            if let clash = rows.first(where: { ($0.leftOn ?? "9999-12-31") >= member.joinedOn && $0.joinedOn <= (member.leftOn ?? "9999-12-31") }) {
+                throw AppError.field("volunteer_id", "\(name)已是本队队员（\(clash.joinedOn) 起\(clash.leftOn.map { "至 \($0)" } ?? "")），同一时间不能重复加入",
+                                     status: .conflict)
+            }
+            try await member.create(on: db)
+            audit.change(entityType: "volunteer_team_member", entityID: member.id, old: nil,
+                         new: ["team_id": team.id!.uuidString, "volunteer_id": member.volunteerID.uuidString, "joined_on": member.joinedOn, "left_on": member.leftOn ?? ""])
+        }
+    }
+
+    static func list(station: UUID?, req: Request) async throws -> [VolunteerTeamDTO] {
+        let caller = try req.requireCaller()
+        guard let scope = StationScope.condition(Access.readScope(caller.assignments, VolunteerService.kind), on: req.db) else { return [] }
+        var sql: SQLQueryString = "SELECT t.id FROM volunteer_teams t JOIN stations s ON s.id = t.station_id WHERE " + scope
+        if let station { sql = sql + " AND t.station_id = \(bind: station)" }
+        let ids = try await (req.db as! any SQLDatabase).raw(sql).all().map { try $0.decode(column: "id", as: UUID.self) }
+        if ids.isEmpty { return [] }
+        return try await dtos(try await VolunteerTeam.query(on: req.db).filter(\.$id ~~ ids).all(), on: req.db)
+    }
+
+    static func dtos(_ teams: [VolunteerTeam], on db: any Database) async throws -> [VolunteerTeamDTO] {
+        if teams.isEmpty { return [] }
+        let villages = try await VolunteerService.villageNames(Set(teams.map(\.villageID)), on: db)
+        let members = try await VolunteerTeamMember.query(on: db).filter(\.$teamID ~~ teams.map { $0.id! }).sort(\.$joinedOn).all()
+        let people = Set(members.map(\.volunteerID) + teams.compactMap(\.leaderID))
+        let names = people.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Volunteer.query(on: db).filter(\.$id ~~ Array(people)).all().map { ($0.id!, $0.name) })
+        return teams.map { t in
+            VolunteerTeamDTO(id: t.id!, stationId: t.$station.id, villageId: t.villageID, villageName: villages[t.villageID] ?? "", name: t.name,
+                             leaderId: t.leaderID, leaderName: t.leaderID.flatMap { names[$0] }, nationalRegistration: t.nationalRegistration,
+                             members: members.filter { $0.teamID == t.id }.map { TeamMemberDTO(volunteerId: $0.volunteerID, name: names[$0.volunteerID] ?? "",
+                                                                                                  joinedOn: $0.joinedOn, leftOn: $0.leftOn) },
+                             createdAt: t.createdAt, updatedAt: t.updatedAt)
+        }.sorted { $0.villageName < $1.villageName }
+    }
+}

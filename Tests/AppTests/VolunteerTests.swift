@@ -1,0 +1,217 @@
+@testable import App
+import Domain
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Issue 11 §1: the volunteer library — volunteers sealed and scoped as recipients, one team per
+/// village (R-2), and hours recorded by the organiser, never overlapping, confirmed and corrected as versions.
+@Suite("Volunteers, teams and hours")
+struct VolunteerTests {
+    static let volunteerID = ResidentID.completing("37010219800512003")!
+    static let otherID = ResidentID.completing("37010219920101004")!
+
+    static func input(_ world: TestWorld, id: String = volunteerID, name: String = "李志强", street: String = "解放路街道") async throws -> [String: Any] {
+        ["name": name, "resident_id": id, "phone": "13905316789", "village": try await RecipientTests.village(world, street: street),
+         "skills": "理发、电器维修", "availability": "周末上午", "national_registration": "37010220240001"]
+    }
+
+    static func register(_ world: TestWorld, token: String, id: String = volunteerID, name: String = "李志强") async throws -> UUID {
+        let res = try await world.api(.POST, "/api/v1/volunteers", token: token, json: try await input(world, id: id, name: name))
+        #expect(res.status == .created, "\(res.body.string)")
+        return UUID(uuidString: try res.json()["id"] as? String ?? "")!
+    }
+
+    static func standalone(_ volunteer: UUID, day: String = CaseworkTests.day(-3), from: String = "09:00", to: String = "11:00",
+                           name: String = "社区环境清洁") -> [String: Any] {
+        ["volunteer_id": volunteer.uuidString, "activity_kind": "standalone", "activity_name": name, "place": "解放路社区广场",
+         "starts_at": "\(day)T\(from)", "ends_at": "\(day)T\(to)"]
+    }
+
+    @Test func aWorkerRegistersAVolunteerSealedMaskedAndScopedAsRecipients() async throws {
+        try await withApp { world in
+            // setup
+            let worker = try await world.token("worker")
+            let street = try await world.token("jiefanglu")
+            let evaluator = try await world.token("evaluator")
+            let neighbour = try await RecipientTests.neighbourWorker(world)
+            let outsider = try await world.token("outsider")
+            // act
+            let id = try await Self.register(world, token: worker)
+            let again = try await world.api(.POST, "/api/v1/volunteers", token: worker, json: try await Self.input(world, name: "李志强二"))
+            let asStreet = try await world.api(.GET, "/api/v1/volunteers/\(id)", token: street)
+            let asEvaluator = try await world.api(.GET, "/api/v1/volunteers/\(id)", token: evaluator)
+            let asNeighbour = try await world.api(.GET, "/api/v1/volunteers/\(id)", token: neighbour)
+            let asOutsider = try await world.api(.GET, "/api/v1/volunteers/\(id)", token: outsider)
+            let streetWrites = try await world.api(.POST, "/api/v1/volunteers", token: street,
+                                                   json: try await Self.input(world, id: Self.otherID).merging(["station_id": world.id("station:解放路街道").uuidString]) { _, b in b })
+            let streetReveals = try await world.api(.POST, "/api/v1/volunteers/\(id)/reveal", token: street, json: ["field": "resident_id", "reason": "核对注册信息"])
+            let revealed = try await world.api(.POST, "/api/v1/volunteers/\(id)/reveal", token: worker, json: ["field": "resident_id", "reason": "核对注册信息"])
+            let neighbourList = try await world.api(.GET, "/api/v1/volunteers", token: neighbour)
+            // check
+            #expect(again.status == .conflict)
+            #expect(try again.problemFields()["resident_id"]?.contains("李志强") == true)
+            #expect(asStreet.status == .ok)
+            #expect(try asStreet.json()["resident_id"] as? String == "3701**********" + Self.volunteerID.suffix(4))
+            #expect(try asStreet.json()["phone"] as? String == "139****6789")
+            #expect(asEvaluator.status == .ok)
+            #expect(try asEvaluator.json()["resident_id"] == nil && asEvaluator.json()["phone"] == nil)
+            #expect(asNeighbour.status == .notFound)
+            #expect(asOutsider.status == .notFound)
+            #expect(streetWrites.status == .forbidden)
+            #expect(streetReveals.status == .forbidden)
+            #expect(try revealed.json()["value"] as? String == Self.volunteerID)
+            #expect(try (neighbourList.json()["items"] as? [Any])?.isEmpty == true)
+            let stored = try await (world.app.db as! any SQLDatabase).raw("SELECT resident_id_sealed, phone_sealed FROM volunteers").all()
+            for row in stored {
+                #expect(try row.decode(column: "resident_id_sealed", as: String.self) != Self.volunteerID)
+            }
+            let reveals = try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "volunteer").filter(\.$action == .sensitiveRead).count()
+            #expect(reveals == 1)
+        }
+    }
+
+    @Test func aVillageHasOneTeamR2AndAMemberCannotJoinTwiceAtOnce() async throws {
+        try await withApp { world in
+            // setup
+            let worker = try await world.token("worker")
+            let volunteer = try await Self.register(world, token: worker)
+            let village = try await RecipientTests.village(world)
+            // act
+            let team = try await world.api(.POST, "/api/v1/volunteer-teams", token: worker,
+                                           json: ["village": village, "name": "\(village)志愿服务队", "leader_id": volunteer.uuidString, "national_registration": "T3701020001"])
+            let second = try await world.api(.POST, "/api/v1/volunteer-teams", token: worker, json: ["village": village, "name": "第二支队伍"])
+            let teamID = try team.json()["id"] as? String ?? ""
+            let joined = try await world.api(.POST, "/api/v1/volunteer-teams/\(teamID)/members", token: worker,
+                                             json: ["volunteer_id": volunteer.uuidString, "joined_on": CaseworkTests.day(-30)])
+            let twice = try await world.api(.POST, "/api/v1/volunteer-teams/\(teamID)/members", token: worker,
+                                            json: ["volunteer_id": volunteer.uuidString, "joined_on": CaseworkTests.day(-10)])
+            let shown = try await world.api(.GET, "/api/v1/volunteer-teams/\(teamID)", token: try await world.token("jiefanglu"))
+            // check
+            #expect(team.status == .created, "\(team.body.string)")
+            #expect(second.status == .conflict)
+            #expect(try second.problemFields()["village"]?.contains("R-2") == true || second.problemFields()["village"]?.contains("村居覆盖") == true)
+            #expect(joined.status == .created)
+            #expect(twice.status == .conflict)
+            let members = try shown.json()["members"] as? [[String: Any]] ?? []
+            #expect(members.count == 1)
+            #expect(try shown.json()["leader_name"] as? String == "李志强")
+        }
+    }
+
+    @Test func hoursAreInHalfHoursNeverOverlapAndTheOverlapNamesTheOtherActivity() async throws {
+        try await withApp { world in
+            // setup
+            let worker = try await world.token("worker")
+            let volunteer = try await Self.register(world, token: worker)
+            // act
+            let first = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(volunteer))
+            let odd = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(volunteer, from: "13:00", to: "14:20"))
+            let overlap = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(volunteer, from: "10:30", to: "12:00", name: "助老送餐"))
+            let after = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(volunteer, from: "11:00", to: "12:30", name: "助老送餐"))
+            let reader = try await world.api(.POST, "/api/v1/volunteer-hours", token: try await world.token("jiefanglu"), json: Self.standalone(volunteer, from: "14:00", to: "15:00"))
+            // check
+            #expect(first.status == .created, "\(first.body.string)")
+            #expect(try first.json()["hours"] as? Double == 2)
+            #expect(try first.json()["status"] as? String == "recorded")
+            #expect(odd.status == .unprocessableEntity)
+            #expect(try odd.problemFields()["ends_at"]?.contains("0.5 小时") == true)
+            #expect(overlap.status == .conflict)
+            #expect(try overlap.problemFields()["starts_at"]?.contains("社区环境清洁") == true)
+            #expect(after.status == .created)
+            #expect(reader.status == .forbidden)
+        }
+    }
+
+    @Test func twoOverlappingEntriesSentAtOnceGiveOneEntryAndOneConflict() async throws {
+        try await withApp { world in
+            // setup
+            let worker = try await world.token("worker")
+            let volunteer = try await Self.register(world, token: worker)
+            // act
+            async let a = world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(volunteer, from: "09:00", to: "10:00", name: "甲活动"))
+            async let b = world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(volunteer, from: "09:30", to: "10:30", name: "乙活动"))
+            let statuses = [try await a.status, try await b.status]
+            // check
+            #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .conflict }.count == 1, "\(statuses)")
+            #expect(try await VolunteerHours.query(on: world.app.db).count() == 1)
+        }
+    }
+
+    @Test func hoursOnACommunityEventAreRecordedByItsStationConfirmedOnceAndCorrectedAsVersions() async throws {
+        try await withApp { world in
+            // setup
+            let worker = try await world.token("worker")
+            let volunteer = try await Self.register(world, token: worker)
+            let event = try await world.api(.POST, "/api/v1/community-events", token: worker, json: try await CommunityWorkTests.event(world))
+            let eventID = UUID(uuidString: try event.json()["id"] as? String ?? "")!
+            let record = try #require(try await CommunityEvent.find(eventID, on: world.app.db)).recordID
+            let day = CaseworkTests.day(-4)
+            let body: [String: Any] = ["volunteer_id": volunteer.uuidString, "activity_kind": "community_event", "record_id": record.uuidString,
+                                       "starts_at": "\(day)T14:00", "ends_at": "\(day)T16:30"]
+            // act
+            let wrongDay = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker,
+                                               json: body.merging(["starts_at": "\(CaseworkTests.day(-3))T14:00", "ends_at": "\(CaseworkTests.day(-3))T15:00"]) { _, b in b })
+            let neighbour = try await world.api(.POST, "/api/v1/volunteer-hours", token: try await RecipientTests.neighbourWorker(world), json: body)
+            let created = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: body)
+            let hoursID = try created.json()["id"] as? String ?? ""
+            let unconfirmed = try await world.api(.GET, "/api/v1/volunteers/\(volunteer)", token: worker)
+            let confirmed = try await world.api(.POST, "/api/v1/volunteer-hours/\(hoursID)/confirm", token: worker)
+            let twice = try await world.api(.POST, "/api/v1/volunteer-hours/\(hoursID)/confirm", token: worker)
+            let corrected = try await world.api(.POST, "/api/v1/volunteer-hours/\(hoursID)/corrections", token: worker,
+                                                json: ["version": 1, "ends_at": "\(day)T16:00", "reason": "签到表核对：16:00 离场"])
+            let stale = try await world.api(.POST, "/api/v1/volunteer-hours/\(hoursID)/corrections", token: worker,
+                                            json: ["version": 1, "ends_at": "\(day)T15:00", "reason": "再次核对"])
+            let shown = try await world.api(.GET, "/api/v1/volunteers/\(volunteer)/hours", token: try await world.token("jiefanglu"))
+            // check
+            #expect(wrongDay.status == .unprocessableEntity)
+            #expect(try wrongDay.problemFields()["starts_at"]?.contains("邻里节") == true)
+            #expect(neighbour.status == .notFound)
+            #expect(created.status == .created, "\(created.body.string)")
+            #expect(try created.json()["activity_name"] as? String == "邻里节·包饺子")
+            #expect(try unconfirmed.json()["confirmed_hours"] as? Double == 0)
+            #expect(confirmed.status == .ok)
+            #expect(twice.status == .conflict)
+            #expect(corrected.status == .created, "\(corrected.body.string)")
+            #expect(try corrected.json()["version"] as? Int == 2)
+            #expect(try corrected.json()["hours"] as? Double == 2)
+            #expect(stale.status == .conflict)
+            let list = try shown.json()
+            #expect(list["confirmed_hours"] as? Double == 2)
+            let entry = (list["items"] as? [[String: Any]])?.first
+            let versions = entry?["versions"] as? [[String: Any]] ?? []
+            #expect(versions.count == 1)
+            #expect(versions.first?["hours"] as? Double == 2.5)
+            #expect(versions.first?["reason"] as? String == "签到表核对：16:00 离场")
+        }
+    }
+
+    @Test func theDemoHasTeamsInAllButOneVillageAndWuhanPointsWithARedemption() async throws {
+        try await withApp(recipients: true) { world in
+            // setup
+            let worker = try await world.token("jiefanglu")
+            let wuhan = try await world.token("wuhan")
+            let station = world.id("station:解放路街道")
+            let villages = try await StationQueries.villages(ofStreet: world.id("解放路街道"), on: world.app.db)
+            // act
+            let teams = try await world.api(.GET, "/api/v1/volunteer-teams?station=\(station)", token: worker)
+            let volunteers = try await world.api(.GET, "/api/v1/volunteers?station=\(world.id("station:大智街道"))", token: wuhan)
+            let first = ((try volunteers.json()["items"] as? [[String: Any]]) ?? []).first
+            let jinanVolunteers = try await world.api(.GET, "/api/v1/volunteers?station=\(station)", token: worker)
+            // check: R-2 fails in exactly one village
+            let covered = Set(((try teams.json()["items"] as? [[String: Any]]) ?? []).compactMap { $0["village_id"] as? String })
+            #expect(covered.count == villages.count - 1)
+            let jinanItems = (try jinanVolunteers.json()["items"] as? [[String: Any]]) ?? []
+            #expect(!jinanItems.isEmpty && jinanItems.allSatisfy { ($0["confirmed_hours"] as? Double ?? 0) > 20 })
+            #expect(first != nil)
+            let redeemed = try await VolunteerRedemption.query(on: world.app.db).count()
+            #expect(redeemed == 1)
+            let balances = try await (world.app.db as! any SQLDatabase).raw("SELECT volunteer_id, SUM(delta) AS n FROM volunteer_points GROUP BY volunteer_id").all()
+            #expect(!balances.isEmpty && balances.allSatisfy { (try? $0.decode(column: "n", as: Int.self)) ?? -1 > 0 })
+        }
+    }
+}
