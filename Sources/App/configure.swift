@@ -66,6 +66,8 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M019_SupervisionCasesAndWorkLists())
     app.migrations.add(M020_FeaturedProjects())
     app.migrations.add(M021_ServiceTotals())
+    app.migrations.add(M024_CharityResources())
+    app.migrations.add(M025_PolicyLibrary())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)
@@ -114,6 +116,8 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: ReferralsController())
     try routes.register(collection: AssistanceController())
     try routes.register(collection: FeaturedProjectsController())
+    try routes.register(collection: CharityResourcesController())
+    try routes.register(collection: PolicyLibraryController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -157,6 +157,12 @@ enum DemoData {
                 recorder.change(entityType: "role_assignment", entityID: row.id, old: nil, new: row.auditFields)
             }
             try await addWorkforce(stations: stations, users: users, key: app.settings.dataKey, year: app.clock.today.year, now: app.clock.now, db: db, recorder: recorder)
+            func account(_ username: String) -> (id: UUID, name: String)? {
+                guard let id = users[username], let name = accounts.first(where: { $0.username == username })?.name else { return nil }
+                return (id, name)
+            }
+            try await DemoResources.addPolicies(city: city, station: stations["解放路街道"], admin: account("admin")!, worker: account("worker"),
+                                                today: app.clock.today, db: db, recorder: recorder)
             if recipients {
                 var profiles: [UUID: PolicyProfile] = [:]
                 for unit in [city, units["武汉市"]!] {
@@ -171,6 +177,7 @@ enum DemoData {
                                                     recorder: recorder)
                     try await DemoReferrals.add(from: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
                     try await DemoAssistance.add(station: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
+                    try await DemoResources.addCharity(station: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
                 }
             }
         }

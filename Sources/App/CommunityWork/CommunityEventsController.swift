@@ -130,6 +130,7 @@ struct CommunityEventsController: RouteCollection {
         var m = EventPage.Model(event: try await dto(e.id!, station: station.id!, req))
         m.canUpdate = caller.may(.update, StationScope.resource(station, .service))
         m.linksRecipients = caller.may(.read, RecipientService.resource(station))
+        m.charityUsed = try await CharityResourceService.served(eventID: e.id!, caller: caller, on: req.db)
         transform(&m)
         return EventPage.view(m, caller: caller, csrf: req.csrfToken).response(status: status)
     }

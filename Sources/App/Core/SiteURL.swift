@@ -184,6 +184,18 @@ enum ApiRoute: Routable {
     case featuredProject(ID)
     /// Items (and featured projects) a city adds to its service catalogue, as a policy version.
     case policyCatalogue
+    /// The social charity resources library (issue 11 §2): resources, their uses, a use's reversal,
+    /// and the five-society linkage counts.
+    case charityResources
+    case charityResource(ID)
+    case charityResourceUses(ID)
+    case charityUseReversal(ID)
+    case fiveSocietyLinkage
+    /// The policy library (政策资源库, issue 11 §2): policies, one policy, its attachments, one file.
+    case libraryPolicies
+    case libraryPolicy(ID)
+    case libraryPolicyAttachments(ID)
+    case libraryPolicyFile(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -270,6 +282,15 @@ enum ApiRoute: Routable {
         case .stationFeaturedProjects(let id): ["stations", .id(id), "featured-projects"]
         case .featuredProject(let id): ["featured-projects", .id(id)]
         case .policyCatalogue: ["policy", "catalogue"]
+        case .charityResources: ["charity-resources"]
+        case .charityResource(let id): ["charity-resources", .id(id)]
+        case .charityResourceUses(let id): ["charity-resources", .id(id), "uses"]
+        case .charityUseReversal(let id): ["charity-resource-uses", .id(id), "reversal"]
+        case .fiveSocietyLinkage: ["five-society-linkage"]
+        case .libraryPolicies: ["policy-library"]
+        case .libraryPolicy(let id): ["policy-library", .id(id)]
+        case .libraryPolicyAttachments(let id): ["policy-library", .id(id), "attachments"]
+        case .libraryPolicyFile(let id): ["policy-files", .id(id)]
         }
     }
 }
@@ -428,6 +449,20 @@ enum SiteURL: Routable {
     case featuredProject(ID)
     /// The policy page's form that adds items to the city's service catalogue.
     case policyCatalogue
+    /// The social charity resources library (issue 11 §2): the list, a new one, a resource with its
+    /// uses, the form of a use and of a use's reversal.
+    case charityResources
+    case charityResourcesNew
+    case charityResource(ID)
+    case charityResourceUses(ID)
+    case charityUseReversal(ID)
+    /// The policy library (政策资源库, issue 11 §2): the list, a new policy, a policy with its
+    /// correction form, its attachments' upload, one file.
+    case policyLibrary
+    case policyLibraryNew
+    case libraryPolicy(ID)
+    case libraryPolicyAttachments(ID)
+    case libraryPolicyFile(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -526,6 +561,16 @@ enum SiteURL: Routable {
         case .stationFeaturedProjects(let id): ["stations", .id(id), "featured-projects"]
         case .featuredProject(let id): ["featured-projects", .id(id)]
         case .policyCatalogue: ["policy", "catalogue"]
+        case .charityResources: ["charity-resources"]
+        case .charityResourcesNew: ["charity-resources", "new"]
+        case .charityResource(let id): ["charity-resources", .id(id)]
+        case .charityResourceUses(let id): ["charity-resources", .id(id), "uses"]
+        case .charityUseReversal(let id): ["charity-resource-uses", .id(id), "reversal"]
+        case .policyLibrary: ["policy-library"]
+        case .policyLibraryNew: ["policy-library", "new"]
+        case .libraryPolicy(let id): ["policy-library", .id(id)]
+        case .libraryPolicyAttachments(let id): ["policy-library", .id(id), "attachments"]
+        case .libraryPolicyFile(let id): ["policy-files", .id(id)]
         }
     }
 }
