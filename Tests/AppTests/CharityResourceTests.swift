@@ -239,4 +239,30 @@ struct CharityResourceTests {
             #expect(page.contains("28 床") && page.contains("冬季送暖") && page.contains("服务对象 王秀英"))
         }
     }
+
+    @Test func theDemoStationUsedItsResourcesForItsCasesPeopleAndEventsAndNamedPolicies() async throws {
+        try await withApp(recipients: true) { world in
+            // setup
+            let token = try await world.token("worker")
+            let station = world.id("station:解放路街道")
+            // act
+            let resources = try await world.api(.GET, "/api/v1/charity-resources?station=\(station)", token: token).json()
+            let linkage = try await world.api(.GET, "/api/v1/five-society-linkage?station=\(station)", token: token).json()
+            let policies = try await world.api(.GET, "/api/v1/policy-library?q=649", token: token).json()
+            // check: five resources, one expired; every use serves something of the station; one use reversed
+            let items = resources["items"] as? [[String: Any]] ?? []
+            #expect(items.count == 5)
+            #expect(items.filter { $0["expired"] as? Bool == true }.count == 1)
+            let uses = items.flatMap { $0["uses"] as? [[String: Any]] ?? [] }
+            #expect(Set(uses.compactMap { $0["served_kind"] as? String }) == ["case", "recipient", "event"])
+            #expect(uses.filter { $0["reversed"] as? Bool == true }.count == 1)
+            let row = (linkage["stations"] as? [[String: Any]])?.first
+            #expect((row?["resource_uses"] as? Int ?? 0) > 0)
+            let policy = (policies["items"] as? [[String: Any]])?.first
+            #expect(policy?["title"] as? String == "社会救助暂行办法")
+            #expect(policy?["doc_number"] as? String == "国务院令第649号")
+            let applied = try await world.api(.GET, "/api/v1/policy-library/\(policy?["id"] as? String ?? "")", token: token).json()["applied"] as? [[String: Any]]
+            #expect(Set(applied?.compactMap { $0["kind"] as? String } ?? []) == ["assessment", "assistance"])
+        }
+    }
 }

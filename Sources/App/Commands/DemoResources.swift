@@ -70,7 +70,7 @@ enum DemoResources {
     }
 
     /// Charity resources of the station used by its demo cases, people and events (one use reversed,
-    /// one resource expired), and the policies named by its first case's assessment and assistance request.
+    /// one resource expired), and the policies named by its first assessment and assistance request.
     static func addCharity(station: Station, worker: (id: UUID, name: String), today: Day, db: any Database, recorder: AuditLog.Recorder) async throws {
         let cases = try await ServiceCase.query(on: db).filter(\.$station.$id == station.id!).sort(\.$number).all()
         let events = try await CommunityEvent.query(on: db).filter(\.$station.$id == station.id!).sort(\.$heldOn).all()
@@ -141,11 +141,11 @@ enum DemoResources {
             try await r.save(on: db)
             recorder.change(entityType: "charity_resource", entityID: r.id, old: nil, new: r.auditFields)
         }
-        // V-10: the first case's assessment and the first assistance request name the national assistance rules.
+        // V-10: the first assessment and the first assistance request name the national assistance rules.
         let assistance = try await LibraryPolicy.query(on: db).filter(\.$cityID == station.cityID).filter(\.$title ~~ ["社会救助暂行办法", "关于改革完善社会救助制度的意见"])
             .all().compactMap(\.id)
-        if let first = cases.first, let a = try await CaseAssessment.query(on: db).filter(\.$caseID == first.id!).sort(\.$version, .descending).first() {
-            try await PolicyLibrary.link(assistance, station: station.id!, caseID: first.id, assessmentID: a.id, on: Day(a.assessedOn) ?? today, db: db)
+        if let a = try await CaseAssessment.query(on: db).filter(\.$caseID ~~ cases.compactMap(\.id)).sort(\.$assessedOn).first() {
+            try await PolicyLibrary.link(assistance, station: station.id!, caseID: a.caseID, assessmentID: a.id, on: Day(a.assessedOn) ?? today, db: db)
         }
         if let request = try await AssistanceRequest.query(on: db).filter(\.$station.$id == station.id!).sort(\.$requestedOn).first() {
             try await PolicyLibrary.link(assistance, station: station.id!, caseID: request.caseID, assistanceID: request.id,
