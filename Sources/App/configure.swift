@@ -68,6 +68,8 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M021_ServiceTotals())
     app.migrations.add(M022_Volunteers())
     app.migrations.add(M023_VolunteerPoints())
+    app.migrations.add(M024_CharityResources())
+    app.migrations.add(M025_PolicyLibrary())
     app.migrations.add(M026_VillageServices())
     app.ledgerPartitions = LedgerPartitions()
 
@@ -120,6 +122,8 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: FeaturedProjectsController())
     try routes.register(collection: VolunteersController())
     try routes.register(collection: VolunteerPagesController())
+    try routes.register(collection: CharityResourcesController())
+    try routes.register(collection: PolicyLibraryController())
 
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")

@@ -176,4 +176,68 @@ struct AccessTableTests {
             #expect(res.status == row.expected, "\(row.testDescription): got \(res.status.code) \(res.body.string.prefix(200))")
         }
     }
+
+    /// The resource libraries (issue 11 §2): a charity resource of 解放路街道's station and a policy of
+    /// 济南's library, read and created by every demo account and by another city's admin.
+    struct LibraryRow: CustomTestStringConvertible {
+        let user: String
+        let kind: String
+        let action: String
+        let expected: HTTPResponseStatus
+        var testDescription: String { "\(user) \(action) \(kind) → \(expected.code)" }
+    }
+
+    static let libraryRows: [LibraryRow] = {
+        // A supervisor's view of the service ledger is its assigned cases only: charity resources are out of sight.
+        let charityRead: [String: HTTPResponseStatus] = ["admin": .ok, "lixia": .ok, "jiefanglu": .ok, "operator": .ok, "worker": .ok, "supervisor": .notFound,
+                                                         "evaluator": .ok, "platform": .notFound, "outsider": .notFound]
+        let charityCreate: [String: HTTPResponseStatus] = ["admin": .forbidden, "lixia": .forbidden, "jiefanglu": .forbidden, "operator": .created,
+                                                           "worker": .created, "supervisor": .notFound, "evaluator": .forbidden, "platform": .notFound,
+                                                           "outsider": .notFound]
+        // The policy library is the whole city's: everyone in it reads; only the city admin adds to the city's own.
+        let policyRead: [String: HTTPResponseStatus] = ["admin": .ok, "lixia": .ok, "jiefanglu": .ok, "operator": .ok, "worker": .ok, "supervisor": .ok,
+                                                        "evaluator": .ok, "platform": .notFound, "outsider": .notFound]
+        let policyCreate: [String: HTTPResponseStatus] = ["admin": .created, "lixia": .forbidden, "jiefanglu": .forbidden, "operator": .forbidden,
+                                                          "worker": .forbidden, "supervisor": .forbidden, "evaluator": .forbidden, "platform": .notFound,
+                                                          "outsider": .notFound]
+        var rows: [LibraryRow] = []
+        for (kind, read, create) in [("charity", charityRead, charityCreate), ("policy", policyRead, policyCreate)] {
+            for user in read.keys.sorted() {
+                rows.append(LibraryRow(user: user, kind: kind, action: "read", expected: read[user]!))
+                rows.append(LibraryRow(user: user, kind: kind, action: "create", expected: create[user]!))
+            }
+        }
+        return rows
+    }()
+
+    @Test(arguments: libraryRows)
+    func libraryDecision(_ row: LibraryRow) async throws {
+        try await withApp { world in
+            // setup
+            let station = world.id("station:解放路街道").uuidString
+            let resource = try await CharityResourceTests.record(world, token: try await world.token("worker"), CharityResourceTests.money())
+            let policy = try await PolicyLibraryTests.create(world, token: try await world.token("admin"), PolicyLibraryTests.policy())
+            let token = try await world.token(row.user)
+            // act
+            let res: TestingHTTPResponse
+            switch (row.kind, row.action) {
+            case ("charity", "read"):
+                res = try await world.api(.GET, "/api/v1/charity-resources/\(resource)", token: token)
+            case ("charity", "create"):
+                res = try await world.api(.POST, "/api/v1/charity-resources", token: token,
+                                          json: CharityResourceTests.money(description: "访问测试").merging(["station_id": station]) { $1 })
+            case ("policy", "read"):
+                res = try await world.api(.GET, "/api/v1/policy-library/\(policy)", token: token)
+            case ("policy", "create"):
+                // Outside the city, the attempt is on 解放路街道's station (another city's admin would add to their own library).
+                let outside = ["platform", "outsider"].contains(row.user)
+                res = try await world.api(.POST, "/api/v1/policy-library", token: token,
+                                          json: PolicyLibraryTests.policy("访问测试政策", station: outside ? world.id("station:解放路街道") : nil))
+            default:
+                Issue.record("unknown row"); return
+            }
+            // check
+            #expect(res.status == row.expected, "\(row.testDescription): got \(res.status.code) \(res.body.string.prefix(200))")
+        }
+    }
 }

@@ -88,7 +88,7 @@ enum OpenAPI {
               summary: "从 .xlsx 或 .csv（UTF-8 或 GB18030）批量导入服务对象，文件即请求体；dry_run=true 只逐行预览（200），否则全部导入（201）或一行也不导入（422 列出各行问题）",
               query: ["station_id", "dry_run"], body: "file", status: 201),
     ] + recipientRecordOperations + caseworkOperations + groupOperations + dashboardOperations + communityOperations + focusOperations + referralOperations + assistanceOperations
-        + featuredOperations + coverageOperations + volunteerOperations
+        + featuredOperations + coverageOperations + volunteerOperations + resourceOperations
 
     /// Request bodies. Every object refuses unknown fields (`StrictJSONDecoder`); a field the server
     /// reads as Swift optional is nullable and not required, since null means "not given".
@@ -101,7 +101,8 @@ enum OpenAPI {
         .merging(referralSchemas) { core, _ in core }
         .merging(assistanceSchemas) { core, _ in core }
         .merging(featuredSchemas) { core, _ in core }
-        .merging(volunteerSchemas) { core, _ in core } }
+        .merging(volunteerSchemas) { core, _ in core }
+        .merging(resourceSchemas) { core, _ in core } }
 
     private static var coreSchemas: [String: Any] { [
         "TokenRequest": object(["username": string, "password": string], required: ["username", "password"]),

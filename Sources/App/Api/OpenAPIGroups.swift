@@ -206,7 +206,9 @@ extension OpenAPI {
     static var assistanceSchemas: [String: Any] {
         [
             "AssistanceInput": object(["recipient_id": uuid, "case_id": nullable(uuid), "situation": oneOf(AssistanceSituation.self), "on": nullable(date),
-                                       "need": text(TextLimit.long), "action": text(TextLimit.long)], required: ["recipient_id", "situation", "need", "action"]),
+                                       "need": text(TextLimit.long), "action": text(TextLimit.long),
+                                       "policy_ids": nullable(["type": "array", "items": uuid, "description": "适用的政策（本市政策资源库中的，本市的或本站补充的）"])],
+                                      required: ["recipient_id", "situation", "need", "action"]),
             "AssistanceOutcomeInput": object(["on": nullable(date), "outcome": text(TextLimit.long)], required: ["outcome"]),
             "Assistance": object(["id": uuid, "station_id": uuid, "recipient_id": uuid, "recipient_name": string, "situation": oneOf(AssistanceSituation.self),
                                   "requested_on": date, "need": string, "action": string, "closed_on": nullable(date), "outcome": nullable(string)],

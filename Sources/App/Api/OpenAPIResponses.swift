@@ -19,6 +19,7 @@ extension OpenAPI {
             .merging(assistanceResponses) { core, _ in core }.merging(featuredResponses) { core, _ in core }
             .merging(coverageResponses) { core, _ in core }
             .merging(volunteerResponses) { core, _ in core }
+            .merging(resourceResponses) { core, _ in core }
     }
 
     private static let coreResponseBodies: [String: String] = [
@@ -90,7 +91,8 @@ extension OpenAPI {
     /// Operations that answer with a file, and its possible types.
     static var fileResponses: [String: [String]] {
         coreFileResponses.merging(recipientRecordFiles) { core, _ in core }
-            .merging([key(.GET, .communityEventPhoto(.key)): ["application/pdf", "image/jpeg", "image/png"]]) { core, _ in core }
+            .merging([key(.GET, .communityEventPhoto(.key)): ["application/pdf", "image/jpeg", "image/png"],
+                      key(.GET, .libraryPolicyFile(.key)): ["application/pdf", "image/jpeg", "image/png"]]) { core, _ in core }
     }
 
     private static let coreFileResponses: [String: [String]] = [
@@ -99,7 +101,8 @@ extension OpenAPI {
 
     /// Operations that also take multipart/form-data, and its schema.
     static var multipartBodies: [String: String] {
-        [key(.POST, .trainingRecords): "TrainingForm", key(.POST, .communityEventPhotos(.key)): "PhotoForm"].merging(recipientRecordMultipart) { core, _ in core }
+        [key(.POST, .trainingRecords): "TrainingForm", key(.POST, .communityEventPhotos(.key)): "PhotoForm",
+         key(.POST, .libraryPolicyAttachments(.key)): "FileForm"].merging(recipientRecordMultipart) { core, _ in core }
     }
 
     /// Error statuses the shape of an operation does not imply (see `errorStatuses`).
@@ -134,13 +137,15 @@ extension OpenAPI {
         "village": ["type": "string", "anyOf": [["format": "uuid"], ["maxLength": 0]], "description": "村（社区）编号；空为全部"],
         "station": uuid, "unit": uuid, "phase": oneOf(GroupPhase.self), "box": ["type": "string", "enum": ["in", "out"]],
         "status": ["type": "string", "enum": Array(Set(RecipientStatus.allCases.map(\.rawValue) + NeedStatus.allCases.map(\.rawValue)
-                                                    + ReferralStatus.allCases.map(\.rawValue) + ["closed"])).sorted() + [""]],
+                                                    + ReferralStatus.allCases.map(\.rawValue) + ["closed", "available", "expired", "used_up"])).sorted() + [""]],
         "follow_up_level": ["type": "string", "pattern": "^[0-9]{0,9}$", "description": "跟进级别（本市政策配置的级数内）；空为全部"],
         "area": string,
         "urgency": ["type": "string", "enum": NeedUrgency.allCases.map(\.rawValue) + [""]],
         "stage": ["type": "string", "enum": ["open"] + CaseStage.allCases.map(\.rawValue) + [""], "description": "个案阶段；open 为全部未结案"],
         "mine": ["type": "string", "enum": ["1", "true", ""], "description": "1：只看我负责的个案"],
         "recipient": uuid,
+        "kind": ["type": "string", "enum": CharityKind.allCases.map(\.rawValue) + [""]],
+        "validity": ["type": "string", "enum": ["in_force", "not_yet", "expired", ""], "description": "现行有效、尚未生效或已失效；空为全部"],
     ] }
 
     static var responseSchemas: [String: Any] { [

@@ -62,6 +62,7 @@ struct AssistanceController: RouteCollection {
         try req.authorize(.create, StationScope.resource(station, .service))
         var m = AssistanceNewPage.Model(recipientID: person.id!, recipientName: person.name)
         m.cases = try await CaseQueries.cases(of: person.id!, scope: "s.id = \(bind: station.id!)", on: req.db).map { ($0.id.uuidString, "\($0.number)（\($0.stage.label)）") }
+        m.policyChoices = try await PolicyLibrary.choices(for: station, today: req.today, on: req.db)
         return m
     }
 
@@ -76,7 +77,7 @@ struct AssistanceController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         func value(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
         let input = AssistanceInput(recipientId: m.recipientID, caseId: value("case_id").flatMap(UUID.init(uuidString:)), situation: value("situation"),
-                                    on: value("on"), need: form["need"], action: form["action"])
+                                    on: value("on"), need: form["need"], action: form["action"], policyIds: PolicyRefs.ticked("", form))
         do {
             let a = try await AssistanceService.record(input, req: req)
             return req.redirect(to: SiteURL.assistance.relativeURL() + "#assistance-" + a.id!.uuidString)

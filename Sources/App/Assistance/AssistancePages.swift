@@ -35,6 +35,7 @@ enum AssistanceListPage {
                     .dl(.class("facts"),
                         .dt("求助"), .dd(.plain("\(a.requestedOn)，\(a.need)")),
                         .dt("本站所做"), .dd(.plain(a.action)),
+                        .if(!a.policies.isEmpty, .group(.dt("适用政策"), .dd(PolicyRefs.node(a.policies)))),
                         .dt("社工站"), .dd(.plain("\(a.stationName)，\(a.recordedByName)")),
                         .dt("结果"), .dd(.class("status"), .plain(a.closedOn.map { "\($0) 办结：\(a.outcome ?? "")" } ?? "办理中"))),
                     .if(a.closedOn == nil && m.keeps.contains(a.stationId), outcomeForm(a, m, csrf: csrf)))
@@ -63,6 +64,8 @@ enum AssistanceNewPage {
         var recipientID: UUID
         var recipientName: String
         var cases: [(value: String, label: String)] = []
+        /// The in-force policies of the library the form offers (V-10).
+        var policyChoices: [(id: UUID, label: String)] = []
         var values: [String: String] = [:]
         var errors = Validator()
     }
@@ -81,6 +84,7 @@ enum AssistanceNewPage {
                 FormField.textarea("action", label: "本站所做的工作（协助申请、政策解释、链接的资源）", value: m.values["action"], error: m.errors.message(for: "action")),
                 .if(!m.cases.isEmpty, FormField.select("case_id", label: "相关个案（可不选）", options: [("", "无")] + m.cases, selected: m.values["case_id"],
                                                        error: m.errors.message(for: "case_id"))),
+                PolicyRefs.boxes("", choices: m.policyChoices, values: m.values, error: m.errors.message(for: "policy_ids")),
                 .button(.type(.submit), .plain("登记"))))
     }
 }

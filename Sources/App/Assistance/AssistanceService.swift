@@ -42,6 +42,8 @@ struct AssistanceInput: Content {
     var on: String?
     var need: String?
     var action: String?
+    /// Policies of the city's library that apply (V-10).
+    var policyIds: [UUID]?
 }
 
 struct AssistanceOutcomeInput: Content {
@@ -64,6 +66,8 @@ struct AssistanceDTO: Content {
     var closedOn: String?
     var outcome: String?
     var recordedByName: String
+    /// The policies of the library it named as applying.
+    var policies: [PolicyRef]
 }
 
 /// V-10: the station records which situation a person's request is in and what it did, and closes it
@@ -97,6 +101,7 @@ enum AssistanceService {
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             if inCase == 0 { v.add("case_id", "该个案不是本站为\(person.name)开的个案") }
         }
+        let policies = try await PolicyLibrary.checked(input.policyIds, station: station, on: req.db, into: &v)
         try v.check()
         let a = AssistanceRequest()
         a.id = UUID()
@@ -117,7 +122,10 @@ enum AssistanceService {
                 .filter(\.$need == a.need).count()
             if same > 0 { throw AppError.field("need", "\(a.requestedOn) 已登记过\(person.name)的同一求助事项，请勿重复提交", status: .conflict) }
             try await a.create(on: db)
-            audit.change(entityType: "assistance_request", entityID: a.id, old: nil, new: a.auditFields)
+            try await PolicyLibrary.link(policies, station: station.id!, caseID: a.caseID, assistanceID: a.id, on: day!, db: db)
+            var fields = a.auditFields
+            fields["policy_ids"] = policies.map(\.uuidString).sorted().joined(separator: ",")
+            audit.change(entityType: "assistance_request", entityID: a.id, old: nil, new: fields)
         }
         return a
     }
@@ -169,6 +177,7 @@ enum AssistanceService {
             SELECT a.id, a.station_id, s.name AS station_name, a.recipient_id, r.name AS recipient_name, a.case_id, a.situation, a.requested_on, a.need,
                    a.action, a.closed_on, a.outcome, a.created_by_name
             """ + " " + from + whereClause + " ORDER BY a.requested_on DESC, a.created_at DESC LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all()
+        let policies = try await PolicyLibrary.named(assistance: try rows.map { try $0.decode(column: "id", as: UUID.self) }, on: db)
         return (try rows.map { row in
             let situation = try row.decode(column: "situation", as: AssistanceSituation.self)
             return AssistanceDTO(id: try row.decode(column: "id", as: UUID.self), stationId: try row.decode(column: "station_id", as: UUID.self),
@@ -177,7 +186,8 @@ enum AssistanceService {
                                  situation: situation, situationLabel: situation.label, requestedOn: try row.decode(column: "requested_on", as: String.self),
                                  need: try row.decode(column: "need", as: String.self), action: try row.decode(column: "action", as: String.self),
                                  closedOn: try row.decode(column: "closed_on", as: String?.self), outcome: try row.decode(column: "outcome", as: String?.self),
-                                 recordedByName: try row.decode(column: "created_by_name", as: String.self))
+                                 recordedByName: try row.decode(column: "created_by_name", as: String.self),
+                                 policies: policies[try row.decode(column: "id", as: UUID.self)] ?? [])
         }, paging)
     }
 }

@@ -21,6 +21,8 @@ struct AssessmentInput: Content {
     var strengths: String?
     var resources: String?
     var needIds: [UUID]?
+    /// Policies of the city's library that apply (V-10).
+    var policyIds: [UUID]?
 }
 
 /// A service plan (计划): goals, and the service list (V-8) of what is done, by whom, by when.

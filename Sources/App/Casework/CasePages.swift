@@ -85,6 +85,10 @@ enum CasePage {
         var needs: [(id: UUID, description: String)] = []
         /// The station's featured projects of this year (V-3), offered on the service forms.
         var featuredProjects: [(value: String, label: String)] = []
+        /// Charity resources used for the case (issue 11 §2).
+        var charityUsed: [CharityResourceService.Served] = []
+        /// The in-force policies of the library the assessment form offers (V-10).
+        var policyChoices: [(id: UUID, label: String)] = []
         var today = ""
         var failedStep: CaseStep?
         var values: [String: String] = [:]
@@ -137,7 +141,8 @@ enum CasePage {
                 .section(.class("card"), .id("assessment"),
                     .h2(.plain("预估（第 \(a.version) 版，\(a.assessedOn)，\(a.byName)）")),
                     .dl(.class("facts"), .dt("风险等级"), .dd(.plain(a.riskLabel)), .dt("优势"), .dd(.plain(a.strengths)),
-                        .dt("资源"), .dd(.plain(a.resources)), .dt("关联需求"), .dd(.plain(a.needs.isEmpty ? "无" : a.needs.joined(separator: "；")))))
+                        .dt("资源"), .dd(.plain(a.resources)), .dt("关联需求"), .dd(.plain(a.needs.isEmpty ? "无" : a.needs.joined(separator: "；"))),
+                        .dt("适用政策"), .dd(.id("assessment-policies"), .if(a.policies.isEmpty, .plain("未注明")), PolicyRefs.node(a.policies))))
             },
             .unwrap(d.plan) { p in
                 .section(.class("card"), .id("plan"),
@@ -158,6 +163,7 @@ enum CasePage {
                             .td(.plain("\(s.minutes) 分钟")),
                             .td(.plain(s.content)), .td(.plain(s.workerName)))
                     })))),
+            CharityServedSection.node(m.charityUsed),
             .unwrap(d.evaluation) { e in
                 .section(.class("card"), .id("evaluation"), .h2(.plain("评估（第 \(e.version) 版，\(e.evaluatedOn)，\(e.byName)）")), .p(.plain(e.summary)))
             },
@@ -203,7 +209,8 @@ enum CasePage {
                             area("strengths", "优势（服务对象及家庭的能力、意愿）"), area("resources", "资源（可链接的正式与非正式资源）"),
                             FormField.checkboxGroup(p + "need_ids", legend: "本个案回应的需求（需求清单）",
                                                     boxes: m.needs.map { (p + "need_" + $0.id.uuidString, $0.description, values[p + "need_" + $0.id.uuidString] != nil) },
-                                                    error: errors.message(for: p + "need_ids")))
+                                                    error: errors.message(for: p + "need_ids")),
+                            PolicyRefs.boxes(p, choices: m.policyChoices, values: values, error: errors.message(for: p + "policy_ids")))
         case .plan:
             fields = .group(text("planned_on", "计划日期", type: .date),
                             .fieldset(.element(named: "legend", text: "服务目标（至少一个）"), .unwrap(errors.message(for: p + "goals")) { .p(.class("error"), .id(p + "goals"), .plain($0)) },

@@ -32,6 +32,8 @@ struct CaseDetail: Content {
         var strengths: String
         var resources: String
         var needs: [String]
+        /// The policies of the library it named as applying (V-10).
+        var policies: [PolicyRef]
         var byName: String
     }
     struct Goal: Content { var id: UUID; var text: String; var outcome: GoalOutcome?; var outcomeLabel: String? }
@@ -187,7 +189,8 @@ enum CaseQueries {
         if let a = try await CaseAssessment.query(on: db).filter(\.$caseID == caseID).sort(\.$version, .descending).first() {
             let needs = a.needs.isEmpty ? [] : try await RecipientNeed.query(on: db).filter(\.$id ~~ a.needs).all().map(\.description)
             assessment = .init(version: a.version, assessedOn: a.assessedOn, riskLevel: a.riskLevel, riskLabel: a.riskLevel.label,
-                               strengths: a.strengths, resources: a.resources, needs: needs, byName: a.createdByName)
+                               strengths: a.strengths, resources: a.resources, needs: needs,
+                               policies: try await PolicyLibrary.named(assessments: [a.id!], on: db)[a.id!] ?? [], byName: a.createdByName)
         }
         var plan: CaseDetail.Plan?
         var evaluation: CaseDetail.Evaluation?

@@ -148,6 +148,8 @@ enum CaseService {
                 v.add("need_ids", "所选需求应为本个案服务对象需求清单中的需求")
             }
         }
+        guard let station = try await Station.find(c.$station.id, on: req.db) else { throw Abort(.notFound) }
+        let policies = try await PolicyLibrary.checked(input.policyIds, station: station, on: req.db, into: &v)
         try v.check()
         let a = CaseAssessment()
         a.id = UUID()
@@ -159,9 +161,11 @@ enum CaseService {
         a.needIDs = String(decoding: try JSONEncoder().encode(needIDs), as: UTF8.self)
         a.createdBy = caller.userID
         a.createdByName = caller.displayName
-        try await change(c, step: .assess, to: next, on: day!, detail: "预估：\(risk!.label)，关联需求 \(needIDs.count) 项", caller: caller, req: req) { db in
+        let detail = "预估：\(risk!.label)，关联需求 \(needIDs.count) 项" + (policies.isEmpty ? "" : "，适用政策 \(policies.count) 项")
+        try await change(c, step: .assess, to: next, on: day!, detail: detail, caller: caller, req: req) { db in
             a.version = try await CaseAssessment.query(on: db).filter(\.$caseID == c.id!).count() + 1
             try await a.create(on: db)
+            try await PolicyLibrary.link(policies, station: station.id!, caseID: c.id, assessmentID: a.id, on: day!, db: db)
             c.riskLevel = risk!
         }
     }

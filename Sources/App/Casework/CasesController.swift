@@ -138,6 +138,8 @@ struct CasesController: RouteCollection {
             let members = try await CaseService.memberIDs(c, db: req.db)
             m.needs = try await RecipientNeed.query(on: req.db).filter(\.$recipient.$id ~~ members).sort(\.$identifiedOn).all().map { ($0.id!, $0.description) }
         }
+        m.charityUsed = try await CharityResourceService.served(caseID: c.id!, caller: caller, on: req.db)
+        if m.canUpdate { m.policyChoices = try await PolicyLibrary.choices(for: station, today: req.today, on: req.db) }
         m.today = req.today.description
         transform(&m)
         return CasePage.view(m, caller: caller, csrf: req.csrfToken).response(status: status)
@@ -155,7 +157,7 @@ struct CasesController: RouteCollection {
             case .assess:
                 let needs = form.keys.filter { $0.hasPrefix(p + "need_") }.compactMap { UUID(uuidString: String($0.dropFirst((p + "need_").count))) }
                 try await CaseService.assess(c, AssessmentInput(assessedOn: value("assessed_on"), riskLevel: value("risk_level"), strengths: value("strengths"),
-                                                                resources: value("resources"), needIds: needs), req: req)
+                                                                resources: value("resources"), needIds: needs, policyIds: PolicyRefs.ticked(p, form)), req: req)
             case .plan:
                 let goals = (1...CasePage.planRows).compactMap { value("goal_\($0)") }
                 let items = (1...CasePage.planRows).compactMap { i -> PlanInput.Item? in

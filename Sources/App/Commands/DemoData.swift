@@ -157,6 +157,12 @@ enum DemoData {
                 recorder.change(entityType: "role_assignment", entityID: row.id, old: nil, new: row.auditFields)
             }
             try await addWorkforce(stations: stations, users: users, key: app.settings.dataKey, year: app.clock.today.year, now: app.clock.now, db: db, recorder: recorder)
+            func account(_ username: String) -> (id: UUID, name: String)? {
+                guard let id = users[username], let name = accounts.first(where: { $0.username == username })?.name else { return nil }
+                return (id, name)
+            }
+            try await DemoResources.addPolicies(city: city, station: stations["解放路街道"], admin: account("admin")!, worker: account("worker"),
+                                                today: app.clock.today, db: db, recorder: recorder)
             if recipients {
                 var profiles: [UUID: PolicyProfile] = [:]
                 for unit in [city, units["武汉市"]!] {
@@ -175,6 +181,7 @@ enum DemoData {
                     let dazhi = try await Station.query(on: db).filter(\.$streetID == dazhiStreet?.id ?? UUID()).first()
                     try await DemoVolunteers.add(jinan: station, wuhan: dazhi, recorder: (worker, name), wuhanAdmin: users["wuhan"], today: app.clock.today,
                                                  key: app.settings.dataKey, db: db, audit: recorder)
+                    try await DemoResources.addCharity(station: station, worker: (worker, name), today: app.clock.today, db: db, recorder: recorder)
                 }
             }
         }

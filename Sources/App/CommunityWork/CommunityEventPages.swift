@@ -83,6 +83,8 @@ enum EventPage {
         var photoError: String?
         /// The volunteer hours form for this event, for those who record at its station (issue 11 §1).
         var volunteerHoursURL: String?
+        /// Charity resources used for the event (issue 11 §2, R-5).
+        var charityUsed: [CharityResourceService.Served] = []
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -102,6 +104,7 @@ enum EventPage {
                 }),
                 .dt("内容"), .dd(.plain(e.content)),
                 .dt("记录人"), .dd(.plain(e.workerName))),
+            CharityServedSection.node(m.charityUsed),
             .section(.class("card"), .id("photos"),
                 .h2(.plain("活动照片（\(e.photos.count)）")),
                 .if(e.photos.isEmpty, .p(.class("empty"), .plain("尚未上传照片。"))),

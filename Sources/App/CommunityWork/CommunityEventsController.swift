@@ -133,6 +133,7 @@ struct CommunityEventsController: RouteCollection {
         if caller.may(.create, VolunteerService.resource(station)) {
             m.volunteerHoursURL = SiteURL.volunteerHoursNew.relativeURL(["kind": VolunteerActivityKind.communityEvent.rawValue, "record": e.recordID.uuidString])
         }
+        m.charityUsed = try await CharityResourceService.served(eventID: e.id!, caller: caller, on: req.db)
         transform(&m)
         return EventPage.view(m, caller: caller, csrf: req.csrfToken).response(status: status)
     }

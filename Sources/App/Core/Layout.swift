@@ -55,10 +55,12 @@ enum Layout {
         // 小组 for a role that reads the service ledger.
         let groups = Access.readScope(caller.assignments, .service).isEmpty ? [] : [Link(href: SiteURL.groups.relativeURL(), label: "小组"),
                                                                                     Link(href: SiteURL.events.relativeURL(), label: "社区活动"),
+                                                                                    Link(href: SiteURL.charityResources.relativeURL(), label: "慈善资源"),
                                                                                     Link(href: SiteURL.dashboard.relativeURL(), label: "服务统计")]
         var links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.org.relativeURL(), label: "组织架构"),
                      Link(href: SiteURL.stations.relativeURL(), label: "社工站")] + recipients + cases + groups + [
                      Link(href: SiteURL.compliance.relativeURL(), label: "合规总览"),
+                     Link(href: SiteURL.policyLibrary.relativeURL(), label: "政策资源库"),
                      Link(href: SiteURL.policy.relativeURL(), label: "政策配置"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历")]
         if caller.has(.platformAdmin) && !caller.has(.cityAdmin) {
             links = [Link(href: SiteURL.home.relativeURL(), label: "首页"), Link(href: SiteURL.platformCities.relativeURL(), label: "城市开通"), Link(href: SiteURL.calendar.relativeURL(), label: "工作日历"),
@@ -75,7 +77,8 @@ enum Layout {
     }
 
     static func isCurrent(_ href: String, _ path: String) -> Bool {
-        href == "/" ? path == "/" : path.hasPrefix(href)
+        // By whole segments: /policy is not current on /policy-library.
+        href == "/" ? path == "/" : path == href || path.hasPrefix(href + "/") || path.hasPrefix(href + "?")
     }
 }
 

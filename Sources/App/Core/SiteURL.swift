@@ -202,6 +202,18 @@ enum ApiRoute: Routable {
     case stationRewards(ID)
     case volunteerPoints(ID)
     case volunteerRedemptions(ID)
+    /// The social charity resources library (issue 11 §2): resources, their uses, a use's reversal,
+    /// and the five-society linkage counts.
+    case charityResources
+    case charityResource(ID)
+    case charityResourceUses(ID)
+    case charityUseReversal(ID)
+    case fiveSocietyLinkage
+    /// The policy library (政策资源库, issue 11 §2): policies, one policy, its attachments, one file.
+    case libraryPolicies
+    case libraryPolicy(ID)
+    case libraryPolicyAttachments(ID)
+    case libraryPolicyFile(ID)
 
     var segments: [PathSegment] { ["api", "v1"] + tail }
 
@@ -303,6 +315,15 @@ enum ApiRoute: Routable {
         case .stationRewards(let id): ["stations", .id(id), "rewards"]
         case .volunteerPoints(let id): ["volunteers", .id(id), "points"]
         case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]
+        case .charityResources: ["charity-resources"]
+        case .charityResource(let id): ["charity-resources", .id(id)]
+        case .charityResourceUses(let id): ["charity-resources", .id(id), "uses"]
+        case .charityUseReversal(let id): ["charity-resource-uses", .id(id), "reversal"]
+        case .fiveSocietyLinkage: ["five-society-linkage"]
+        case .libraryPolicies: ["policy-library"]
+        case .libraryPolicy(let id): ["policy-library", .id(id)]
+        case .libraryPolicyAttachments(let id): ["policy-library", .id(id), "attachments"]
+        case .libraryPolicyFile(let id): ["policy-files", .id(id)]
         }
     }
 }
@@ -481,6 +502,20 @@ enum SiteURL: Routable {
     /// A volunteer's record of service (志愿服务记录), printable, and as a PDF.
     case volunteerRecord(ID)
     case volunteerRecordPDF(ID)
+    /// The social charity resources library (issue 11 §2): the list, a new one, a resource with its
+    /// uses, the form of a use and of a use's reversal.
+    case charityResources
+    case charityResourcesNew
+    case charityResource(ID)
+    case charityResourceUses(ID)
+    case charityUseReversal(ID)
+    /// The policy library (政策资源库, issue 11 §2): the list, a new policy, a policy with its
+    /// correction form, its attachments' upload, one file.
+    case policyLibrary
+    case policyLibraryNew
+    case libraryPolicy(ID)
+    case libraryPolicyAttachments(ID)
+    case libraryPolicyFile(ID)
 
     var segments: [PathSegment] {
         switch self {
@@ -594,6 +629,16 @@ enum SiteURL: Routable {
         case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]
         case .volunteerRecord(let id): ["volunteers", .id(id), "record"]
         case .volunteerRecordPDF(let id): ["volunteers", .id(id), "record.pdf"]
+        case .charityResources: ["charity-resources"]
+        case .charityResourcesNew: ["charity-resources", "new"]
+        case .charityResource(let id): ["charity-resources", .id(id)]
+        case .charityResourceUses(let id): ["charity-resources", .id(id), "uses"]
+        case .charityUseReversal(let id): ["charity-resource-uses", .id(id), "reversal"]
+        case .policyLibrary: ["policy-library"]
+        case .policyLibraryNew: ["policy-library", "new"]
+        case .libraryPolicy(let id): ["policy-library", .id(id)]
+        case .libraryPolicyAttachments(let id): ["policy-library", .id(id), "attachments"]
+        case .libraryPolicyFile(let id): ["policy-files", .id(id)]
         }
     }
 }

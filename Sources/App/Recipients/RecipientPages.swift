@@ -157,6 +157,8 @@ enum RecipientPage {
         var edit = RecipientEditSection.Model()
         /// Services, cases and the visit form (`RecipientServicesSection`).
         var services = RecipientServicesSection.Model()
+        /// Charity resources used for the person (issue 11 §2).
+        var charityUsed: [CharityResourceService.Served] = []
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -233,6 +235,7 @@ enum RecipientPage {
                                        type: .date, required: true),
                         .button(.type(.submit), .plain("登记需求")))))),
             RecipientServicesSection.view(m.services, recipient: id, csrf: csrf),
+            CharityServedSection.node(m.charityUsed),
             .if(m.canUpdate, .section(.class("card"), .id("status"),
                 .h2("变更状态"),
                 FormField.summary(m.statusErrors.errors),

@@ -208,6 +208,7 @@ struct RecipientsController: RouteCollection {
         if let guardian = r.guardianID, let g = try await Recipient.find(guardian, on: req.db) { m.guardianName = g.name }
         m.records = try await RecipientRecordsSection.load(r, station: station, caller: caller, req: req)
         m.services = try await RecipientServicesSection.load(r, station: station, caller: caller, req: req)
+        m.charityUsed = try await CharityResourceService.served(recipientID: r.id!, caller: caller, on: req.db)
         if m.canUpdate {
             m.edit.details = RecipientEditSection.current(r, villageName: m.recipient.villageName)
             m.edit.villages = try await StationQueries.villages(ofStreet: station.streetID, on: req.db).map(\.name)
