@@ -18,6 +18,10 @@ struct CoverageTests {
             var event = try await CommunityWorkTests.event(world)
             event["place_id"] = villages[1].id.uuidString
             #expect(try await world.api(.POST, "/api/v1/community-events", token: token, json: event).status == .created)
+            // and a registered volunteer team in the third village (R-2: a post or a team)
+            let team = try await world.api(.POST, "/api/v1/volunteer-teams", token: token, json: [
+                "village": villages[2].name, "name": "\(villages[2].name)志愿服务队", "national_registration": "T370102202600001"])
+            #expect(team.status == .created, "\(team.body.string)")
             let year = Day(Date()).adding(days: -4).year
             let visitYear = Day(Date()).adding(days: -3).year
             // act
@@ -35,7 +39,11 @@ struct CoverageTests {
             let counts = body["counts"] as! [String: Int]
             #expect(counts["villages"] == villages.count && counts["reached"] == (visitYear == year ? 2 : 1))
             #expect(counts["with_post"] == villages.filter { $0.villagePost != .none }.count)
-            #expect(counts["covered"] == rows.filter { $0["reached"] as? Bool == true && $0["has_post"] as? Bool == true }.count)
+            #expect(counts["covered"] == rows.filter { $0["reached"] as? Bool == true && $0["has_post_or_team"] as? Bool == true }.count)
+            let third = rows.first { $0["id"] as? String == villages[2].id.uuidString }!
+            #expect(third["team"] as? String == "\(villages[2].name)志愿服务队" && third["team_registered"] as? Bool == true)
+            #expect(third["has_post_or_team"] as? Bool == true)
+            #expect(counts["with_team"] == 1)
             try await DashboardTests.expectTotalsEqualARecount(world)
         }
     }

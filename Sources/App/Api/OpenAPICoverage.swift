@@ -12,14 +12,16 @@ extension OpenAPI {
         let count: [String: Any] = ["type": "integer"]
         let village = object([
             "id": uuid, "name": string, "street_id": uuid, "street_name": string, "post": oneOf(VillagePost.self), "post_label": string,
+            "team": nullable(string), "team_registered": ["type": "boolean"], "has_post_or_team": ["type": "boolean"],
             "services": ["type": "object", "additionalProperties": count], "services_total": count, "has_post": ["type": "boolean"],
             "reached": ["type": "boolean"],
-        ], required: ["id", "name", "street_id", "street_name", "post", "post_label", "services", "services_total", "has_post", "reached"], closed: false)
+        ], required: ["id", "name", "street_id", "street_name", "post", "post_label", "team_registered", "services", "services_total", "has_post",
+                     "has_post_or_team", "reached"], closed: false)
         return ["Coverage": object([
             "place": object(["kind": string, "id": uuid, "name": string], required: ["kind", "id", "name"], closed: false), "year": count,
             "villages": ["type": "array", "items": village],
-            "counts": object(["villages": count, "with_post": count, "reached": count, "covered": count],
-                             required: ["villages", "with_post", "reached", "covered"], closed: false),
+            "counts": object(["villages": count, "with_post": count, "with_team": count, "reached": count, "covered": count],
+                             required: ["villages", "with_post", "with_team", "reached", "covered"], closed: false),
         ], required: ["place", "year", "villages", "counts"], closed: false)]
     }
 

@@ -4,8 +4,8 @@ import SQLKit
 import Vapor
 
 /// Rule R-2's coverage (issue 11 §3): every village and community of a station's street, a street, a
-/// district or a city, with its social-work room or point (the org unit's `village_post`), and the
-/// year's services that reached it (`village_services`, M026).
+/// district or a city, with its social-work room or point (the org unit's `village_post`), its
+/// volunteer team (`volunteer_teams`), and the year's services that reached it (`village_services`, M026).
 struct CoverageDTO: Content {
     struct Village: Content {
         var id: UUID
@@ -14,14 +14,18 @@ struct CoverageDTO: Content {
         var streetName: String
         var post: VillagePost
         var postLabel: String
+        /// The village's volunteer team (R-2), and whether it is registered on the national site (R-3).
+        var team: String?
+        var teamRegistered: Bool
         /// Records that reached the village this year, by kind of service (`ServiceKind` raw values).
         var services: [String: Int]
         var servicesTotal: Int
-        /// R-2's two halves: a post (or, with volunteers, a team), and services that reached it.
+        /// R-2's two halves: a social-work room or point or a volunteer team, and services that reached it.
         var hasPost: Bool
+        var hasPostOrTeam: Bool
         var reached: Bool
-        var covered: Bool { hasPost && reached }
-        var status: CoverageStatus { covered ? .covered : (hasPost || reached ? .partial : .uncovered) }
+        var covered: Bool { hasPostOrTeam && reached }
+        var status: CoverageStatus { covered ? .covered : (hasPostOrTeam || reached ? .partial : .uncovered) }
     }
 
     var place: DashboardDTO.Place
@@ -32,6 +36,7 @@ struct CoverageDTO: Content {
     struct Counts: Content {
         var villages: Int
         var withPost: Int
+        var withTeam: Int
         var reached: Int
         var covered: Int
     }
@@ -69,20 +74,26 @@ enum CoverageQueries {
                 try row.decode(column: "records", as: Int.self)
         }
         let villages = try await sql.raw("""
-            SELECT o.id, o.name, o.village_post, st.id AS street_id, st.name AS street_name
+            SELECT o.id, o.name, o.village_post, st.id AS street_id, st.name AS street_name,
+                   (SELECT MIN(vt.name) FROM volunteer_teams vt WHERE vt.village_id = o.id) AS team,
+                   (SELECT COUNT(*) FROM volunteer_teams vt WHERE vt.village_id = o.id AND vt.national_registration IS NOT NULL
+                    AND vt.national_registration <> '') AS registered_teams
             FROM org_units o JOIN org_units st ON st.id = o.parent_id WHERE
             """ + " " + inPlace + " ORDER BY COALESCE(st.division_code, '~'), st.name, COALESCE(o.division_code, '~'), o.name").all().map { row in
             let id = try row.decode(column: "id", as: UUID.self)
             let post = try row.decode(column: "village_post", as: VillagePost.self)
             let reached = services[id] ?? [:]
             let total = reached.values.reduce(0, +)
+            let team = try row.decode(column: "team", as: String?.self)
             return CoverageDTO.Village(id: id, name: try row.decode(column: "name", as: String.self),
                                        streetId: try row.decode(column: "street_id", as: UUID.self),
                                        streetName: try row.decode(column: "street_name", as: String.self),
-                                       post: post, postLabel: post.label, services: reached, servicesTotal: total,
-                                       hasPost: post != .none, reached: total > 0)
+                                       post: post, postLabel: post.label, team: team,
+                                       teamRegistered: try row.decode(column: "registered_teams", as: Int.self) > 0,
+                                       services: reached, servicesTotal: total, hasPost: post != .none, hasPostOrTeam: post != .none || team != nil,
+                                       reached: total > 0)
         }
-        let counts = CoverageDTO.Counts(villages: villages.count, withPost: villages.filter(\.hasPost).count,
+        let counts = CoverageDTO.Counts(villages: villages.count, withPost: villages.filter(\.hasPost).count, withTeam: villages.filter { $0.team != nil }.count,
                                         reached: villages.filter(\.reached).count, covered: villages.filter(\.covered).count)
         return CoverageDTO(place: place.dto, year: year, villages: villages, counts: counts)
     }
