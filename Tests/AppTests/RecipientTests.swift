@@ -348,6 +348,9 @@ struct RecipientTests {
             #expect((before?["measured"] as? String)?.contains("辖区重点人群库未建立") == true)
             #expect((after?["measured"] as? String)?.contains("辖区重点人群库 1 人") == true)
             #expect(page.body.string.contains("key-population"))
+            // the four libraries together, the key-population one with its one person
+            #expect(page.body.string.contains("四个资源库（R-1）") && page.body.string.contains("政策资源库") && page.body.string.contains("志愿服务资源库"))
+            #expect(page.body.string.contains("辖区重点人群信息库</a></td><td class=\"num\">1 人"))
             #expect(page.body.string.contains("低保"))
         }
     }

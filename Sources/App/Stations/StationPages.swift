@@ -54,10 +54,29 @@ enum StationShow {
         var canEdit: Bool
         /// The key-population library's counts; nil for a caller who may not read recipients.
         var keyPopulation: RecipientQueries.StationCounts?
+        /// R-1's other three libraries, shown beside the key-population one (nil with it).
+        var libraries: StationFacts.Libraries?
         /// Whether the city's profile has featured projects (V-3's "N"): the station then has a tab for them.
         var featuredProjects = false
         /// A confirmation after a successful save (`Saved`).
         var notice: String?
+    }
+
+    /// The four resource libraries of rule R-1 together: entries, last update, and where to see them.
+    static func libraryPanel(_ l: StationFacts.Libraries, keyPopulation: RecipientQueries.StationCounts?, station: UUID) -> Node<HTML.BodyContext> {
+        let rows: [(String, String, String?, String)] = [
+            ("政策资源库", "\(l.policies.count) 条", l.policies.lastUpdated?.description, SiteURL.policyLibrary.relativeURL()),
+            ("辖区重点人群信息库", "\(keyPopulation?.active ?? 0) 人", keyPopulation?.lastUpdated, SiteURL.recipients.relativeURL(["station": station.uuidString])),
+            ("社会慈善资源库", "\(l.charity.count) 项", l.charity.lastUpdated?.description, SiteURL.charityResources.relativeURL(["station": station.uuidString])),
+            ("志愿服务资源库", "\(l.volunteers.count) 人", l.volunteers.lastUpdated?.description, SiteURL.volunteers.relativeURL(["station": station.uuidString])),
+        ]
+        return .section(.id("libraries"),
+            .h2("四个资源库（R-1）"),
+            .table(.class("list"),
+                .thead(.tr(.th("资源库"), .th("条目"), .th("最后更新"))),
+                .tbody(.forEach(rows) { name, count, updated, link in
+                    .tr(.td(.a(.href(link), .plain(name))), .td(.class("num"), .plain(count)), .td(.plain(updated ?? "尚未建立")))
+                })))
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -106,6 +125,9 @@ enum StationShow {
                                + (p.endedOn.map { "，\($0) 退出" } ?? "，承接中")),
                         .unwrap(p.handover) { .small(.plain("　\($0)")) })
                 }))),
+            .unwrap(m.libraries) { libraries in
+                libraryPanel(libraries, keyPopulation: m.keyPopulation, station: s.id)
+            },
             .unwrap(m.keyPopulation) { counts in
                 .section(.id("key-population"),
                     .h2("辖区重点人群（R-1）"),

@@ -45,8 +45,9 @@ struct StationsController: RouteCollection {
         let history = try await StationOperatorPeriod.history(of: summary.id, profile: profile, calendar: try await CalendarService.load(on: req.db), on: req.db)
         let recipients = Access.Resource(kind: .recipient, paths: [summary.path], operatorIDs: summary.resource.operatorIDs)
         let counts = caller.may(.read, recipients) ? try await RecipientQueries.counts(station: summary.id, on: req.db) : nil
+        let libraries = counts == nil ? nil : try await ResourceFacts.libraries(station: summary.id, on: req.db)
         return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit,
-                                      keyPopulation: counts, featuredProjects: profile?.featuredProjects ?? false, notice: Saved.notice(req)),
+                                      keyPopulation: counts, libraries: libraries, featuredProjects: profile?.featuredProjects ?? false, notice: Saved.notice(req)),
                                 caller: caller, csrf: req.csrfToken).response()
     }
 
