@@ -134,6 +134,7 @@ func configureCommon(_ app: Application) async throws {
     app.asyncCommands.use(GenerateCommand(), as: "generate")
     app.asyncCommands.use(BenchRecipientsCommand(), as: "bench-recipients")
     app.asyncCommands.use(BenchDashboardsCommand(), as: "bench-dashboards")
+    app.asyncCommands.use(BenchVolunteersCommand(), as: "bench-volunteers")
 }
 
 /// Before `serve`: migrate, switch SQLite to WAL, and load the demo city into an empty database.
