@@ -71,6 +71,10 @@ struct PolicyLibraryTests {
             #expect(try await world.api(.PATCH, "/api/v1/policy-library/\(id)", token: outsider, json: ["title": "改名"]).status == .notFound)
             #expect(try await world.api(.GET, "/api/v1/policy-library?q=2099", token: outsider).json()["total"] as? Int == 0)
             #expect(try await world.api(.PATCH, "/api/v1/policy-library/\(id)", token: street, json: ["title": "改名"]).status == .forbidden)
+            let other = try await Self.create(world, token: admin, Self.policy("济南市困难群众医疗救助办法"))
+            let twin = try await world.api(.PATCH, "/api/v1/policy-library/\(other)", token: admin,
+                                           json: ["title": "济南市临时救助实施办法", "doc_number": "济民发〔2099〕1号"])
+            #expect(twin.status == .conflict)
             let corrected = try await world.api(.PATCH, "/api/v1/policy-library/\(id)", token: admin, json: ["expires_on": CaseworkTests.day(-1)])
             #expect(corrected.status == .ok)
             #expect(try corrected.json()["validity"] as? String == "expired")

@@ -69,12 +69,7 @@ enum PolicyLibrary {
         p.createdByName = caller.displayName
         try await apply(input, to: p, isCreate: true, req: req)
         try await req.audit.transaction { db, audit in
-            // The same document entered twice (a double click, or the city and a station both).
-            var same = LibraryPolicy.query(on: db).filter(\.$cityID == p.cityID).filter(\.$title == p.title)
-            if let number = p.docNumber { same = same.filter(\.$docNumber == number) }
-            if try await same.count() > 0 {
-                throw AppError.field("title", "本市政策资源库已有《\(p.title)》" + (p.docNumber.map { "（\($0)）" } ?? ""), status: .conflict)
-            }
+            try await refuseDuplicate(p, on: db)
             try await p.create(on: db)
             audit.change(entityType: "library_policy", entityID: p.id, old: nil, new: p.auditFields)
         }
@@ -86,8 +81,19 @@ enum PolicyLibrary {
         let before = p.auditFields
         try await apply(input, to: p, isCreate: false, req: req)
         try await req.audit.transaction { db, audit in
+            try await refuseDuplicate(p, on: db)
             try await p.save(on: db)
             audit.change(entityType: "library_policy", entityID: p.id, old: before, new: p.auditFields)
+        }
+    }
+
+    /// The same document entered twice (a double click, the city and a station both, or a correction
+    /// that makes one policy another's twin): 409, checked inside the write lock.
+    private static func refuseDuplicate(_ p: LibraryPolicy, on db: any Database) async throws {
+        var same = LibraryPolicy.query(on: db).filter(\.$cityID == p.cityID).filter(\.$title == p.title).filter(\.$id != p.id!)
+        if let number = p.docNumber { same = same.filter(\.$docNumber == number) }
+        if try await same.count() > 0 {
+            throw AppError.field("title", "本市政策资源库已有《\(p.title)》" + (p.docNumber.map { "（\($0)）" } ?? ""), status: .conflict)
         }
     }
 
