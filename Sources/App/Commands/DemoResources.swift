@@ -26,7 +26,8 @@ enum DemoResources {
               effective: "2020-08-25", expires: nil,
               summary: "建立分层分类的社会救助体系，强化急难社会救助功能，鼓励社会力量参与，通过政府购买服务对社会救助家庭中生活不能自理的老年人、未成年人、残疾人等提供服务。",
               eligibility: "最低生活保障家庭、特困人员、低保边缘家庭、支出型困难家庭，以及遭遇急难情形的家庭和个人。"),
-        .init(title: "济南市社会工作服务站管理办法（试行）", issuer: "济南市民政局、济南市财政局", number: "济民发〔2021〕14号", field: nil,
+        // The seeds give the measures' issuers and dates but not their document number: left empty rather than guessed.
+        .init(title: "济南市社会工作服务站管理办法（试行）", issuer: "济南市民政局、济南市财政局", number: nil, field: nil,
               effective: "2021-03-08", expires: "2023-03-07",
               summary: "社工站的建设、运营和管理：服务内容、场所、标识、报告、档案和交接、投诉，年度第三方评估和资金保障。",
               eligibility: "全市街道（镇）社会工作服务站及其承接机构。"),

@@ -60,10 +60,11 @@ enum ComplianceQueries {
                 """,
         ], from: "supervision_records sr WHERE sr.station_id = s.id AND sr.year = \(bind: year) AND sr.deleted_at IS NULL", on: sql)
 
-        // R-1's key-population library: active recipients and the last day anything in it was recorded.
+        // R-1's key-population library: active recipients and the last day anything in it was recorded up to the year's end.
         let library: SQLQueryString = """
             (SELECT COUNT(*) FROM recipients kr WHERE kr.station_id = s.id AND kr.status = 'active' AND kr.merged_into_id IS NULL) AS key_population,
-            (SELECT MAX(ke.happened_on) FROM recipient_events ke JOIN recipients kr ON kr.id = ke.recipient_id WHERE kr.station_id = s.id) AS key_population_updated,
+            (SELECT MAX(ke.happened_on) FROM recipient_events ke JOIN recipients kr ON kr.id = ke.recipient_id WHERE kr.station_id = s.id
+             AND ke.happened_on <= \(bind: yearEnd)) AS key_population_updated,
             """
         let rows = try await sql.raw("""
             SELECT s.id, s.name, s.city_id, s.district_id, d.name AS district_name, d.district_kind, s.path, s.operator_id, s.equipment,

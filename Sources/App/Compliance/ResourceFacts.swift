@@ -7,18 +7,27 @@ import SQLKit
 /// the compliance query (`ComplianceQueries.evaluate`) and the station page's four libraries read the
 /// same SQL.
 enum ResourceFacts {
-    /// R-1's libraries besides the key-population one: how many entries and when one was last written.
-    /// Policies are the city's and the station's own; charity resources count a use as an update;
+    /// R-1's libraries besides the key-population one: how many entries there were before `end`, and
+    /// when one was last written before it (a year's finding ignores what was written after the year).
+    /// Policies are the city's and the station's own; a use of a charity resource counts as an update;
     /// volunteers are the active ones.
-    static let libraryColumns: SQLQueryString = """
-        (SELECT COUNT(*) FROM library_policies lp WHERE lp.city_id = s.city_id AND (lp.station_id IS NULL OR lp.station_id = s.id)) AS policies_count,
-        (SELECT MAX(lp.updated_at) FROM library_policies lp WHERE lp.city_id = s.city_id AND (lp.station_id IS NULL OR lp.station_id = s.id)) AS policies_updated,
-        (SELECT COUNT(*) FROM charity_resources cr WHERE cr.station_id = s.id) AS charity_count,
-        (SELECT MAX(x.t) FROM (SELECT MAX(cr.updated_at) AS t FROM charity_resources cr WHERE cr.station_id = s.id
-                               UNION ALL SELECT MAX(cu.created_at) FROM charity_resource_uses cu WHERE cu.station_id = s.id) x) AS charity_updated,
-        (SELECT COUNT(*) FROM volunteers vo WHERE vo.station_id = s.id AND vo.status = 'active') AS volunteers_count,
-        (SELECT MAX(vo.updated_at) FROM volunteers vo WHERE vo.station_id = s.id) AS volunteers_updated
-        """
+    static func libraryColumns(before end: Date) -> SQLQueryString {
+        let policies: SQLQueryString = "library_policies lp WHERE lp.city_id = s.city_id AND (lp.station_id IS NULL OR lp.station_id = s.id)"
+        return """
+            (SELECT COUNT(*) FROM \(policies) AND lp.created_at < \(bind: end)) AS policies_count,
+            (SELECT MAX(x.t) FROM (SELECT MAX(lp.created_at) AS t FROM \(policies) AND lp.created_at < \(bind: end)
+                                   UNION ALL SELECT MAX(lp.updated_at) FROM \(policies) AND lp.updated_at < \(bind: end)) x) AS policies_updated,
+            (SELECT COUNT(*) FROM charity_resources cr WHERE cr.station_id = s.id AND cr.created_at < \(bind: end)) AS charity_count,
+            (SELECT MAX(x.t) FROM (SELECT MAX(cr.updated_at) AS t FROM charity_resources cr WHERE cr.station_id = s.id AND cr.updated_at < \(bind: end)
+                                   UNION ALL SELECT MAX(cr.created_at) FROM charity_resources cr WHERE cr.station_id = s.id AND cr.created_at < \(bind: end)
+                                   UNION ALL SELECT MAX(cu.created_at) FROM charity_resource_uses cu WHERE cu.station_id = s.id AND cu.created_at < \(bind: end)) x)
+                AS charity_updated,
+            (SELECT COUNT(*) FROM volunteers vo WHERE vo.station_id = s.id AND vo.status = 'active' AND vo.created_at < \(bind: end)) AS volunteers_count,
+            (SELECT MAX(x.t) FROM (SELECT MAX(vo.created_at) AS t FROM volunteers vo WHERE vo.station_id = s.id AND vo.created_at < \(bind: end)
+                                   UNION ALL SELECT MAX(vo.updated_at) FROM volunteers vo WHERE vo.station_id = s.id AND vo.updated_at < \(bind: end)) x)
+                AS volunteers_updated
+            """
+    }
 
     static func libraries(_ row: any SQLRow) throws -> StationFacts.Libraries {
         func library(_ name: String) throws -> StationFacts.Library {
@@ -27,9 +36,9 @@ enum ResourceFacts {
         return .init(policies: try library("policies"), charity: try library("charity"), volunteers: try library("volunteers"))
     }
 
-    /// The libraries of one station, for its page.
+    /// The libraries of one station as they are now, for its page.
     static func libraries(station: UUID, on db: any Database) async throws -> StationFacts.Libraries {
-        guard let row = try await (db as! any SQLDatabase).raw("SELECT " + libraryColumns + " FROM stations s WHERE s.id = \(bind: station)").first() else {
+        guard let row = try await (db as! any SQLDatabase).raw("SELECT " + libraryColumns(before: .distantFuture) + " FROM stations s WHERE s.id = \(bind: station)").first() else {
             return .init()
         }
         return try libraries(row)
@@ -39,7 +48,10 @@ enum ResourceFacts {
     static func columns(year: Int, on sql: any SQLDatabase) -> SQLQueryString {
         let villages = JSONColumn.array([
             "name": "v.name", "post": "v.village_post",
-            "team": "CASE WHEN EXISTS (SELECT 1 FROM volunteer_teams vt WHERE vt.village_id = v.id) THEN 1 ELSE 0 END",
+            "team": """
+                CASE WHEN EXISTS (SELECT 1 FROM volunteer_teams vt JOIN stations ts ON ts.id = vt.station_id WHERE vt.village_id = v.id AND ts.deleted_at IS NULL)
+                THEN 1 ELSE 0 END
+                """,
             "reached": "CASE WHEN EXISTS (SELECT 1 FROM village_services vs WHERE vs.village_id = v.id AND vs.year = \(bind: year)) THEN 1 ELSE 0 END",
         ], from: "org_units v WHERE v.parent_id = s.street_id AND v.level = 'village' AND v.deleted_at IS NULL", on: sql)
         let teams = JSONColumn.array([
@@ -50,7 +62,8 @@ enum ResourceFacts {
             (SELECT COALESCE(SUM(vh.half_hours), 0) FROM volunteer_hours vh WHERE vh.station_id = s.id AND vh.status = 'confirmed'
              AND vh.starts_at >= \(bind: "\(year)-01-01") AND vh.starts_at < \(bind: "\(year + 1)-01-01")) AS volunteer_half_hours,
             """
-        return villages + " AS villages, " + teams + " AS teams, " + hours + libraryColumns + ", "
+        let yearEnd = Day(year: year, month: 12, day: 31)!.adding(days: 1).start
+        return villages + " AS villages, " + teams + " AS teams, " + hours + libraryColumns(before: yearEnd) + ", "
     }
 
     private struct VillageJSON: Decodable { let name, post: String; let team, reached: Int }

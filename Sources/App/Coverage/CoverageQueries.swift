@@ -75,9 +75,10 @@ enum CoverageQueries {
         }
         let villages = try await sql.raw("""
             SELECT o.id, o.name, o.village_post, st.id AS street_id, st.name AS street_name,
-                   (SELECT MIN(vt.name) FROM volunteer_teams vt WHERE vt.village_id = o.id) AS team,
-                   (SELECT COUNT(*) FROM volunteer_teams vt WHERE vt.village_id = o.id AND vt.national_registration IS NOT NULL
-                    AND vt.national_registration <> '') AS registered_teams
+                   (SELECT MIN(vt.name) FROM volunteer_teams vt JOIN stations ts ON ts.id = vt.station_id
+                    WHERE vt.village_id = o.id AND ts.deleted_at IS NULL) AS team,
+                   (SELECT COUNT(*) FROM volunteer_teams vt JOIN stations ts ON ts.id = vt.station_id
+                    WHERE vt.village_id = o.id AND ts.deleted_at IS NULL AND vt.national_registration IS NOT NULL AND vt.national_registration <> '') AS registered_teams
             FROM org_units o JOIN org_units st ON st.id = o.parent_id WHERE
             """ + " " + inPlace + " ORDER BY COALESCE(st.division_code, '~'), st.name, COALESCE(o.division_code, '~'), o.name").all().map { row in
             let id = try row.decode(column: "id", as: UUID.self)

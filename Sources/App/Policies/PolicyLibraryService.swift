@@ -91,7 +91,8 @@ enum PolicyLibrary {
     /// that makes one policy another's twin): 409, checked inside the write lock.
     private static func refuseDuplicate(_ p: LibraryPolicy, on db: any Database) async throws {
         var same = LibraryPolicy.query(on: db).filter(\.$cityID == p.cityID).filter(\.$title == p.title).filter(\.$id != p.id!)
-        if let number = p.docNumber { same = same.filter(\.$docNumber == number) }
+        // A title without a number is the same document as that title with one, either way round.
+        if let number = p.docNumber { same = same.group(.or) { $0.filter(\.$docNumber == number).filter(\.$docNumber == nil) } }
         if try await same.count() > 0 {
             throw AppError.field("title", "本市政策资源库已有《\(p.title)》" + (p.docNumber.map { "（\($0)）" } ?? ""), status: .conflict)
         }
