@@ -59,7 +59,7 @@ enum ResourceFacts {
             "registered": "CASE WHEN vt.national_registration IS NOT NULL AND vt.national_registration <> '' THEN 1 ELSE 0 END",
         ], from: "volunteer_teams vt WHERE vt.station_id = s.id", on: sql)
         let hours: SQLQueryString = """
-            (SELECT COALESCE(SUM(vh.half_hours), 0) FROM volunteer_hours vh WHERE vh.station_id = s.id AND vh.status = 'confirmed'
+            (SELECT CAST(COALESCE(SUM(vh.half_hours), 0) AS bigint) FROM volunteer_hours vh WHERE vh.station_id = s.id AND vh.status = 'confirmed'
              AND vh.starts_at >= \(bind: "\(year)-01-01") AND vh.starts_at < \(bind: "\(year + 1)-01-01")) AS volunteer_half_hours,
             """
         let yearEnd = Day(year: year, month: 12, day: 31)!.adding(days: 1).start
