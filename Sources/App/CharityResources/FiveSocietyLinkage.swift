@@ -1,5 +1,6 @@
 import Domain
 import Fluent
+import Foundation
 import SQLKit
 
 /// Five-society linkage (五社联动, R-5): per station and year, the charity resources it received and
