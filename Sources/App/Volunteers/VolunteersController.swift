@@ -17,6 +17,7 @@ struct VolunteersController: RouteCollection {
         routes.get(ApiRoute.volunteerHoursEntry(.key), use: apiHoursEntry)
         routes.post(ApiRoute.volunteerHoursConfirm(.key), use: apiConfirm)
         routes.post(ApiRoute.volunteerHoursCorrections(.key), use: apiCorrect)
+        routes.upload(ApiRoute.volunteerHoursImports) { try await VolunteerHoursImport.api(req: $0) }
         routes.get(ApiRoute.stationRewards(.key), use: apiRewards)
         routes.post(ApiRoute.stationRewards(.key), use: apiAddReward)
         routes.get(ApiRoute.volunteerPoints(.key), use: apiPoints)
