@@ -14,7 +14,7 @@ struct VolunteerHoursImportTests {
         var headers = HTTPHeaders()
         headers.bearerAuthorization = .init(token: token)
         headers.replaceOrAdd(name: .contentType, value: "text/csv")
-        return try await world.app.testing().sendRequest(.POST, "/api/v1/volunteer-hours/imports" + query, headers: headers, body: ByteBuffer(string: csv))
+        return try await world.app.testing().sendRequest(.POST, "/api/v1/volunteer-hour-imports" + query, headers: headers, body: ByteBuffer(string: csv))
     }
 
     @Test func aSignInSheetIsPreviewedAndWrittenAllOrNothing() async throws {

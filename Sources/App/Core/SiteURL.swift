@@ -299,7 +299,7 @@ enum ApiRoute: Routable {
         case .volunteerHoursEntry(let id): ["volunteer-hours", .id(id)]
         case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
         case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]
-        case .volunteerHoursImports: ["volunteer-hours", "imports"]
+        case .volunteerHoursImports: ["volunteer-hour-imports"]
         case .stationRewards(let id): ["stations", .id(id), "rewards"]
         case .volunteerPoints(let id): ["volunteers", .id(id), "points"]
         case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]

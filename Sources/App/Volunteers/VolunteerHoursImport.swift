@@ -135,8 +135,9 @@ enum VolunteerHoursImport {
         return entries
     }
 
-    /// `POST /api/v1/volunteer-hours/imports?activity_kind=&record_id=|station_id=&activity_name=&place=&dry_run=`, the sheet as the body.
+    /// `POST /api/v1/volunteer-hour-imports?activity_kind=&record_id=|station_id=&activity_name=&place=&dry_run=`, the sheet as the body.
     static func api(req: Request) async throws -> Response {
+        _ = try req.requireCaller()   // a stranger gets 401 before the query is read
         var v = Validator()
         let dryRun: Bool
         switch try req.queryValue(String.self, "dry_run") ?? "" {
