@@ -210,7 +210,7 @@ struct VolunteerTests {
             #expect(first != nil)
             let redeemed = try await VolunteerRedemption.query(on: world.app.db).count()
             #expect(redeemed == 1)
-            let balances = try await (world.app.db as! any SQLDatabase).raw("SELECT volunteer_id, SUM(delta) AS n FROM volunteer_points GROUP BY volunteer_id").all()
+            let balances = try await (world.app.db as! any SQLDatabase).raw("SELECT volunteer_id, CAST(SUM(delta) AS BIGINT) AS n FROM volunteer_points GROUP BY volunteer_id").all()
             #expect(!balances.isEmpty && balances.allSatisfy { (try? $0.decode(column: "n", as: Int.self)) ?? -1 > 0 })
         }
     }

@@ -81,11 +81,13 @@ extension OpenAPI {
     /// A second success an operation can answer, by status (a dry run's 200 beside the import's 201).
     static let additionalSuccess: [String: [Int: String]] = [
         key(.POST, .recipientImports): [200: "RecipientImportPreview"],
+        key(.POST, .volunteerHoursImports): [200: "VolunteerHoursImportPreview"],
     ]
 
     /// Operations whose body is a file itself (not JSON), and the types it may have.
     static let fileBodies: [String: [String]] = [
         key(.POST, .recipientImports): [ImportController.xlsxType, "text/csv"],
+        key(.POST, .volunteerHoursImports): [ImportController.xlsxType, "text/csv"],
     ]
 
     /// Operations that answer with a file, and its possible types.

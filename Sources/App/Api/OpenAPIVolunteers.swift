@@ -22,6 +22,9 @@ extension OpenAPI {
             .init(method: .POST, route: .volunteerHoursConfirm(.key), summary: "组织方社工站确认服务时长（只有已确认的时长计入）；已确认 409", query: [], body: nil, status: 200),
             .init(method: .POST, route: .volunteerHoursCorrections(.key),
                   summary: "更正服务时长：形成新版本，原版本连同更正人、时间、原因保留；版本已过期或与其他记录重叠 409", query: [], body: "VolunteerHoursCorrection", status: 201),
+            .init(method: .POST, route: .volunteerHoursImports,
+                  summary: "从活动签到表（.xlsx 或 .csv，表头 姓名、身份证号、开始时间、结束时间）导入服务时长，文件即请求体；dry_run=true 只逐行预览（200），否则全部导入（201）或一行也不导入（422 列出各行问题）；导入时与已有记录重叠 409",
+                  query: ["activity_kind", "record_id", "station_id", "activity_name", "place", "dry_run"], body: "file", status: 201),
             .init(method: .GET, route: .stationRewards(.key), summary: "站点积分兑换奖励目录及库存（R-4；本市政策配置没有或未设置 R-4 积分参数时 422）", query: [], body: nil, status: 200),
             .init(method: .POST, route: .stationRewards(.key), summary: "新增奖励（本站社工、承接机构）：同名 409；R-4 不适用时 422", query: [], body: "RewardInput", status: 201),
             .init(method: .GET, route: .volunteerPoints(.key), summary: "志愿者积分余额及明细（已确认时长获得、更正调整、兑换）；R-4 不适用时 422", query: [], body: nil, status: 200),
@@ -59,7 +62,14 @@ extension OpenAPI {
                              required: ["volunteer_id", "balance", "entries"], closed: false)
         let reward = object(["id": uuid, "station_id": uuid, "name": string, "points": ["type": "integer"], "stock": ["type": "integer", "minimum": 0],
                              "created_at": dateTime, "updated_at": dateTime], required: ["id", "station_id", "name", "points", "stock"], closed: false)
+        let importRow = object(["line": ["type": "integer"], "name": string, "resident_id": string, "starts_at": string, "ends_at": string,
+                                "hours": ["type": "number"], "valid": bool,
+                                "problems": ["type": "array", "items": object(["field": string, "message": string], required: ["field", "message"], closed: false)]],
+                               required: ["line", "valid", "problems"], closed: false)
         return [
+            "VolunteerHoursImportPreview": object(["activity_name": string, "station_id": uuid, "total": ["type": "integer"], "invalid": ["type": "integer"],
+                                                   "rows": ["type": "array", "items": importRow]], required: ["total", "invalid", "rows"], closed: false),
+            "VolunteerHoursImported": object(["activity_name": string, "count": ["type": "integer"], "hours": ["type": "number"]], required: ["count"], closed: false),
             "RewardInput": object(["name": ["type": "string", "minLength": 1, "maxLength": TextLimit.name], "points": ["type": "integer", "minimum": 1, "maximum": 1_000_000],
                                    "stock": ["type": "integer", "minimum": 0, "maximum": 100_000]], required: ["name", "points", "stock"]),
             "RedemptionInput": object(["reward_id": uuid, "quantity": nullable(["type": "integer", "minimum": 1, "maximum": 100])], required: ["reward_id"]),
@@ -110,6 +120,7 @@ extension OpenAPI {
          key(.POST, .volunteerTeamMembers(.key)): "VolunteerTeam", key(.POST, .volunteerHours): "VolunteerHours",
          key(.GET, .volunteerHoursEntry(.key)): "VolunteerHours", key(.POST, .volunteerHoursConfirm(.key)): "VolunteerHours",
          key(.POST, .volunteerHoursCorrections(.key)): "VolunteerHours",
+         key(.POST, .volunteerHoursImports): "VolunteerHoursImported",
          key(.GET, .stationRewards(.key)): "RewardList", key(.POST, .stationRewards(.key)): "Reward",
          key(.GET, .volunteerPoints(.key)): "PointsAccount", key(.POST, .volunteerRedemptions(.key)): "PointsAccount"]
     }

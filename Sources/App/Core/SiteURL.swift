@@ -198,6 +198,8 @@ enum ApiRoute: Routable {
     case volunteerHoursEntry(ID)
     case volunteerHoursConfirm(ID)
     case volunteerHoursCorrections(ID)
+    /// Hours from an activity's sign-in sheet (.xlsx/.csv): a dry run, or all rows or none.
+    case volunteerHoursImports
     /// Points and rewards.
     case stationRewards(ID)
     case volunteerPoints(ID)
@@ -312,6 +314,7 @@ enum ApiRoute: Routable {
         case .volunteerHoursEntry(let id): ["volunteer-hours", .id(id)]
         case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
         case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]
+        case .volunteerHoursImports: ["volunteer-hour-imports"]
         case .stationRewards(let id): ["stations", .id(id), "rewards"]
         case .volunteerPoints(let id): ["volunteers", .id(id), "points"]
         case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]

@@ -153,65 +153,97 @@ enum VolunteerHoursService {
         return h
     }
 
+    /// What an entry (or a sign-in sheet's rows) is recorded against: a ledger activity looked up in
+    /// the caller's scope, or a standalone activity of one of the caller's stations.
+    struct Target {
+        var kind: VolunteerActivityKind
+        var recordID: UUID?
+        var station: Station
+        var name: String
+        var place: String
+        /// The ledger activity's day; nil for a standalone activity.
+        var on: String?
+    }
+
+    /// The activity from its kind and record (or standalone name, place and station); problems are
+    /// added to `v`, an activity outside the caller's scope is a 404.
+    static func target(kind raw: String?, recordID: UUID?, stationID: UUID?, name rawName: String?, place rawPlace: String?,
+                       req: Request, into v: inout Validator) async throws -> Target? {
+        let kind = WorkforceService.enumValue(raw, VolunteerActivityKind.self, field: "activity_kind", label: "活动类型", into: &v)
+        if raw == nil { v.add("activity_kind", "请选择活动类型（community_event 社区活动、group_session 小组活动、visit 走访、standalone 志愿服务活动）") }
+        let place = v.text(rawPlace, field: "place", label: "服务地点", max: TextLimit.short) ?? ""
+        guard let kind else { return nil }
+        if kind == .standalone {
+            if recordID != nil { v.add("record_id", "志愿服务活动不关联服务台账记录；社区活动、小组活动、走访请选择相应类型") }
+            let name = v.text(rawName, field: "activity_name", label: "活动名称", max: TextLimit.short, required: true)
+            if place.isEmpty { v.add("place", "志愿服务活动须填写服务地点") }
+            guard v.errors.isEmpty, let name else { return nil }
+            let station = try await StationScope.stationForCreate(stationID, kind: VolunteerService.kind, label: "记录志愿服务时长", req: req)
+            return Target(kind: kind, recordID: nil, station: station, name: name, place: place, on: nil)
+        }
+        guard let recordID else {
+            v.add("record_id", "请选择所服务的\(kind.label)")
+            return nil
+        }
+        guard let found = try await activity(kind, recordID: recordID, req: req) else {
+            throw AppError.field("record_id", "未找到该\(kind.label)，或不在您的管辖范围内", status: .notFound)
+        }
+        return Target(kind: kind, recordID: recordID, station: found.station, name: found.name, place: place, on: found.on)
+    }
+
+    /// A ledger activity's hours belong to its day.
+    static func checkDay(_ target: Target, start: Moment, field: String = "starts_at", into v: inout Validator) {
+        if let on = target.on, start.day.description != on { v.add(field, "\(target.kind.label)“\(target.name)”在 \(on)，服务时长应记在当天") }
+    }
+
     /// Records one entry, by the organiser's station (谁组织谁记录).
     static func record(_ input: VolunteerHoursInput, req: Request) async throws -> VolunteerHours {
         let caller = try req.requireCaller()
         var v = Validator()
-        let kind = WorkforceService.enumValue(input.activityKind, VolunteerActivityKind.self, field: "activity_kind", label: "活动类型", into: &v)
-        if input.activityKind == nil { v.add("activity_kind", "请选择活动类型（community_event 社区活动、group_session 小组活动、visit 走访、standalone 志愿服务活动）") }
+        let target = try await target(kind: input.activityKind, recordID: input.recordId, stationID: input.stationId, name: input.activityName,
+                                      place: input.place, req: req, into: &v)
         let span = span(input.startsAt, input.endsAt, now: req.application.clock.now, into: &v)
-        let place = v.text(input.place, field: "place", label: "服务地点", max: TextLimit.short) ?? ""
-        var station: Station?
-        var name: String?
-        if let kind {
-            if kind == .standalone {
-                if input.recordId != nil { v.add("record_id", "志愿服务活动不关联服务台账记录；社区活动、小组活动、走访请选择相应类型") }
-                name = v.text(input.activityName, field: "activity_name", label: "活动名称", max: TextLimit.short, required: true)
-                if place.isEmpty { v.add("place", "志愿服务活动须填写服务地点") }
-                try v.check()
-                station = try await StationScope.stationForCreate(input.stationId, kind: VolunteerService.kind, label: "记录志愿服务时长", req: req)
-            } else if let recordID = input.recordId {
-                guard let found = try await activity(kind, recordID: recordID, req: req) else {
-                    throw AppError.field("record_id", "未找到该\(kind.label)，或不在您的管辖范围内", status: .notFound)
-                }
-                station = found.station
-                name = found.name
-                if let span, span.0.day.description != found.on {
-                    v.add("starts_at", "\(kind.label)“\(found.name)”在 \(found.on)，服务时长应记在当天")
-                }
-            } else {
-                v.add("record_id", "请选择所服务的\(kind.label)")
-            }
-        }
+        if let target, let span { checkDay(target, start: span.0, into: &v) }
         try v.check()
         // 谁组织谁记录: only the organiser's station records (403 for a reader of it).
-        try req.authorize(.create, VolunteerService.resource(station!))
+        try req.authorize(.create, VolunteerService.resource(target!.station))
         guard let volunteerID = input.volunteerId else { throw AppError.field("volunteer_id", "请选择志愿者") }
         let volunteer = try await VolunteerService.find(volunteerID, .read, req: req)
-        if volunteer.cityID != station!.cityID { throw AppError.field("volunteer_id", "志愿者与活动不在同一城市") }
-        if volunteer.status != .active { throw AppError.field("volunteer_id", "\(volunteer.name)的状态为“\(volunteer.status.label)”，不能记录服务时长") }
-        let h = VolunteerHours()
-        h.id = UUID()
-        h.$volunteer.id = volunteer.id!
-        h.$station.id = station!.id!
-        h.cityID = station!.cityID
-        h.path = station!.path
-        h.activityKind = kind!
-        h.recordID = kind == .standalone ? nil : input.recordId
-        h.activityName = name!
-        h.place = place
-        h.startsAt = span!.0.text
-        h.endsAt = span!.1.text
-        h.halfHours = span!.halfHours
-        h.status = .recorded
-        h.version = 1
-        h.recordedBy = caller.userID
-        h.recordedByName = caller.displayName
+        try refuseUnable(volunteer, at: target!.station)
+        let h = entry(volunteer, target: target!, span: span!, caller: caller)
         try await req.audit.transaction { db, audit in
             try await refuseOverlap(volunteer: volunteer, from: h.startsAt, to: h.endsAt, except: nil, on: db)
             try await h.create(on: db)
             audit.change(entityType: "volunteer_hours", entityID: h.id, old: nil, new: h.auditFields)
         }
+        return h
+    }
+
+    /// A volunteer of another city, or one no longer active, records no hours.
+    static func refuseUnable(_ volunteer: Volunteer, at station: Station, field: String = "volunteer_id") throws {
+        if volunteer.cityID != station.cityID { throw AppError.field(field, "志愿者与活动不在同一城市") }
+        if volunteer.status != .active { throw AppError.field(field, "\(volunteer.name)的状态为“\(volunteer.status.label)”，不能记录服务时长") }
+    }
+
+    /// A new entry (version 1, awaiting confirmation).
+    static func entry(_ volunteer: Volunteer, target: Target, span: (Moment, Moment, halfHours: Int), caller: Caller) -> VolunteerHours {
+        let h = VolunteerHours()
+        h.id = UUID()
+        h.$volunteer.id = volunteer.id!
+        h.$station.id = target.station.id!
+        h.cityID = target.station.cityID
+        h.path = target.station.path
+        h.activityKind = target.kind
+        h.recordID = target.recordID
+        h.activityName = target.name
+        h.place = target.place
+        h.startsAt = span.0.text
+        h.endsAt = span.1.text
+        h.halfHours = span.halfHours
+        h.status = .recorded
+        h.version = 1
+        h.recordedBy = caller.userID
+        h.recordedByName = caller.displayName
         return h
     }
 

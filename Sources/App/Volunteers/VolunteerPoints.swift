@@ -163,7 +163,7 @@ enum VolunteerPoints {
     }
 
     static func balance(_ volunteer: UUID, on db: any Database) async throws -> Int {
-        try await (db as! any SQLDatabase).raw("SELECT COALESCE(SUM(delta), 0) AS n FROM volunteer_points WHERE volunteer_id = \(bind: volunteer)")
+        try await (db as! any SQLDatabase).raw("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) AS n FROM volunteer_points WHERE volunteer_id = \(bind: volunteer)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -180,7 +180,7 @@ enum VolunteerPoints {
     /// now. A correction that would take the balance below zero (the points were spent) is a 409.
     static func adjust(_ h: VolunteerHours, rule: PointsRule?, on db: any Database) async throws {
         guard let rule, h.status == .confirmed else { return }
-        let earned = try await (db as! any SQLDatabase).raw("SELECT COALESCE(SUM(delta), 0) AS n FROM volunteer_points WHERE hours_id = \(bind: h.id!)")
+        let earned = try await (db as! any SQLDatabase).raw("SELECT CAST(COALESCE(SUM(delta), 0) AS BIGINT) AS n FROM volunteer_points WHERE hours_id = \(bind: h.id!)")
             .first()?.decode(column: "n", as: Int.self) ?? 0
         let delta = rule.points(halfHours: h.halfHours) - earned
         if delta == 0 { return }

@@ -202,7 +202,7 @@ enum VolunteerService {
         if ids.isEmpty { return [:] }
         var result: [UUID: Int] = [:]
         for row in try await (db as! any SQLDatabase).raw("""
-            SELECT volunteer_id, SUM(half_hours) AS n FROM volunteer_hours WHERE status = 'confirmed' AND volunteer_id IN (\(binds: ids)) GROUP BY volunteer_id
+            SELECT volunteer_id, CAST(SUM(half_hours) AS BIGINT) AS n FROM volunteer_hours WHERE status = 'confirmed' AND volunteer_id IN (\(binds: ids)) GROUP BY volunteer_id
             """).all() {
             result[try row.decode(column: "volunteer_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
         }

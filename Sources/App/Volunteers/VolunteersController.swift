@@ -17,6 +17,7 @@ struct VolunteersController: RouteCollection {
         routes.get(ApiRoute.volunteerHoursEntry(.key), use: apiHoursEntry)
         routes.post(ApiRoute.volunteerHoursConfirm(.key), use: apiConfirm)
         routes.post(ApiRoute.volunteerHoursCorrections(.key), use: apiCorrect)
+        routes.upload(ApiRoute.volunteerHoursImports) { try await VolunteerHoursImport.api(req: $0) }
         routes.get(ApiRoute.stationRewards(.key), use: apiRewards)
         routes.post(ApiRoute.stationRewards(.key), use: apiAddReward)
         routes.get(ApiRoute.volunteerPoints(.key), use: apiPoints)
@@ -44,7 +45,8 @@ struct VolunteersController: RouteCollection {
     }
 
     func apiList(req: Request) async throws -> VolunteerList {
-        VolunteerList(items: try await VolunteerService.list(station: try req.queryValue(UUID.self, "station"), query: try req.queryValue(String.self, "q"), req: req))
+        _ = try req.requireCaller()   // a stranger gets 401 before the query is read
+        return VolunteerList(items: try await VolunteerService.list(station: try req.queryValue(UUID.self, "station"), query: try req.queryValue(String.self, "q"), req: req))
     }
 
     func apiCreate(req: Request) async throws -> Response {
@@ -67,7 +69,8 @@ struct VolunteersController: RouteCollection {
     }
 
     func apiTeams(req: Request) async throws -> VolunteerTeamList {
-        VolunteerTeamList(items: try await VolunteerTeams.list(station: try req.queryValue(UUID.self, "station"), req: req))
+        _ = try req.requireCaller()
+        return VolunteerTeamList(items: try await VolunteerTeams.list(station: try req.queryValue(UUID.self, "station"), req: req))
     }
 
     func apiCreateTeam(req: Request) async throws -> Response {
