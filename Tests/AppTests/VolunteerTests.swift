@@ -31,6 +31,51 @@ struct VolunteerTests {
          "starts_at": "\(day)T\(from)", "ends_at": "\(day)T\(to)"]
     }
 
+    /// The same person registered at two stations (each keeps its record) still cannot serve at two
+    /// activities at once; the other station's activity is not named.
+    @Test func onePersonRegisteredAtTwoStationsCannotServeTwiceAtOnce() async throws {
+        try await withApp { world in
+            // setup: 李志强 at 解放路 and again at 千佛山 (the same district)
+            let worker = try await world.token("worker")
+            let neighbour = try await RecipientTests.neighbourWorker(world)
+            let here = try await Self.register(world, token: worker)
+            let there = try await world.api(.POST, "/api/v1/volunteers", token: neighbour, json: try await Self.input(world, street: "千佛山街道"))
+            #expect(there.status == .created, "\(there.body.string)")
+            let thereID = UUID(uuidString: try there.json()["id"] as! String)!
+            #expect(try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(here, name: "解放路敬老")).status == .created)
+            // act: 千佛山 records the same morning, then an afternoon
+            let overlapping = try await world.api(.POST, "/api/v1/volunteer-hours", token: neighbour, json: Self.standalone(thereID, from: "10:00", to: "12:00"))
+            let afternoon = try await world.api(.POST, "/api/v1/volunteer-hours", token: neighbour, json: Self.standalone(thereID, from: "14:00", to: "15:00"))
+            // check
+            #expect(overlapping.status == .conflict)
+            #expect(overlapping.body.string.contains("另一社工站登记的志愿服务") && !overlapping.body.string.contains("解放路敬老"), "\(overlapping.body.string)")
+            #expect(afternoon.status == .created)
+        }
+    }
+
+    /// a team registered on the national site after it was set up records its number; readers may not.
+    @Test func aTeamRecordsItsNationalRegistrationLater() async throws {
+        try await withApp { world in
+            // setup: a team without a number
+            let worker = try await world.token("worker")
+            let village = try await RecipientTests.village(world)
+            let created = try await world.api(.POST, "/api/v1/volunteer-teams", token: worker, json: ["village": village, "name": "\(village)志愿服务队"])
+            let id = try created.json()["id"] as! String
+            // act
+            let patched = try await world.api(.PATCH, "/api/v1/volunteer-teams/\(id)", token: worker, json: ["national_registration": "T370102202600009"])
+            let byStreet = try await world.api(.PATCH, "/api/v1/volunteer-teams/\(id)", token: try await world.token("jiefanglu"), json: ["name": "改名"])
+            let byNeighbour = try await world.api(.PATCH, "/api/v1/volunteer-teams/\(id)", token: try await RecipientTests.neighbourWorker(world), json: ["name": "改名"])
+            let empty = try await world.api(.PATCH, "/api/v1/volunteer-teams/\(id)", token: worker, json: ["name": ""])
+            // check
+            #expect(patched.status == .ok)
+            #expect(try patched.json()["national_registration"] as? String == "T370102202600009")
+            #expect(byStreet.status == .forbidden && byNeighbour.status == .notFound)
+            #expect(empty.status == .unprocessableEntity && empty.body.string.contains("服务队名称"))
+            let events = try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "volunteer_team").count()
+            #expect(events == 2)
+        }
+    }
+
     @Test func aWorkerRegistersAVolunteerSealedMaskedAndScopedAsRecipients() async throws {
         try await withApp { world in
             // setup

@@ -14,6 +14,8 @@ extension OpenAPI {
             .init(method: .GET, route: .volunteerTeams, summary: "志愿服务队列表（每个村（社区）一支，R-2）", query: ["station"], body: nil, status: 200),
             .init(method: .POST, route: .volunteerTeams, summary: "建立村（社区）志愿服务队：同一村（社区）已有服务队 409（R-2）", query: [], body: "VolunteerTeamInput", status: 201),
             .init(method: .GET, route: .volunteerTeam(.key), summary: "志愿服务队及其队员", query: [], body: nil, status: 200),
+            .init(method: .PATCH, route: .volunteerTeam(.key), summary: "修改志愿服务队：名称、队长、中国志愿服务网注册编号（R-3，空串清除）", query: [],
+                  body: "VolunteerTeamPatch", status: 200),
             .init(method: .POST, route: .volunteerTeamMembers(.key), summary: "队员加入（加入、退出日期）；同一时间重复加入 409", query: [], body: "TeamMemberInput", status: 201),
             .init(method: .POST, route: .volunteerHours,
                   summary: "记录服务时长（谁组织谁记录：活动所属社工站）：按实际时间、以 0.5 小时为单位（否则 422）；同一志愿者时间重叠 409 并指明另一活动",
@@ -90,6 +92,10 @@ extension OpenAPI {
                 "station_id": nullable(uuid), "village": ["type": "string", "minLength": 1], "name": ["type": "string", "minLength": 1, "maxLength": TextLimit.name],
                 "leader_id": nullable(uuid), "national_registration": nullable(["type": "string", "maxLength": TextLimit.name]),
             ], required: ["village", "name"]),
+            "VolunteerTeamPatch": object([
+                "name": nullable(["type": "string", "minLength": 1, "maxLength": TextLimit.name]), "leader_id": nullable(uuid),
+                "national_registration": nullable(["type": "string", "maxLength": TextLimit.name]),
+            ]),
             "TeamMemberInput": object(["volunteer_id": uuid, "joined_on": date, "left_on": nullable(dateOrEmpty)], required: ["volunteer_id", "joined_on"]),
             "VolunteerHoursInput": object([
                 "volunteer_id": uuid, "activity_kind": oneOf(VolunteerActivityKind.self),
@@ -116,7 +122,7 @@ extension OpenAPI {
     static var volunteerResponses: [String: String] {
         [key(.GET, .volunteers): "VolunteerList", key(.POST, .volunteers): "Volunteer", key(.GET, .volunteer(.key)): "Volunteer",
          key(.POST, .volunteerReveal(.key)): "Revealed", key(.GET, .volunteerHoursOf(.key)): "VolunteerHoursList",
-         key(.GET, .volunteerTeams): "VolunteerTeamList", key(.POST, .volunteerTeams): "VolunteerTeam", key(.GET, .volunteerTeam(.key)): "VolunteerTeam",
+         key(.GET, .volunteerTeams): "VolunteerTeamList", key(.POST, .volunteerTeams): "VolunteerTeam", key(.GET, .volunteerTeam(.key)): "VolunteerTeam", key(.PATCH, .volunteerTeam(.key)): "VolunteerTeam",
          key(.POST, .volunteerTeamMembers(.key)): "VolunteerTeam", key(.POST, .volunteerHours): "VolunteerHours",
          key(.GET, .volunteerHoursEntry(.key)): "VolunteerHours", key(.POST, .volunteerHoursConfirm(.key)): "VolunteerHours",
          key(.POST, .volunteerHoursCorrections(.key)): "VolunteerHours",

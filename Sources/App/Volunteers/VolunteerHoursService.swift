@@ -249,14 +249,19 @@ enum VolunteerHoursService {
 
     /// The same volunteer at two activities at once is refused, naming the other (409). Run inside the
     /// serialised write.
+    /// The same person is the same volunteer wherever they registered: a resident ID registered at two
+    /// stations of the city (each keeps its own record) still cannot serve twice at once (M027's index).
+    /// Another station's activity is not named to this one.
     static func refuseOverlap(volunteer: Volunteer, from: String, to: String, except: UUID?, on db: any Database) async throws {
         var sql: SQLQueryString = """
-            SELECT activity_name, starts_at, ends_at FROM volunteer_hours
-            WHERE volunteer_id = \(bind: volunteer.id!) AND starts_at < \(bind: to) AND ends_at > \(bind: from)
+            SELECT h.activity_name, h.starts_at, h.ends_at, h.volunteer_id FROM volunteer_hours h
+            WHERE h.volunteer_id IN (SELECT vo.id FROM volunteers vo WHERE vo.city_id = \(bind: volunteer.cityID) AND vo.resident_id_hash = \(bind: volunteer.residentIDHash))
+              AND h.starts_at < \(bind: to) AND h.ends_at > \(bind: from)
             """
-        if let except { sql = sql + " AND id <> \(bind: except)" }
-        guard let row = try await (db as! any SQLDatabase).raw(sql + " ORDER BY starts_at LIMIT 1").first() else { return }
-        let other = try row.decode(column: "activity_name", as: String.self)
+        if let except { sql = sql + " AND h.id <> \(bind: except)" }
+        guard let row = try await (db as! any SQLDatabase).raw(sql + " ORDER BY h.starts_at LIMIT 1").first() else { return }
+        let elsewhere = try row.decode(column: "volunteer_id", as: UUID.self) != volunteer.id
+        let other = elsewhere ? "另一社工站登记的志愿服务" : try row.decode(column: "activity_name", as: String.self)
         let start = try row.decode(column: "starts_at", as: String.self), end = try row.decode(column: "ends_at", as: String.self)
         throw AppError.field("starts_at", "\(volunteer.name)在 \(start.replacingOccurrences(of: "T", with: " ")) 至 \(end.replacingOccurrences(of: "T", with: " ")) "
                              + "已记录“\(other)”的服务时长，同一志愿者的服务时间不能重叠", status: .conflict)

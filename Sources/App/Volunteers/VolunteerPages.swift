@@ -322,6 +322,15 @@ enum VolunteerTeamPage {
                     .tr(.td(.a(.href(SiteURL.volunteer(.value(p.volunteerId)).relativeURL()), .plain(p.name))), .td(.plain(p.joinedOn)), .td(.plain(p.leftOn ?? "")))
                 }))),
             .if(m.canUpdate, .group(
+                .h2("修改服务队信息"),
+                .form(.method(.post), .action(SiteURL.volunteerTeam(.value(t.id)).relativeURL()), .class("edit"), .id("team-form"),
+                    FormField.csrf(csrf),
+                    FormField.text("name", label: "服务队名称", value: m.values["name"] ?? t.name, error: m.errors.message(for: "name"), required: true),
+                    FormField.select("leader_id", label: "队长", options: [("", "不变")] + m.volunteers, selected: m.values["leader_id"] ?? t.leaderId?.uuidString,
+                                     error: m.errors.message(for: "leader_id")),
+                    FormField.text("national_registration", label: "中国志愿服务网注册编号（R-3；未注册留空）",
+                                   value: m.values["national_registration"] ?? t.nationalRegistration, error: m.errors.message(for: "national_registration")),
+                    .button(.type(.submit), .plain("保存"))),
                 .h2("队员加入"),
                 FormField.summary(m.errors.errors),
                 .form(.method(.post), .action(SiteURL.volunteerTeamMembers(.value(t.id)).relativeURL()), .class("edit"), .id("member-form"),

@@ -11,6 +11,7 @@ struct VolunteerPagesController: RouteCollection {
         routes.get(SiteURL.volunteerTeams, use: teamsPage)
         routes.post(SiteURL.volunteerTeams, use: createTeamFromForm)
         routes.get(SiteURL.volunteerTeam(.key), use: teamPage)
+        routes.post(SiteURL.volunteerTeam(.key), use: updateTeamFromForm)
         routes.post(SiteURL.volunteerTeamMembers(.key), use: addMemberFromForm)
         routes.get(SiteURL.volunteerHoursNew, use: hoursForm)
         routes.post(SiteURL.volunteerHoursNew, use: recordFromForm)
@@ -142,6 +143,21 @@ struct VolunteerPagesController: RouteCollection {
     func teamPage(req: Request) async throws -> Response {
         let t = try await VolunteerTeams.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         return VolunteerTeamPage.view(try await VolunteerTeamPage.query(t, req: req), caller: try req.requireCaller(), csrf: req.csrfToken).response()
+    }
+
+    func updateTeamFromForm(req: Request) async throws -> Response {
+        let t = try await VolunteerTeams.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        let f = try form(req)
+        do {
+            _ = try await VolunteerTeams.update(t, VolunteerTeamPatch(name: f["name"], leaderId: uuid(f, "leader_id"), nationalRegistration: f["national_registration"] ?? ""),
+                                                req: req)
+            return req.redirect(to: SiteURL.volunteerTeam(.value(t.id!)).relativeURL())
+        } catch let error as AppError {
+            var m = try await VolunteerTeamPage.query(t, req: req)
+            m.values = f
+            m.errors = Validator(error)
+            return VolunteerTeamPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
+        }
     }
 
     func addMemberFromForm(req: Request) async throws -> Response {

@@ -193,6 +193,10 @@ enum VolunteerPoints {
     }
 
     static func station(_ id: UUID?, req: Request) async throws -> Station {
+        // A role without the volunteer library (a supervisor) is not told the catalogue exists.
+        guard !Access.readScope(try req.requireCaller().assignments, VolunteerService.kind).isEmpty else {
+            throw Abort(.notFound, reason: "未找到该社工站，或不在您的管辖范围内")
+        }
         let s = try await StationQueries.find(id, .read, req: req)
         try req.authorize(.read, VolunteerService.resource(s))
         return s

@@ -14,6 +14,13 @@ struct VolunteerTeamInput: Content {
     var nationalRegistration: String?
 }
 
+/// A change to a team: the fields given are set; an empty registration number clears it.
+struct VolunteerTeamPatch: Content {
+    var name: String?
+    var leaderId: UUID?
+    var nationalRegistration: String?
+}
+
 struct TeamMemberInput: Content {
     var volunteerId: UUID?
     var joinedOn: String?
@@ -104,6 +111,29 @@ enum VolunteerTeams {
             audit.change(entityType: "volunteer_team", entityID: team.id, old: nil, new: team.auditFields)
         }
         return team
+    }
+
+    /// Renames the team, names its leader, or records its national registration number once it is
+    /// registered; audited with the values before and after, the row re-read inside the write.
+    static func update(_ team: VolunteerTeam, _ patch: VolunteerTeamPatch, req: Request) async throws -> VolunteerTeam {
+        try req.authorize(.update, VolunteerService.resource(team.station))
+        var v = Validator()
+        let name = patch.name == nil ? nil : v.text(patch.name, field: "name", label: "服务队名称", max: TextLimit.name, required: true)
+        let registration = v.text(patch.nationalRegistration, field: "national_registration", label: "全国志愿服务信息系统队伍注册编号", max: TextLimit.name)
+        if let leader = patch.leaderId { _ = try await stationVolunteer(leader, station: team.$station.id, field: "leader_id", on: req.db, into: &v) }
+        if patch.name == nil && patch.leaderId == nil && patch.nationalRegistration == nil { v.add("name", "没有要修改的内容") }
+        try v.check()
+        return try await req.audit.transaction { db, audit in
+            guard let current = try await VolunteerTeam.find(team.id, on: db) else { throw Abort(.notFound, reason: "未找到该志愿服务队") }
+            let before = current.auditFields
+            if let name { current.name = name }
+            if let leader = patch.leaderId { current.leaderID = leader }
+            if patch.nationalRegistration != nil { current.nationalRegistration = registration }
+            try await current.save(on: db)
+            audit.change(entityType: "volunteer_team", entityID: current.id, old: before, new: current.auditFields)
+            current.$station.value = team.station
+            return current
+        }
     }
 
     /// Adds a member from a day (and optionally until a day). The same volunteer in the team twice at

@@ -12,6 +12,7 @@ struct VolunteersController: RouteCollection {
         routes.get(ApiRoute.volunteerTeams, use: apiTeams)
         routes.post(ApiRoute.volunteerTeams, use: apiCreateTeam)
         routes.get(ApiRoute.volunteerTeam(.key), use: apiTeam)
+        routes.patch(ApiRoute.volunteerTeam(.key), use: apiUpdateTeam)
         routes.post(ApiRoute.volunteerTeamMembers(.key), use: apiAddMember)
         routes.post(ApiRoute.volunteerHours, use: apiRecordHours)
         routes.get(ApiRoute.volunteerHoursEntry(.key), use: apiHoursEntry)
@@ -80,6 +81,11 @@ struct VolunteersController: RouteCollection {
 
     func apiTeam(req: Request) async throws -> VolunteerTeamDTO {
         try await VolunteerTeams.dtos([try await VolunteerTeams.find(req.parameters.get("id", as: UUID.self), .read, req: req)], on: req.db)[0]
+    }
+
+    func apiUpdateTeam(req: Request) async throws -> VolunteerTeamDTO {
+        let team = try await VolunteerTeams.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        return try await VolunteerTeams.dtos([try await VolunteerTeams.update(team, try req.content.decode(VolunteerTeamPatch.self), req: req)], on: req.db)[0]
     }
 
     func apiAddMember(req: Request) async throws -> Response {
