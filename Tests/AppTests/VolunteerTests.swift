@@ -76,6 +76,27 @@ struct VolunteerTests {
         }
     }
 
+    /// A volunteer who stops serving is marked so, and then gets no new hours; readers may not change them.
+    @Test func aPausedVolunteerGetsNoNewHours() async throws {
+        try await withApp { world in
+            // setup
+            let worker = try await world.token("worker")
+            let id = try await Self.register(world, token: worker)
+            // act
+            let paused = try await world.api(.PATCH, "/api/v1/volunteers/\(id)", token: worker, json: ["status": "paused", "skills": "理发"])
+            let hours = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(id))
+            let byStreet = try await world.api(.PATCH, "/api/v1/volunteers/\(id)", token: try await world.token("jiefanglu"), json: ["status": "active"])
+            let byNeighbour = try await world.api(.PATCH, "/api/v1/volunteers/\(id)", token: try await RecipientTests.neighbourWorker(world), json: ["status": "active"])
+            let unknown = try await world.api(.PATCH, "/api/v1/volunteers/\(id)", token: worker, json: ["status": "retired"])
+            // check
+            #expect(paused.status == .ok)
+            #expect(try paused.json()["status_label"] as? String == "暂停服务" && (try paused.json()["skills"] as? String) == "理发")
+            #expect(hours.status == .unprocessableEntity && hours.body.string.contains("暂停服务"), "\(hours.body.string)")
+            #expect(byStreet.status == .forbidden && byNeighbour.status == .notFound)
+            #expect(unknown.status == .unprocessableEntity && unknown.body.string.contains("状态"))
+        }
+    }
+
     @Test func aWorkerRegistersAVolunteerSealedMaskedAndScopedAsRecipients() async throws {
         try await withApp { world in
             // setup

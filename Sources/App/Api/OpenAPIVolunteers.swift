@@ -8,6 +8,8 @@ extension OpenAPI {
             .init(method: .GET, route: .volunteers, summary: "志愿者列表（管辖范围内；身份证号、电话脱敏，评估机构不显示）", query: ["station", "q"], body: nil, status: 200),
             .init(method: .POST, route: .volunteers, summary: "登记志愿者（本站社工、承接机构）：同一社工站内身份证号重复 409", query: [], body: "VolunteerInput", status: 201),
             .init(method: .GET, route: .volunteer(.key), summary: "志愿者详情（脱敏），含已确认的服务时长", query: [], body: nil, status: 200),
+            .init(method: .PATCH, route: .volunteer(.key), summary: "修改志愿者：状态（暂停、退出后不再记录时长或兑换）、技能特长、可服务时间、全国志愿服务信息系统注册编号（空串清除）", query: [],
+                  body: "VolunteerPatch", status: 200),
             .init(method: .POST, route: .volunteerReveal(.key), summary: "说明原因后查看志愿者完整身份证号或电话（本站社工、承接机构负责人；记入审计日志）",
                   query: [], body: "RevealInput", status: 200),
             .init(method: .GET, route: .volunteerHoursOf(.key), summary: "志愿者的服务时长记录（含更正前各版本）", query: [], body: nil, status: 200),
@@ -92,6 +94,11 @@ extension OpenAPI {
                 "station_id": nullable(uuid), "village": ["type": "string", "minLength": 1], "name": ["type": "string", "minLength": 1, "maxLength": TextLimit.name],
                 "leader_id": nullable(uuid), "national_registration": nullable(["type": "string", "maxLength": TextLimit.name]),
             ], required: ["village", "name"]),
+            "VolunteerPatch": object([
+                "status": nullable(oneOf(VolunteerStatus.self)), "skills": nullable(["type": "string", "maxLength": TextLimit.short]),
+                "availability": nullable(["type": "string", "maxLength": TextLimit.short]),
+                "national_registration": nullable(["type": "string", "maxLength": TextLimit.name]),
+            ]),
             "VolunteerTeamPatch": object([
                 "name": nullable(["type": "string", "minLength": 1, "maxLength": TextLimit.name]), "leader_id": nullable(uuid),
                 "national_registration": nullable(["type": "string", "maxLength": TextLimit.name]),
@@ -120,7 +127,7 @@ extension OpenAPI {
     }
 
     static var volunteerResponses: [String: String] {
-        [key(.GET, .volunteers): "VolunteerList", key(.POST, .volunteers): "Volunteer", key(.GET, .volunteer(.key)): "Volunteer",
+        [key(.GET, .volunteers): "VolunteerList", key(.POST, .volunteers): "Volunteer", key(.GET, .volunteer(.key)): "Volunteer", key(.PATCH, .volunteer(.key)): "Volunteer",
          key(.POST, .volunteerReveal(.key)): "Revealed", key(.GET, .volunteerHoursOf(.key)): "VolunteerHoursList",
          key(.GET, .volunteerTeams): "VolunteerTeamList", key(.POST, .volunteerTeams): "VolunteerTeam", key(.GET, .volunteerTeam(.key)): "VolunteerTeam", key(.PATCH, .volunteerTeam(.key)): "VolunteerTeam",
          key(.POST, .volunteerTeamMembers(.key)): "VolunteerTeam", key(.POST, .volunteerHours): "VolunteerHours",

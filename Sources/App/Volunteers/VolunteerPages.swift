@@ -89,6 +89,10 @@ enum VolunteerPage {
         var hours: VolunteerHoursList
         var personalData: Access.PersonalData
         var canRecord = false
+        /// The station's workers and operator change status, skills, availability and registration.
+        var canUpdate = false
+        var editValues: [String: String] = [:]
+        var editErrors = Validator()
         var revealed: (field: String, value: String?)?
         var revealValues: [String: String] = [:]
         var revealErrors = Validator()
@@ -106,6 +110,7 @@ enum VolunteerPage {
         var m = Model(volunteer: try await VolunteerService.dto(v, req: req), hours: try await VolunteerHoursService.list(volunteer: v, req: req),
                       personalData: Access.personalData(caller.assignments, resource) ?? .hidden)
         m.canRecord = caller.may(.create, resource)
+        m.canUpdate = caller.may(.update, resource)
         do {
             m.points = try await VolunteerPoints.account(v, req: req)
             if caller.may(.update, resource) { m.rewards = try await VolunteerPoints.rewards(v.station, req: req).items.filter { $0.stock > 0 } }
@@ -134,6 +139,19 @@ enum VolunteerPage {
                 .dt("已确认服务时长"), .dd(.id("confirmed-hours"), .plain(VolunteerFormat.hours(v.confirmedHours))),
                 .unwrap(v.recipientId) { .group(.dt("服务对象"), .dd(.a(.href(SiteURL.recipient(.value($0)).relativeURL()), .plain("同一人在服务对象库中的记录")))) }),
             .unwrap(m.revealed) { r in .p(.class("notice"), .id("revealed"), .plain("完整\(r.field == "phone" ? "电话" : "身份证号")：\(r.value ?? "未登记")（已记入审计日志）")) },
+            .if(m.canUpdate, .section(.class("card"),
+                .h2("修改志愿者信息"),
+                FormField.summary(m.editErrors.errors),
+                .form(.method(.post), .action(SiteURL.volunteer(.value(v.id)).relativeURL()), .class("edit"), .id("volunteer-form"),
+                    FormField.csrf(csrf),
+                    FormField.select("status", label: "状态", options: VolunteerStatus.allCases.map { ($0.rawValue, $0.label) },
+                                     selected: m.editValues["status"] ?? v.status.rawValue, error: m.editErrors.message(for: "status")),
+                    FormField.text("skills", label: "技能特长", value: m.editValues["skills"] ?? v.skills, error: m.editErrors.message(for: "skills")),
+                    FormField.text("availability", label: "可服务时间", value: m.editValues["availability"] ?? v.availability,
+                                   error: m.editErrors.message(for: "availability")),
+                    FormField.text("national_registration", label: "全国志愿服务信息系统注册编号（R-3；未注册留空）",
+                                   value: m.editValues["national_registration"] ?? v.nationalRegistration, error: m.editErrors.message(for: "national_registration")),
+                    .button(.type(.submit), .plain("保存"))))),
             .if(m.personalData == .revealable, .section(.class("card"),
                 .h2("查看完整号码"),
                 FormField.summary(m.revealErrors.errors),

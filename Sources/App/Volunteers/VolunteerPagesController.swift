@@ -7,6 +7,7 @@ struct VolunteerPagesController: RouteCollection {
         routes.get(SiteURL.volunteers, use: listPage)
         routes.post(SiteURL.volunteers, use: createFromForm)
         routes.get(SiteURL.volunteer(.key), use: volunteerPage)
+        routes.post(SiteURL.volunteer(.key), use: updateFromForm)
         routes.post(SiteURL.volunteerReveal(.key), use: revealFromForm)
         routes.get(SiteURL.volunteerTeams, use: teamsPage)
         routes.post(SiteURL.volunteerTeams, use: createTeamFromForm)
@@ -106,6 +107,21 @@ struct VolunteerPagesController: RouteCollection {
     func volunteerPage(req: Request) async throws -> Response {
         let v = try await VolunteerService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         return VolunteerPage.view(try await VolunteerPage.query(v, req: req), caller: try req.requireCaller(), csrf: req.csrfToken).response()
+    }
+
+    func updateFromForm(req: Request) async throws -> Response {
+        let v = try await VolunteerService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        let f = try form(req)
+        do {
+            _ = try await VolunteerService.update(v, VolunteerPatch(status: f["status"], skills: f["skills"] ?? "", availability: f["availability"] ?? "",
+                                                                    nationalRegistration: f["national_registration"] ?? ""), req: req)
+            return req.redirect(to: SiteURL.volunteer(.value(v.id!)).relativeURL())
+        } catch let error as AppError {
+            var m = try await VolunteerPage.query(v, req: req)
+            m.editValues = f
+            m.editErrors = Validator(error)
+            return VolunteerPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
+        }
     }
 
     func revealFromForm(req: Request) async throws -> Response {

@@ -19,6 +19,15 @@ struct VolunteerInput: Content {
     var recipientId: UUID?
 }
 
+/// A change to a volunteer: the fields given are set; an empty registration number clears it.
+struct VolunteerPatch: Content {
+    /// `VolunteerStatus` raw value.
+    var status: String?
+    var skills: String?
+    var availability: String?
+    var nationalRegistration: String?
+}
+
 struct VolunteerRevealInput: Content {
     /// `resident_id` or `phone`.
     var field: String?
@@ -73,6 +82,34 @@ enum VolunteerService {
 
     /// Registers a volunteer. The duplicate check and the insert happen inside the serialised write,
     /// and the unique index on (station, ID hash) stands behind it: two at once give one record and one 409.
+    /// Changes a volunteer's status (a paused or departed volunteer gets no new hours or rewards),
+    /// skills, availability or national registration number; audited with the values before and
+    /// after, the row re-read inside the write.
+    static func update(_ volunteer: Volunteer, _ patch: VolunteerPatch, req: Request) async throws -> Volunteer {
+        try req.authorize(.update, resource(volunteer.station))
+        var v = Validator()
+        let status = WorkforceService.enumValue(patch.status, VolunteerStatus.self, field: "status", label: "状态", into: &v)
+        let skills = v.text(patch.skills, field: "skills", label: "技能特长", max: TextLimit.short)
+        let availability = v.text(patch.availability, field: "availability", label: "可服务时间", max: TextLimit.short)
+        let registration = v.text(patch.nationalRegistration, field: "national_registration", label: "全国志愿服务信息系统注册编号", max: TextLimit.name)
+        if patch.status == nil && patch.skills == nil && patch.availability == nil && patch.nationalRegistration == nil {
+            v.add("status", "没有要修改的内容")
+        }
+        try v.check()
+        return try await req.audit.transaction { db, audit in
+            guard let current = try await Volunteer.find(volunteer.id, on: db) else { throw Abort(.notFound, reason: "未找到该志愿者") }
+            let before = current.auditFields
+            if let status { current.status = status }
+            if patch.skills != nil { current.skills = skills ?? "" }
+            if patch.availability != nil { current.availability = availability ?? "" }
+            if patch.nationalRegistration != nil { current.nationalRegistration = registration }
+            try await current.save(on: db)
+            audit.change(entityType: "volunteer", entityID: current.id, old: before, new: current.auditFields)
+            current.$station.value = volunteer.station
+            return current
+        }
+    }
+
     static func create(_ input: VolunteerInput, req: Request) async throws -> Volunteer {
         let caller = try req.requireCaller()
         let station = try await StationScope.stationForCreate(input.stationId, kind: kind, label: "登记志愿者", req: req)

@@ -7,6 +7,7 @@ struct VolunteersController: RouteCollection {
         routes.get(ApiRoute.volunteers, use: apiList)
         routes.post(ApiRoute.volunteers, use: apiCreate)
         routes.get(ApiRoute.volunteer(.key), use: apiShow)
+        routes.patch(ApiRoute.volunteer(.key), use: apiUpdate)
         routes.post(ApiRoute.volunteerReveal(.key), use: apiReveal)
         routes.get(ApiRoute.volunteerHoursOf(.key), use: apiHoursOf)
         routes.get(ApiRoute.volunteerTeams, use: apiTeams)
@@ -53,6 +54,11 @@ struct VolunteersController: RouteCollection {
     func apiCreate(req: Request) async throws -> Response {
         let v = try await VolunteerService.create(try req.content.decode(VolunteerInput.self), req: req)
         return try await VolunteerService.dto(try await VolunteerService.find(v.id, .read, req: req), req: req).encodeResponse(status: .created, for: req)
+    }
+
+    func apiUpdate(req: Request) async throws -> VolunteerDTO {
+        let v = try await VolunteerService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        return try await VolunteerService.dto(try await VolunteerService.update(v, try req.content.decode(VolunteerPatch.self), req: req), req: req)
     }
 
     func apiShow(req: Request) async throws -> VolunteerDTO {
