@@ -148,6 +148,8 @@ struct VolunteerPointsTests {
             if let pdf {
                 #expect(pdf.status == .ok)
                 #expect(pdf.body.readableBytesView.starts(with: Array("%PDF".utf8)))
+                let taken = try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "volunteer").filter(\.$action == .sensitiveRead).count()
+                #expect(taken == 1)
             }
             #expect(outside.status == .notFound)
         }

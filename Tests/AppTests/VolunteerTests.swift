@@ -97,6 +97,28 @@ struct VolunteerTests {
         }
     }
 
+    /// A city's volunteers come a page at a time with their total, never cut off silently.
+    @Test func theVolunteerListComesInPagesWithItsTotal() async throws {
+        try await withApp { world in
+            // setup: three volunteers at 解放路
+            let worker = try await world.token("worker")
+            for (i, body) in ["37010219800512", "37010219850101", "37010219900202"].enumerated() {
+                _ = try await Self.register(world, token: worker, id: ResidentID.completing(body + "00\(i + 1)")!, name: "志愿者\(i + 1)")
+            }
+            // act
+            let first = try await world.api(.GET, "/api/v1/volunteers?per=2", token: worker)
+            let second = try await world.api(.GET, "/api/v1/volunteers?per=2&page=2", token: worker)
+            let browser = Browser(world)
+            _ = try await browser.login("worker")
+            let page = try await browser.get("/volunteers")
+            // check
+            #expect(try first.json()["total"] as? Int == 3 && (try first.json()["items"] as? [Any])?.count == 2)
+            let names = (try first.json()["items"] as! [[String: Any]] + (try second.json()["items"] as! [[String: Any]])).map { $0["name"] as! String }
+            #expect(names == ["志愿者1", "志愿者2", "志愿者3"])
+            #expect(page.body.string.contains("志愿者3"))
+        }
+    }
+
     @Test func aWorkerRegistersAVolunteerSealedMaskedAndScopedAsRecipients() async throws {
         try await withApp { world in
             // setup

@@ -5,7 +5,7 @@ import Vapor
 extension OpenAPI {
     static var volunteerOperations: [Operation] {
         [
-            .init(method: .GET, route: .volunteers, summary: "志愿者列表（管辖范围内；身份证号、电话脱敏，评估机构不显示）", query: ["station", "q"], body: nil, status: 200),
+            .init(method: .GET, route: .volunteers, summary: "志愿者列表（管辖范围内；身份证号、电话脱敏，评估机构不显示）", query: ["station", "q", "page", "per"], body: nil, status: 200),
             .init(method: .POST, route: .volunteers, summary: "登记志愿者（本站社工、承接机构）：同一社工站内身份证号重复 409", query: [], body: "VolunteerInput", status: 201),
             .init(method: .GET, route: .volunteer(.key), summary: "志愿者详情（脱敏），含已确认的服务时长", query: [], body: nil, status: 200),
             .init(method: .PATCH, route: .volunteer(.key), summary: "修改志愿者：状态（暂停、退出后不再记录时长或兑换）、技能特长、可服务时间、全国志愿服务信息系统注册编号（空串清除）", query: [],
@@ -116,7 +116,8 @@ extension OpenAPI {
                 "reason": ["type": "string", "minLength": 1, "maxLength": TextLimit.short],
             ], required: ["version", "reason"]),
             "Volunteer": volunteer,
-            "VolunteerList": object(["items": ["type": "array", "items": ["$ref": "#/components/schemas/Volunteer"]]], required: ["items"], closed: false),
+            "VolunteerList": object(["items": ["type": "array", "items": ["$ref": "#/components/schemas/Volunteer"]], "page": ["type": "integer"],
+                                     "per": ["type": "integer"], "total": ["type": "integer"]], required: ["items", "page", "per", "total"], closed: false),
             "VolunteerTeam": team,
             "VolunteerTeamList": object(["items": ["type": "array", "items": ["$ref": "#/components/schemas/VolunteerTeam"]]], required: ["items"], closed: false),
             "VolunteerHours": hours,

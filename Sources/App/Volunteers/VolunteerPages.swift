@@ -7,6 +7,8 @@ import Vapor
 enum VolunteerListPage {
     struct Model {
         var items: [VolunteerDTO] = []
+        var paging = Paging(page: 1, per: 50, total: 0)
+        var station: UUID?
         var personalData: Access.PersonalData = .masked
         var q = ""
         /// Where the caller may register volunteers; the villages when there is only one station.
@@ -20,7 +22,8 @@ enum VolunteerListPage {
         let caller = try req.requireCaller()
         var m = Model()
         m.q = try req.queryValue(String.self, "q") ?? ""
-        m.items = try await VolunteerService.list(station: try req.queryValue(UUID.self, "station"), query: m.q, req: req)
+        m.station = try req.queryValue(UUID.self, "station")
+        (m.items, m.paging) = try await VolunteerService.list(station: m.station, query: m.q, page: try req.queryValue(Int.self, "page"), per: 50, req: req)
         m.personalData = Access.personalDataInLists(caller.assignments)
         let stations = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
         m.stations = stations.map { ($0.id!.uuidString, $0.name) }
@@ -36,6 +39,7 @@ enum VolunteerListPage {
             .p(.class("lead"), .plain("社工站的志愿者（\(RuleName.label("R-1"))）：身份证号和电话加密保存、列表中脱敏显示。"),
                .a(.href(SiteURL.volunteerTeams.relativeURL()), .plain("志愿服务队（每个村（社区）一支）"))),
             .form(.method(.get), .action(SiteURL.volunteers.relativeURL()), .class("filters"),
+                .unwrap(m.station) { .input(.type(.hidden), .name("station"), .value($0.uuidString)) },
                 FormField.text("q", label: "姓名", value: m.q, error: nil),
                 .button(.type(.submit), .plain("查找"))),
             .if(m.items.isEmpty, .p(.class("empty"), .plain("尚无志愿者。"))),
@@ -48,6 +52,7 @@ enum VolunteerListPage {
                         .td(.plain(v.skills)), .td(.plain(v.nationalRegistration ?? "未注册")), .td(.plain(v.statusLabel)),
                         .td(.class("num"), .plain(VolunteerFormat.hours(v.confirmedHours))))
                 })))),
+            m.paging.nav { SiteURL.volunteers.relativeURL(["station": m.station?.uuidString, "q": m.q.isEmpty ? nil : m.q, "page": String($0)]) },
             .if(!m.stations.isEmpty, .group(
                 .h2("登记志愿者"),
                 FormField.summary(m.errors.errors),

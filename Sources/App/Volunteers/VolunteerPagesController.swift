@@ -72,6 +72,10 @@ struct VolunteerPagesController: RouteCollection {
         let v = try await VolunteerService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
         let html = VolunteerRecordPage.view(try await VolunteerRecordPage.query(v, req: req), caller: try req.requireCaller(), csrf: "").render()
         let pdf = try await PDFPrinter.pdf(html: html, chromium: req.application.settings.chromiumPath)
+        // A document with the volunteer's name and masked ID leaves the platform: who took it is audited.
+        let caller = try req.requireCaller()
+        try await req.audit.record(.sensitiveRead, entityType: "volunteer", entityID: v.id?.uuidString,
+                                   changes: ["field": [nil, "service_record_pdf"]], actor: caller.userID, actorName: caller.username)
         var headers = HTTPHeaders()
         headers.contentType = .init(type: "application", subType: "pdf")
         let name = "志愿服务记录-\(v.name).pdf"

@@ -58,6 +58,9 @@ struct VolunteerDTO: Content {
 
 struct VolunteerList: Content {
     var items: [VolunteerDTO]
+    var page: Int
+    var per: Int
+    var total: Int
 }
 
 /// The volunteer library (志愿服务资源库, R-1; issue 11 §1). Volunteers' personal data follows the
@@ -193,20 +196,26 @@ enum VolunteerService {
     }
 
     /// Volunteers in the caller's scope (optionally one station's, or a name's), with their confirmed hours.
-    static func list(station: UUID?, query: String?, req: Request) async throws -> [VolunteerDTO] {
+    /// One page of the volunteers in the caller's scope (a city has tens of thousands), by name.
+    static func list(station: UUID?, query: String?, page: Int?, per: Int?, req: Request) async throws -> (items: [VolunteerDTO], paging: Paging) {
         let caller = try req.requireCaller()
-        guard let scope = StationScope.condition(Access.readScope(caller.assignments, kind), on: req.db) else { return [] }
-        var sql: SQLQueryString = "SELECT v.id FROM volunteers v JOIN stations s ON s.id = v.station_id WHERE " + scope
-        if let station { sql = sql + " AND v.station_id = \(bind: station)" }
-        if let q = query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            sql = sql + " AND v.name LIKE \(bind: "%" + StationQueries.escapeLike(q) + "%") ESCAPE '\\'"
+        guard let scope = StationScope.condition(Access.readScope(caller.assignments, kind), on: req.db) else {
+            return ([], Paging(page: page, per: per, total: 0))
         }
-        sql = sql + " ORDER BY v.name LIMIT 1000"
-        let ids = try await (req.db as! any SQLDatabase).raw(sql).all().map { try $0.decode(column: "id", as: UUID.self) }
-        if ids.isEmpty { return [] }
-        let volunteers = try await Volunteer.query(on: req.db).filter(\.$id ~~ ids).with(\.$station).sort(\.$name).all()
+        var condition: SQLQueryString = "FROM volunteers v JOIN stations s ON s.id = v.station_id WHERE " + scope
+        if let station { condition = condition + " AND v.station_id = \(bind: station)" }
+        if let q = query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+            condition = condition + " AND v.name LIKE \(bind: "%" + StationQueries.escapeLike(q) + "%") ESCAPE '\\'"
+        }
+        let sql = req.db as! any SQLDatabase
+        let total = try await sql.raw("SELECT COUNT(*) AS n " + condition).first()?.decode(column: "n", as: Int.self) ?? 0
+        let paging = Paging(page: page, per: per, total: total)
+        let ids = try await sql.raw("SELECT v.id " + condition + " ORDER BY v.name, v.id LIMIT \(bind: paging.per) OFFSET \(bind: paging.offset)").all()
+            .map { try $0.decode(column: "id", as: UUID.self) }
+        if ids.isEmpty { return ([], paging) }
+        let volunteers = try await Volunteer.query(on: req.db).filter(\.$id ~~ ids).with(\.$station).sort(\.$name).sort(\.$id).all()
         let shown = Access.personalDataInLists(caller.assignments)
-        return try await dtos(volunteers, personalData: shown, on: req.db)
+        return (try await dtos(volunteers, personalData: shown, on: req.db), paging)
     }
 
     /// Volunteers as the API and pages show them; `personalData` decides masked or nothing.

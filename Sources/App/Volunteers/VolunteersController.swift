@@ -48,7 +48,9 @@ struct VolunteersController: RouteCollection {
 
     func apiList(req: Request) async throws -> VolunteerList {
         _ = try req.requireCaller()   // a stranger gets 401 before the query is read
-        return VolunteerList(items: try await VolunteerService.list(station: try req.queryValue(UUID.self, "station"), query: try req.queryValue(String.self, "q"), req: req))
+        let (items, paging) = try await VolunteerService.list(station: try req.queryValue(UUID.self, "station"), query: try req.queryValue(String.self, "q"),
+                                                              page: try req.queryValue(Int.self, "page"), per: try req.queryValue(Int.self, "per"), req: req)
+        return VolunteerList(items: items, page: paging.page, per: paging.per, total: paging.total)
     }
 
     func apiCreate(req: Request) async throws -> Response {
