@@ -252,7 +252,8 @@ enum OpenAPI {
         if isSecured(op) { codes.formUnion([401, 403]) }
         if op.path.contains("{") { codes.insert(404) }
         if !op.query.isEmpty { codes.insert(400) }
-        if op.body != nil {
+        // A multipart upload (its body is a form, not a JSON schema) is refused as a JSON body is.
+        if op.body != nil || multipartBodies["\(op.method.rawValue) \(op.path)"] != nil {
             codes.formUnion([400, 413, 415, 422])
             if isSecured(op) { codes.formUnion([404, 409]) }
         }
