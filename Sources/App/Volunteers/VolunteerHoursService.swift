@@ -216,6 +216,7 @@ enum VolunteerHoursService {
             try await h.create(on: db)
             audit.change(entityType: "volunteer_hours", entityID: h.id, old: nil, new: h.auditFields)
         }
+        h.$volunteer.value = volunteer   // the answer names the volunteer without reading them again
         return h
     }
 
@@ -364,7 +365,9 @@ enum VolunteerHoursService {
 
     static func dtos(_ rows: [VolunteerHours], volunteerName: String, on db: any Database) async throws -> [VolunteerHoursDTO] {
         if rows.isEmpty { return [] }
-        let versions = try await VolunteerHoursVersion.query(on: db).filter(\.$hoursID ~~ rows.map { $0.id! }).sort(\.$version).all()
+        // An entry never corrected (version 1) has no earlier versions to look up.
+        let corrected = rows.filter { $0.version > 1 }.map { $0.id! }
+        let versions = corrected.isEmpty ? [] : try await VolunteerHoursVersion.query(on: db).filter(\.$hoursID ~~ corrected).sort(\.$version).all()
         return rows.map { h in
             VolunteerHoursDTO(id: h.id!, volunteerId: h.$volunteer.id, volunteerName: volunteerName, stationId: h.$station.id, activityKind: h.activityKind,
                               activityKindLabel: h.activityKind.label, recordId: h.recordID, activityName: h.activityName, place: h.place,
@@ -380,7 +383,8 @@ enum VolunteerHoursService {
     }
 
     static func dto(_ h: VolunteerHours, req: Request) async throws -> VolunteerHoursDTO {
-        let name = try await Volunteer.find(h.$volunteer.id, on: req.db)?.name ?? ""
-        return try await dtos([h], volunteerName: name, on: req.db)[0]
+        var name = h.$volunteer.value?.name
+        if name == nil { name = try await Volunteer.find(h.$volunteer.id, on: req.db)?.name }
+        return try await dtos([h], volunteerName: name ?? "", on: req.db)[0]
     }
 }
