@@ -17,6 +17,11 @@ enum CoveragePage {
     /// The kinds of service in the order the columns show them.
     static let kinds: [ServiceKind] = [.intervention, .followUp, .homeVisit, .phoneVisit, .groupSession, .communityEvent]
 
+    /// What a village lacks for R-2, in words.
+    static func gaps(_ v: CoverageDTO.Village) -> [String] {
+        (v.hasPostOrTeam ? [] : ["无社工室、点或志愿服务队"]) + (v.reached ? [] : ["本年度无服务"])
+    }
+
     static func view(_ m: Model, caller: Caller) -> HTML {
         let c = m.coverage
         let title = "\(c.place.name)村居覆盖（\(c.year)年）"
@@ -45,7 +50,7 @@ enum CoveragePage {
                         .td(.plain(v.team.map { $0 + (v.teamRegistered ? "（已注册）" : "（未注册）") } ?? "无")),
                         .forEach(kinds) { kind in .td(.class("num"), .plain(String(v.services[kind.rawValue] ?? 0))) },
                         .td(.class("num"), .plain(String(v.servicesTotal))),
-                        .td(.class("status"), .plain(v.status.label + (v.hasPostOrTeam ? "" : "（无社工室、点或志愿服务队）") + (v.reached ? "" : "（本年度无服务）"))))
+                        .td(.class("status"), .plain(gaps(v).isEmpty ? v.status.label : v.status.label + "：" + gaps(v).joined(separator: "；"))))
                 }))))
     }
 }

@@ -110,7 +110,7 @@ enum VolunteerHoursService {
         let nowMinutes = Int((now.timeIntervalSince1970 + 8 * 3600) / 60)
         if end.minutes > nowMinutes { v.add("ends_at", "结束时间不能晚于现在：服务时长在服务结束后记录") }
         if length <= 0 {
-            v.add("ends_at", "结束时间应晚于开始时间（\(start.text)）")
+            v.add("ends_at", "结束时间应晚于开始时间（\(start.text.replacingOccurrences(of: "T", with: " "))）")
             return nil
         }
         if length % 30 != 0 {

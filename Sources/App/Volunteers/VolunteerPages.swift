@@ -345,6 +345,8 @@ enum VolunteerTeamPage {
                     .tr(.td(.a(.href(SiteURL.volunteer(.value(p.volunteerId)).relativeURL()), .plain(p.name))), .td(.plain(p.joinedOn)), .td(.plain(p.leftOn ?? "")))
                 }))),
             .if(m.canUpdate, .group(
+                // One summary for both forms below, above them: each error also stands beside its own field.
+                FormField.summary(m.errors.errors),
                 .h2("修改服务队信息"),
                 .form(.method(.post), .action(SiteURL.volunteerTeam(.value(t.id)).relativeURL()), .class("edit"), .id("team-form"),
                     FormField.csrf(csrf),
@@ -355,7 +357,6 @@ enum VolunteerTeamPage {
                                    value: m.values["national_registration"] ?? t.nationalRegistration, error: m.errors.message(for: "national_registration")),
                     .button(.type(.submit), .plain("保存"))),
                 .h2("队员加入"),
-                FormField.summary(m.errors.errors),
                 .form(.method(.post), .action(SiteURL.volunteerTeamMembers(.value(t.id)).relativeURL()), .class("edit"), .id("member-form"),
                     FormField.csrf(csrf),
                     FormField.select("volunteer_id", label: "志愿者", options: [("", "请选择")] + m.volunteers, selected: m.values["volunteer_id"],
