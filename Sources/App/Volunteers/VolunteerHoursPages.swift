@@ -54,6 +54,7 @@ enum VolunteerHoursNewPage {
             .h1("记录志愿服务时长"),
             .p(.class("lead"), .plain((m.activity.map { "\(m.kind.label)：\($0.name)（\($0.on)）。" } ?? "独立开展的志愿服务活动。")
                + "按实际服务时间记录，以 0.5 小时为单位；同一志愿者的服务时间不能重叠。记录后由本站确认，确认后计入。")),
+            .p(.a(.href(SiteURL.volunteerHoursImport.relativeURL(["kind": m.kind.rawValue, "record": m.recordID?.uuidString])), .plain("从签到表导入（.xlsx 或 .csv）"))),
             FormField.summary(m.errors.errors),
             .form(.method(.post), .action(url), .class("edit"), .id("hours-form"),
                 FormField.csrf(csrf),
