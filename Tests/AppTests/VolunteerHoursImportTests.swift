@@ -17,18 +17,25 @@ struct VolunteerHoursImportTests {
         return try await world.app.testing().sendRequest(.POST, "/api/v1/volunteer-hour-imports" + query, headers: headers, body: ByteBuffer(string: csv))
     }
 
+    /// The worker's community event four days ago with two registered volunteers, and its sign-in
+    /// sheet twice: with a 40-minute row (not a multiple of 0.5 h) on line 3, and corrected.
+    static func eventAndSheets(_ world: TestWorld) async throws -> (worker: String, record: UUID, bad: String, good: String) {
+        let worker = try await world.token("worker")
+        _ = try await VolunteerTests.register(world, token: worker)
+        _ = try await VolunteerTests.register(world, token: worker, id: VolunteerTests.otherID, name: "赵敏敏")
+        let event = try await world.api(.POST, "/api/v1/community-events", token: worker, json: try await CommunityWorkTests.event(world))
+        let record = try #require(try await CommunityEvent.find(UUID(uuidString: try event.json()["id"] as? String ?? ""), on: world.app.db)).recordID
+        let day = CaseworkTests.day(-4)
+        let bad = "姓名,身份证号,开始时间,结束时间\n李志强,\(VolunteerTests.volunteerID),\(day) 14:00,\(day) 16:00\n赵敏敏,\(VolunteerTests.otherID),\(day) 14:00,\(day) 14:40\n"
+        let good = "姓名,身份证号,开始时间,结束时间\n李志强,\(VolunteerTests.volunteerID),\(day) 14:00,\(day) 16:00\n赵敏敏,\(VolunteerTests.otherID),\(day) 14:00,\(day) 15:30\n"
+        return (worker, record, bad, good)
+    }
+
     @Test func aSignInSheetIsPreviewedAndWrittenAllOrNothing() async throws {
         try await withApp { world in
             // setup
-            let worker = try await world.token("worker")
-            _ = try await VolunteerTests.register(world, token: worker)
-            _ = try await VolunteerTests.register(world, token: worker, id: VolunteerTests.otherID, name: "赵敏敏")
-            let event = try await world.api(.POST, "/api/v1/community-events", token: worker, json: try await CommunityWorkTests.event(world))
-            let record = try #require(try await CommunityEvent.find(UUID(uuidString: try event.json()["id"] as? String ?? ""), on: world.app.db)).recordID
-            let day = CaseworkTests.day(-4)
+            let (worker, record, bad, good) = try await Self.eventAndSheets(world)
             let query = "?activity_kind=community_event&record_id=\(record)"
-            let bad = "姓名,身份证号,开始时间,结束时间\n李志强,\(VolunteerTests.volunteerID),\(day) 14:00,\(day) 16:00\n赵敏敏,\(VolunteerTests.otherID),\(day) 14:00,\(day) 14:40\n"
-            let good = "姓名,身份证号,开始时间,结束时间\n李志强,\(VolunteerTests.volunteerID),\(day) 14:00,\(day) 16:00\n赵敏敏,\(VolunteerTests.otherID),\(day) 14:00,\(day) 15:30\n"
             // act
             let preview = try await Self.upload(world, token: worker, query: query + "&dry_run=true", csv: bad)
             let refused = try await Self.upload(world, token: worker, query: query, csv: bad)
@@ -73,14 +80,7 @@ struct VolunteerHoursImportTests {
     @Test func theSignInSheetPagePreviewsThenWritesOnConfirmation() async throws {
         try await withApp { world in
             // setup
-            let worker = try await world.token("worker")
-            _ = try await VolunteerTests.register(world, token: worker)
-            _ = try await VolunteerTests.register(world, token: worker, id: VolunteerTests.otherID, name: "赵敏敏")
-            let event = try await world.api(.POST, "/api/v1/community-events", token: worker, json: try await CommunityWorkTests.event(world))
-            let record = try #require(try await CommunityEvent.find(UUID(uuidString: try event.json()["id"] as? String ?? ""), on: world.app.db)).recordID
-            let day = CaseworkTests.day(-4)
-            let bad = "姓名,身份证号,开始时间,结束时间\n李志强,\(VolunteerTests.volunteerID),\(day) 14:00,\(day) 16:00\n赵敏敏,\(VolunteerTests.otherID),\(day) 14:00,\(day) 14:40\n"
-            let good = "姓名,身份证号,开始时间,结束时间\n李志强,\(VolunteerTests.volunteerID),\(day) 14:00,\(day) 16:00\n赵敏敏,\(VolunteerTests.otherID),\(day) 14:00,\(day) 15:30\n"
+            let (_, record, bad, good) = try await Self.eventAndSheets(world)
             let path = "/volunteer-hours/import?kind=community_event&record=\(record)"
             let confirmPath = "/volunteer-hours/import/confirm?kind=community_event&record=\(record)"
             let browser = Browser(world)

@@ -27,25 +27,9 @@ enum VolunteerHoursImportPage {
     }
 
     static func query(_ req: Request) async throws -> Model {
-        let caller = try req.requireCaller()
-        var m = Model()
-        if let raw = try req.queryValue(String.self, "kind"), !raw.isEmpty {
-            guard let kind = VolunteerActivityKind(rawValue: raw) else { throw AppError.field("kind", "活动类型“\(raw)”不存在", status: .badRequest) }
-            m.kind = kind
-        }
-        if m.kind != .standalone {
-            guard let record = try req.queryValue(UUID.self, "record"),
-                  let found = try await VolunteerHoursService.activity(m.kind, recordID: record, req: req) else {
-                throw Abort(.notFound, reason: "未找到该活动，或不在您的管辖范围内")
-            }
-            try req.authorize(.create, VolunteerService.resource(found.station))
-            m.recordID = record
-            m.activity = (found.name, found.on)
-        } else {
-            let choices = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
-            guard !choices.isEmpty else { throw Abort(.forbidden, reason: "您的角色无权记录志愿服务时长") }
-            m.stations = choices.map { ($0.id!.uuidString, $0.name) }
-        }
+        let form = try await VolunteerHoursFormActivity.of(req)
+        var m = Model(kind: form.kind, recordID: form.recordID, activity: form.activity)
+        if form.kind == .standalone { m.stations = form.stations.map { ($0.id.uuidString, $0.name) } }
         return m
     }
 

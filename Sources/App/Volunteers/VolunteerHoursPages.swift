@@ -18,30 +18,17 @@ enum VolunteerHoursNewPage {
     }
 
     static func query(_ req: Request) async throws -> Model {
-        let caller = try req.requireCaller()
         var m = Model()
-        var stations: [UUID]
-        if let raw = try req.queryValue(String.self, "kind"), !raw.isEmpty {
-            guard let kind = VolunteerActivityKind(rawValue: raw) else { throw AppError.field("kind", "活动类型“\(raw)”不存在", status: .badRequest) }
-            m.kind = kind
+        let form = try await VolunteerHoursFormActivity.of(req)
+        m.kind = form.kind
+        m.recordID = form.recordID
+        m.activity = form.activity
+        if form.kind == .standalone { m.stations = form.stations.map { ($0.id.uuidString, $0.name) } }
+        if let on = form.activity?.on {
+            m.values["starts_at"] = "\(on)T09:00"
+            m.values["ends_at"] = "\(on)T11:00"
         }
-        if m.kind != .standalone {
-            guard let record = try req.queryValue(UUID.self, "record"),
-                  let found = try await VolunteerHoursService.activity(m.kind, recordID: record, req: req) else {
-                throw Abort(.notFound, reason: "未找到该活动，或不在您的管辖范围内")
-            }
-            try req.authorize(.create, VolunteerService.resource(found.station))
-            m.recordID = record
-            m.activity = (found.name, found.on)
-            stations = [found.station.id]
-            m.values["starts_at"] = "\(found.on)T09:00"
-            m.values["ends_at"] = "\(found.on)T11:00"
-        } else {
-            let choices = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
-            guard !choices.isEmpty else { throw Abort(.forbidden, reason: "您的角色无权记录志愿服务时长") }
-            m.stations = choices.map { ($0.id!.uuidString, $0.name) }
-            stations = choices.map { $0.id! }
-        }
+        let stations = form.stations.map(\.id)
         m.volunteers = try await Volunteer.query(on: req.db).filter(\.$station.$id ~~ stations).filter(\.$status == .active)
             .sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         m.values["volunteer_id"] = try req.queryValue(String.self, "volunteer")
@@ -131,5 +118,41 @@ enum VolunteerHoursPage {
                     FormField.text("reason", label: "更正原因", value: m.values["reason"], error: m.errors.message(for: "reason"), required: true),
                     .if(m.errors.message(for: "version") != nil, .p(.class("error"), .plain(m.errors.message(for: "version") ?? ""))),
                     .button(.type(.submit), .plain("保存更正"))))))
+    }
+}
+
+/// The activity an hours form (one entry, or a sign-in sheet) is for, from `?kind=&record=`: a ledger
+/// activity in the caller's scope where the caller may record hours (404 outside it, 403 for a
+/// reader), or a standalone activity at one of the stations where the caller may record them.
+struct VolunteerHoursFormActivity {
+    var kind: VolunteerActivityKind = .standalone
+    var recordID: UUID?
+    /// The ledger activity's name and day.
+    var activity: (name: String, on: String)?
+    /// The stations the entry may go to: the ledger activity's, or the caller's for a standalone one.
+    var stations: [(id: UUID, name: String)] = []
+
+    static func of(_ req: Request) async throws -> VolunteerHoursFormActivity {
+        let caller = try req.requireCaller()
+        var form = VolunteerHoursFormActivity()
+        if let raw = try req.queryValue(String.self, "kind"), !raw.isEmpty {
+            guard let kind = VolunteerActivityKind(rawValue: raw) else { throw AppError.field("kind", "活动类型“\(raw)”不存在", status: .badRequest) }
+            form.kind = kind
+        }
+        if form.kind != .standalone {
+            guard let record = try req.queryValue(UUID.self, "record"),
+                  let found = try await VolunteerHoursService.activity(form.kind, recordID: record, req: req) else {
+                throw Abort(.notFound, reason: "未找到该活动，或不在您的管辖范围内")
+            }
+            try req.authorize(.create, VolunteerService.resource(found.station))
+            form.recordID = record
+            form.activity = (found.name, found.on)
+            form.stations = [(found.station.id, "")]
+        } else {
+            let choices = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
+            guard !choices.isEmpty else { throw Abort(.forbidden, reason: "您的角色无权记录志愿服务时长") }
+            form.stations = choices.map { ($0.id!, $0.name) }
+        }
+        return form
     }
 }
