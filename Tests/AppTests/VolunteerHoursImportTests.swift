@@ -116,4 +116,38 @@ struct VolunteerHoursImportTests {
             #expect(entries.count == 2 && entries.allSatisfy { $0.status == .recorded })
         }
     }
+
+    /// After an import the station confirms the activity's entries together: the list shows them
+    /// ticked, a reader may not confirm them, a second confirmation of the same entries is a 409.
+    @Test func anActivitysEntriesAreConfirmedTogether() async throws {
+        try await withApp { world in
+            // setup
+            let (worker, record, _, good) = try await Self.eventAndSheets(world)
+            let imported = try await Self.upload(world, token: worker, query: "?activity_kind=community_event&record_id=\(record)", csv: good)
+            #expect(imported.status == .created)
+            let ids = try await VolunteerHours.query(on: world.app.db).filter(\.$recordID == record).all().map { $0.id!.uuidString }
+            let browser = Browser(world)
+            _ = try await browser.login("worker")
+            let reader = Browser(world)
+            _ = try await reader.login("jiefanglu")
+            let path = "/volunteer-hours/pending?record=\(record)"
+            let form = ids.enumerated().reduce(into: [String: String]()) { $0["ids[\($1.offset)]"] = $1.element }
+            // act
+            let listed = try await browser.get(path)
+            let readersList = try await reader.get(path)
+            let refused = try await reader.post("/volunteer-hours/confirmations?record=\(record)", form: form)
+            let confirmed = try await browser.post("/volunteer-hours/confirmations?record=\(record)", form: form)
+            let after = try await browser.get(path)
+            let twice = try await browser.post("/volunteer-hours/confirmations?record=\(record)", form: form)
+            // check
+            #expect(listed.body.string.components(separatedBy: "name=\"ids[]\"").count - 1 == 2)
+            #expect(!readersList.body.string.contains("name=\"ids[]\""), "a reader is not offered entries to confirm")
+            #expect(refused.status == .forbidden)
+            #expect(confirmed.status == .seeOther || confirmed.status == .found)
+            #expect(after.body.string.contains("没有待确认的服务时长"))
+            #expect(twice.status == .conflict && twice.body.string.contains("已由"))
+            let entries = try await VolunteerHours.query(on: world.app.db).filter(\.$recordID == record).all()
+            #expect(entries.count == 2 && entries.allSatisfy { $0.status == .confirmed && $0.confirmedByName != nil })
+        }
+    }
 }

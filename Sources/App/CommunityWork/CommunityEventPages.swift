@@ -82,7 +82,7 @@ enum EventPage {
         var linksRecipients = false
         var photoError: String?
         /// The volunteer hours form for this event, for those who record at its station (issue 11 §1).
-        var volunteerHoursURL: String?
+        var volunteerHours: VolunteerHoursLinks?
         /// Charity resources used for the event (issue 11 §2, R-5).
         var charityUsed: [CharityResourceService.Served] = []
     }
@@ -91,7 +91,7 @@ enum EventPage {
         let e = m.event
         return Layout.page(title: "社区活动：\(e.title)", path: SiteURL.event(.value(e.id)).relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain("社区活动：\(e.title)")),
-            .unwrap(m.volunteerHoursURL) { .p(.class("lead"), .a(.class("button"), .id("record-volunteer-hours"), .href($0), .plain("记录志愿者服务时长"))) },
+            .unwrap(m.volunteerHours) { $0.node },
             .dl(.class("facts"),
                 .dt("社工站"), .dd(.plain(e.stationName)),
                 .dt("日期与时长"), .dd(.plain("\(e.on)，\(e.minutes) 分钟")),

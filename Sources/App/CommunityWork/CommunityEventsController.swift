@@ -131,7 +131,7 @@ struct CommunityEventsController: RouteCollection {
         m.canUpdate = caller.may(.update, StationScope.resource(station, .service))
         m.linksRecipients = caller.may(.read, RecipientService.resource(station))
         if caller.may(.create, VolunteerService.resource(station)) {
-            m.volunteerHoursURL = SiteURL.volunteerHoursNew.relativeURL(["kind": VolunteerActivityKind.communityEvent.rawValue, "record": e.recordID.uuidString])
+            m.volunteerHours = VolunteerHoursLinks(kind: .communityEvent, record: e.recordID)
         }
         m.charityUsed = try await CharityResourceService.served(eventID: e.id!, caller: caller, on: req.db)
         transform(&m)

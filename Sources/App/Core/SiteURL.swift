@@ -500,6 +500,10 @@ enum SiteURL: Routable {
     /// then the confirmation.
     case volunteerHoursImport
     case volunteerHoursImportConfirm
+    /// Entries awaiting their station's confirmation (`?record=` for one activity's), and the
+    /// confirmation of those ticked.
+    case volunteerHoursPending
+    case volunteerHoursConfirmations
     case volunteerHoursEntry(ID)
     case volunteerHoursConfirm(ID)
     case volunteerHoursCorrections(ID)
@@ -631,6 +635,8 @@ enum SiteURL: Routable {
         case .volunteerHoursNew: ["volunteer-hours", "new"]
         case .volunteerHoursImport: ["volunteer-hours", "import"]
         case .volunteerHoursImportConfirm: ["volunteer-hours", "import", "confirm"]
+        case .volunteerHoursPending: ["volunteer-hours", "pending"]
+        case .volunteerHoursConfirmations: ["volunteer-hours", "confirmations"]
         case .volunteerHoursEntry(let id): ["volunteer-hours", .id(id)]
         case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
         case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]

@@ -13,8 +13,8 @@ enum ServiceRecordPage {
         var today = ""
         var values: [String: String] = [:]
         var errors = Validator()
-        /// The volunteer hours form for an event, session or visit (issue 11 §1), for those who record at its station.
-        var volunteerHoursURL: String?
+        /// The volunteer hours actions for an event, session or visit (issue 11 §1), for those who record at its station.
+        var volunteerHours: VolunteerHoursLinks?
     }
 
     static func query(_ r: ServiceRecord, req: Request) async throws -> Model {
@@ -26,7 +26,7 @@ enum ServiceRecordPage {
         m.today = req.today.description
         if let kind = VolunteerActivityKind.allCases.first(where: { $0.serviceKinds.contains(r.kind) }),
            caller.may(.create, VolunteerService.resource(r.station)) {
-            m.volunteerHoursURL = SiteURL.volunteerHoursNew.relativeURL(["kind": kind.rawValue, "record": r.id!.uuidString])
+            m.volunteerHours = VolunteerHoursLinks(kind: kind, record: r.id!)
         }
         let c = m.record.current
         m.values = ["version": String(c.version), "on": c.on, "minutes": String(c.minutes), "others_count": String(c.othersCount),
@@ -38,7 +38,7 @@ enum ServiceRecordPage {
         let r = m.record, c = r.current
         return Layout.page(title: "服务记录", path: SiteURL.serviceRecord(.value(r.id)).relativeURL(), caller: caller, csrf: csrf,
             .h1(.plain("\(r.kindLabel)：\(c.on)")),
-            .unwrap(m.volunteerHoursURL) { .p(.class("lead"), .a(.class("button"), .href($0), .plain("记录志愿者服务时长"))) },
+            .unwrap(m.volunteerHours) { $0.node },
             .section(.class("card"), .id("record"),
                 .dl(.class("facts"),
                     .dt("社工站"), .dd(.plain(r.stationName)),

@@ -65,7 +65,8 @@ enum VolunteerHoursImportPage {
     private static func imported(_ m: Model) -> Node<HTML.BodyContext> {
         .div(.class("notice"), .id("imported"), .attribute(named: "role", value: "status"),
             .p(.plain("已导入 \(m.imported?.count ?? 0) 条服务时长，共 \(VolunteerFormat.hours(m.imported?.hours ?? 0))，待本站确认后计入。")),
-            .unwrap(m.recordID) { .p(.a(.href(SiteURL.serviceRecord(.value($0)).relativeURL()), .plain("查看活动记录"))) })
+            .p(.a(.class("button"), .href(SiteURL.volunteerHoursPending.relativeURL(["record": m.recordID?.uuidString])), .plain("去确认服务时长")),
+               .unwrap(m.recordID) { .group(.plain("　"), .a(.href(SiteURL.serviceRecord(.value($0)).relativeURL()), .plain("查看活动记录"))) }))
     }
 
     private static func preview(_ m: Model, csrf: String) -> Node<HTML.BodyContext> {

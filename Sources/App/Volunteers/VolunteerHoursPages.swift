@@ -156,3 +156,19 @@ struct VolunteerHoursFormActivity {
         return form
     }
 }
+
+/// The volunteer-hours actions on a ledger activity's page (a community event, a group session, a
+/// visit), for those who record at its station: one entry, a sign-in sheet, the entries awaiting
+/// confirmation.
+struct VolunteerHoursLinks {
+    var kind: VolunteerActivityKind
+    var record: UUID
+
+    var node: Node<HTML.BodyContext> {
+        let activity: KeyValuePairs<String, String?> = ["kind": kind.rawValue, "record": record.uuidString]
+        return .p(.class("lead"),
+                  .a(.class("button"), .id("record-volunteer-hours"), .href(SiteURL.volunteerHoursNew.relativeURL(activity)), .plain("记录志愿者服务时长")),
+                  .plain("　"), .a(.href(SiteURL.volunteerHoursImport.relativeURL(activity)), .plain("从签到表导入")),
+                  .plain("　"), .a(.href(SiteURL.volunteerHoursPending.relativeURL(["record": record.uuidString])), .plain("待确认的服务时长")))
+    }
+}

@@ -313,24 +313,41 @@ enum VolunteerHoursService {
 
     /// The organiser's station confirms an entry (once; a second time is a 409). Only confirmed hours count.
     static func confirm(_ h: VolunteerHours, req: Request) async throws -> VolunteerHours {
+        try await confirm([h], req: req)[0]
+    }
+
+    /// Entries confirmed together (a sign-in sheet's, from the list of entries awaiting confirmation):
+    /// all in one transaction, or none when any of them was confirmed meanwhile (409 naming it).
+    static func confirm(_ entries: [VolunteerHours], req: Request) async throws -> [VolunteerHours] {
         let caller = try req.requireCaller()
-        try req.authorize(.update, VolunteerService.resource(h.station))
-        let points = try await VolunteerPoints.rule(h.station, year: Int(h.startsAt.prefix(4)) ?? req.today.year, req: req)
+        var rules: [String: PointsRule?] = [:]
+        for h in entries {
+            try req.authorize(.update, VolunteerService.resource(h.station))
+            let year = Int(h.startsAt.prefix(4)) ?? req.today.year, key = "\(h.$station.id) \(year)"
+            if rules[key] == nil { rules[key] = .some(try await VolunteerPoints.rule(h.station, year: year, req: req)) }
+        }
+        let now = req.application.clock.now, pointsRules = rules
         return try await req.audit.transaction { db, audit in
-            guard let current = try await VolunteerHours.find(h.id, on: db) else { throw Abort(.notFound) }
-            if current.status == .confirmed {
-                throw AppError.field("status", "该服务时长已由\(current.confirmedByName ?? "本站")确认", status: .conflict)
+            var confirmed: [VolunteerHours] = []
+            for h in entries {
+                guard let current = try await VolunteerHours.find(h.id, on: db) else { throw Abort(.notFound) }
+                if current.status == .confirmed {
+                    throw AppError.field("status", "\(h.volunteer.name) \(VolunteerFormat.time(current.startsAt)) 的服务时长已由\(current.confirmedByName ?? "本站")确认",
+                                         status: .conflict)
+                }
+                let before = current.auditFields
+                current.status = .confirmed
+                current.confirmedBy = caller.userID
+                current.confirmedByName = caller.displayName
+                current.confirmedAt = now
+                try await current.save(on: db)
+                // R-4: confirmed hours earn points where the city's profile sets them.
+                let year = Int(current.startsAt.prefix(4)) ?? 0
+                try await VolunteerPoints.earn(current, rule: pointsRules["\(current.$station.id) \(year)"] ?? nil, on: db)
+                audit.change(entityType: "volunteer_hours", entityID: current.id, old: before, new: current.auditFields)
+                confirmed.append(current)
             }
-            let before = current.auditFields
-            current.status = .confirmed
-            current.confirmedBy = caller.userID
-            current.confirmedByName = caller.displayName
-            current.confirmedAt = req.application.clock.now
-            try await current.save(on: db)
-            // R-4: confirmed hours earn points where the city's profile sets them.
-            try await VolunteerPoints.earn(current, rule: points, on: db)
-            audit.change(entityType: "volunteer_hours", entityID: current.id, old: before, new: current.auditFields)
-            return current
+            return confirmed
         }
     }
 

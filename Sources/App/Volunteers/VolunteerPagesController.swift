@@ -18,6 +18,8 @@ struct VolunteerPagesController: RouteCollection {
         routes.post(SiteURL.volunteerHoursNew, use: recordFromForm)
         routes.get(SiteURL.volunteerHoursEntry(.key), use: hoursPage)
         routes.post(SiteURL.volunteerHoursConfirm(.key), use: confirmFromForm)
+        routes.get(SiteURL.volunteerHoursPending, use: pendingPage)
+        routes.post(SiteURL.volunteerHoursConfirmations, use: confirmSelectedFromForm)
         routes.post(SiteURL.volunteerHoursCorrections(.key), use: correctFromForm)
         routes.get(SiteURL.stationRewards(.key), use: rewardsPage)
         routes.post(SiteURL.stationRewards(.key), use: addRewardFromForm)
@@ -227,6 +229,33 @@ struct VolunteerPagesController: RouteCollection {
             var m = try await VolunteerHoursPage.query(h, req: req)
             m.errors = Validator(error)
             return VolunteerHoursPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
+        }
+    }
+
+    func pendingPage(req: Request) async throws -> Response {
+        VolunteerHoursPendingPage.view(try await VolunteerHoursPendingPage.query(req), caller: try req.requireCaller(), csrf: req.csrfToken).response()
+    }
+
+    struct Selection: Content {
+        var ids: [UUID]?
+    }
+
+    /// The ticked entries, each looked up in the caller's scope, confirmed together.
+    func confirmSelectedFromForm(req: Request) async throws -> Response {
+        let selection = try req.content.decode(Selection.self)
+        let record = try req.queryValue(UUID.self, "record")
+        do {
+            var seen = Set<UUID>(), entries: [VolunteerHours] = []
+            for id in selection.ids ?? [] where seen.insert(id).inserted {
+                entries.append(try await VolunteerHoursService.find(id, .read, req: req))
+            }
+            if entries.isEmpty { throw AppError.field("ids", "请勾选要确认的服务时长") }
+            let confirmed = try await VolunteerHoursService.confirm(entries, req: req)
+            return req.redirect(to: SiteURL.volunteerHoursPending.relativeURL(["record": record?.uuidString, "confirmed": String(confirmed.count)]))
+        } catch let error as AppError {
+            var m = try await VolunteerHoursPendingPage.query(req)
+            m.errors = Validator(error)
+            return VolunteerHoursPendingPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
         }
     }
 
