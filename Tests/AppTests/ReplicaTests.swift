@@ -143,6 +143,24 @@ struct ReplicaTests {
         }
     }
 
+    @Test func theApplicationChecksItsStandbysByItselfEverySecond() async throws {
+        try await withApp(database: Self.topology) { world in
+            // setup: the check `configure` starts with DATABASE_READ_URL, before the first request boots the application
+            world.app.lifecycle.use(ReadReplicaMonitor())
+            // act: a few seconds pass
+            var states: [String?] = []
+            for _ in 0..<50 {
+                let health = try await Self.health(world)
+                states.append(health["standby-1"]?["state"] as? String)
+                if states.last == "up", health["primary"]?["state"] as? String == "up" { break }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            // check: unknown until the first check, then up
+            #expect(states.last == "up", "\(states)")
+            #expect(Set(states).isSubset(of: ["unknown", "up"]), "\(states)")
+        }
+    }
+
     @Test(.enabled(if: Environment.get("SHEGONG_TEST_STANDBY2_URL") != nil && Environment.get("SHEGONG_TEST_STANDBY2_STOP") != nil))
     func aStandbyThatStopsOrCannotBeReachedIsSkippedWithoutAnErrorToTheUser() async throws {
         // standby-1 is the second standby, which this test stops; standby-2 an address where nothing listens
@@ -184,6 +202,34 @@ struct ReplicaTests {
             #expect(health["standby-1"]?["state"] as? String == "down")
             #expect(health["standby-2"]?["state"] as? String == "down")
             #expect(try await Self.records(world, token: admin, year: year) == before)
+        }
+    }
+}
+
+/// Without `DATABASE_READ_URL` (SQLite, or PostgreSQL alone) every read goes to the one database
+/// as before, and /healthz names it without checking it.
+@Suite("Health check")
+struct HealthTests {
+    @Test func withoutStandbysTheHealthCheckNamesTheOneDatabaseAndPagesSayNothingAboutAge() async throws {
+        try await withApp { world in
+            // setup
+            let viewer = Browser(world)
+            _ = try await viewer.login("admin")
+            // act
+            let res = try await world.app.testing().sendRequest(.GET, "/healthz")
+            let page = try await viewer.get("/dashboard")
+            // check
+            #expect(res.status == .ok)
+            #expect(res.headers.contentType == .json)
+            let databases = try res.json()["databases"] as? [[String: Any]] ?? []
+            #expect(try res.json()["status"] as? String == "ok")
+            #expect(databases.count == 1)
+            #expect(databases.first?["name"] as? String == "primary")
+            #expect(databases.first?["engine"] as? String == (Environment.get("SHEGONG_TEST_POSTGRES_URL") == nil ? "sqlite" : "postgresql"))
+            #expect(databases.first?["state"] == nil)
+            #expect(world.app.readReplicas == nil)
+            #expect(page.status == .ok)
+            #expect(!page.body.string.contains("本页数据约为"))
         }
     }
 }

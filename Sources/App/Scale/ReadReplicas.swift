@@ -69,6 +69,9 @@ final class ReadReplicas: Sendable {
         /// The newest primary sample this standby has passed: its number and when it was taken.
         var covered: (generation: Int, at: Date)?
         var error: String?
+        /// A standby found down is checked again every fifth refresh, not every second (each failed
+        /// connection is logged).
+        var nextCheck = 0
     }
 
     /// Where a read-only request reads.
@@ -131,8 +134,9 @@ final class ReadReplicas: Sendable {
         } catch {
             shared.withLockedValue { $0.primary = .down; $0.primaryError = Self.describe(error) }
         }
+        let due = shared.withLockedValue { shared in Set(shared.statuses.indices.filter { shared.statuses[$0].nextCheck <= generation }) }
         let results = await withTaskGroup(of: (Int, Result<(Bool, String?), any Error>).self) { group in
-            for (index, s) in standbys.enumerated() {
+            for (index, s) in standbys.enumerated() where due.contains(index) {
                 let db = standby(s.id)
                 group.addTask {
                     do {
@@ -158,10 +162,12 @@ final class ReadReplicas: Sendable {
                 case .failure(let error):
                     status.state = .down
                     status.error = Self.describe(error)
+                    status.nextCheck = generation + 5
                 case .success((false, _)):
                     status = Status(state: .notStandby)
                 case .success((true, let replay)):
                     status.error = nil
+                    status.nextCheck = 0
                     status.replay = replay.flatMap(WALPosition.init)
                     if let replay = status.replay, let passed = shared.samples.last(where: { $0.position <= replay }) {
                         // Never backwards: a sample dropped from the history does not make the standby older.

@@ -113,6 +113,13 @@ struct ReadReplicaMonitor: LifecycleHandler {
     func shutdown(_ application: Application) {
         task.withLockedValue { $0?.cancel() }
     }
+
+    /// Waits for a check under way (at most `checkTimeout`) before the databases close.
+    func shutdownAsync(_ application: Application) async {
+        let running = task.withLockedValue { $0 }
+        running?.cancel()
+        await running?.value
+    }
 }
 
 extension Application {
