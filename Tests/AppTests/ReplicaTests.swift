@@ -14,10 +14,10 @@ import VaporTesting
 /// The tests check the standbys themselves (`refreshReadReplicas`) instead of waiting for the
 /// application's once-a-second check, and move the application's clock to make a lag of seconds.
 @Suite("Reads from hot standbys", .serialized,
-       .enabled(if: Environment.get("SHEGONG_TEST_PRIMARY_URL") != nil && Environment.get("SHEGONG_TEST_STANDBY_URL") != nil))
+       .enabled(if: testEnvironment("SHEGONG_TEST_PRIMARY_URL") != nil && testEnvironment("SHEGONG_TEST_STANDBY_URL") != nil))
 struct ReplicaTests {
-    static var primary: String { Environment.get("SHEGONG_TEST_PRIMARY_URL")! }
-    static var topology: TestDatabase { .replicated(primary: primary, standbys: [Environment.get("SHEGONG_TEST_STANDBY_URL")!]) }
+    static var primary: String { testEnvironment("SHEGONG_TEST_PRIMARY_URL")! }
+    static var topology: TestDatabase { .replicated(primary: primary, standbys: [testEnvironment("SHEGONG_TEST_STANDBY_URL")!]) }
 
     static func standby(_ world: TestWorld, _ index: Int = 0) -> any SQLDatabase {
         world.app.db(world.app.readReplicas!.standbys[index].id) as! any SQLDatabase
@@ -161,10 +161,10 @@ struct ReplicaTests {
         }
     }
 
-    @Test(.enabled(if: Environment.get("SHEGONG_TEST_STANDBY2_URL") != nil && Environment.get("SHEGONG_TEST_STANDBY2_STOP") != nil))
+    @Test(.enabled(if: testEnvironment("SHEGONG_TEST_STANDBY2_URL") != nil && testEnvironment("SHEGONG_TEST_STANDBY2_STOP") != nil))
     func aStandbyThatStopsOrCannotBeReachedIsSkippedWithoutAnErrorToTheUser() async throws {
         // standby-1 is the second standby, which this test stops; standby-2 an address where nothing listens
-        let topology = TestDatabase.replicated(primary: Self.primary, standbys: [Environment.get("SHEGONG_TEST_STANDBY2_URL")!,
+        let topology = TestDatabase.replicated(primary: Self.primary, standbys: [testEnvironment("SHEGONG_TEST_STANDBY2_URL")!,
                                                                                  "postgres://shegong@127.0.0.1:1/postgres?tlsmode=disable"])
         try await withApp(database: topology) { world in
             // setup
@@ -184,7 +184,7 @@ struct ReplicaTests {
             // act: the standby stops between two checks, and pages are read
             let stop = Process()
             stop.executableURL = URL(fileURLWithPath: "/bin/sh")
-            stop.arguments = ["-c", Environment.get("SHEGONG_TEST_STANDBY2_STOP")!]
+            stop.arguments = ["-c", testEnvironment("SHEGONG_TEST_STANDBY2_STOP")!]
             try stop.run()
             stop.waitUntilExit()
             #expect(stop.terminationStatus == 0)
@@ -225,7 +225,7 @@ struct HealthTests {
             #expect(try res.json()["status"] as? String == "ok")
             #expect(databases.count == 1)
             #expect(databases.first?["name"] as? String == "primary")
-            #expect(databases.first?["engine"] as? String == (Environment.get("SHEGONG_TEST_POSTGRES_URL") == nil ? "sqlite" : "postgresql"))
+            #expect(databases.first?["engine"] as? String == (testEnvironment("SHEGONG_TEST_POSTGRES_URL") == nil ? "sqlite" : "postgresql"))
             #expect(databases.first?["state"] == nil)
             #expect(world.app.readReplicas == nil)
             #expect(page.status == .ok)
@@ -237,10 +237,10 @@ struct HealthTests {
 /// Issue 12 §2: the application behind pgbouncer in transaction mode. `scripts/test` starts one in
 /// front of the primary and sets `SHEGONG_TEST_PGBOUNCER_URL`; without it the suite is skipped.
 @Suite("Behind pgbouncer in transaction mode",
-       .enabled(if: Environment.get("SHEGONG_TEST_PRIMARY_URL") != nil && Environment.get("SHEGONG_TEST_PGBOUNCER_URL") != nil))
+       .enabled(if: testEnvironment("SHEGONG_TEST_PRIMARY_URL") != nil && testEnvironment("SHEGONG_TEST_PGBOUNCER_URL") != nil))
 struct PoolerTests {
     @Test func signingInConcurrentWritesAndTheAuditTrailWorkThroughThePooler() async throws {
-        let database = TestDatabase.pooled(admin: Environment.get("SHEGONG_TEST_PRIMARY_URL")!, pooler: Environment.get("SHEGONG_TEST_PGBOUNCER_URL")!)
+        let database = TestDatabase.pooled(admin: testEnvironment("SHEGONG_TEST_PRIMARY_URL")!, pooler: testEnvironment("SHEGONG_TEST_PGBOUNCER_URL")!)
         try await withApp(database: database) { world in
             // setup
             let browser = Browser(world)

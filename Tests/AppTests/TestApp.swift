@@ -37,31 +37,29 @@ func withApp(demo: Bool = true, recipients: Bool = false, database: TestDatabase
                             dataKey: DataKey(key: SymmetricKey(size: .bits256)))
     let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     var database = database
-    if case .fromEnvironment = database, let url = Environment.get("SHEGONG_TEST_POSTGRES_URL") {
-        database = Environment.get("SHEGONG_TEST_PGBOUNCER_URL").map { .pooled(admin: url, pooler: $0) } ?? .replicated(primary: url, standbys: [])
+    if case .fromEnvironment = database, let url = testEnvironment("SHEGONG_TEST_POSTGRES_URL") {
+        database = testEnvironment("SHEGONG_TEST_PGBOUNCER_URL").map { .pooled(admin: url, pooler: $0) } ?? .replicated(primary: url, standbys: [])
     }
+    // Set once the schema or database exists: what the teardown removes.
     var cleanup: TestCleanup = .none
-    switch database {
-    case .fromEnvironment:
-        app.databases.use(.sqlite(.memory), as: .sqlite)
-    case .replicated(let primary, let standbys):
-        var config = try SQLPostgresConfiguration(url: primary)
-        config.searchPath = [name]
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
-        if !standbys.isEmpty { try app.useStandbys(standbys, maxLag: 30, searchPath: [name]) }
-        cleanup = .schema(name)
-    case .pooled(let admin, let pooler):
-        app.databases.use(try .postgres(url: admin), as: .testAdmin, isDefault: false)
-        var config = try SQLPostgresConfiguration(url: pooler)
-        config.coreConfiguration.database = name
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
-        cleanup = .database(name)
-    }
     do {
-        switch cleanup {
-        case .none: break
-        case .schema(let schema): try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
-        case .database(let db): try await (app.db(.testAdmin) as! any SQLDatabase).raw("CREATE DATABASE \(unsafeRaw: db)").run()
+        switch database {
+        case .fromEnvironment:
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+        case .replicated(let primary, let standbys):
+            var config = try SQLPostgresConfiguration(url: primary)
+            config.searchPath = [name]
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
+            if !standbys.isEmpty { try app.useStandbys(standbys, maxLag: 30, searchPath: [name]) }
+            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: name)").run()
+            cleanup = .schema(name)
+        case .pooled(let admin, let pooler):
+            app.databases.use(try .postgres(url: admin), as: .testAdmin, isDefault: false)
+            var config = try SQLPostgresConfiguration(url: pooler)
+            config.coreConfiguration.database = name
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
+            try await (app.db(.testAdmin) as! any SQLDatabase).raw("CREATE DATABASE \(unsafeRaw: name)").run()
+            cleanup = .database(name)
         }
         try await configureCommon(app)
         try await app.autoMigrate()
@@ -75,6 +73,11 @@ func withApp(demo: Bool = true, recipients: Bool = false, database: TestDatabase
     try await teardown(app, cleanup)
 }
 
+/// A test setting; set but empty counts as unset.
+func testEnvironment(_ name: String) -> String? {
+    Environment.get(name).flatMap { $0.isEmpty ? nil : $0 }
+}
+
 private enum TestCleanup { case none, schema(String), database(String) }
 
 extension DatabaseID {
@@ -83,11 +86,16 @@ extension DatabaseID {
 }
 
 private func teardown(_ app: Application, _ cleanup: TestCleanup) async throws {
-    switch cleanup {
-    case .none: break
-    case .schema(let schema): try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
-    // FORCE: the pooler still holds server connections to it.
-    case .database(let db): try await (app.db(.testAdmin) as! any SQLDatabase).raw("DROP DATABASE \(unsafeRaw: db) WITH (FORCE)").run()
+    do {
+        switch cleanup {
+        case .none: break
+        case .schema(let schema): try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
+        // FORCE: the pooler still holds server connections to it.
+        case .database(let db): try await (app.db(.testAdmin) as! any SQLDatabase).raw("DROP DATABASE \(unsafeRaw: db) WITH (FORCE)").run()
+        }
+    } catch {
+        try await app.asyncShutdown()
+        throw error
     }
     try await app.asyncShutdown()
 }
