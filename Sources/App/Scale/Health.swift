@@ -16,10 +16,10 @@ enum Health {
         /// Not checked without standbys (the check would cost every poll a query).
         var state: ReadReplicas.State?
         var label: String?
-        var address: String?
         /// The primary's newest sampled position, or the standby's replayed position.
         var walPosition: String?
-        /// How old the standby's data is, in seconds.
+        /// How old the standby's data is, in seconds (it is checked every second, so up to about 1
+        /// when it keeps up); none for a standby that is down.
         var lagSeconds: Double?
         var error: String?
     }
@@ -34,7 +34,7 @@ enum Health {
                                   walPosition: report.primaryPosition?.description, error: report.primaryError)]
         for (standby, status, age) in report.standbys {
             databases.append(Entry(name: standby.name, role: "standby", engine: engine, state: status.state, label: status.state.label,
-                                      address: standby.address, walPosition: status.replay?.description,
+                                      walPosition: status.replay?.description,
                                       lagSeconds: age.map { ($0 * 10).rounded() / 10 }, error: status.error))
         }
         return Report(databases: databases)

@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
+import PostgresNIO
 import SQLKit
 
 /// A position in PostgreSQL's write-ahead log, as `pg_current_wal_lsn()` writes it (`16/B374D848`).
@@ -113,8 +115,9 @@ final class ReadReplicas: Sendable {
     }
 
     /// Samples the primary's position, then checks every standby (at the same time, each within
-    /// `checkTimeout`).
-    func refresh(primary: any Database, standby: @escaping @Sendable (DatabaseID) -> any Database, now: @escaping @Sendable () -> Date) async {
+    /// `checkTimeout`). A database whose state changes is logged, with the whole error.
+    func refresh(primary: any Database, standby: @escaping @Sendable (DatabaseID) -> any Database, now: @escaping @Sendable () -> Date,
+                 logger: Logger) async {
         let generation = shared.withLockedValue { $0.generation += 1; return $0.generation }
         let at = now()
         do {
@@ -132,7 +135,11 @@ final class ReadReplicas: Sendable {
                 shared.writes = shared.writes.filter { $0.value.at >= horizon }
             }
         } catch {
-            shared.withLockedValue { $0.primary = .down; $0.primaryError = Self.describe(error) }
+            let was = shared.withLockedValue { shared in
+                defer { shared.primary = .down; shared.primaryError = Self.reason(error) }
+                return shared.primary
+            }
+            if was != .down { logger.warning("主库检查失败：\(String(reflecting: error))") }
         }
         let due = shared.withLockedValue { shared in Set(shared.statuses.indices.filter { shared.statuses[$0].nextCheck <= generation }) }
         let results = await withTaskGroup(of: (Int, Result<(Bool, String?), any Error>).self) { group in
@@ -155,13 +162,15 @@ final class ReadReplicas: Sendable {
             return all
         }
         let checked = now()
-        shared.withLockedValue { shared in
+        let changes = shared.withLockedValue { shared in
+            var changes: [(Int, State, State)] = []
             for (index, result) in results {
                 var status = shared.statuses[index]
+                let was = status.state
                 switch result {
                 case .failure(let error):
                     status.state = .down
-                    status.error = Self.describe(error)
+                    status.error = Self.reason(error)
                     status.nextCheck = generation + 5
                 case .success((false, _)):
                     status = Status(state: .notStandby)
@@ -176,7 +185,15 @@ final class ReadReplicas: Sendable {
                     status.state = Self.usable(status, now: checked, maxLag: maxLag) ? .up : .lagging
                 }
                 shared.statuses[index] = status
+                if status.state != was { changes.append((index, was, status.state)) }
             }
+            return changes
+        }
+        for (index, was, state) in changes {
+            let standby = standbys[index]
+            let detail = results.first { $0.0 == index }.flatMap { if case .failure(let e) = $0.1 { String(reflecting: e) } else { nil } }
+            logger.log(level: state == .up ? .notice : .warning,
+                       "备库 \(standby.name)（\(standby.address)）：\(was.label) → \(state.label)\(detail.map { "：" + $0 } ?? "")")
         }
     }
 
@@ -209,7 +226,7 @@ final class ReadReplicas: Sendable {
 
     /// A request found the standby unreachable: no one uses it until a check finds it up again.
     func markDown(_ index: Int, _ error: any Error) {
-        shared.withLockedValue { $0.statuses[index].state = .down; $0.statuses[index].error = Self.describe(error) }
+        shared.withLockedValue { $0.statuses[index].state = .down; $0.statuses[index].error = Self.reason(error) }
     }
 
     struct Report: Sendable {
@@ -224,7 +241,8 @@ final class ReadReplicas: Sendable {
         shared.withLockedValue { shared in
             Report(primary: shared.primary, primaryError: shared.primaryError, primaryPosition: shared.samples.last?.position,
                    standbys: zip(standbys, shared.statuses).map { s, status in
-                       (s, status, status.covered.map { max(0, now.timeIntervalSince($0.at)) })
+                       // An age only for a standby that is read or could be: a stopped one has none.
+                       (s, status, [.up, .lagging].contains(status.state) ? status.covered.map { max(0, now.timeIntervalSince($0.at)) } : nil)
                    })
         }
     }
@@ -234,9 +252,14 @@ final class ReadReplicas: Sendable {
         var description: String { reason }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
-        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    /// A short reason for /healthz, which anyone may read: no address, query or server message
+    /// (the log has the whole error).
+    private static func reason(_ error: any Error) -> String {
+        if let failed = error as? CheckFailed { return failed.reason }
+        if let psql = error as? PSQLError {
+            return psql.code == .server ? "服务器报错（SQLSTATE \(psql.serverInfo?[.sqlState] ?? "?")）" : "连接失败（\(psql.code)）"
+        }
+        return "检查失败（\(type(of: error))）"
     }
 
     /// Waits for `body` at most `seconds`: a standby that stopped answering must not hold up the

@@ -35,7 +35,7 @@ extension Application {
     /// One check of the primary and the standbys now (the background task calls it every second).
     func refreshReadReplicas() async {
         guard let replicas = readReplicas else { return }
-        await replicas.refresh(primary: db, standby: { [unowned self] in self.db($0) }, now: { [clock] in clock.now })
+        await replicas.refresh(primary: db, standby: { [unowned self] in self.db($0) }, now: { [clock] in clock.now }, logger: logger)
     }
 }
 
@@ -78,7 +78,7 @@ struct ReadRoutingMiddleware: AsyncMiddleware {
             // A query cancelled by the standby (a conflict with recovery) is a reason to read again,
             // not to stop using the standby; a connection that failed is.
             if (error as? PSQLError)?.code != .server { replicas.markDown(index, error) }
-            request.logger.warning("备库 \(replicas.standbys[index].name) 读取失败，改由主库读取：\(String(reflecting: error))")
+            request.logger.warning("备库 \(replicas.standbys[index].name)（\(replicas.standbys[index].address)）读取失败，改由主库读取：\(String(reflecting: error))")
             request.readRoute = .primary
             return try await next.respond(to: request)
         }
