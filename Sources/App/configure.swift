@@ -132,6 +132,7 @@ func configureCommon(_ app: Application) async throws {
     try routes.register(collection: FeaturedProjectsController())
     try routes.register(collection: VolunteersController())
     try routes.register(collection: VolunteerPagesController())
+    try routes.register(collection: VolunteerHoursImportController())
     try routes.register(collection: CharityResourcesController())
     try routes.register(collection: PolicyLibraryController())
 

@@ -291,4 +291,27 @@ struct WalkthroughTests {
             }
         }
     }
+
+    // MARK: a station page's crumbs link only the pages the caller may open
+
+    @Test func aStationsCrumbsLinkOnlyTheOrgPagesTheCallerMayOpen() async throws {
+        try await withApp { world in
+            // setup
+            let station = world.id("station:解放路街道")
+            let worker = Browser(world)
+            _ = try await worker.login("worker")
+            let officer = Browser(world)
+            _ = try await officer.login("lixia")
+            // act
+            let workerPage = try await worker.get("/stations/\(station)").body.string
+            let officerPage = try await officer.get("/stations/\(station)").body.string
+            let district = try await worker.get("/org/\(world.id("历下区"))")
+            let street = try await worker.get("/org/\(world.id("解放路街道"))")
+            // check: the worker's district is plain text (its page is a 404 for them), the street a link
+            #expect(district.status == .notFound && street.status == .ok)
+            #expect(!workerPage.contains("href=\"/org/\(world.id("历下区"))\"") && workerPage.contains("<span>历下区</span>"))
+            #expect(workerPage.contains("href=\"/org/\(world.id("解放路街道"))\""))
+            #expect(officerPage.contains("href=\"/org/\(world.id("历下区"))\""))
+        }
+    }
 }

@@ -67,6 +67,18 @@ struct BulkInsert {
         return .postgres(PostgresQuery(unsafeSQL: text, binds: binds))
     }
 
+    /// Every row appended, in as few statements as the engines' bind limits allow (SQLite takes
+    /// 32,766 values per statement, PostgreSQL 65,535).
+    func run(on sql: any SQLDatabase) async throws {
+        let rowsPerStatement = max(1, 30_000 / columns.count)
+        let sqlite = sql.dialect.name == "sqlite"
+        for start in stride(from: 0, to: values.count, by: rowsPerStatement * columns.count) {
+            var part = BulkInsert(into: table, columns: columns)
+            part.values = Array(values[start..<min(values.count, start + rowsPerStatement * columns.count)])
+            try await Self.run(try part.statement(sqlite: sqlite), on: sql)
+        }
+    }
+
     static func run(_ statement: Statement, on sql: any SQLDatabase) async throws {
         switch statement {
         case .sqlite(let text, let binds):

@@ -496,6 +496,10 @@ enum SiteURL: Routable {
     case volunteerTeamMembers(ID)
     /// The hours form: `?kind=&record=` for a ledger activity, `?volunteer=` to preselect.
     case volunteerHoursNew
+    /// Hours from an activity's sign-in sheet (same `?kind=&record=`): the upload and its preview,
+    /// then the confirmation.
+    case volunteerHoursImport
+    case volunteerHoursImportConfirm
     case volunteerHoursEntry(ID)
     case volunteerHoursConfirm(ID)
     case volunteerHoursCorrections(ID)
@@ -625,6 +629,8 @@ enum SiteURL: Routable {
         case .volunteerTeam(let id): ["volunteer-teams", .id(id)]
         case .volunteerTeamMembers(let id): ["volunteer-teams", .id(id), "members"]
         case .volunteerHoursNew: ["volunteer-hours", "new"]
+        case .volunteerHoursImport: ["volunteer-hours", "import"]
+        case .volunteerHoursImportConfirm: ["volunteer-hours", "import", "confirm"]
         case .volunteerHoursEntry(let id): ["volunteer-hours", .id(id)]
         case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
         case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]

@@ -52,6 +52,8 @@ enum StationShow {
         var villages: [OrgQueries.UnitRef]
         var operatorHistory: [StationOperatorPeriod.Row]
         var canEdit: Bool
+        var canOpenDistrict: Bool
+        var canOpenStreet: Bool
         /// The key-population library's counts; nil for a caller who may not read recipients.
         var keyPopulation: RecipientQueries.StationCounts?
         /// R-1's other three libraries, shown beside the key-population one (nil with it).
@@ -85,8 +87,10 @@ enum StationShow {
         return Layout.page(title: s.name, path: SiteURL.stations.relativeURL(), caller: caller, csrf: csrf,
             .nav(.class("crumbs"),
                  .a(.href(SiteURL.stations.relativeURL()), .plain("社工站")), .plain(" / "),
-                 .a(.href("/org/\(m.summary.districtId)"), .plain(m.summary.districtName)), .plain(" / "),
-                 .a(.href("/org/\(m.summary.streetId)"), .plain(m.summary.streetName))),
+                 .if(m.canOpenDistrict, .a(.href(SiteURL.orgUnit(.value(m.summary.districtId)).relativeURL()), .plain(m.summary.districtName)),
+                     else: .span(.plain(m.summary.districtName))), .plain(" / "),
+                 .if(m.canOpenStreet, .a(.href(SiteURL.orgUnit(.value(m.summary.streetId)).relativeURL()), .plain(m.summary.streetName)),
+                     else: .span(.plain(m.summary.streetName)))),
             .div(.class("title-row"),
                  .h1(.plain(s.name)),
                  .if(m.canEdit, .a(.class("button"), .href(SiteURL.stationEdit(.value(s.id)).relativeURL()), .plain("编辑")))),

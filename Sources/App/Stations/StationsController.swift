@@ -47,7 +47,13 @@ struct StationsController: RouteCollection {
         let recipients = Access.Resource(kind: .recipient, paths: [summary.path], operatorIDs: summary.resource.operatorIDs)
         let counts = caller.may(.read, recipients) ? try await RecipientQueries.counts(station: summary.id, on: req.db) : nil
         let libraries = counts == nil ? nil : try await ResourceFacts.libraries(station: summary.id, on: req.db)
+        // The crumbs link the district and the street only for a caller who may open their pages (a
+        // street's worker reads the street, not the district).
+        let ids = OrgPath.ids(summary.path)
+        let district = Access.Resource(kind: .orgUnit, paths: [ids.count > 1 ? OrgPath.child(of: OrgPath.root(id: ids[0]), id: ids[1]) : summary.path], operatorIDs: [])
+        let street = Access.Resource(kind: .orgUnit, paths: [summary.path], operatorIDs: summary.resource.operatorIDs)
         return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit,
+                                      canOpenDistrict: caller.may(.read, district), canOpenStreet: caller.may(.read, street),
                                       keyPopulation: counts, libraries: libraries, featuredProjects: profile?.featuredProjects ?? false, notice: Saved.notice(req)),
                                 caller: caller, csrf: req.csrfToken).response()
     }

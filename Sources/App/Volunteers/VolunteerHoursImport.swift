@@ -47,7 +47,7 @@ enum VolunteerHoursImport {
 
     struct Row {
         var dto: RowDTO
-        var volunteer: Volunteer?
+        var volunteer: VolunteerHoursService.Person?
         var span: (VolunteerHoursService.Moment, VolunteerHoursService.Moment, halfHours: Int)?
     }
 
@@ -84,17 +84,18 @@ enum VolunteerHoursImport {
             let name = cell(0), rawID = cell(1).uppercased()
             let span = VolunteerHoursService.span(time(cell(2)), time(cell(3)), now: now, into: &v)
             if let span { VolunteerHoursService.checkDay(target, start: span.0, into: &v) }
-            var volunteer: Volunteer?
+            var volunteer: VolunteerHoursService.Person?
             if rawID.isEmpty {
                 v.add("resident_id", "身份证号不能为空")
             } else if !scope.isEmpty, let found = try await Volunteer.query(on: req.db).filter(\.$residentIDHash == key.lookupHash(rawID))
                         .filter(\.$cityID == target.station.cityID).with(\.$station).all()
                         .first(where: { caller.may(.read, VolunteerService.resource($0.station)) }) {
                 if found.name != name { v.add("name", "姓名“\(name)”与该身份证号登记的志愿者“\(found.name)”不一致") }
-                do { try VolunteerHoursService.refuseUnable(found, at: target.station, field: "resident_id") } catch let error as AppError {
+                let person = VolunteerHoursService.Person(found)
+                do { try VolunteerHoursService.refuseUnable(person, at: target.station, field: "resident_id") } catch let error as AppError {
                     for e in error.fieldErrors { v.add(e.field, e.message) }
                 }
-                volunteer = found
+                volunteer = person
             } else {
                 v.add("resident_id", "未找到该身份证号的志愿者：请先在志愿服务资源库登记")
             }
@@ -125,12 +126,13 @@ enum VolunteerHoursImport {
         let caller = try req.requireCaller()
         let entries = rows.map { VolunteerHoursService.entry($0.volunteer!, target: target, span: $0.span!, caller: caller) }
         let volunteers = rows.map { $0.volunteer! }
+        let now = req.application.clock.now
         try await req.audit.transaction { db, audit in
             for (h, volunteer) in zip(entries, volunteers) {
                 try await VolunteerHoursService.refuseOverlap(volunteer: volunteer, from: h.startsAt, to: h.endsAt, except: nil, on: db)
-                try await h.create(on: db)
                 audit.change(entityType: "volunteer_hours", entityID: h.id, old: nil, new: h.auditFields.merging(["source": "sign_in_sheet"]) { a, _ in a })
             }
+            try await VolunteerHoursService.insert(entries, now: now, on: db)
         }
         return entries
     }
@@ -168,7 +170,7 @@ enum VolunteerHoursImport {
         let rows = try await preview(table, target: target!, req: req)
         let bad = rows.filter { !$0.dto.valid }
         if dryRun {
-            return try await PreviewDTO(activityName: target!.name, stationId: target!.station.id!, total: rows.count, invalid: bad.count,
+            return try await PreviewDTO(activityName: target!.name, stationId: target!.station.id, total: rows.count, invalid: bad.count,
                                         rows: rows.map(\.dto)).encodeResponse(for: req)
         }
         if !bad.isEmpty {

@@ -20,7 +20,7 @@ enum VolunteerHoursNewPage {
     static func query(_ req: Request) async throws -> Model {
         let caller = try req.requireCaller()
         var m = Model()
-        var stations: [Station]
+        var stations: [UUID]
         if let raw = try req.queryValue(String.self, "kind"), !raw.isEmpty {
             guard let kind = VolunteerActivityKind(rawValue: raw) else { throw AppError.field("kind", "活动类型“\(raw)”不存在", status: .badRequest) }
             m.kind = kind
@@ -33,15 +33,16 @@ enum VolunteerHoursNewPage {
             try req.authorize(.create, VolunteerService.resource(found.station))
             m.recordID = record
             m.activity = (found.name, found.on)
-            stations = [found.station]
+            stations = [found.station.id]
             m.values["starts_at"] = "\(found.on)T09:00"
             m.values["ends_at"] = "\(found.on)T11:00"
         } else {
-            stations = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
-            guard !stations.isEmpty else { throw Abort(.forbidden, reason: "您的角色无权记录志愿服务时长") }
-            m.stations = stations.map { ($0.id!.uuidString, $0.name) }
+            let choices = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
+            guard !choices.isEmpty else { throw Abort(.forbidden, reason: "您的角色无权记录志愿服务时长") }
+            m.stations = choices.map { ($0.id!.uuidString, $0.name) }
+            stations = choices.map { $0.id! }
         }
-        m.volunteers = try await Volunteer.query(on: req.db).filter(\.$station.$id ~~ stations.map { $0.id! }).filter(\.$status == .active)
+        m.volunteers = try await Volunteer.query(on: req.db).filter(\.$station.$id ~~ stations).filter(\.$status == .active)
             .sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
         m.values["volunteer_id"] = try req.queryValue(String.self, "volunteer")
         return m
@@ -53,6 +54,7 @@ enum VolunteerHoursNewPage {
             .h1("记录志愿服务时长"),
             .p(.class("lead"), .plain((m.activity.map { "\(m.kind.label)：\($0.name)（\($0.on)）。" } ?? "独立开展的志愿服务活动。")
                + "按实际服务时间记录，以 0.5 小时为单位；同一志愿者的服务时间不能重叠。记录后由本站确认，确认后计入。")),
+            .p(.a(.href(SiteURL.volunteerHoursImport.relativeURL(["kind": m.kind.rawValue, "record": m.recordID?.uuidString])), .plain("从签到表导入（.xlsx 或 .csv）"))),
             FormField.summary(m.errors.errors),
             .form(.method(.post), .action(url), .class("edit"), .id("hours-form"),
                 FormField.csrf(csrf),

@@ -36,7 +36,7 @@ enum VolunteerListPage {
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
         Layout.page(title: "志愿者", path: SiteURL.volunteers.relativeURL(), caller: caller, csrf: csrf,
             .h1("志愿服务资源库"),
-            .p(.class("lead"), .plain("社工站的志愿者（\(RuleName.label("R-1"))）：身份证号和电话加密保存、列表中脱敏显示。"),
+            .p(.class("lead"), .plain("社工站的志愿者（\(RuleName.label("R-1"))）：身份证号和电话加密保存" + (m.personalData == .hidden ? "，您的角色不查看。" : "、列表中脱敏显示。")),
                .a(.href(SiteURL.volunteerTeams.relativeURL()), .plain("志愿服务队（每个村（社区）一支）"))),
             .form(.method(.get), .action(SiteURL.volunteers.relativeURL()), .class("filters"),
                 .unwrap(m.station) { .input(.type(.hidden), .name("station"), .value($0.uuidString)) },

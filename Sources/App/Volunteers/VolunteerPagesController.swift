@@ -205,7 +205,7 @@ struct VolunteerPagesController: RouteCollection {
             let h = try await VolunteerHoursService.record(VolunteerHoursInput(volunteerId: uuid(f, "volunteer_id"), activityKind: m.kind.rawValue, recordId: m.recordID,
                                                                                stationId: uuid(f, "station_id"), activityName: f["activity_name"], place: f["place"],
                                                                                startsAt: f["starts_at"], endsAt: f["ends_at"]), req: req)
-            return req.redirect(to: SiteURL.volunteerHoursEntry(.value(h.id!)).relativeURL())
+            return req.redirect(to: SiteURL.volunteerHoursEntry(.value(h.id)).relativeURL())
         } catch let error as AppError {
             m.values = f
             m.errors = Validator(error)

@@ -153,10 +153,10 @@ enum VolunteerPoints {
     static func require(_ station: Station, req: Request) async throws -> PointsRule {
         let profile = try await CaseService.profile(of: station, year: req.today.year, req: req)
         guard profile.rule("R-4") != nil else {
-            throw AppError.field("points", "本市政策配置没有\(RuleName.label("R-4"))（武汉市“以服务换积分”“以服务换福利”）：志愿服务积分和兑换不适用")
+            throw AppError.field("points", "本市政策配置没有 \(RuleName.label("R-4")) 规则（武汉市“以服务换积分”“以服务换福利”）：志愿服务积分和兑换不适用")
         }
         guard let rule = PointsRule.of(profile) else {
-            throw AppError.field("points", "本市尚未设置\(RuleName.label("R-4"))的参数（\(RuleParameter.label("pointsPerHour"))、\(RuleParameter.label("pointsRounding"))）："
+            throw AppError.field("points", "本市尚未设置 \(RuleName.label("R-4")) 的参数（\(RuleParameter.label("pointsPerHour"))、\(RuleParameter.label("pointsRounding"))）："
                                  + "请市民政局在政策配置中设置后再使用积分")
         }
         return rule

@@ -71,6 +71,7 @@ enum VolunteerService {
     static let kind = Access.Kind.recipient
 
     static func resource(_ station: Station) -> Access.Resource { StationScope.resource(station, kind) }
+    static func resource(_ station: StationRef) -> Access.Resource { StationScope.resource(station, kind) }
 
     /// A volunteer for an action, looked up inside the caller's scope: 404 outside it, 403 where the caller only reads.
     static func find(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> Volunteer {

@@ -103,8 +103,7 @@ struct VolunteersController: RouteCollection {
     }
 
     func apiRecordHours(req: Request) async throws -> Response {
-        let h = try await VolunteerHoursService.record(try req.content.decode(VolunteerHoursInput.self), req: req)
-        return try await VolunteerHoursService.dto(h, req: req).encodeResponse(status: .created, for: req)
+        try await VolunteerHoursService.record(try req.content.decode(VolunteerHoursInput.self), req: req).encodeResponse(status: .created, for: req)
     }
 
     func apiHoursEntry(req: Request) async throws -> VolunteerHoursDTO {
