@@ -16,6 +16,10 @@ func configureDatabase(_ app: Application) throws {
     let settings = app.settings
     if let url = settings.databaseURL {
         app.databases.use(try .postgres(url: url), as: .psql)
+        if !settings.readURLs.isEmpty {
+            try app.useStandbys(settings.readURLs, maxLag: settings.readMaxLag)
+            app.lifecycle.use(ReadReplicaMonitor())
+        }
     } else {
         try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
         let path = settings.dataDirectory + "/shegong.sqlite"
@@ -32,7 +36,11 @@ func configureCommon(_ app: Application) async throws {
     app.callers = CallerCache()
     app.recipientTotals = ListTotals(clock: app.clock)
     app.filterOptions = OrgQueries.FilterOptions()
-    app.policies = PolicyCache()
+    // With standbys, a policy missing from the cache is read from the primary: filled from a
+    // lagging standby, the cache would keep the old version — even for the user who just changed it.
+    var policySource: (@Sendable () -> any Database)?
+    if app.readReplicas != nil { policySource = { [unowned app] in app.db } }
+    app.policies = PolicyCache(primary: policySource)
 
     let encoder = JSONEncoder()
     encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -88,9 +96,10 @@ func configureCommon(_ app: Application) async throws {
     app.middleware.use(MethodNotAllowed())
     app.middleware.use(EmptyBody())
     app.get(SiteURL.stylesheet, use: { _ in Stylesheet.response() })
-    app.get(SiteURL.health, use: { _ in "ok" })
+    app.get(SiteURL.health, use: Health.check)
 
-    let routes = app.grouped(app.sessions.middleware).grouped(CallerMiddleware()).grouped(CSRFMiddleware())
+    var routes = app.grouped(app.sessions.middleware).grouped(CallerMiddleware()).grouped(CSRFMiddleware())
+    if app.readReplicas != nil { routes = routes.grouped(ReadRoutingMiddleware()) }
     OpenAPI.register(routes)
     try routes.register(collection: AccountController())
     try routes.register(collection: HomeController())

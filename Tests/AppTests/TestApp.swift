@@ -10,44 +10,93 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// The one helper that builds the app for a test: a fresh database per test (an in-memory SQLite
-/// database, or with `SHEGONG_TEST_POSTGRES_URL` set a new PostgreSQL schema), migrated, with the
-/// demo city loaded and a second city ("外市") that no Jinan account may see.
+/// Where a test's app keeps its data.
+enum TestDatabase: Sendable {
+    /// An in-memory SQLite database; with `SHEGONG_TEST_POSTGRES_URL` set, a new PostgreSQL schema;
+    /// with `SHEGONG_TEST_PGBOUNCER_URL` set too, a new database on that server used only through
+    /// the pooler (as `.pooled`).
+    case fromEnvironment
+    /// A new schema on a primary, read also from its hot standbys (`ReplicaTests`).
+    case replicated(primary: String, standbys: [String])
+    /// A new database made on `admin` and used only through the pooler at `pooler` (pgbouncer in
+    /// transaction mode: no `search_path` set per connection, so no schema per test).
+    case pooled(admin: String, pooler: String)
+}
+
+/// The one helper that builds the app for a test: a fresh database per test (`TestDatabase`),
+/// migrated, with the demo city loaded and a second city ("外市") that no Jinan account may see.
 /// - Parameter recipients: the demo's key-population library too (about 5,000 people, `DemoRecipients`);
 ///   left out by default, so that each test starts with an empty library and stays fast.
-func withApp(demo: Bool = true, recipients: Bool = false, _ body: (TestWorld) async throws -> Void) async throws {
+func withApp(demo: Bool = true, recipients: Bool = false, database: TestDatabase = .fromEnvironment,
+             _ body: (TestWorld) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     // Files the test stores (evidence, photos of the demo's events) go to a directory of its own.
     let files = NSTemporaryDirectory() + "shegong-test-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: files) }
     app.settings = Settings(databaseURL: nil, dataDirectory: files, demo: false, demoPassword: nil, secureCookies: false, bcryptCost: 4,
                             dataKey: DataKey(key: SymmetricKey(size: .bits256)))
-    var schema: String?
-    if let url = Environment.get("SHEGONG_TEST_POSTGRES_URL") {
-        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        var config = try SQLPostgresConfiguration(url: url)
-        config.searchPath = [name]
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
-        schema = name
-    } else {
-        app.databases.use(.sqlite(.memory), as: .sqlite)
+    let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    var database = database
+    if case .fromEnvironment = database, let url = testEnvironment("SHEGONG_TEST_POSTGRES_URL") {
+        database = testEnvironment("SHEGONG_TEST_PGBOUNCER_URL").map { .pooled(admin: url, pooler: $0) } ?? .replicated(primary: url, standbys: [])
     }
+    // Set once the schema or database exists: what the teardown removes.
+    var cleanup: TestCleanup = .none
     do {
-        if let schema { try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: schema)").run() }
+        switch database {
+        case .fromEnvironment:
+            app.databases.use(.sqlite(.memory), as: .sqlite)
+        case .replicated(let primary, let standbys):
+            var config = try SQLPostgresConfiguration(url: primary)
+            config.searchPath = [name]
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
+            if !standbys.isEmpty { try app.useStandbys(standbys, maxLag: 30, searchPath: [name]) }
+            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA \(unsafeRaw: name)").run()
+            cleanup = .schema(name)
+        case .pooled(let admin, let pooler):
+            app.databases.use(try .postgres(url: admin), as: .testAdmin, isDefault: false)
+            var config = try SQLPostgresConfiguration(url: pooler)
+            config.coreConfiguration.database = name
+            app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 2), as: .psql)
+            try await (app.db(.testAdmin) as! any SQLDatabase).raw("CREATE DATABASE \(unsafeRaw: name)").run()
+            cleanup = .database(name)
+        }
         try await configureCommon(app)
         try await app.autoMigrate()
         if demo { _ = try await DemoData.loadIfEmpty(app: app, password: TestWorld.password, recipients: recipients) }
         let world = try await TestWorld(app: app, demo: demo)
         try await body(world)
     } catch {
-        try await teardown(app, schema)
+        try await teardown(app, cleanup)
         throw error
     }
-    try await teardown(app, schema)
+    try await teardown(app, cleanup)
 }
 
-private func teardown(_ app: Application, _ schema: String?) async throws {
-    if let schema { try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run() }
+/// A test setting; set but empty counts as unset.
+func testEnvironment(_ name: String) -> String? {
+    Environment.get(name).flatMap { $0.isEmpty ? nil : $0 }
+}
+
+private enum TestCleanup { case none, schema(String), database(String) }
+
+extension DatabaseID {
+    /// The PostgreSQL server itself, beside the pooler (`TestDatabase.pooled`).
+    static let testAdmin = DatabaseID(string: "test-admin")
+}
+
+private func teardown(_ app: Application, _ cleanup: TestCleanup) async throws {
+    do {
+        switch cleanup {
+        case .none: break
+        case .schema(let schema): try await (app.db as! any SQLDatabase).raw("DROP SCHEMA \(unsafeRaw: schema) CASCADE").run()
+        // FORCE: the pooler still holds server connections to it.
+        case .database(let db): try await (app.db(.testAdmin) as! any SQLDatabase).raw("DROP DATABASE \(unsafeRaw: db) WITH (FORCE)").run()
+        }
+    } catch {
+        try await app.asyncShutdown()
+        throw error
+    }
     try await app.asyncShutdown()
 }
 

@@ -19,12 +19,15 @@ struct AuditLog: Sendable {
     let clientIP: String
     /// Stamps each event; the application's clock where there is an application.
     var clock = AppClock()
+    /// Called after each commit: with standbys, the writer's next pages read the primary until a
+    /// standby has replayed the write (`ReadReplicas`).
+    var committed: (@Sendable () -> Void)? = nil
 
     /// Runs `body` in one transaction; events it records are chained and inserted before commit.
     /// Appends are serialised in-process (and across processes on PostgreSQL by an advisory lock)
     /// because each event's hash depends on the one before it.
     func transaction<T: Sendable>(_ body: @Sendable @escaping (any Database, Recorder) async throws -> T) async throws -> T {
-        try await lock.run {
+        let result = try await lock.run {
             try await db.transaction { tx in
                 if let sql = tx as? any SQLDatabase, sql.dialect.name == "postgresql" {
                     try await sql.raw("SELECT pg_advisory_xact_lock(7310422)").run()
@@ -35,6 +38,8 @@ struct AuditLog: Sendable {
                 return result
             }
         }
+        committed?()
+        return result
     }
 
     /// Records a single event in its own transaction (logins, token issue).
@@ -238,7 +243,8 @@ extension Application {
 extension Request {
     var audit: AuditLog {
         AuditLog(db: db, lock: application.writeLock, key: application.settings.dataKey.auditKey, actorID: caller?.userID,
-                 actorName: caller?.username ?? "匿名", clientIP: clientIP, clock: application.clock)
+                 actorName: caller?.username ?? "匿名", clientIP: clientIP, clock: application.clock,
+                 committed: application.noteWrites(by: caller?.userID))
     }
 
     /// The peer address. Behind a reverse proxy, Vapor's `remoteAddress` is the proxy's; forwarding

@@ -71,7 +71,7 @@ struct CasesController: RouteCollection {
         var m = CaseListPage.Model()
         m.filter = try req.query.decode(CaseQueries.Filter.self)
         do {
-            (m.rows, m.paging) = try await CaseQueries.list(caller, m.filter, today: req.today, on: req.db)
+            (m.rows, m.paging) = try await CaseQueries.list(caller, m.filter, today: req.today, on: req.readDB)
         } catch let error as AppError {
             m.filterError = error.fieldErrors.map(\.message).joined(separator: "；")
             return CaseListPage.view(m, caller: caller).response(status: error.status)

@@ -95,7 +95,7 @@ struct CharityResourcesController: RouteCollection {
     func listPage(req: Request) async throws -> Response {
         let caller = try req.requireCaller()
         var m = CharityListPage.Model(filter: try req.query.decode(CharityResourceService.Filter.self), year: req.today.year)
-        (m.rows, m.paging) = try await CharityResourceService.list(caller, m.filter, today: req.today, on: req.db)
+        (m.rows, m.paging) = try await CharityResourceService.list(caller, m.filter, today: req.today, on: req.readDB)
         m.canCreate = try await !StationScope.stationsForCreate(caller, kind: .service, on: req.db).isEmpty
         m.linkage = try await linkage(req, year: m.year, station: m.filter.station)
         return CharityListPage.view(m, caller: caller).response()

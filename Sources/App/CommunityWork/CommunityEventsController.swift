@@ -67,7 +67,7 @@ struct CommunityEventsController: RouteCollection {
         m.station = try req.queryValue(UUID.self, "station")
         let profile = try await DeadlineService.profile(caller, year: req.today.year, on: req.db)
         (m.rows, m.paging) = try await CommunityEventService.list(caller, .init(station: m.station, page: try req.queryValue(Int.self, "page")),
-                                                                  profile: profile, on: req.db)
+                                                                  profile: profile, on: req.readDB)
         m.canCreate = try await !StationScope.stationsForCreate(caller, kind: .service, on: req.db).isEmpty
         return EventListPage.view(m, caller: caller).response()
     }

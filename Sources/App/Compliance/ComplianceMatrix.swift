@@ -72,7 +72,7 @@ enum ComplianceMatrix {
         let year = try req.yearQuery()
         guard let id = req.parameters.get("id", as: UUID.self),
               let evaluated = try await ComplianceQueries.evaluate(where: "s.deleted_at IS NULL AND s.id = \(bind: id)", year: year, today: req.today,
-                                                                   policies: req.application.policies, on: req.db).first else {
+                                                                   policies: req.application.policies, on: req.readDB).first else {
             throw Abort(.notFound, reason: "未找到该社工站，或不在您的管辖范围内")
         }
         let s = evaluated.station
@@ -102,7 +102,7 @@ enum ComplianceMatrix {
         }
         var results: [StationResult] = []
         var totals: [String: Counts] = [:]
-        for e in try await ComplianceQueries.evaluate(where: condition, year: year, today: req.today, policies: req.application.policies, on: req.db) {
+        for e in try await ComplianceQueries.evaluate(where: condition, year: year, today: req.today, policies: req.application.policies, on: req.readDB) {
             if rule != nil || state != nil {
                 let match = e.findings.contains { (rule == nil || $0.ruleID == rule) && (state == nil || $0.state == state) }
                 if !match { continue }

@@ -46,6 +46,12 @@ enum Layout {
 
     struct Link { let href: String; let label: String }
 
+    /// The line under the header of a page read from a standby that is behind (`ReadRoutingMiddleware`).
+    static func dataAgeNotice(seconds: TimeInterval) -> String {
+        let age = seconds < 90 ? "\(Int(seconds.rounded())) 秒" : "\(Int((seconds / 60).rounded())) 分钟"
+        return Node<HTML.BodyContext>.p(.class("data-age"), .plain("本页数据约为 \(age)前的状态，最近的变动可能尚未显示。")).render()
+    }
+
     static func links(for caller: Caller) -> [Link] {
         // 服务对象 only for a role that reads recipients (not a supervisor until cases exist).
         let recipients = Access.readScope(caller.assignments, .recipient).isEmpty ? [] : [Link(href: SiteURL.recipients.relativeURL(), label: "服务对象"),

@@ -4,6 +4,10 @@ import Vapor
 struct Settings: Sendable {
     /// `DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite under `dataDirectory`.
     var databaseURL: String?
+    /// `DATABASE_READ_URL`: hot standbys of that PostgreSQL primary, comma-separated (`ReadReplicas`).
+    var readURLs: [String] = []
+    /// `SHEGONG_READ_MAX_LAG_SECONDS` (default 30): a standby further behind is not read.
+    var readMaxLag: TimeInterval = 30
     /// `SHEGONG_DATA_DIR`, default `./data`.
     var dataDirectory: String
     /// Load the demo city on first start with an empty database (`serve --demo`).
@@ -46,6 +50,14 @@ struct Settings: Sendable {
                  dataKeyFile: DataKey.keyFilePath(environmentValue: key, fileValue: keyFile, directory: directory),
                  sessionPolicy: sessions, port: port)
         if let chromium = Environment.get("SHEGONG_CHROMIUM"), !chromium.isEmpty { settings.chromiumPath = chromium }
+        if let raw = Environment.get("DATABASE_READ_URL"), !raw.isEmpty {
+            settings.readURLs = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard settings.databaseURL != nil, settings.readURLs.allSatisfy({ $0.hasPrefix("postgres") }) else {
+                // The value is not repeated: it may hold a password.
+                throw BadVariable(name: "DATABASE_READ_URL", value: "…", rule: "逗号分隔的 PostgreSQL 备库地址（postgres://…），且须同时设置 DATABASE_URL")
+            }
+        }
+        if let lag = try positiveNumber("SHEGONG_READ_MAX_LAG_SECONDS") { settings.readMaxLag = lag }
         return settings
     }
 

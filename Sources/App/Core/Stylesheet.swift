@@ -78,6 +78,7 @@ enum Stylesheet {
     ul.problems { margin: 0; padding-left: 1rem; color: var(--bad); }
     progress { width: 100%; max-width: 32rem; height: 1.2rem; }
     .hint { color: var(--muted); }
+    .data-age { color: var(--muted); font-size: .85rem; margin: 0 0 .5rem; }
     label.check { display: inline-flex; align-items: center; gap: .3rem; margin: .3rem 1rem .3rem 0; }
     .room { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0 1rem; }
     .actions { display: flex; gap: 1rem; align-items: center; margin-top: 1rem; }

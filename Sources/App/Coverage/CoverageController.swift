@@ -15,7 +15,7 @@ struct CoverageController: RouteCollection {
         let unit = try req.queryValue(UUID.self, "unit")
         let year = try DashboardQueries.year(req)
         let place = try await DashboardQueries.place(station: station, unit: unit, req: req)
-        return (try await CoverageQueries.coverage(place, year: year, on: req.db), station, unit)
+        return (try await CoverageQueries.coverage(place, year: year, on: req.readDB), station, unit)
     }
 
     func api(req: Request) async throws -> CoverageDTO {

@@ -18,7 +18,7 @@ struct DashboardController: RouteCollection {
         let year = try DashboardQueries.year(req)
         let place = try await DashboardQueries.place(station: station, unit: unit, req: req)
         let profile = try await req.application.policies.inForce(cityID: place.cityID, year: year, on: req.db).profile
-        return (try await DashboardQueries.dashboard(place, year: year, profile: profile, on: req.db), station, unit)
+        return (try await DashboardQueries.dashboard(place, year: year, profile: profile, on: req.readDB), station, unit)
     }
 
     func api(req: Request) async throws -> DashboardDTO {

@@ -81,7 +81,7 @@ struct GroupsController: RouteCollection {
         m.filter = try req.query.decode(GroupQueries.Filter.self)
         let profile = try await DeadlineService.profile(caller, year: req.today.year, on: req.db)
         do {
-            (m.rows, m.paging) = try await GroupQueries.list(caller, m.filter, profile: profile, on: req.db)
+            (m.rows, m.paging) = try await GroupQueries.list(caller, m.filter, profile: profile, on: req.readDB)
         } catch let error as AppError {
             m.filterError = error.fieldErrors.map(\.message).joined(separator: "；")
             return GroupListPage.view(m, caller: caller).response(status: error.status)

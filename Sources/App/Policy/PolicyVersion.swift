@@ -141,10 +141,15 @@ enum PolicyService {
 /// needs it. This process forgets it on a parameter change; another process sees it within that time.
 final class PolicyCache: Sendable {
     private let entries = NIOLockedValueBox<[String: (value: PolicyService.InForce, at: NIODeadline)]>([:])
+    /// Set with standbys: a miss outside a transaction reads the primary, whatever `db` a page reads.
+    private let primary: (@Sendable () -> any Database)?
+
+    init(primary: (@Sendable () -> any Database)? = nil) { self.primary = primary }
 
     func inForce(cityID: UUID, year: Int, on db: any Database) async throws -> PolicyService.InForce {
         let key = "\(cityID)|\(year)"
         if let hit = entries.withLockedValue({ $0[key] }), CallerCache.isFresh(hit.at) { return hit.value }
+        let db = db.inTransaction ? db : primary?() ?? db
         guard let city = try await OrgUnit.find(cityID, on: db) else { throw Abort(.notFound, reason: "未找到所属城市") }
         let value = try await PolicyService.inForce(city: city, year: year, on: db)
         entries.withLockedValue { $0[key] = (value, .now()) }

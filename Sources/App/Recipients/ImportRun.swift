@@ -40,7 +40,8 @@ enum ImportRun {
         let today = req.today
         let key = app.settings.dataKey
         let audit = AuditLog(db: app.db, lock: app.writeLock, key: key.auditKey, actorID: caller.userID,
-                             actorName: caller.username, clientIP: req.clientIP, clock: app.clock)
+                             actorName: caller.username, clientIP: req.clientIP, clock: app.clock,
+                             committed: app.noteWrites(by: caller.userID))
         let job = ImportRegistry.Job(id: UUID(), userID: caller.userID, stationID: station.id!, stationName: station.name,
                                      filename: pending.filename, total: pending.rows, startedAt: app.clock.now, state: .running(written: 0))
         registry.start(job, now: app.clock.now)

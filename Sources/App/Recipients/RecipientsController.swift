@@ -113,7 +113,7 @@ struct RecipientsController: RouteCollection {
         m.canCreate = try await !RecipientService.stationsForCreate(caller, on: req.db).isEmpty
         do {
             (m.rows, m.paging) = try await RecipientQueries.list(caller, m.filter, key: req.application.settings.dataKey, today: req.today,
-                                                                 totals: req.application.recipientTotals, on: req.db)
+                                                                 totals: req.application.recipientTotals, on: req.readDB)
         } catch let error as AppError {
             m.filterError = error.fieldErrors.map(\.message).joined(separator: "；")
             return RecipientListPage.view(m, caller: caller).response(status: error.status)

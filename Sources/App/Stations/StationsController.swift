@@ -23,8 +23,9 @@ struct StationsController: RouteCollection {
     func listPage(req: Request) async throws -> Response {
         let caller = try req.requireCaller()
         let filter = try req.query.decode(StationQueries.Filter.self)
-        // Two independent reads, run side by side.
-        async let stations = StationQueries.list(caller, filter, on: req.db)
+        // Two independent reads, run side by side (the list from a standby when there is one).
+        let readDB = req.readDB
+        async let stations = StationQueries.list(caller, filter, on: readDB)
         async let units = OrgQueries.districtsAndStreets(caller, district: filter.district, cache: req.application.filterOptions, on: req.db)
         let (rows, paging) = try await stations
         let (districts, streets) = try await units
