@@ -250,7 +250,11 @@ struct CaseworkTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }.sorted { $0.code < $1.code }
+            // the same plan once more, after the first was saved (a late second click): a 409 too
+            let late = try await Self.step(world, caseID, "plans", token: token,
+                                           Self.plan.merging(["planned_on": Self.day(0), "items": [["what": "上门", "who": "陈静", "due_on": Self.day(5)]]]) { _, n in n })
             #expect(statuses == [.created, .conflict])
+            #expect(late.status == .conflict && late.body.string.contains("相同"))
             let plans = try await CasePlan.query(on: world.app.db).filter(\.$caseID == caseID).count()
             #expect(plans == 1)
             // the same intervention twice at once, with the case already in 介入: one row, one 409

@@ -200,6 +200,15 @@ enum CaseService {
         plan.createdBy = caller.userID
         plan.createdByName = caller.displayName
         try await change(c, step: .plan, to: next, on: day!, detail: "服务计划：目标 \(goals.count) 个，服务清单 \(items.count) 项", caller: caller, req: req) { db in
+            // A new version the same as the one in force is the same form sent twice (a double click
+            // that arrives after the first one was saved): a 409, not a second identical version.
+            if let latest = try await CasePlan.query(on: db).filter(\.$caseID == c.id!).sort(\.$version, .descending).first(), latest.plannedOn == plan.plannedOn {
+                let oldGoals = try await CaseGoal.query(on: db).filter(\.$planID == latest.id!).sort(\.$position).all().map(\.text)
+                let oldItems = try await CasePlanItem.query(on: db).filter(\.$planID == latest.id!).sort(\.$position).all().map { "\($0.what)|\($0.who)|\($0.dueOn)" }
+                if oldGoals == goals && oldItems == items.map({ "\($0.0)|\($0.1)|\($0.2)" }) {
+                    throw AppError.field("goals", "与第 \(latest.version) 版服务计划相同，未重复保存（可能是重复提交）", status: .conflict)
+                }
+            }
             plan.version = try await CasePlan.query(on: db).filter(\.$caseID == c.id!).count() + 1
             try await plan.create(on: db)
             for (i, text) in goals.enumerated() {
