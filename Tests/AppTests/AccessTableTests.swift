@@ -178,7 +178,7 @@ struct AccessTableTests {
     }
 
     /// The resource libraries (issue 11 §2): a charity resource of 解放路街道's station and a policy of
-    /// 济南's library, read and created by every demo account and by another city's admin.
+    /// 济南's library, read and created (and the resource corrected) by every demo account and by another city's admin.
     struct LibraryRow: CustomTestStringConvertible {
         let user: String
         let kind: String
@@ -194,6 +194,9 @@ struct AccessTableTests {
         let charityCreate: [String: HTTPResponseStatus] = ["admin": .forbidden, "lixia": .forbidden, "jiefanglu": .forbidden, "operator": .created,
                                                            "worker": .created, "supervisor": .notFound, "evaluator": .forbidden, "platform": .notFound,
                                                            "outsider": .notFound]
+        // A correction of a resource (PATCH) is the station's, as a use is.
+        let charityUpdate: [String: HTTPResponseStatus] = ["admin": .forbidden, "lixia": .forbidden, "jiefanglu": .forbidden, "operator": .ok, "worker": .ok,
+                                                           "supervisor": .notFound, "evaluator": .forbidden, "platform": .notFound, "outsider": .notFound]
         // The policy library is the whole city's: everyone in it reads; only the city admin adds to the city's own.
         let policyRead: [String: HTTPResponseStatus] = ["admin": .ok, "lixia": .ok, "jiefanglu": .ok, "operator": .ok, "worker": .ok, "supervisor": .ok,
                                                         "evaluator": .ok, "platform": .notFound, "outsider": .notFound]
@@ -207,6 +210,7 @@ struct AccessTableTests {
                 rows.append(LibraryRow(user: user, kind: kind, action: "create", expected: create[user]!))
             }
         }
+        for user in charityUpdate.keys.sorted() { rows.append(LibraryRow(user: user, kind: "charity", action: "update", expected: charityUpdate[user]!)) }
         return rows
     }()
 
@@ -226,6 +230,8 @@ struct AccessTableTests {
             case ("charity", "create"):
                 res = try await world.api(.POST, "/api/v1/charity-resources", token: token,
                                           json: CharityResourceTests.money(description: "访问测试").merging(["station_id": station]) { $1 })
+            case ("charity", "update"):
+                res = try await world.api(.PATCH, "/api/v1/charity-resources/\(resource)", token: token, json: ["donor_name": "访问测试更正"])
             case ("policy", "read"):
                 res = try await world.api(.GET, "/api/v1/policy-library/\(policy)", token: token)
             case ("policy", "create"):

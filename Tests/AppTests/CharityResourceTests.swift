@@ -265,4 +265,83 @@ struct CharityResourceTests {
             #expect(Set(applied?.compactMap { $0["kind"] as? String } ?? []) == ["assessment", "assistance"])
         }
     }
+
+    /// What was recorded of a resource is corrected, audited with the old and new values; what was
+    /// used is not: the value never goes below it, and the dates never leave a use outside them.
+    @Test func aResourceIsCorrectedButNeverBelowOrAroundWhatWasUsed() async throws {
+        try await withApp { world in
+            // setup: 1000 元 received 20 days ago, 600 used 10 days ago
+            let token = try await world.token("worker")
+            let (caseID, _) = try await CaseworkTests.openCase(world, token: token)
+            let id = try await Self.record(world, token: token, Self.money(1000))
+            let used = try await world.api(.POST, "/api/v1/charity-resources/\(id)/uses", token: token, json: [
+                "amount": 600, "on": CaseworkTests.day(-10), "purpose": "支付康复器具", "case_id": caseID.uuidString])
+            #expect(used.status == .created, "\(used.body.string)")
+            let path = "/api/v1/charity-resources/\(id)"
+            // act
+            let belowUsed = try await world.api(.PATCH, path, token: token, json: ["value": 599.99])
+            let receivedAfterUse = try await world.api(.PATCH, path, token: token, json: ["received_on": CaseworkTests.day(-5)])
+            let expiresBeforeUse = try await world.api(.PATCH, path, token: token, json: ["expires_on": CaseworkTests.day(-15)])
+            let goodsWithoutUnit = try await world.api(.PATCH, path, token: token, json: ["kind": "goods"])
+            let nothing = try await world.api(.PATCH, path, token: token, json: [String: Any]())
+            let byStreet = try await world.api(.PATCH, path, token: try await world.token("jiefanglu"), json: ["donor_name": "改名"])
+            let byNeighbour = try await world.api(.PATCH, path, token: try await RecipientTests.neighbourWorker(world), json: ["donor_name": "改名"])
+            let corrected = try await world.api(.PATCH, path, token: token, json: [
+                "donor_name": "济南市慈善总会", "donor_kind": "foundation", "value": 800, "expires_on": CaseworkTests.day(30)])
+            let cleared = try await world.api(.PATCH, path, token: token, json: ["expires_on": ""])
+            // check
+            #expect(belowUsed.status == .conflict)
+            #expect(try belowUsed.problemFields()["value"]?.contains("不能少于已使用的 600.00 元") == true)
+            #expect(receivedAfterUse.status == .conflict)
+            #expect(try receivedAfterUse.problemFields()["received_on"]?.contains("不能晚于最早的使用日期（\(CaseworkTests.day(-10))）") == true)
+            #expect(expiresBeforeUse.status == .conflict)
+            #expect(try expiresBeforeUse.problemFields()["expires_on"]?.contains("不能早于最近一次使用的日期") == true)
+            #expect(try goodsWithoutUnit.status == .unprocessableEntity && (goodsWithoutUnit.problemFields()["unit"]) != nil)
+            #expect(nothing.status == .unprocessableEntity)
+            #expect(byStreet.status == .forbidden)
+            #expect(byNeighbour.status == .notFound)
+            #expect(corrected.status == .ok, "\(corrected.body.string)")
+            let body = try corrected.json()
+            #expect(body["value"] as? Double == 800 && body["remaining"] as? Double == 200)
+            #expect(body["donor_name"] as? String == "济南市慈善总会" && body["expires_on"] as? String == CaseworkTests.day(30))
+            #expect((body["uses"] as? [[String: Any]])?.first?["amount"] as? Double == 600)
+            #expect(try cleared.status == .ok && (cleared.json()["expires_on"]) == nil)
+            let events = try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "charity_resource").filter(\.$action == .update)
+                .sort(\.$seq).all()
+            let correction = try #require(events.first { $0.changes.contains("济南市慈善总会") })
+            #expect(correction.changes.contains("济南爱心企业联合会"), "the old donor is kept beside the new")
+            #expect(correction.changes.contains("400") && correction.changes.contains("200"), "remaining before and after")
+        }
+    }
+
+    /// The resource page has the correction form for the station's workers; a refusal is shown on it.
+    @Test func aWorkerCorrectsAResourceOnItsPage() async throws {
+        try await withApp { world in
+            // setup: 30 床 of quilts, 2 used
+            let token = try await world.token("worker")
+            let person = try await RecipientTests.register(world, token: token)
+            let id = try await Self.record(world, token: token, ["donor_name": "红十字会", "donor_kind": "foundation", "kind": "goods", "description": "棉被",
+                                                                 "unit": "床", "value": 30, "received_on": CaseworkTests.day(-3)])
+            _ = try await world.api(.POST, "/api/v1/charity-resources/\(id)/uses", token: token, json: ["amount": 2, "purpose": "冬季送暖", "recipient_id": person.uuidString])
+            let browser = Browser(world)
+            _ = try await browser.login("worker")
+            let form = ["donor_name": "济南市红十字会", "donor_kind": "foundation", "kind": "goods", "description": "加厚棉被", "unit": "床",
+                        "received_on": CaseworkTests.day(-3), "expires_on": ""]
+            // act
+            let page = try await browser.get("/charity-resources/\(id)").body.string
+            let refused = try await browser.post("/charity-resources/\(id)", form: form.merging(["value": "1"]) { $1 })
+            let corrected = try await browser.post("/charity-resources/\(id)", form: form.merging(["value": "25"]) { $1 })
+            let after = try await browser.get("/charity-resources/\(id)").body.string
+            let reader = Browser(world)
+            _ = try await reader.login("jiefanglu")
+            let readerPage = try await reader.get("/charity-resources/\(id)").body.string
+            // check
+            #expect(page.contains("correction-form") && page.contains("value=\"30\""))
+            #expect(refused.status == .conflict)
+            #expect(refused.body.string.contains("不能少于已使用的 2 床"))
+            #expect(corrected.status == .seeOther)
+            #expect(after.contains("济南市红十字会") && after.contains("加厚棉被") && after.contains("23 床"))
+            #expect(!readerPage.contains("correction-form"))
+        }
+    }
 }

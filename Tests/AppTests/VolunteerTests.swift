@@ -302,4 +302,79 @@ struct VolunteerTests {
             #expect(!balances.isEmpty && balances.allSatisfy { (try? $0.decode(column: "n", as: Int.self)) ?? -1 > 0 })
         }
     }
+
+    /// A team of 解放路's first village with 李志强 as a member from 30 days ago; the team and the membership row.
+    static func teamWithMember(_ world: TestWorld, token: String) async throws -> (team: String, member: String) {
+        let volunteer = try await Self.register(world, token: token)
+        let village = try await RecipientTests.village(world)
+        let team = try await world.api(.POST, "/api/v1/volunteer-teams", token: token, json: ["village": village, "name": "\(village)志愿服务队"])
+        let teamID = try team.json()["id"] as? String ?? ""
+        let joined = try await world.api(.POST, "/api/v1/volunteer-teams/\(teamID)/members", token: token,
+                                         json: ["volunteer_id": volunteer.uuidString, "joined_on": CaseworkTests.day(-30)])
+        #expect(joined.status == .created, "\(joined.body.string)")
+        let members = try joined.json()["members"] as? [[String: Any]] ?? []
+        return (teamID, members.first?["id"] as? String ?? "")
+    }
+
+    /// A member who leaves later has the day recorded on their row: not before they joined, not after
+    /// today, once; the street reads but may not, another street of the district does not see it.
+    @Test func aMemberWhoLeavesLaterHasTheDayRecordedOnce() async throws {
+        try await withApp { world in
+            // setup
+            let worker = try await world.token("worker")
+            let (team, member) = try await Self.teamWithMember(world, token: worker)
+            let path = "/api/v1/volunteer-team-members/\(member)"
+            // act
+            let beforeJoining = try await world.api(.PATCH, path, token: worker, json: ["left_on": CaseworkTests.day(-31)])
+            let tomorrow = try await world.api(.PATCH, path, token: worker, json: ["left_on": CaseworkTests.day(1)])
+            let empty = try await world.api(.PATCH, path, token: worker, json: ["left_on": ""])
+            let byStreet = try await world.api(.PATCH, path, token: try await world.token("jiefanglu"), json: ["left_on": CaseworkTests.day(-2)])
+            let byNeighbour = try await world.api(.PATCH, path, token: try await RecipientTests.neighbourWorker(world), json: ["left_on": CaseworkTests.day(-2)])
+            let left = try await world.api(.PATCH, path, token: worker, json: ["left_on": CaseworkTests.day(-2)])
+            let again = try await world.api(.PATCH, path, token: worker, json: ["left_on": CaseworkTests.day(-1)])
+            let shown = try await world.api(.GET, "/api/v1/volunteer-teams/\(team)", token: worker)
+            // check
+            #expect(beforeJoining.status == .unprocessableEntity)
+            #expect(try beforeJoining.problemFields()["left_on"] == "退出日期不能早于加入日期（\(CaseworkTests.day(-30))）")
+            #expect(tomorrow.status == .unprocessableEntity)
+            #expect(try tomorrow.problemFields()["left_on"]?.contains("不能晚于今天") == true)
+            #expect(try empty.status == .unprocessableEntity && (empty.problemFields()["left_on"]) == "退出日期不能为空")
+            #expect(byStreet.status == .forbidden)
+            #expect(byNeighbour.status == .notFound)
+            #expect(left.status == .ok, "\(left.body.string)")
+            #expect(again.status == .conflict)
+            #expect(try again.problemFields()["left_on"]?.contains("李志强的退出日期已登记为 \(CaseworkTests.day(-2))") == true)
+            let members = try shown.json()["members"] as? [[String: Any]] ?? []
+            #expect(members.count == 1 && members.first?["left_on"] as? String == CaseworkTests.day(-2))
+            let events = try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "volunteer_team_member").filter(\.$action == .update).all()
+            #expect(events.count == 1)
+            #expect(events.first?.changes.contains(CaseworkTests.day(-2)) == true)
+        }
+    }
+
+    /// The team page has a leave form beside each current member; a refused date is said beside it.
+    @Test func aMemberLeavesOnTheTeamPage() async throws {
+        try await withApp { world in
+            // setup
+            let (team, member) = try await Self.teamWithMember(world, token: try await world.token("worker"))
+            let browser = Browser(world)
+            _ = try await browser.login("worker")
+            let field = VolunteerTeamPage.leavePrefix(UUID(uuidString: member)!) + "left_on"
+            // act
+            let before = try await browser.get("/volunteer-teams/\(team)").body.string
+            let reader = Browser(world)
+            _ = try await reader.login("jiefanglu")
+            let readerPage = try await reader.get("/volunteer-teams/\(team)").body.string
+            let refused = try await browser.post("/volunteer-team-members/\(member)", form: [field: CaseworkTests.day(3)])
+            let recorded = try await browser.post("/volunteer-team-members/\(member)", form: [field: CaseworkTests.day(-1)])
+            let after = try await browser.get("/volunteer-teams/\(team)").body.string
+            // check
+            #expect(before.contains("action=\"/volunteer-team-members/\(member)\"") && before.contains("登记退出"))
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("退出日期不能晚于今天"))
+            #expect(recorded.status == .seeOther)
+            #expect(after.contains(CaseworkTests.day(-1)) && !after.contains("登记退出"))
+            #expect(!readerPage.contains("登记退出"))
+        }
+    }
 }

@@ -12,6 +12,10 @@ extension OpenAPI {
                   summary: "登记接收的慈善资源（本站社工、承接机构）：资金以元计（两位小数），物资、服务、场地写明单位；同日同捐赠方同内容同数量 409",
                   query: [], body: "CharityResourceInput", status: 201),
             .init(method: .GET, route: .charityResource(.key), summary: "一项慈善资源及其使用记录和剩余", query: [], body: nil, status: 200),
+            .init(method: .PATCH, route: .charityResource(.key),
+                  summary: "更正慈善资源的登记信息（本站社工、承接机构；只改提交的字段，有效期至空串清除）：使用记录不在此更正；数量或金额少于已使用的 409，剩余随之调整；"
+                      + "接收日期晚于最早使用日期或有效期早于最近使用日期 409",
+                  query: [], body: "CharityResourcePatch", status: 200),
             .init(method: .POST, route: .charityResourceUses(.key),
                   summary: "登记一次使用：服务于本站的一个个案、服务对象或社区活动（他站的 422）；超过剩余 409（并发使用时亦然）；过期资源 422",
                   query: [], body: "CharityUseInput", status: 201),
@@ -73,6 +77,10 @@ extension OpenAPI {
                                             "unit": nullable(["type": "string", "maxLength": 10, "description": "资金为“元”或省略；其他必填"]),
                                             "value": value, "received_on": date, "expires_on": nullable(dateOrEmpty)],
                                            required: ["donor_name", "donor_kind", "kind", "description", "value", "received_on"]),
+            "CharityResourcePatch": object(["donor_name": nullable(text(TextLimit.short)), "donor_kind": nullable(oneOf(DonorKind.self)),
+                                            "kind": nullable(oneOf(CharityKind.self)), "description": nullable(text(TextLimit.short)),
+                                            "unit": nullable(["type": "string", "maxLength": 10, "description": "资金为“元”或省略；资金改为其他类别时必填"]),
+                                            "value": nullable(value), "received_on": nullable(date), "expires_on": nullable(dateOrEmpty)]),
             "CharityUseInput": object(["amount": value, "on": nullable(date), "purpose": text(TextLimit.short),
                                        "case_id": nullable(uuid), "recipient_id": nullable(uuid), "event_id": nullable(uuid)],
                                       required: ["amount", "purpose"]),
@@ -91,7 +99,8 @@ extension OpenAPI {
 
     static var resourceResponses: [String: String] {
         [key(.GET, .charityResources): "CharityResourcePage", key(.POST, .charityResources): "CharityResource",
-         key(.GET, .charityResource(.key)): "CharityResource", key(.POST, .charityResourceUses(.key)): "CharityResource",
+         key(.GET, .charityResource(.key)): "CharityResource", key(.PATCH, .charityResource(.key)): "CharityResource",
+         key(.POST, .charityResourceUses(.key)): "CharityResource",
          key(.POST, .charityUseReversal(.key)): "CharityResource", key(.GET, .fiveSocietyLinkage): "FiveSocietyLinkage",
          key(.GET, .libraryPolicies): "LibraryPolicyPage", key(.POST, .libraryPolicies): "LibraryPolicy", key(.GET, .libraryPolicy(.key)): "LibraryPolicy",
          key(.PATCH, .libraryPolicy(.key)): "LibraryPolicy", key(.POST, .libraryPolicyAttachments(.key)): "LibraryPolicy"]

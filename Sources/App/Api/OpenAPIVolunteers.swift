@@ -19,6 +19,8 @@ extension OpenAPI {
             .init(method: .PATCH, route: .volunteerTeam(.key), summary: "修改志愿服务队：名称、队长、中国志愿服务网注册编号（R-3，空串清除）", query: [],
                   body: "VolunteerTeamPatch", status: 200),
             .init(method: .POST, route: .volunteerTeamMembers(.key), summary: "队员加入（加入、退出日期）；同一时间重复加入 409", query: [], body: "TeamMemberInput", status: 201),
+            .init(method: .PATCH, route: .volunteerTeamMember(.key),
+                  summary: "登记在队队员的退出日期（id 为队员记录 members[].id）：不早于加入日期、不晚于今天（422）；已登记退出 409", query: [], body: "TeamMemberLeave", status: 200),
             .init(method: .POST, route: .volunteerHours,
                   summary: "记录服务时长（谁组织谁记录：活动所属社工站）：按实际时间、以 0.5 小时为单位（否则 422）；同一志愿者时间重叠 409 并指明另一活动",
                   query: [], body: "VolunteerHoursInput", status: 201),
@@ -31,9 +33,15 @@ extension OpenAPI {
                   query: ["activity_kind", "record_id", "station_id", "activity_name", "place", "dry_run"], body: "file", status: 201),
             .init(method: .GET, route: .stationRewards(.key), summary: "站点积分兑换奖励目录及库存（R-4；本市政策配置没有或未设置 R-4 积分参数时 422）", query: [], body: nil, status: 200),
             .init(method: .POST, route: .stationRewards(.key), summary: "新增奖励（本站社工、承接机构）：同名 409；R-4 不适用时 422", query: [], body: "RewardInput", status: 201),
+            .init(method: .PATCH, route: .volunteerReward(.key),
+                  summary: "补充奖励库存（须同时提交补充前的库存 stock_was：库存已变动，如重复提交或其间有兑换，409）或调整此后兑换所需积分（已兑换的不变）；与兑换在同一写锁内",
+                  query: [], body: "RewardPatch", status: 200),
             .init(method: .GET, route: .volunteerPoints(.key), summary: "志愿者积分余额及明细（已确认时长获得、更正调整、兑换）；R-4 不适用时 422", query: [], body: nil, status: 200),
             .init(method: .POST, route: .volunteerRedemptions(.key),
                   summary: "积分兑换奖励：积分不足或库存不足 409（并发兑换时余额、库存均不会为负）；R-4 不适用时 422", query: [], body: "RedemptionInput", status: 201),
+            .init(method: .POST, route: .volunteerRedemptionCancellation(.key),
+                  summary: "撤销误登记的兑换（仅登记该兑换的社工站）：记一条相反的积分明细，积分退回余额、数量退回库存，原记录保留；已撤销 409", query: [],
+                  body: "RedemptionCancellationInput", status: 201),
         ]
     }
 
@@ -56,14 +64,19 @@ extension OpenAPI {
                                required: ["id", "station_id", "village_id", "name", "status", "confirmed_hours"], closed: false)
         let team = object(["id": uuid, "station_id": uuid, "village_id": uuid, "village_name": string, "name": string, "leader_id": uuid, "leader_name": string,
                            "national_registration": string,
-                           "members": ["type": "array", "items": object(["volunteer_id": uuid, "name": string, "joined_on": date, "left_on": date],
-                                                                         required: ["volunteer_id", "joined_on"], closed: false)],
+                           "members": ["type": "array", "items": object(["id": uuid, "volunteer_id": uuid, "name": string, "joined_on": date, "left_on": date],
+                                                                         required: ["id", "volunteer_id", "joined_on"], closed: false)],
                            "created_at": dateTime, "updated_at": dateTime],
                           required: ["id", "station_id", "village_id", "name", "members"], closed: false)
+        let redemption = object(["id": uuid, "reward_id": uuid, "reward_name": string, "quantity": ["type": "integer"], "points": ["type": "integer"],
+                                 "redeemed_on": date, "recorded_by_name": string, "cancelled": bool],
+                                required: ["id", "reward_id", "quantity", "points", "redeemed_on", "cancelled"], closed: false)
         let account = object(["volunteer_id": uuid, "balance": ["type": "integer", "minimum": 0],
                               "entries": ["type": "array", "items": object(["delta": ["type": "integer"], "kind": oneOf(PointsEntryKind.self), "kind_label": string,
-                                                                            "note": string, "created_at": dateTime], required: ["delta", "kind"], closed: false)]],
-                             required: ["volunteer_id", "balance", "entries"], closed: false)
+                                                                            "note": string, "redemption_id": uuid, "created_at": dateTime],
+                                                                           required: ["delta", "kind"], closed: false)],
+                              "redemptions": ["type": "array", "items": redemption]],
+                             required: ["volunteer_id", "balance", "entries", "redemptions"], closed: false)
         let reward = object(["id": uuid, "station_id": uuid, "name": string, "points": ["type": "integer"], "stock": ["type": "integer", "minimum": 0],
                              "created_at": dateTime, "updated_at": dateTime], required: ["id", "station_id", "name", "points", "stock"], closed: false)
         let importRow = object(["line": ["type": "integer"], "name": string, "resident_id": string, "starts_at": string, "ends_at": string,
@@ -75,7 +88,12 @@ extension OpenAPI {
                                                    "rows": ["type": "array", "items": importRow]], required: ["total", "invalid", "rows"], closed: false),
             "VolunteerHoursImported": object(["activity_name": string, "count": ["type": "integer"], "hours": ["type": "number"]], required: ["count"], closed: false),
             "RewardInput": object(["name": ["type": "string", "minLength": 1, "maxLength": TextLimit.name], "points": ["type": "integer", "minimum": 1, "maximum": 1_000_000],
-                                   "stock": ["type": "integer", "minimum": 0, "maximum": 100_000]], required: ["name", "points", "stock"]),
+                                   "stock": ["type": "integer", "minimum": 0, "maximum": VolunteerPoints.maxStock]], required: ["name", "points", "stock"]),
+            "RewardPatch": object(["add_stock": nullable(["type": "integer", "minimum": 1, "maximum": VolunteerPoints.maxStock]),
+                                   "stock_was": nullable(["type": "integer", "minimum": 0, "description": "补充前看到的库存；补充库存时必填"]),
+                                   "points": nullable(["type": "integer", "minimum": 1, "maximum": 1_000_000])]),
+            "RedemptionCancellationInput": object(["reason": ["type": "string", "minLength": 1, "maxLength": TextLimit.short]], required: ["reason"]),
+            "TeamMemberLeave": object(["left_on": date], required: ["left_on"]),
             "RedemptionInput": object(["reward_id": uuid, "quantity": nullable(["type": "integer", "minimum": 1, "maximum": 100])], required: ["reward_id"]),
             "Reward": reward,
             "RewardList": object(["station_id": uuid, "station_name": string, "points_per_hour": ["type": "number"],
@@ -131,11 +149,12 @@ extension OpenAPI {
         [key(.GET, .volunteers): "VolunteerList", key(.POST, .volunteers): "Volunteer", key(.GET, .volunteer(.key)): "Volunteer", key(.PATCH, .volunteer(.key)): "Volunteer",
          key(.POST, .volunteerReveal(.key)): "Revealed", key(.GET, .volunteerHoursOf(.key)): "VolunteerHoursList",
          key(.GET, .volunteerTeams): "VolunteerTeamList", key(.POST, .volunteerTeams): "VolunteerTeam", key(.GET, .volunteerTeam(.key)): "VolunteerTeam", key(.PATCH, .volunteerTeam(.key)): "VolunteerTeam",
-         key(.POST, .volunteerTeamMembers(.key)): "VolunteerTeam", key(.POST, .volunteerHours): "VolunteerHours",
+         key(.POST, .volunteerTeamMembers(.key)): "VolunteerTeam", key(.PATCH, .volunteerTeamMember(.key)): "VolunteerTeam", key(.POST, .volunteerHours): "VolunteerHours",
          key(.GET, .volunteerHoursEntry(.key)): "VolunteerHours", key(.POST, .volunteerHoursConfirm(.key)): "VolunteerHours",
          key(.POST, .volunteerHoursCorrections(.key)): "VolunteerHours",
          key(.POST, .volunteerHoursImports): "VolunteerHoursImported",
-         key(.GET, .stationRewards(.key)): "RewardList", key(.POST, .stationRewards(.key)): "Reward",
-         key(.GET, .volunteerPoints(.key)): "PointsAccount", key(.POST, .volunteerRedemptions(.key)): "PointsAccount"]
+         key(.GET, .stationRewards(.key)): "RewardList", key(.POST, .stationRewards(.key)): "Reward", key(.PATCH, .volunteerReward(.key)): "Reward",
+         key(.GET, .volunteerPoints(.key)): "PointsAccount", key(.POST, .volunteerRedemptions(.key)): "PointsAccount",
+         key(.POST, .volunteerRedemptionCancellation(.key)): "PointsAccount"]
     }
 }

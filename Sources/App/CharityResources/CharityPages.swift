@@ -98,6 +98,9 @@ enum CharityResourcePage {
         /// The use whose reversal was refused, with its message.
         var failedReversal: UUID?
         var reversalError: String?
+        /// The correction form's values when it was refused, and why.
+        var correctionValues: [String: String] = [:]
+        var correctionErrors = Validator()
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -113,6 +116,7 @@ enum CharityResourcePage {
                 .dt("接收日期"), .dd(.plain(r.receivedOn)),
                 .dt("有效期至"), .dd(.class(r.expired ? "status expired" : ""), .plain(r.expiresOn.map { r.expired ? "\($0)（已过期）" : $0 } ?? "长期")),
                 .dt("登记人"), .dd(.plain(r.recordedByName))),
+            .if(m.canUpdate, correctionForm(m, csrf: csrf)),
             .section(.class("card"), .id("uses"),
                 .h2(.plain("使用记录（\(r.uses.count)）")),
                 .p(.plain("使用记录不能修改：登记有误时冲正（记一条相反的记录，数量退回剩余），再重新登记。")),
@@ -127,6 +131,31 @@ enum CharityResourcePage {
                     })))),
                 .if(m.canUpdate && !r.expired && r.remaining > 0, useForm(m, csrf: csrf)),
                 .if(m.canUpdate && r.expired, .p(.class("empty"), .plain("该资源已过期，不能再登记使用。")))))
+    }
+
+    /// The resource's record corrected; what was used is not (see `CharityResourceService.correct`).
+    static func correctionForm(_ m: Model, csrf: String) -> Node<HTML.BodyContext> {
+        let r = m.resource
+        let values = m.correctionValues
+        let errors = m.correctionErrors
+        return .details(.class("card"), .id("correction"), .if(!errors.errors.isEmpty, .attribute(named: "open", value: "open")),
+            .summary("更正登记信息"),
+            .p(.class("hint"), .plain("数量或金额不能少于已使用的部分，剩余随之调整；接收日期不能晚于、有效期不能早于已有的使用日期。修改记入审计日志。")),
+            FormField.summary(errors.errors),
+            .form(.method(.post), .action(SiteURL.charityResource(.value(r.id)).relativeURL()), .class("edit"), .id("correction-form"),
+                FormField.csrf(csrf),
+                FormField.text("donor_name", label: "捐赠方", value: values["donor_name"] ?? r.donorName, error: errors.message(for: "donor_name"), required: true),
+                FormField.select("donor_kind", label: "捐赠方类别", options: DonorKind.allCases.map { ($0.rawValue, $0.label) },
+                                 selected: values["donor_kind"] ?? r.donorKind.rawValue, error: errors.message(for: "donor_kind")),
+                FormField.select("kind", label: "资源类别", options: CharityKind.allCases.map { ($0.rawValue, $0.label) },
+                                 selected: values["kind"] ?? r.kind.rawValue, error: errors.message(for: "kind")),
+                FormField.text("description", label: "资源内容", value: values["description"] ?? r.description, error: errors.message(for: "description"), required: true),
+                FormField.text("value", label: "数量或金额（资金以元计，最多两位小数）", value: values["value"] ?? CharityAmount.text(Int64((r.value * 100).rounded())),
+                               error: errors.message(for: "value")),
+                FormField.text("unit", label: "计量单位（资金留空）", value: values["unit"] ?? (r.kind == .money ? "" : r.unit), error: errors.message(for: "unit")),
+                FormField.text("received_on", label: "接收日期", value: values["received_on"] ?? r.receivedOn, error: errors.message(for: "received_on"), type: .date),
+                FormField.text("expires_on", label: "有效期至（长期的留空）", value: values["expires_on"] ?? r.expiresOn, error: errors.message(for: "expires_on"), type: .date),
+                .button(.type(.submit), .plain("保存更正"))))
     }
 
     static func servedLink(_ u: CharityUseDTO) -> Node<HTML.BodyContext> {

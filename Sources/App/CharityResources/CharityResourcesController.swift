@@ -10,12 +10,14 @@ struct CharityResourcesController: RouteCollection {
         routes.get(SiteURL.charityResourcesNew, use: newPage)
         routes.post(SiteURL.charityResourcesNew, use: recordFromForm)
         routes.get(SiteURL.charityResource(.key), use: resourcePage)
+        routes.post(SiteURL.charityResource(.key), use: correctFromForm)
         routes.post(SiteURL.charityResourceUses(.key), use: useFromForm)
         routes.post(SiteURL.charityUseReversal(.key), use: reverseFromForm)
 
         routes.get(ApiRoute.charityResources, use: apiList)
         routes.post(ApiRoute.charityResources, use: apiRecord)
         routes.get(ApiRoute.charityResource(.key), use: apiOne)
+        routes.patch(ApiRoute.charityResource(.key), use: apiCorrect)
         routes.post(ApiRoute.charityResourceUses(.key), use: apiUse)
         routes.post(ApiRoute.charityUseReversal(.key), use: apiReverse)
         routes.get(ApiRoute.fiveSocietyLinkage, use: apiLinkage)
@@ -36,6 +38,12 @@ struct CharityResourcesController: RouteCollection {
 
     func apiOne(req: Request) async throws -> CharityResourceDTO {
         let (r, _) = try await CharityResourceService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        return try await dto(r.id!, req)
+    }
+
+    func apiCorrect(req: Request) async throws -> CharityResourceDTO {
+        let (r, _) = try await CharityResourceService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        _ = try await CharityResourceService.correct(r, try req.content.decode(CharityResourcePatch.self), req: req)
         return try await dto(r.id!, req)
     }
 
@@ -192,6 +200,28 @@ struct CharityResourcesController: RouteCollection {
             return try await render(req, status: error.status) {
                 $0.values = form
                 $0.errors = Validator(error)
+            }
+        }
+    }
+
+    /// The correction form on the resource page: every field is sent; an empty expiry clears it.
+    func correctFromForm(req: Request) async throws -> Response {
+        let (r, _) = try await CharityResourceService.find(req.parameters.get("id", as: UUID.self), .read, req: req)
+        let form = try req.content.decode([String: String].self)
+        func value(_ name: String) -> String? { form[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var parse = Validator()
+        let amount = parse.number(form["value"], field: "value", label: "数量或金额", bounds: NumberBounds(range: 0.01...CharityAmount.maxValue, unit: ""))
+        let patch = CharityResourcePatch(donorName: form["donor_name"] ?? "", donorKind: value("donor_kind"), kind: value("kind"), description: form["description"] ?? "",
+                                         unit: value("unit"), value: amount, receivedOn: form["received_on"] ?? "", expiresOn: form["expires_on"] ?? "")
+        do {
+            try parse.check()
+            _ = try await CharityResourceService.correct(r, patch, req: req)
+            return req.redirect(to: SiteURL.charityResource(.value(r.id!)).relativeURL())
+        } catch let error as AppError {
+            return try await render(req, status: error.status) {
+                $0.values["on"] = req.today.description
+                $0.correctionValues = form
+                $0.correctionErrors = Validator(error)
             }
         }
     }

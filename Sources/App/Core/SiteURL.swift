@@ -194,6 +194,8 @@ enum ApiRoute: Routable {
     case volunteerTeams
     case volunteerTeam(ID)
     case volunteerTeamMembers(ID)
+    /// A member's row: the day a current member left.
+    case volunteerTeamMember(ID)
     case volunteerHours
     case volunteerHoursEntry(ID)
     case volunteerHoursConfirm(ID)
@@ -202,8 +204,12 @@ enum ApiRoute: Routable {
     case volunteerHoursImports
     /// Points and rewards.
     case stationRewards(ID)
+    /// One reward: stock added, price changed from now on.
+    case volunteerReward(ID)
     case volunteerPoints(ID)
     case volunteerRedemptions(ID)
+    /// A mistaken redemption reversed (points and stock back).
+    case volunteerRedemptionCancellation(ID)
     /// The social charity resources library (issue 11 §2): resources, their uses, a use's reversal,
     /// and the five-society linkage counts.
     case charityResources
@@ -310,14 +316,17 @@ enum ApiRoute: Routable {
         case .volunteerTeams: ["volunteer-teams"]
         case .volunteerTeam(let id): ["volunteer-teams", .id(id)]
         case .volunteerTeamMembers(let id): ["volunteer-teams", .id(id), "members"]
+        case .volunteerTeamMember(let id): ["volunteer-team-members", .id(id)]
         case .volunteerHours: ["volunteer-hours"]
         case .volunteerHoursEntry(let id): ["volunteer-hours", .id(id)]
         case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
         case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]
         case .volunteerHoursImports: ["volunteer-hour-imports"]
         case .stationRewards(let id): ["stations", .id(id), "rewards"]
+        case .volunteerReward(let id): ["volunteer-rewards", .id(id)]
         case .volunteerPoints(let id): ["volunteers", .id(id), "points"]
         case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]
+        case .volunteerRedemptionCancellation(let id): ["volunteer-redemptions", .id(id), "cancellation"]
         case .charityResources: ["charity-resources"]
         case .charityResource(let id): ["charity-resources", .id(id)]
         case .charityResourceUses(let id): ["charity-resources", .id(id), "uses"]
@@ -494,6 +503,8 @@ enum SiteURL: Routable {
     case volunteerTeams
     case volunteerTeam(ID)
     case volunteerTeamMembers(ID)
+    /// The form that records the day a current member left.
+    case volunteerTeamMember(ID)
     /// The hours form: `?kind=&record=` for a ledger activity, `?volunteer=` to preselect.
     case volunteerHoursNew
     /// Hours from an activity's sign-in sheet (same `?kind=&record=`): the upload and its preview,
@@ -507,14 +518,17 @@ enum SiteURL: Routable {
     case volunteerHoursEntry(ID)
     case volunteerHoursConfirm(ID)
     case volunteerHoursCorrections(ID)
-    /// A station's reward catalogue, and a volunteer's redemption.
+    /// A station's reward catalogue with each reward's restock form, a volunteer's redemption
+    /// and its cancellation.
     case stationRewards(ID)
+    case volunteerReward(ID)
     case volunteerRedemptions(ID)
+    case volunteerRedemptionCancellation(ID)
     /// A volunteer's record of service (志愿服务记录), printable, and as a PDF.
     case volunteerRecord(ID)
     case volunteerRecordPDF(ID)
     /// The social charity resources library (issue 11 §2): the list, a new one, a resource with its
-    /// uses, the form of a use and of a use's reversal.
+    /// uses and its correction form (posted to the resource), the form of a use and of a use's reversal.
     case charityResources
     case charityResourcesNew
     case charityResource(ID)
@@ -632,6 +646,7 @@ enum SiteURL: Routable {
         case .volunteerTeams: ["volunteer-teams"]
         case .volunteerTeam(let id): ["volunteer-teams", .id(id)]
         case .volunteerTeamMembers(let id): ["volunteer-teams", .id(id), "members"]
+        case .volunteerTeamMember(let id): ["volunteer-team-members", .id(id)]
         case .volunteerHoursNew: ["volunteer-hours", "new"]
         case .volunteerHoursImport: ["volunteer-hours", "import"]
         case .volunteerHoursImportConfirm: ["volunteer-hours", "import", "confirm"]
@@ -641,7 +656,9 @@ enum SiteURL: Routable {
         case .volunteerHoursConfirm(let id): ["volunteer-hours", .id(id), "confirm"]
         case .volunteerHoursCorrections(let id): ["volunteer-hours", .id(id), "corrections"]
         case .stationRewards(let id): ["stations", .id(id), "rewards"]
+        case .volunteerReward(let id): ["volunteer-rewards", .id(id)]
         case .volunteerRedemptions(let id): ["volunteers", .id(id), "redemptions"]
+        case .volunteerRedemptionCancellation(let id): ["volunteer-redemptions", .id(id), "cancellation"]
         case .volunteerRecord(let id): ["volunteers", .id(id), "record"]
         case .volunteerRecordPDF(let id): ["volunteers", .id(id), "record.pdf"]
         case .charityResources: ["charity-resources"]

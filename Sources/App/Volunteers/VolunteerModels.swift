@@ -91,6 +91,10 @@ final class VolunteerTeamMember: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    var auditFields: [String: String] {
+        ["team_id": teamID.uuidString, "volunteer_id": volunteerID.uuidString, "joined_on": joinedOn, "left_on": leftOn ?? ""]
+    }
 }
 
 /// What a volunteer served at: one of the ledger's activities, or a standalone volunteer activity.

@@ -107,7 +107,13 @@ enum VolunteerPage {
         var rewards: [RewardDTO] = []
         var redeemValues: [String: String] = [:]
         var redeemErrors = Validator()
+        /// A refused cancellation: the values and errors under the redemption's prefix (`cancelPrefix`).
+        var cancelValues: [String: String] = [:]
+        var cancelErrors = Validator()
     }
+
+    /// The cancellation forms' field names carry the redemption: the page holds one per redemption.
+    static func cancelPrefix(_ id: UUID) -> String { "x" + id.uuidString.prefix(8).lowercased() + "_" }
 
     static func query(_ v: Volunteer, req: Request) async throws -> Model {
         let caller = try req.requireCaller()
@@ -194,6 +200,15 @@ enum VolunteerPage {
                         .tr(.td(.plain(e.createdAt.map { Day($0).description } ?? "")), .td(.plain(e.kindLabel)), .td(.plain(e.note)),
                             .td(.class("num"), .plain(e.delta > 0 ? "+\(e.delta)" : String(e.delta))))
                     }))),
+                .if(!account.redemptions.isEmpty, .group(
+                    .h3("兑换记录"),
+                    .table(.class("list"), .id("redemptions"),
+                        .thead(.tr(.th("日期"), .th("奖励"), .th("数量"), .th("积分"), .th("登记人"), .th(""))),
+                        .tbody(.forEach(account.redemptions) { r in
+                            .tr(.id("redemption-\(r.id.uuidString)"), .td(.plain(r.redeemedOn)), .td(.plain(r.rewardName)), .td(.class("num"), .plain(String(r.quantity))),
+                                .td(.class("num"), .plain(String(r.points))), .td(.plain(r.recordedByName)),
+                                .td(.if(r.cancelled, .plain("已撤销")), .if(m.canUpdate && !r.cancelled, cancelForm(r, m, csrf: csrf))))
+                        })))),
                 .if(!m.rewards.isEmpty, .group(
                     FormField.summary(m.redeemErrors.errors),
                     .form(.method(.post), .action(SiteURL.volunteerRedemptions(.value(m.volunteer.id)).relativeURL()), .class("edit"), .id("redeem-form"),
@@ -206,21 +221,53 @@ enum VolunteerPage {
     }
 }
 
+extension VolunteerPage {
+    /// A mistaken redemption reversed: the points back to the balance, the items back to the stock.
+    static func cancelForm(_ r: RedemptionDTO, _ m: Model, csrf: String) -> Node<HTML.BodyContext> {
+        let name = cancelPrefix(r.id) + "reason"
+        return .form(.method(.post), .action(SiteURL.volunteerRedemptionCancellation(.value(r.id)).relativeURL()), .class("inline"),
+            FormField.csrf(csrf),
+            FormField.text(name, label: "撤销原因", value: m.cancelValues[name], error: m.cancelErrors.message(for: name)),
+            .button(.type(.submit), .plain("撤销兑换")))
+    }
+}
+
 /// `/stations/{id}/rewards`: a station's reward catalogue (以服务换福利, R-4) and the form that adds one.
 /// A city whose profile has no R-4 points gets a 422 naming the rule.
 enum RewardsPage {
     struct Model {
         var list: RewardList
         var canCreate = false
+        /// The station's workers restock a reward and change its price from now on.
+        var canUpdate = false
         var values: [String: String] = [:]
         var errors = Validator()
+        /// A refused restock: the values and errors under the reward's prefix (`prefix`).
+        var changeValues: [String: String] = [:]
+        var changeErrors = Validator()
     }
+
+    /// Each reward's form names its fields after the reward: the page holds one per reward.
+    static func prefix(_ id: UUID) -> String { "r" + id.uuidString.prefix(8).lowercased() + "_" }
 
     static func query(_ station: Station, req: Request) async throws -> Model {
         let caller = try req.requireCaller()
         var m = Model(list: try await VolunteerPoints.rewards(station, req: req))
         m.canCreate = caller.may(.create, VolunteerService.resource(station))
+        m.canUpdate = caller.may(.update, VolunteerService.resource(station))
         return m
+    }
+
+    /// Adds stock (the stock shown is sent along: a second click is refused) or sets the price from now on.
+    static func changeForm(_ r: RewardDTO, _ m: Model, csrf: String) -> Node<HTML.BodyContext> {
+        let p = prefix(r.id)
+        return .form(.method(.post), .action(SiteURL.volunteerReward(.value(r.id)).relativeURL()), .class("inline"),
+            FormField.csrf(csrf),
+            .input(.type(.hidden), .name(p + "stock_was"), .value(String(r.stock))),
+            FormField.text(p + "add_stock", label: "补充库存", value: m.changeValues[p + "add_stock"], error: m.changeErrors.message(for: p + "add_stock"), type: .number),
+            FormField.text(p + "points", label: "所需积分（此后兑换）", value: m.changeValues[p + "points"] ?? String(r.points),
+                           error: m.changeErrors.message(for: p + "points"), type: .number),
+            .button(.type(.submit), .plain("保存")))
     }
 
     static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
@@ -231,8 +278,11 @@ enum RewardsPage {
             .p(.class("lead"), .plain("以服务换积分、以服务换福利（\(RuleName.label("R-4"))）：已确认的服务时长每小时 \(VolunteerFormat.points(l.pointsPerHour)) 分。")),
             .if(l.items.isEmpty, .p(.class("empty"), .plain("尚无奖励。"))),
             .if(!l.items.isEmpty, .table(.class("list"), .id("rewards"),
-                .thead(.tr(.th("奖励"), .th("所需积分"), .th("库存"))),
-                .tbody(.forEach(l.items) { r in .tr(.td(.plain(r.name)), .td(.class("num"), .plain(String(r.points))), .td(.class("num"), .plain(String(r.stock)))) }))),
+                .thead(.tr(.th("奖励"), .th("所需积分"), .th("库存"), .if(m.canUpdate, .th("补充库存、调整积分")))),
+                .tbody(.forEach(l.items) { r in
+                    .tr(.id("reward-\(r.id.uuidString)"), .td(.plain(r.name)), .td(.class("num"), .plain(String(r.points))), .td(.class("num"), .plain(String(r.stock))),
+                        .if(m.canUpdate, .td(changeForm(r, m, csrf: csrf))))
+                }))),
             .if(m.canCreate, .group(
                 .h2("新增奖励"),
                 FormField.summary(m.errors.errors),
@@ -242,127 +292,5 @@ enum RewardsPage {
                     FormField.text("points", label: "所需积分", value: m.values["points"], error: m.errors.message(for: "points"), type: .number, required: true),
                     FormField.text("stock", label: "库存数量", value: m.values["stock"], error: m.errors.message(for: "stock"), type: .number, required: true),
                     .button(.type(.submit), .plain("新增"))))))
-    }
-}
-
-/// `/volunteer-teams`: the teams of the caller's stations, the villages still without one (R-2), and the form.
-enum VolunteerTeamsPage {
-    struct Model {
-        var teams: [VolunteerTeamDTO] = []
-        /// Per station the caller may keep: the villages without a team (R-2 not met there).
-        var uncovered: [(station: String, villages: [String])] = []
-        var station: Station?
-        var villages: [(value: String, label: String)] = []
-        var volunteers: [(value: String, label: String)] = []
-        var values: [String: String] = [:]
-        var errors = Validator()
-    }
-
-    static func query(_ req: Request) async throws -> Model {
-        let caller = try req.requireCaller()
-        var m = Model()
-        m.teams = try await VolunteerTeams.list(station: try req.queryValue(UUID.self, "station"), req: req)
-        let stations = try await StationScope.stationsForCreate(caller, kind: VolunteerService.kind, on: req.db)
-        for s in stations {
-            let villages = try await StationQueries.villages(ofStreet: s.streetID, on: req.db)
-            let covered = Set(m.teams.filter { $0.stationId == s.id }.map(\.villageId))
-            m.uncovered.append((s.name, villages.filter { !covered.contains($0.id) }.map(\.name)))
-        }
-        if stations.count == 1 {
-            m.station = stations[0]
-            m.villages = try await StationQueries.villages(ofStreet: stations[0].streetID, on: req.db).map { ($0.name, $0.name) }
-            m.volunteers = try await Volunteer.query(on: req.db).filter(\.$station.$id == stations[0].id!).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
-        }
-        return m
-    }
-
-    static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
-        Layout.page(title: "志愿服务队", path: SiteURL.volunteerTeams.relativeURL(), caller: caller, csrf: csrf,
-            .h1("志愿服务队"),
-            .p(.class("lead"), .plain("每个村（社区）建有社工室或一支志愿服务队伍（\(RuleName.label("R-2"))）；队伍在中国志愿服务网注册（\(RuleName.label("R-3"))）。"),
-               .a(.href(SiteURL.volunteers.relativeURL()), .plain("志愿者"))),
-            .if(m.teams.isEmpty, .p(.class("empty"), .plain("尚无志愿服务队。"))),
-            .if(!m.teams.isEmpty, .div(.class("scroll"), .table(.class("list"), .id("teams"),
-                .thead(.tr(.th("村（社区）"), .th("服务队"), .th("队长"), .th("注册编号"), .th("队员"))),
-                .tbody(.forEach(m.teams) { t in
-                    .tr(.td(.plain(t.villageName)), .td(.a(.href(SiteURL.volunteerTeam(.value(t.id)).relativeURL()), .plain(t.name))),
-                        .td(.plain(t.leaderName ?? "")), .td(.plain(t.nationalRegistration ?? "未注册")),
-                        .td(.class("num"), .plain(String(t.members.filter { $0.leftOn == nil }.count))))
-                })))),
-            .forEach(m.uncovered.filter { !$0.villages.isEmpty }) { u in
-                .p(.class("warning"), .plain("\(u.station)：\(u.villages.joined(separator: "、")) 尚无志愿服务队"))
-            },
-            .unwrap(m.station) { _ in .group(
-                .h2("建立志愿服务队"),
-                FormField.summary(m.errors.errors),
-                .form(.method(.post), .action(SiteURL.volunteerTeams.relativeURL()), .class("edit"), .id("team-form"),
-                    FormField.csrf(csrf),
-                    FormField.select("village", label: "村（社区）", options: [("", "请选择")] + m.villages, selected: m.values["village"], error: m.errors.message(for: "village")),
-                    FormField.text("name", label: "服务队名称", value: m.values["name"], error: m.errors.message(for: "name"), required: true),
-                    FormField.select("leader_id", label: "队长", options: [("", "暂不指定")] + m.volunteers, selected: m.values["leader_id"],
-                                     error: m.errors.message(for: "leader_id")),
-                    FormField.text("national_registration", label: "中国志愿服务网队伍注册编号", value: m.values["national_registration"],
-                                   error: m.errors.message(for: "national_registration")),
-                    .button(.type(.submit), .plain("建立"))))
-            })
-    }
-}
-
-/// `/volunteer-teams/{id}`: a team with its members and the form that adds one.
-enum VolunteerTeamPage {
-    struct Model {
-        var team: VolunteerTeamDTO
-        var volunteers: [(value: String, label: String)] = []
-        var canUpdate = false
-        var values: [String: String] = [:]
-        var errors = Validator()
-    }
-
-    static func query(_ t: VolunteerTeam, req: Request) async throws -> Model {
-        let caller = try req.requireCaller()
-        var m = Model(team: try await VolunteerTeams.dtos([t], on: req.db)[0])
-        m.canUpdate = caller.may(.update, VolunteerService.resource(t.station))
-        if m.canUpdate {
-            m.volunteers = try await Volunteer.query(on: req.db).filter(\.$station.$id == t.$station.id).sort(\.$name).all().map { ($0.id!.uuidString, $0.name) }
-        }
-        return m
-    }
-
-    static func view(_ m: Model, caller: Caller, csrf: String) -> HTML {
-        let t = m.team
-        return Layout.page(title: "志愿服务队：\(t.name)", path: SiteURL.volunteerTeam(.value(t.id)).relativeURL(), caller: caller, csrf: csrf,
-            .h1(.plain("志愿服务队：\(t.name)")),
-            .p(.class("lead"), .a(.href(SiteURL.volunteerTeams.relativeURL()), .plain("志愿服务队"))),
-            .dl(.class("facts"),
-                .dt("村（社区）"), .dd(.plain(t.villageName)),
-                .dt("队长"), .dd(.plain(t.leaderName ?? "未指定")),
-                .dt("中国志愿服务网注册编号"), .dd(.plain(t.nationalRegistration ?? "未注册"))),
-            .h2("队员"),
-            .if(t.members.isEmpty, .p(.class("empty"), .plain("尚无队员。"))),
-            .if(!t.members.isEmpty, .table(.class("list"), .id("members"),
-                .thead(.tr(.th("姓名"), .th("加入"), .th("退出"))),
-                .tbody(.forEach(t.members) { p in
-                    .tr(.td(.a(.href(SiteURL.volunteer(.value(p.volunteerId)).relativeURL()), .plain(p.name))), .td(.plain(p.joinedOn)), .td(.plain(p.leftOn ?? "")))
-                }))),
-            .if(m.canUpdate, .group(
-                // One summary for both forms below, above them: each error also stands beside its own field.
-                FormField.summary(m.errors.errors),
-                .h2("修改服务队信息"),
-                .form(.method(.post), .action(SiteURL.volunteerTeam(.value(t.id)).relativeURL()), .class("edit"), .id("team-form"),
-                    FormField.csrf(csrf),
-                    FormField.text("name", label: "服务队名称", value: m.values["name"] ?? t.name, error: m.errors.message(for: "name"), required: true),
-                    FormField.select("leader_id", label: "队长", options: [("", "不变")] + m.volunteers, selected: m.values["leader_id"] ?? t.leaderId?.uuidString,
-                                     error: m.errors.message(for: "leader_id")),
-                    FormField.text("national_registration", label: "中国志愿服务网注册编号（R-3；未注册留空）",
-                                   value: m.values["national_registration"] ?? t.nationalRegistration, error: m.errors.message(for: "national_registration")),
-                    .button(.type(.submit), .plain("保存"))),
-                .h2("队员加入"),
-                .form(.method(.post), .action(SiteURL.volunteerTeamMembers(.value(t.id)).relativeURL()), .class("edit"), .id("member-form"),
-                    FormField.csrf(csrf),
-                    FormField.select("volunteer_id", label: "志愿者", options: [("", "请选择")] + m.volunteers, selected: m.values["volunteer_id"],
-                                     error: m.errors.message(for: "volunteer_id")),
-                    FormField.text("joined_on", label: "加入日期", value: m.values["joined_on"], error: m.errors.message(for: "joined_on"), type: .date, required: true),
-                    FormField.text("left_on", label: "退出日期（仍在队的留空）", value: m.values["left_on"], error: m.errors.message(for: "left_on"), type: .date),
-                    .button(.type(.submit), .plain("加入"))))))
     }
 }

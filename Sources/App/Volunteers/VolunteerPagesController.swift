@@ -14,6 +14,7 @@ struct VolunteerPagesController: RouteCollection {
         routes.get(SiteURL.volunteerTeam(.key), use: teamPage)
         routes.post(SiteURL.volunteerTeam(.key), use: updateTeamFromForm)
         routes.post(SiteURL.volunteerTeamMembers(.key), use: addMemberFromForm)
+        routes.post(SiteURL.volunteerTeamMember(.key), use: leaveFromForm)
         routes.get(SiteURL.volunteerHoursNew, use: hoursForm)
         routes.post(SiteURL.volunteerHoursNew, use: recordFromForm)
         routes.get(SiteURL.volunteerHoursEntry(.key), use: hoursPage)
@@ -23,7 +24,9 @@ struct VolunteerPagesController: RouteCollection {
         routes.post(SiteURL.volunteerHoursCorrections(.key), use: correctFromForm)
         routes.get(SiteURL.stationRewards(.key), use: rewardsPage)
         routes.post(SiteURL.stationRewards(.key), use: addRewardFromForm)
+        routes.post(SiteURL.volunteerReward(.key), use: changeRewardFromForm)
         routes.post(SiteURL.volunteerRedemptions(.key), use: redeemFromForm)
+        routes.post(SiteURL.volunteerRedemptionCancellation(.key), use: cancelRedemptionFromForm)
         routes.get(SiteURL.volunteerRecord(.key), use: recordPage)
         routes.get(SiteURL.volunteerRecordPDF(.key), use: recordPDF)
     }
@@ -45,6 +48,43 @@ struct VolunteerPagesController: RouteCollection {
             m.values = f
             m.errors = Validator(error)
             return RewardsPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
+        }
+    }
+
+    func changeRewardFromForm(req: Request) async throws -> Response {
+        let (reward, station) = try await VolunteerPoints.findReward(req.parameters.get("id", as: UUID.self), req: req)
+        let f = try form(req)
+        let p = RewardsPage.prefix(reward.id!)
+        do {
+            var parse = Validator()
+            let add = value(f, p + "add_stock"), points = value(f, p + "points")
+            if let add, Int(add) == nil { parse.add("add_stock", "补充数量应为整数") }
+            if let points, Int(points) == nil { parse.add("points", "兑换所需积分应为整数") }
+            try parse.check()
+            _ = try await VolunteerPoints.changeReward(reward, of: station, RewardPatch(addStock: add.flatMap { Int($0) }, stockWas: value(f, p + "stock_was").flatMap { Int($0) },
+                                                                                      points: points.flatMap { Int($0) }), req: req)
+            return req.redirect(to: SiteURL.stationRewards(.value(station.id!)).relativeURL())
+        } catch let error as AppError {
+            var m = try await RewardsPage.query(station, req: req)
+            m.changeValues = f
+            m.changeErrors = Validator(error, prefix: p)
+            return RewardsPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
+        }
+    }
+
+    func cancelRedemptionFromForm(req: Request) async throws -> Response {
+        let (redemption, station) = try await VolunteerPoints.findRedemption(req.parameters.get("id", as: UUID.self), req: req)
+        let v = try await VolunteerService.find(redemption.volunteerID, .read, req: req)
+        let f = try form(req)
+        let p = VolunteerPage.cancelPrefix(redemption.id!)
+        do {
+            try await VolunteerPoints.cancel(redemption, of: station, RedemptionCancellationInput(reason: f[p + "reason"]), req: req)
+            return req.redirect(to: SiteURL.volunteer(.value(v.id!)).relativeURL() + "#points")
+        } catch let error as AppError {
+            var m = try await VolunteerPage.query(v, req: req)
+            m.cancelValues = f
+            m.cancelErrors = Validator(error, prefix: p)
+            return VolunteerPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
         }
     }
 
@@ -192,6 +232,21 @@ struct VolunteerPagesController: RouteCollection {
             var m = try await VolunteerTeamPage.query(t, req: req)
             m.values = f
             m.errors = Validator(error)
+            return VolunteerTeamPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
+        }
+    }
+
+    func leaveFromForm(req: Request) async throws -> Response {
+        let (member, t) = try await VolunteerTeams.findMember(req.parameters.get("id", as: UUID.self), req: req)
+        let f = try form(req)
+        let p = VolunteerTeamPage.leavePrefix(member.id!)
+        do {
+            try await VolunteerTeams.leave(member, of: t, TeamMemberLeave(leftOn: f[p + "left_on"]), req: req)
+            return req.redirect(to: SiteURL.volunteerTeam(.value(t.id!)).relativeURL())
+        } catch let error as AppError {
+            var m = try await VolunteerTeamPage.query(t, req: req)
+            m.leaveValues = f
+            m.leaveErrors = Validator(error, prefix: p)
             return VolunteerTeamPage.view(m, caller: try req.requireCaller(), csrf: req.csrfToken).response(status: error.status)
         }
     }

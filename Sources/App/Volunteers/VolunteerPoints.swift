@@ -7,11 +7,14 @@ enum PointsEntryKind: String, Codable, Sendable, CaseIterable {
     case earned
     case adjusted
     case redeemed
+    /// A redemption reversed: its points back (`VolunteerPoints.cancel`).
+    case cancelled
     var label: String {
         switch self {
         case .earned: "服务时长确认"
         case .adjusted: "时长更正调整"
         case .redeemed: "兑换"
+        case .cancelled: "兑换撤销"
         }
     }
 }
@@ -56,6 +59,10 @@ final class VolunteerReward: Model, @unchecked Sendable {
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}
+
+    var auditFields: [String: String] {
+        ["station_id": $station.id.uuidString, "name": name, "points": String(points), "stock": String(stock)]
+    }
 }
 
 final class VolunteerRedemption: Model, @unchecked Sendable {
@@ -130,13 +137,28 @@ struct PointsEntryDTO: Content {
     var kind: PointsEntryKind
     var kindLabel: String
     var note: String
+    var redemptionId: UUID?
     var createdAt: Date?
+}
+
+struct RedemptionDTO: Content {
+    var id: UUID
+    var rewardId: UUID
+    var rewardName: String
+    var quantity: Int
+    var points: Int
+    var redeemedOn: String
+    var recordedByName: String
+    /// Reversed by a `cancelled` entry of the ledger.
+    var cancelled: Bool
 }
 
 struct PointsAccount: Content {
     var volunteerId: UUID
     var balance: Int
     var entries: [PointsEntryDTO]
+    /// Newest first, each with whether it was cancelled.
+    var redemptions: [RedemptionDTO]
 }
 
 /// Points for confirmed hours and rewards for points (R-4, "以服务换积分""以服务换福利"). Only where the
@@ -212,6 +234,9 @@ enum VolunteerPoints {
         RewardDTO(id: r.id!, stationId: r.$station.id, name: r.name, points: r.points, stock: r.stock, createdAt: r.createdAt, updatedAt: r.updatedAt)
     }
 
+    /// The most a reward's stock may hold.
+    static let maxStock = 100_000
+
     /// A reward of the station's catalogue; its name is unique in the station (409).
     static func addReward(_ station: Station, _ input: RewardInput, req: Request) async throws -> VolunteerReward {
         let caller = try req.requireCaller()
@@ -220,7 +245,7 @@ enum VolunteerPoints {
         var v = Validator()
         let name = v.text(input.name, field: "name", label: "奖励名称", max: TextLimit.name, required: true)
         if input.points == nil { v.add("points", "请填写兑换所需积分") } else if !(1...1_000_000).contains(input.points!) { v.add("points", "兑换所需积分应在 1–1000000 之间") }
-        if input.stock == nil { v.add("stock", "请填写库存数量") } else if !(0...100_000).contains(input.stock!) { v.add("stock", "库存数量应在 0–100000 之间") }
+        if input.stock == nil { v.add("stock", "请填写库存数量") } else if !(0...maxStock).contains(input.stock!) { v.add("stock", "库存数量应在 0–\(maxStock) 之间") }
         try v.check()
         let reward = VolunteerReward()
         reward.id = UUID()
@@ -234,8 +259,7 @@ enum VolunteerPoints {
                 throw AppError.field("name", "本站已有名为“\(reward.name)”的奖励", status: .conflict)
             }
             try await reward.create(on: db)
-            audit.change(entityType: "volunteer_reward", entityID: reward.id, old: nil,
-                         new: ["station_id": station.id!.uuidString, "name": reward.name, "points": String(reward.points), "stock": String(reward.stock)])
+            audit.change(entityType: "volunteer_reward", entityID: reward.id, old: nil, new: reward.auditFields)
         }
         return reward
     }
@@ -243,8 +267,17 @@ enum VolunteerPoints {
     static func account(_ volunteer: Volunteer, req: Request) async throws -> PointsAccount {
         _ = try await require(volunteer.station, req: req)
         let entries = try await VolunteerPointsEntry.query(on: req.db).filter(\.$volunteerID == volunteer.id!).sort(\.$createdAt, .descending).all()
+        let redemptions = try await VolunteerRedemption.query(on: req.db).filter(\.$volunteerID == volunteer.id!).sort(\.$createdAt, .descending).all()
+        let rewardIDs = Set(redemptions.map(\.rewardID))
+        let names = rewardIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await VolunteerReward.query(on: req.db).filter(\.$id ~~ Array(rewardIDs)).all()
+            .map { ($0.id!, $0.name) })
+        let cancelled = Set(entries.filter { $0.kind == .cancelled }.compactMap(\.redemptionID))
         return PointsAccount(volunteerId: volunteer.id!, balance: entries.reduce(0) { $0 + $1.delta },
-                             entries: entries.map { PointsEntryDTO(delta: $0.delta, kind: $0.kind, kindLabel: $0.kind.label, note: $0.note, createdAt: $0.createdAt) })
+                             entries: entries.map { PointsEntryDTO(delta: $0.delta, kind: $0.kind, kindLabel: $0.kind.label, note: $0.note,
+                                                                   redemptionId: $0.redemptionID, createdAt: $0.createdAt) },
+                             redemptions: redemptions.map { RedemptionDTO(id: $0.id!, rewardId: $0.rewardID, rewardName: names[$0.rewardID] ?? "", quantity: $0.quantity,
+                                                                          points: $0.points, redeemedOn: $0.redeemedOn, recordedByName: $0.recordedByName,
+                                                                          cancelled: cancelled.contains($0.id!)) })
     }
 
     /// Spends points on a reward of the volunteer's station. Balance and stock are read and written

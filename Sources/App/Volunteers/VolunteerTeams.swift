@@ -27,7 +27,14 @@ struct TeamMemberInput: Content {
     var leftOn: String?
 }
 
+/// The day a current member left the team.
+struct TeamMemberLeave: Content {
+    var leftOn: String?
+}
+
 struct TeamMemberDTO: Content {
+    /// The membership's row (a volunteer who left and joined again has two).
+    var id: UUID
     var volunteerId: UUID
     var name: String
     var joinedOn: String
@@ -166,8 +173,37 @@ enum VolunteerTeams {
                                      status: .conflict)
             }
             try await member.create(on: db)
-            audit.change(entityType: "volunteer_team_member", entityID: member.id, old: nil,
-                         new: ["team_id": team.id!.uuidString, "volunteer_id": member.volunteerID.uuidString, "joined_on": member.joinedOn, "left_on": member.leftOn ?? ""])
+            audit.change(entityType: "volunteer_team_member", entityID: member.id, old: nil, new: member.auditFields)
+        }
+    }
+
+    /// A membership, looked up through its team inside the caller's scope (404 outside it).
+    static func findMember(_ id: UUID?, req: Request) async throws -> (VolunteerTeamMember, VolunteerTeam) {
+        guard let id, let member = try await VolunteerTeamMember.find(id, on: req.db) else {
+            throw Abort(.notFound, reason: "未找到该队员记录，或不在您的管辖范围内")
+        }
+        return (member, try await find(member.teamID, .read, req: req))
+    }
+
+    /// Records the day a current member left: not before they joined, not after today. A member who
+    /// has a leave date already is a 409, checked on the row re-read inside the serialised write.
+    static func leave(_ member: VolunteerTeamMember, of team: VolunteerTeam, _ input: TeamMemberLeave, req: Request) async throws {
+        try req.authorize(.update, VolunteerService.resource(team.station))
+        var v = Validator()
+        let left = v.day(input.leftOn, field: "left_on", label: "退出日期", notAfter: req.today)
+        if (input.leftOn ?? "").trimmingCharacters(in: .whitespaces).isEmpty { v.add("left_on", "退出日期不能为空") }
+        if let left, let joined = Day(member.joinedOn), left < joined { v.add("left_on", "退出日期不能早于加入日期（\(member.joinedOn)）") }
+        try v.check()
+        let name = try await Volunteer.find(member.volunteerID, on: req.db)?.name ?? "该队员"
+        try await req.audit.transaction { db, audit in
+            guard let current = try await VolunteerTeamMember.find(member.id, on: db) else { throw Abort(.notFound, reason: "未找到该队员记录") }
+            if let already = current.leftOn {
+                throw AppError.field("left_on", "\(name)的退出日期已登记为 \(already)，不能再次登记", status: .conflict)
+            }
+            let before = current.auditFields
+            current.leftOn = left!.description
+            try await current.save(on: db)
+            audit.change(entityType: "volunteer_team_member", entityID: current.id, old: before, new: current.auditFields)
         }
     }
 
@@ -190,7 +226,7 @@ enum VolunteerTeams {
         return teams.map { t in
             VolunteerTeamDTO(id: t.id!, stationId: t.$station.id, villageId: t.villageID, villageName: villages[t.villageID] ?? "", name: t.name,
                              leaderId: t.leaderID, leaderName: t.leaderID.flatMap { names[$0] }, nationalRegistration: t.nationalRegistration,
-                             members: members.filter { $0.teamID == t.id }.map { TeamMemberDTO(volunteerId: $0.volunteerID, name: names[$0.volunteerID] ?? "",
+                             members: members.filter { $0.teamID == t.id }.map { TeamMemberDTO(id: $0.id!, volunteerId: $0.volunteerID, name: names[$0.volunteerID] ?? "",
                                                                                                   joinedOn: $0.joinedOn, leftOn: $0.leftOn) },
                              createdAt: t.createdAt, updatedAt: t.updatedAt)
         }.sorted { $0.villageName < $1.villageName }

@@ -15,6 +15,7 @@ struct VolunteersController: RouteCollection {
         routes.get(ApiRoute.volunteerTeam(.key), use: apiTeam)
         routes.patch(ApiRoute.volunteerTeam(.key), use: apiUpdateTeam)
         routes.post(ApiRoute.volunteerTeamMembers(.key), use: apiAddMember)
+        routes.patch(ApiRoute.volunteerTeamMember(.key), use: apiLeave)
         routes.post(ApiRoute.volunteerHours, use: apiRecordHours)
         routes.get(ApiRoute.volunteerHoursEntry(.key), use: apiHoursEntry)
         routes.post(ApiRoute.volunteerHoursConfirm(.key), use: apiConfirm)
@@ -22,8 +23,28 @@ struct VolunteersController: RouteCollection {
         routes.upload(ApiRoute.volunteerHoursImports) { try await VolunteerHoursImport.api(req: $0) }
         routes.get(ApiRoute.stationRewards(.key), use: apiRewards)
         routes.post(ApiRoute.stationRewards(.key), use: apiAddReward)
+        routes.patch(ApiRoute.volunteerReward(.key), use: apiChangeReward)
         routes.get(ApiRoute.volunteerPoints(.key), use: apiPoints)
         routes.post(ApiRoute.volunteerRedemptions(.key), use: apiRedeem)
+        routes.post(ApiRoute.volunteerRedemptionCancellation(.key), use: apiCancelRedemption)
+    }
+
+    func apiChangeReward(req: Request) async throws -> RewardDTO {
+        let (reward, station) = try await VolunteerPoints.findReward(req.parameters.get("id", as: UUID.self), req: req)
+        return VolunteerPoints.dto(try await VolunteerPoints.changeReward(reward, of: station, try req.content.decode(RewardPatch.self), req: req))
+    }
+
+    func apiCancelRedemption(req: Request) async throws -> Response {
+        let (redemption, station) = try await VolunteerPoints.findRedemption(req.parameters.get("id", as: UUID.self), req: req)
+        try await VolunteerPoints.cancel(redemption, of: station, try req.content.decode(RedemptionCancellationInput.self), req: req)
+        let volunteer = try await VolunteerService.find(redemption.volunteerID, .read, req: req)
+        return try await VolunteerPoints.account(volunteer, req: req).encodeResponse(status: .created, for: req)
+    }
+
+    func apiLeave(req: Request) async throws -> VolunteerTeamDTO {
+        let (member, team) = try await VolunteerTeams.findMember(req.parameters.get("id", as: UUID.self), req: req)
+        try await VolunteerTeams.leave(member, of: team, try req.content.decode(TeamMemberLeave.self), req: req)
+        return try await VolunteerTeams.dtos([team], on: req.db)[0]
     }
 
     func apiRewards(req: Request) async throws -> RewardList {
