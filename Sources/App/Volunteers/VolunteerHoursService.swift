@@ -145,13 +145,21 @@ enum VolunteerHoursService {
     }
 
     static func find(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> VolunteerHours {
+        guard let id else { throw Abort(.notFound, reason: "未找到该服务时长记录，或不在您的管辖范围内") }
+        return try await find([id], action, req: req)[0]
+    }
+
+    /// Entries in one query, in the order asked; any of them missing or outside the caller's scope is a 404.
+    static func find(_ ids: [UUID], _ action: Access.Action, req: Request) async throws -> [VolunteerHours] {
         let caller = try req.requireCaller()
-        guard let id, !Access.readScope(caller.assignments, VolunteerService.kind).isEmpty,
-              let h = try await VolunteerHours.query(on: req.db).filter(\.$id == id).with(\.$station).with(\.$volunteer).first() else {
-            throw Abort(.notFound, reason: "未找到该服务时长记录，或不在您的管辖范围内")
+        let found = Access.readScope(caller.assignments, VolunteerService.kind).isEmpty || ids.isEmpty ? [] :
+            try await VolunteerHours.query(on: req.db).filter(\.$id ~~ ids).with(\.$station).with(\.$volunteer).all()
+        let byID = Dictionary(uniqueKeysWithValues: found.map { ($0.id!, $0) })
+        return try ids.map { id in
+            guard let h = byID[id] else { throw Abort(.notFound, reason: "未找到该服务时长记录，或不在您的管辖范围内") }
+            try req.authorize(action, VolunteerService.resource(h.station))
+            return h
         }
-        try req.authorize(action, VolunteerService.resource(h.station))
-        return h
     }
 
     /// What an entry (or a sign-in sheet's rows) is recorded against: a ledger activity looked up in

@@ -300,11 +300,10 @@ struct VolunteerPagesController: RouteCollection {
         let selection = try req.content.decode(Selection.self)
         let record = try req.queryValue(UUID.self, "record")
         do {
-            var seen = Set<UUID>(), entries: [VolunteerHours] = []
-            for id in selection.ids ?? [] where seen.insert(id).inserted {
-                entries.append(try await VolunteerHoursService.find(id, .read, req: req))
-            }
-            if entries.isEmpty { throw AppError.field("ids", "请勾选要确认的服务时长") }
+            var seen = Set<UUID>()
+            let ids = (selection.ids ?? []).filter { seen.insert($0).inserted }
+            if ids.isEmpty { throw AppError.field("ids", "请勾选要确认的服务时长") }
+            let entries = try await VolunteerHoursService.find(ids, .read, req: req)
             let confirmed = try await VolunteerHoursService.confirm(entries, req: req)
             return req.redirect(to: SiteURL.volunteerHoursPending.relativeURL(["record": record?.uuidString, "confirmed": String(confirmed.count)]))
         } catch let error as AppError {
