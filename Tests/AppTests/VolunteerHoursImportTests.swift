@@ -144,7 +144,7 @@ struct VolunteerHoursImportTests {
             #expect(!readersList.body.string.contains("name=\"ids[]\""), "a reader is not offered entries to confirm")
             #expect(refused.status == .forbidden)
             #expect(confirmed.status == .seeOther || confirmed.status == .found)
-            #expect(after.body.string.contains("没有待确认的服务时长"))
+            #expect(after.body.string.contains("没有待您确认的服务时长"))
             #expect(twice.status == .conflict && twice.body.string.contains("已由"))
             let entries = try await VolunteerHours.query(on: world.app.db).filter(\.$recordID == record).all()
             #expect(entries.count == 2 && entries.allSatisfy { $0.status == .confirmed && $0.confirmedByName != nil })

@@ -58,11 +58,11 @@ enum VolunteerHoursPendingPage {
         let path = SiteURL.volunteerHoursPending.relativeURL(["record": m.recordID?.uuidString])
         return Layout.page(title: "待确认的志愿服务时长", path: path, caller: caller, csrf: csrf,
             .h1("待确认的志愿服务时长"),
-            .p(.class("lead"), .plain("谁组织谁记录：本站组织的活动中记录的服务时长，由本站确认后计入（\(RuleName.label("R-3"))）。"
-                                      + "默认全部勾选，取消勾选不确认的条目；所选条目一并确认，有一条已被他人确认时全部不确认。")),
+            .p(.class("lead"), .plain("谁组织谁记录：活动中记录的服务时长，由组织活动的社工站确认后计入（\(RuleName.label("R-3"))）；这里列出待您确认的条目。"
+                                      + (m.rows.isEmpty ? "" : "默认全部勾选，取消勾选不确认的条目；所选条目一并确认，有一条已被他人确认时全部不确认。"))),
             .unwrap(m.confirmed) { .p(.class("notice"), .id("confirmed"), .attribute(named: "role", value: "status"), .plain("已确认 \($0) 条服务时长。")) },
             FormField.summary(m.errors.errors),
-            .if(m.rows.isEmpty, .p(.id("none"), .plain("没有待确认的服务时长。")), else: .form(.method(.post),
+            .if(m.rows.isEmpty, .p(.id("none"), .plain("没有待您确认的服务时长。")), else: .form(.method(.post),
                 .action(SiteURL.volunteerHoursConfirmations.relativeURL(["record": m.recordID?.uuidString])), .id("confirm-all-form"),
                 FormField.csrf(csrf),
                 .div(.class("scroll"), .table(.class("list"), .id("pending"),

@@ -93,7 +93,7 @@ enum VolunteerHoursService {
         let parts = text.split(separator: "T", omittingEmptySubsequences: false)
         let clock = parts.count == 2 ? parts[1].split(separator: ":", omittingEmptySubsequences: false) : []
         guard parts.count == 2, clock.count == 2, clock.allSatisfy({ $0.count == 2 }), let h = Int(clock[0]), let m = Int(clock[1]), (0...23).contains(h), (0...59).contains(m) else {
-            v.add(field, "\(label)应为 年-月-日T时:分 格式，如 2025-03-01T09:30")
+            v.add(field, "\(label)应为 年-月-日 时:分 格式，如 2025-03-01 09:30")
             return nil
         }
         guard let day = v.day(String(parts[0]), field: field, label: label) else { return nil }
