@@ -33,6 +33,7 @@ func configureCommon(_ app: Application) async throws {
     let settings = app.settings
     if app.storage[AppClockKey.self] == nil { app.clock = AppClock() }
     app.writeLock = WriteLock()
+    app.volunteerHoursWriter = VolunteerHoursWriter(app: app)
     app.callers = CallerCache()
     app.recipientTotals = ListTotals(clock: app.clock)
     app.filterOptions = OrgQueries.FilterOptions()

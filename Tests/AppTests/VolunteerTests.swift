@@ -230,6 +230,77 @@ struct VolunteerTests {
         }
     }
 
+    /// An hour entry for `volunteer`, checked and ready to write, as `record` hands it to the writer.
+    static func pending(_ volunteer: Volunteer, day: String = CaseworkTests.day(-3), from: String, to: String, name: String,
+                        actor: User, clientIP: String) -> VolunteerHoursWriter.Pending {
+        let h = VolunteerHours()
+        h.id = UUID()
+        h.$volunteer.id = volunteer.id!
+        h.$station.id = volunteer.$station.id
+        h.cityID = volunteer.cityID
+        h.path = volunteer.path
+        h.activityKind = .standalone
+        h.activityName = name
+        h.place = "解放路社区广场"
+        h.startsAt = "\(day)T\(from)"
+        h.endsAt = "\(day)T\(to)"
+        h.halfHours = 2
+        h.status = .recorded
+        h.version = 1
+        h.recordedBy = actor.id!
+        h.recordedByName = actor.displayName
+        return VolunteerHoursWriter.Pending(entry: h, volunteer: VolunteerHoursService.Person(volunteer), actorID: actor.id!, actorName: actor.username,
+                                            clientIP: clientIP)
+    }
+
+    /// Group commit (issue 11 §5): entries sent while another group is written go in one transaction,
+    /// each with its own answer and its own requester in the audit trail; when the group's transaction
+    /// fails as a whole, each entry is written alone and only the faulty one fails.
+    @Test func entriesWrittenAsOneGroupEachGetTheirOwnAnswer() async throws {
+        try await withApp { world in
+            // setup: 李志强 has 09:00–11:00 recorded; 王 (the other ID) nothing yet
+            let worker = try await world.token("worker")
+            let li = try #require(try await Volunteer.find(try await Self.register(world, token: worker), on: world.app.db))
+            let wang = try #require(try await Volunteer.find(try await Self.register(world, token: worker, id: Self.otherID, name: "王秀兰"), on: world.app.db))
+            let recorded = try await world.api(.POST, "/api/v1/volunteer-hours", token: worker, json: Self.standalone(li.id!))
+            #expect(recorded.status == .created)
+            let userA = try #require(try await User.query(on: world.app.db).filter(\.$username == "worker").first())
+            let userB = try #require(try await User.query(on: world.app.db).filter(\.$username == "operator").first())
+            let group = [
+                Self.pending(li, from: "10:00", to: "12:00", name: "助老送餐", actor: userA, clientIP: "10.0.0.1"),
+                Self.pending(wang, from: "09:00", to: "10:00", name: "甲活动", actor: userA, clientIP: "10.0.0.1"),
+                Self.pending(wang, from: "09:30", to: "10:30", name: "乙活动", actor: userB, clientIP: "10.0.0.2"),
+                Self.pending(li, from: "13:00", to: "14:00", name: "丙活动", actor: userB, clientIP: "10.0.0.2"),
+            ]
+            var ghost = Self.pending(wang, from: "15:00", to: "16:00", name: "丁活动", actor: userA, clientIP: "10.0.0.1")
+            ghost.entry.$volunteer.id = UUID()   // no such volunteer: the group's INSERT fails as a whole
+            let retried = [Self.pending(wang, from: "17:00", to: "18:00", name: "戊活动", actor: userA, clientIP: "10.0.0.1"), ghost]
+            // act
+            let outcomes = await VolunteerHoursWriter.commit(group, app: world.app)
+            let afterFailure = await VolunteerHoursWriter.commit(retried, app: world.app)
+            // check: the recorded entry and one earlier in the group are refused, each naming its clash
+            func conflict(_ outcome: Result<Void, any Error>) -> String? {
+                guard case .failure(let error) = outcome else { return nil }
+                guard let refusal = error as? AppError, refusal.status == .conflict else { return "\(error)" }
+                return refusal.fieldErrors.first?.message
+            }
+            #expect(conflict(outcomes[0])?.contains("已记录“社区环境清洁”") == true, "\(outcomes)")
+            #expect(conflict(outcomes[1]) == nil)
+            #expect(conflict(outcomes[2])?.contains("已记录“甲活动”") == true, "\(outcomes)")
+            #expect(conflict(outcomes[3]) == nil)
+            #expect(conflict(afterFailure[0]) == nil, "\(afterFailure)")
+            #expect(conflict(afterFailure[1]) != nil)
+            let names = try await VolunteerHours.query(on: world.app.db).all().map(\.activityName).sorted()
+            #expect(names == ["丙活动", "戊活动", "甲活动", "社区环境清洁"])
+            let events = try await AuditEvent.query(on: world.app.db).filter(\.$entityType == "volunteer_hours").all()
+            let byEntry = Dictionary(uniqueKeysWithValues: events.map { ($0.entityID ?? "", $0) })
+            #expect(events.count == 4)
+            #expect(byEntry[group[1].entry.id!.uuidString]?.actorName == "worker" && byEntry[group[1].entry.id!.uuidString]?.clientIP == "10.0.0.1")
+            #expect(byEntry[group[3].entry.id!.uuidString]?.actorName == "operator" && byEntry[group[3].entry.id!.uuidString]?.clientIP == "10.0.0.2")
+            #expect(try await AuditChain.verify(on: world.app.db, key: world.auditKey) == .intact(count: try await AuditEvent.query(on: world.app.db).count()))
+        }
+    }
+
     @Test func hoursOnACommunityEventAreRecordedByItsStationConfirmedOnceAndCorrectedAsVersions() async throws {
         try await withApp { world in
             // setup

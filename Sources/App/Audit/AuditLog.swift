@@ -51,25 +51,30 @@ struct AuditLog: Sendable {
 
     final class Recorder: @unchecked Sendable {
         private let log: AuditLog
-        private var pending: [(AuditAction, String, String?, Changes, UUID?, String)] = []
+        private var pending: [(AuditAction, String, String?, Changes, UUID?, String, String)] = []
         private let mutex = NIOLock()
 
         init(log: AuditLog) { self.log = log }
 
-        func record(_ action: AuditAction, entityType: String, entityID: String?, changes: Changes, actor: UUID? = nil, actorName: String? = nil) {
+        /// `actor`, `actorName` and `clientIP` default to the log's; a group commit
+        /// (`VolunteerHoursWriter`) names each request's own.
+        func record(_ action: AuditAction, entityType: String, entityID: String?, changes: Changes, actor: UUID? = nil, actorName: String? = nil,
+                    clientIP: String? = nil) {
             mutex.withLock {
-                pending.append((action, entityType, entityID, changes, actor ?? log.actorID, actorName ?? log.actorName))
+                pending.append((action, entityType, entityID, changes, actor ?? log.actorID, actorName ?? log.actorName, clientIP ?? log.clientIP))
             }
         }
 
         /// Records a create (all fields new) or update (only the fields that changed).
-        func change(entityType: String, entityID: UUID?, old: [String: String]?, new: [String: String]) {
+        func change(entityType: String, entityID: UUID?, old: [String: String]?, new: [String: String], actor: UUID? = nil, actorName: String? = nil,
+                    clientIP: String? = nil) {
             var changes: Changes = [:]
             for (key, value) in new where old?[key] != value {
                 changes[key] = [old?[key], value]
             }
             if old != nil && changes.isEmpty { return }
-            record(old == nil ? .create : .update, entityType: entityType, entityID: entityID?.uuidString, changes: changes)
+            record(old == nil ? .create : .update, entityType: entityType, entityID: entityID?.uuidString, changes: changes, actor: actor,
+                   actorName: actorName, clientIP: clientIP)
         }
 
         /// The events chained after the newest one and written in one INSERT, with plain SQL: every
@@ -86,7 +91,7 @@ struct AuditLog: Sendable {
             encoder.outputFormatting = [.sortedKeys]
             var insert = BulkInsert(into: AuditEvent.schema, columns: ["id", "seq", "at", "actor_id", "actor_name", "action", "entity_type", "entity_id",
                                                                        "changes", "client_ip", "prev_hash", "hash"])
-            for (action, type, id, changes, actor, name) in events {
+            for (action, type, id, changes, actor, name, clientIP) in events {
                 seq += 1
                 let event = AuditEvent()
                 event.id = UUID()
@@ -98,7 +103,7 @@ struct AuditLog: Sendable {
                 event.entityType = type
                 event.entityID = id
                 event.changes = String(decoding: try encoder.encode(changes), as: UTF8.self)
-                event.clientIP = log.clientIP
+                event.clientIP = clientIP
                 event.prevHash = prev
                 event.hash = AuditChain.hash(of: event, key: log.key)
                 insert.append([.uuid(event.id), .int(event.seq), .date(event.at), .uuid(event.actorID), .text(event.actorName), .text(event.action.rawValue),

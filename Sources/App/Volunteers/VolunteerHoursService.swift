@@ -222,12 +222,10 @@ enum VolunteerHoursService {
         let volunteer = try await Person.find(volunteerID, req: req)
         try refuseUnable(volunteer, at: target!.station)
         let h = entry(volunteer, target: target!, span: span!, caller: caller)
-        let now = req.application.clock.now
-        try await req.audit.transaction { db, audit in
-            try await refuseOverlap(volunteer: volunteer, from: h.startsAt, to: h.endsAt, except: nil, on: db)
-            try await insert([h], now: now, on: db)
-            audit.change(entityType: "volunteer_hours", entityID: h.id, old: nil, new: h.auditFields)
-        }
+        // Checked and written with the entries other requests send meanwhile, in one transaction.
+        try await req.application.volunteerHoursWriter.write(VolunteerHoursWriter.Pending(
+            entry: h, volunteer: volunteer, actorID: caller.userID, actorName: caller.username, clientIP: req.clientIP))
+        req.audit.committed?()
         return try await dtos([h], volunteerName: volunteer.name, on: req.db)[0]
     }
 
@@ -301,22 +299,66 @@ enum VolunteerHoursService {
 
     /// The same volunteer at two activities at once is refused, naming the other (409). Run inside the
     /// serialised write.
+    static func refuseOverlap(volunteer: Person, from: String, to: String, except: UUID?, on db: any Database) async throws {
+        if let found = try await overlaps([Span(volunteer: volunteer, from: from, to: to, except: except)], on: db)[0] {
+            throw overlapError(volunteer, found)
+        }
+    }
+
+    /// A time asked for a volunteer (`except`: the entry being corrected, which does not clash with itself).
+    struct Span: Sendable {
+        var volunteer: Person
+        var from: String
+        var to: String
+        var except: UUID? = nil
+
+        /// Whether another span of the same person overlaps this one.
+        func overlaps(_ other: Span) -> Bool {
+            volunteer.cityID == other.volunteer.cityID && volunteer.residentIDHash == other.volunteer.residentIDHash && from < other.to && to > other.from
+        }
+    }
+
+    /// An entry already recorded in a span's time.
+    struct Overlap: Sendable {
+        var activityName: String
+        var startsAt: String
+        var endsAt: String
+        var volunteerID: UUID
+    }
+
+    /// For each span (by position), the earliest recorded entry of the same person that overlaps it, in
+    /// one statement for up to 100 spans (a group commit's, `VolunteerHoursWriter`).
     /// The same person is the same volunteer wherever they registered: a resident ID registered at two
     /// stations of the city (each keeps its own record) still cannot serve twice at once (M027's index).
-    /// Another station's activity is not named to this one.
-    static func refuseOverlap(volunteer: Person, from: String, to: String, except: UUID?, on db: any Database) async throws {
-        var sql: SQLQueryString = """
-            SELECT h.activity_name, h.starts_at, h.ends_at, h.volunteer_id FROM volunteer_hours h
-            WHERE h.volunteer_id IN (SELECT vo.id FROM volunteers vo WHERE vo.city_id = \(bind: volunteer.cityID) AND vo.resident_id_hash = \(bind: volunteer.residentIDHash))
-              AND h.starts_at < \(bind: to) AND h.ends_at > \(bind: from)
-            """
-        if let except { sql = sql + " AND h.id <> \(bind: except)" }
-        guard let row = try await (db as! any SQLDatabase).raw(sql + " ORDER BY h.starts_at LIMIT 1").first() else { return }
-        let elsewhere = try row.decode(column: "volunteer_id", as: UUID.self) != volunteer.id
-        let other = elsewhere ? "另一社工站登记的志愿服务" : try row.decode(column: "activity_name", as: String.self)
-        let start = try row.decode(column: "starts_at", as: String.self), end = try row.decode(column: "ends_at", as: String.self)
-        throw AppError.field("starts_at", "\(volunteer.name)在 \(start.replacingOccurrences(of: "T", with: " ")) 至 \(end.replacingOccurrences(of: "T", with: " ")) "
-                             + "已记录“\(other)”的服务时长，同一志愿者的服务时间不能重叠", status: .conflict)
+    static func overlaps(_ spans: [Span], on db: any Database) async throws -> [Int: Overlap] {
+        var found: [Int: Overlap] = [:]
+        for start in stride(from: 0, to: spans.count, by: 100) {
+            var sql: SQLQueryString = ""
+            for k in start..<min(start + 100, spans.count) {
+                let span = spans[k]
+                // Each span is its own indexed lookup, as when checked alone; UNION ALL keeps them apart.
+                sql = sql + (k == start ? "" : " UNION ALL ") + """
+                    SELECT * FROM (SELECT \(unsafeRaw: String(k)) AS k, h.activity_name, h.starts_at, h.ends_at, h.volunteer_id FROM volunteer_hours h
+                    WHERE h.volunteer_id IN (SELECT vo.id FROM volunteers vo WHERE vo.city_id = \(bind: span.volunteer.cityID) AND vo.resident_id_hash = \(bind: span.volunteer.residentIDHash))
+                      AND h.starts_at < \(bind: span.to) AND h.ends_at > \(bind: span.from)
+                    """
+                if let except = span.except { sql = sql + " AND h.id <> \(bind: except)" }
+                sql = sql + " ORDER BY h.starts_at LIMIT 1) AS o\(unsafeRaw: String(k))"
+            }
+            for row in try await (db as! any SQLDatabase).raw(sql).all() {
+                found[try row.decode(column: "k", as: Int.self)] = Overlap(
+                    activityName: try row.decode(column: "activity_name", as: String.self), startsAt: try row.decode(column: "starts_at", as: String.self),
+                    endsAt: try row.decode(column: "ends_at", as: String.self), volunteerID: try row.decode(column: "volunteer_id", as: UUID.self))
+            }
+        }
+        return found
+    }
+
+    /// The 409 for an overlap; another station's activity is not named to this one.
+    static func overlapError(_ volunteer: Person, _ found: Overlap) -> any Error {
+        let other = found.volunteerID != volunteer.id ? "另一社工站登记的志愿服务" : found.activityName
+        return AppError.field("starts_at", "\(volunteer.name)在 \(found.startsAt.replacingOccurrences(of: "T", with: " ")) 至 "
+                              + "\(found.endsAt.replacingOccurrences(of: "T", with: " ")) 已记录“\(other)”的服务时长，同一志愿者的服务时间不能重叠", status: .conflict)
     }
 
     /// The organiser's station confirms an entry (once; a second time is a 409). Only confirmed hours count.
