@@ -1,6 +1,7 @@
 @testable import App
 import Domain
 import Fluent
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -10,6 +11,36 @@ import ZIPFoundation
 struct ComplianceApiTests {
     func finding(_ res: TestingHTTPResponse, _ rule: String) throws -> [String: Any]? {
         (try res.json()["findings"] as? [[String: Any]])?.first { $0["rule_id"] as? String == rule }
+    }
+
+    /// Issue 12 §4: on PostgreSQL a station's compliance queries go as named prepared statements,
+    /// planned once per connection; on both engines they find what the same queries sent as text find.
+    @Test func aStationsComplianceIsTheSameWhetherPreparedOrSentAsText() async throws {
+        try await withApp { world in
+            // setup
+            let id = world.id("station:解放路街道")
+            let today = Day(Date())
+            // act: all on one connection, whose prepared statements PostgreSQL lists
+            let (asText, prepared, again, statements) = try await world.app.db.withConnection { db in
+                let condition: SQLQueryString = "s.deleted_at IS NULL AND s.id = \(bind: id)"
+                func evaluate(_ oneStation: Bool) async throws -> [Finding] {
+                    try await ComplianceQueries.evaluate(where: condition, oneStation: oneStation, year: today.year, today: today,
+                                                         policies: world.app.policies, on: db)[0].findings
+                }
+                let asText = try await evaluate(false), prepared = try await evaluate(true), again = try await evaluate(true)
+                let sql = db as! any SQLDatabase
+                let statements = sql.dialect.name != "postgresql" ? [] :
+                    try await sql.raw("SELECT name FROM pg_prepared_statements").all().map { try $0.decode(column: "name", as: String.self) }
+                return (asText, prepared, again, statements)
+            }
+            // check
+            #expect(asText.count > 10)
+            #expect(prepared == asText && again == asText)
+            if (world.app.db as! any SQLDatabase).dialect.name == "postgresql" {
+                #expect(statements.contains("shegong.OneStation") == PreparedStatements.enabled, "\(statements)")
+                #expect(statements.contains("shegong.OneStationChoices") == PreparedStatements.enabled, "\(statements)")
+            }
+        }
     }
 
     @Test func demonstrationStationFindingsAndFixingOne() async throws {

@@ -71,7 +71,7 @@ enum ComplianceMatrix {
     static func station(_ req: Request) async throws -> (ComplianceQueries.StationRow, Int, [Finding]) {
         let year = try req.yearQuery()
         guard let id = req.parameters.get("id", as: UUID.self),
-              let evaluated = try await ComplianceQueries.evaluate(where: "s.deleted_at IS NULL AND s.id = \(bind: id)", year: year, today: req.today,
+              let evaluated = try await ComplianceQueries.evaluate(where: "s.deleted_at IS NULL AND s.id = \(bind: id)", oneStation: true, year: year, today: req.today,
                                                                    policies: req.application.policies, on: req.readDB).first else {
             throw Abort(.notFound, reason: "未找到该社工站，或不在您的管辖范围内")
         }

@@ -21,8 +21,14 @@ enum ComplianceQueries {
         let findings: [Finding]
     }
 
-    /// Evaluates every station the condition selects (`s` is the stations alias).
-    static func evaluate(where condition: SQLQueryString, year: Int, today: Day, policies: PolicyCache, on db: any Database) async throws -> [Evaluated] {
+    /// The one-station query's statement on PostgreSQL (`PreparedStatements`).
+    enum OneStation: PreparedShape {}
+
+    /// Evaluates every station the condition selects (`s` is the stations alias). `oneStation`: the
+    /// condition is always `s.deleted_at IS NULL AND s.id = …` (the station's page, its most asked
+    /// query), so PostgreSQL keeps its statements prepared.
+    static func evaluate(where condition: SQLQueryString, oneStation: Bool = false, year: Int, today: Day, policies: PolicyCache,
+                         on db: any Database) async throws -> [Evaluated] {
         let sql = db as! any SQLDatabase
         let yearStart = "\(year)-01-01", yearEnd = "\(year)-12-31"
         let rooms = JSONColumn.array(["kind": "r.kind", "area": "r.area", "shared": "CASE WHEN r.shared THEN 1 ELSE 0 END"],
@@ -66,18 +72,18 @@ enum ComplianceQueries {
             (SELECT MAX(ke.happened_on) FROM recipient_events ke JOIN recipients kr ON kr.id = ke.recipient_id WHERE kr.station_id = s.id
              AND ke.happened_on <= \(bind: yearEnd)) AS key_population_updated,
             """
-        let rows = try await sql.raw("""
+        let rows = try await sql.all("""
             SELECT s.id, s.name, s.city_id, s.district_id, d.name AS district_name, d.district_kind, s.path, s.operator_id, s.equipment,
                    s.outdoor_sign, s.indoor_sign, s.is_demonstration, s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget,
             """ + library + ResourceFacts.columns(year: year, on: sql) + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
              AS records
             FROM stations s JOIN org_units d ON d.id = s.district_id WHERE
-            """ + " " + condition + " ORDER BY " + PlaceOrder.stations).all()
+            """ + " " + condition + " ORDER BY " + PlaceOrder.stations, preparedAs: oneStation ? OneStation.self : nil)
 
         // V-5/V-6: the focus fields each station chose, and the year's cases in each.
         var cities: [UUID: UUID] = [:]
         for r in rows { cities[try r.decode(column: "id", as: UUID.self)] = try r.decode(column: "city_id", as: UUID.self) }
-        let focus = try await FocusWork.load(where: condition, year: year, on: db) { station, field in
+        let focus = try await FocusWork.load(where: condition, oneStation: oneStation, year: year, on: db) { station, field in
             guard let city = cities[station] else { return field }
             return try await policies.inForce(cityID: city, year: year, on: db).profile.serviceField(field)?.label ?? field
         }

@@ -50,14 +50,20 @@ struct FocusFieldsDTO: Content {
 enum FocusWork {
     /// Per station: the fields in force (latest version) and their counts, labelled as `label` says
     /// (the station's city's profile names its fields).
-    static func load(where condition: SQLQueryString, year: Int, on db: any Database,
+    /// One station's statements on PostgreSQL (`PreparedStatements`; `ComplianceQueries.evaluate`'s `oneStation`).
+    enum OneStationChoices: PreparedShape {}
+    enum OneStationCases: PreparedShape {}
+    enum OneStationGroups: PreparedShape {}
+    enum OneStationEvents: PreparedShape {}
+
+    static func load(where condition: SQLQueryString, oneStation: Bool = false, year: Int, on db: any Database,
                      label: (_ station: UUID, _ field: String) async throws -> String) async throws -> [UUID: StationFacts.FocusWork] {
         let sql = db as! any SQLDatabase
         var chosen: [UUID: (version: Int, fields: [String])] = [:]
-        for row in try await sql.raw("""
+        for row in try await sql.all("""
             SELECT fc.station_id, fc.version, fc.fields FROM station_focus_choices fc JOIN stations s ON s.id = fc.station_id
             WHERE fc.year = \(bind: year) AND
-            """ + " " + condition).all() {
+            """ + " " + condition, preparedAs: oneStation ? OneStationChoices.self : nil) {
             let station = try row.decode(column: "station_id", as: UUID.self), version = try row.decode(column: "version", as: Int.self)
             if version > chosen[station]?.version ?? 0 {
                 chosen[station] = (version, try row.decode(column: "fields", as: String.self).split(separator: ",").map(String.init))
@@ -80,8 +86,9 @@ enum FocusWork {
             """,
         ]
         let groupBy: [SQLQueryString] = [" GROUP BY c.station_id, c.field", " GROUP BY g.station_id, g.field", " GROUP BY e.station_id, sv.field"]
+        let shapes: [any PreparedShape.Type] = [OneStationCases.self, OneStationGroups.self, OneStationEvents.self]
         for (i, query) in queries.enumerated() {
-            for row in try await sql.raw(query + " " + condition + groupBy[i]).all() {
+            for row in try await sql.all(query + " " + condition + groupBy[i], preparedAs: oneStation ? shapes[i] : nil) {
                 let station = try row.decode(column: "station_id", as: UUID.self), field = try row.decode(column: "field", as: String.self)
                 counts[station, default: [:]][field, default: [0, 0, 0]][i] = try row.decode(column: "n", as: Int.self)
             }
