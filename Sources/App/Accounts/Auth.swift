@@ -28,7 +28,7 @@ struct CallerMiddleware: AsyncMiddleware {
 
 enum TokenHash {
     static func of(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     static func newToken() -> String {

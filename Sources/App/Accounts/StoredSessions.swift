@@ -61,7 +61,7 @@ final class StoredSessions: AsyncSessionDriver, Sendable {
     private struct LoadedKey: StorageKey { typealias Value = SessionData }
 
     static func hash(_ id: SessionID) -> String {
-        SHA256.hash(data: Data(id.string.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(id.string.utf8)).hexString
     }
 
     private static func encode(_ data: SessionData) throws -> String {

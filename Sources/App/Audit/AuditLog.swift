@@ -134,13 +134,13 @@ enum AuditChain {
 
     /// HMAC-SHA256 with the audit key: without the key nobody can recompute the chain after an edit.
     static func hash(of e: AuditEvent, key: SymmetricKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: message(of: e), using: key).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: message(of: e), using: key).hexString
     }
 
     /// The unkeyed SHA-256 of chains written before M005; M005 verifies an existing chain with it
     /// before re-sealing it with the key.
     static func legacyHash(of e: AuditEvent) -> String {
-        SHA256.hash(data: message(of: e)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: message(of: e)).hexString
     }
 
     enum Verdict: Equatable {

@@ -64,7 +64,7 @@ enum SQLiteBackup {
                 for row in try await conn.query("SELECT sha256, content FROM \(filesTable)") {
                     guard let sha = row.column("sha256")?.string, let blob = row.column("content")?.blob else { continue }
                     let data = Data(buffer: blob)
-                    guard SHA256.hash(data: data).map({ String(format: "%02x", $0) }).joined() == sha else {
+                    guard SHA256.hash(data: data).hexString == sha else {
                         throw Backup.Failure("备份中的附件 \(sha) 内容与其哈希不符")
                     }
                     let path = Backup.attachmentPath(sha, dataDirectory: dataDirectory)

@@ -6,7 +6,7 @@ extension Validator {
     /// `Day.validYears`, and optionally not after `notAfter` (today). Empty is nil without an error;
     /// the caller decides whether the field is required.
     mutating func day(_ raw: String?, field: String, label: String, notAfter: Day? = nil) -> Day? {
-        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = raw?.trimmed, !raw.isEmpty else { return nil }
         switch Day.parse(raw) {
         case .failure(.format):
             add(field, "\(label)应为 年-月-日 格式，如 2025-03-01")

@@ -26,7 +26,7 @@ enum ImportRun {
     }
 
     static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).hexString
     }
 
     /// Starts writing a confirmed file in the background and returns the job's id at once. The rows

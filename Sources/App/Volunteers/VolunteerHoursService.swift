@@ -85,7 +85,7 @@ enum VolunteerHoursService {
     }
 
     static func moment(_ raw: String?, field: String, label: String, into v: inout Validator) -> Moment? {
-        let text = (raw ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "T")
+        let text = String((raw ?? "").trimmed.map { $0 == " " ? "T" : $0 })
         if text.isEmpty {
             v.add(field, "\(label)不能为空")
             return nil
