@@ -1,7 +1,7 @@
 # Sourced by the benchmarks: throwaway PostgreSQL servers from Debian's postgresql package, in a
 # temporary directory on free ports, as scripts/test starts them (fsync off: the numbers measure
 # the application and the server's CPU, not this machine's disk).
-#   pg_primary DIR             a primary in DIR/primary; prints its URL
+#   pg_primary DIR             a primary in DIR/primary (DIR: a directory of its own, from mktemp -d); prints its URL
 #   pg_standby DIR NAME URL    a hot standby of URL's server in DIR/NAME (pg_basebackup -R); prints its URL
 #   pg_stop_all DIR            stops every server started in DIR
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)}

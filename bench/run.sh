@@ -21,7 +21,8 @@ source bench/postgres.sh
 if [ -z "${SHEGONG_BIN:-}" ]; then swift build -c release --product shegong >/dev/null; fi
 BIN=${SHEGONG_BIN:-$(swift build -c release --show-bin-path)/shegong}
 WORK=$(mktemp -d /tmp/shegong-bench.XXXXXX)
-trap 'pg_stop_all "$WORK/pg" 2>/dev/null; rm -rf "$WORK"' EXIT
+PGDIR=$(mktemp -d /tmp/shegong-bench-pg.XXXXXX)
+trap 'pg_stop_all "$PGDIR" 2>/dev/null; rm -rf "$WORK" "$PGDIR"' EXIT
 PASSWORD=bench-password-1
 POSTGRES_URL=${DATABASE_URL:-}
 unset DATABASE_URL
@@ -85,11 +86,12 @@ for engine in $ENGINES; do
   case $engine in
     sqlite) run_engine sqlite ;;
     postgresql)
-      if [ -z "$POSTGRES_URL" ]; then mkdir -p "$WORK/pg"; POSTGRES_URL=$(pg_primary "$WORK/pg"); fi
+      if [ -z "$POSTGRES_URL" ]; then POSTGRES_URL=$(pg_primary "$PGDIR"); fi
       DATABASE_URL=$POSTGRES_URL run_engine postgresql ;;
     *) echo "unknown engine $engine (sqlite, postgresql)" >&2; exit 1 ;;
   esac
+  python3 bench/side_by_side.py "$WORK" "$engine"   # each engine's table as soon as it is measured
 done
 
 # Side by side, with the targets: p99 under 50 ms for the four pages, 1,000 req/s for the API list.
-python3 bench/side_by_side.py "$WORK" $ENGINES
+if [ "$(wc -w <<<"$ENGINES")" -gt 1 ]; then python3 bench/side_by_side.py "$WORK" $ENGINES; fi
