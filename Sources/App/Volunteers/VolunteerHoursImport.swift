@@ -104,19 +104,22 @@ enum VolunteerHoursImport {
                                         problems: v.errors),
                             volunteer: volunteer, span: span))
         }
-        // Overlaps: with hours already recorded (checked again inside the write) and between rows.
-        for i in rows.indices {
-            guard let volunteer = rows[i].volunteer, let span = rows[i].span else { continue }
+        // Overlaps: with hours already recorded (one query for the sheet; checked again inside the
+        // write) and between rows.
+        let checked = rows.indices.filter { rows[$0].volunteer != nil && rows[$0].span != nil }
+        let recorded = try await VolunteerHoursService.overlaps(checked.map {
+            VolunteerHoursService.Span(volunteer: rows[$0].volunteer!, from: rows[$0].span!.0.text, to: rows[$0].span!.1.text)
+        }, on: req.db)
+        for (k, i) in checked.enumerated() {
+            let volunteer = rows[i].volunteer!, span = rows[i].span!
             if let clash = rows[..<i].first(where: { $0.volunteer?.id == volunteer.id && $0.span.map { $0.0.text < span.1.text && $0.1.text > span.0.text } == true }) {
                 rows[i].dto.problems.append(FieldError(field: "starts_at", message: "与第\(clash.dto.line)行同一志愿者的时间重叠"))
             }
-            do {
-                try await VolunteerHoursService.refuseOverlap(volunteer: volunteer, from: span.0.text, to: span.1.text, except: nil, on: req.db)
-            } catch let error as AppError {
+            if let found = recorded[k], let error = VolunteerHoursService.overlapError(volunteer, found) as? AppError {
                 rows[i].dto.problems += error.fieldErrors
             }
-            rows[i].dto.valid = rows[i].dto.problems.isEmpty
         }
+        for i in rows.indices where rows[i].volunteer != nil && rows[i].span != nil { rows[i].dto.valid = rows[i].dto.problems.isEmpty }
         return rows
     }
 
@@ -128,8 +131,11 @@ enum VolunteerHoursImport {
         let volunteers = rows.map { $0.volunteer! }
         let now = req.application.clock.now
         try await req.audit.transaction { db, audit in
-            for (h, volunteer) in zip(entries, volunteers) {
-                try await VolunteerHoursService.refuseOverlap(volunteer: volunteer, from: h.startsAt, to: h.endsAt, except: nil, on: db)
+            let recorded = try await VolunteerHoursService.overlaps(zip(entries, volunteers).map {
+                VolunteerHoursService.Span(volunteer: $1, from: $0.startsAt, to: $0.endsAt)
+            }, on: db)
+            if let first = recorded.keys.min() { throw VolunteerHoursService.overlapError(volunteers[first], recorded[first]!) }
+            for h in entries {
                 audit.change(entityType: "volunteer_hours", entityID: h.id, old: nil, new: h.auditFields.merging(["source": "sign_in_sheet"]) { a, _ in a })
             }
             try await VolunteerHoursService.insert(entries, now: now, on: db)

@@ -225,7 +225,7 @@ enum VolunteerHoursService {
         // Checked and written with the entries other requests send meanwhile, in one transaction.
         try await req.application.volunteerHoursWriter.write(VolunteerHoursWriter.Pending(
             entry: h, volunteer: volunteer, actorID: caller.userID, actorName: caller.username, clientIP: req.clientIP))
-        req.audit.committed?()
+        req.application.noteWrites(by: caller.userID)?()   // read-your-writes with standbys, as `AuditLog.transaction` does
         return try await dtos([h], volunteerName: volunteer.name, on: req.db)[0]
     }
 
