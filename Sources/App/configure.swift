@@ -82,6 +82,7 @@ func configureCommon(_ app: Application) async throws {
     app.migrations.add(M026_VillageServices())
     app.migrations.add(M027_VolunteerPerson())
     app.migrations.add(M028_RedemptionCancellation())
+    app.migrations.add(M029_VillageTeamIndex())
     app.ledgerPartitions = LedgerPartitions()
 
     let sessions = StoredSessions(db: { [weak app] in app!.db }, lock: app.writeLock, clock: app.clock, policy: settings.sessionPolicy)

@@ -38,7 +38,6 @@ struct ComplianceApiTests {
             #expect(prepared == asText && again == asText)
             if (world.app.db as! any SQLDatabase).dialect.name == "postgresql" {
                 #expect(statements.contains("shegong.OneStation") == PreparedStatements.enabled, "\(statements)")
-                #expect(statements.contains("shegong.OneStationChoices") == PreparedStatements.enabled, "\(statements)")
             }
         }
     }

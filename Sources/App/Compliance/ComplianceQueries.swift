@@ -26,7 +26,7 @@ enum ComplianceQueries {
 
     /// Evaluates every station the condition selects (`s` is the stations alias). `oneStation`: the
     /// condition is always `s.deleted_at IS NULL AND s.id = …` (the station's page, its most asked
-    /// query), so PostgreSQL keeps its statements prepared.
+    /// query), so PostgreSQL keeps its statement prepared.
     static func evaluate(where condition: SQLQueryString, oneStation: Bool = false, year: Int, today: Day, policies: PolicyCache,
                          on db: any Database) async throws -> [Evaluated] {
         let sql = db as! any SQLDatabase
@@ -75,18 +75,11 @@ enum ComplianceQueries {
         let rows = try await sql.all("""
             SELECT s.id, s.name, s.city_id, s.district_id, d.name AS district_name, d.district_kind, s.path, s.operator_id, s.equipment,
                    s.outdoor_sign, s.indoor_sign, s.is_demonstration, s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget,
-            """ + library + ResourceFacts.columns(year: year, on: sql) + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
+            """ + library + ResourceFacts.columns(year: year, on: sql) + FocusWork.columns(year: year, on: sql) + rooms + " AS rooms, " + workers + " AS workers, " + supervisors + " AS supervisors, " + records + """
              AS records
             FROM stations s JOIN org_units d ON d.id = s.district_id WHERE
             """ + " " + condition + " ORDER BY " + PlaceOrder.stations, preparedAs: oneStation ? OneStation.self : nil)
 
-        // V-5/V-6: the focus fields each station chose, and the year's cases in each.
-        var cities: [UUID: UUID] = [:]
-        for r in rows { cities[try r.decode(column: "id", as: UUID.self)] = try r.decode(column: "city_id", as: UUID.self) }
-        let focus = try await FocusWork.load(where: condition, oneStation: oneStation, year: year, on: db) { station, field in
-            guard let city = cities[station] else { return field }
-            return try await policies.inForce(cityID: city, year: year, on: db).profile.serviceField(field)?.label ?? field
-        }
         let first = Day(yearStart)!, last = Day(yearEnd)!
         let json = JSONColumn.Reader()
         var profiles: [UUID: PolicyProfile] = [:]
@@ -98,8 +91,12 @@ enum ComplianceQueries {
                                  cityID: try r.decode(column: "city_id", as: UUID.self), districtID: try r.decode(column: "district_id", as: UUID.self),
                                  districtName: try r.decode(column: "district_name", as: String.self), path: try r.decode(column: "path", as: String.self),
                                  operatorID: try r.decode(column: "operator_id", as: UUID?.self))
-            if profiles[row.cityID] == nil {
-                profiles[row.cityID] = try await policies.inForce(cityID: row.cityID, year: year, on: db).profile
+            let profile: PolicyProfile
+            if let known = profiles[row.cityID] {
+                profile = known
+            } else {
+                profile = try await policies.inForce(cityID: row.cityID, year: year, on: db).profile
+                profiles[row.cityID] = profile
             }
             var roomsByKind: [RoomKind: StationFacts.Room] = [:]
             for room in try json.decode([RoomJSON].self, column: "rooms", of: r) {
@@ -125,9 +122,9 @@ enum ComplianceQueries {
                 supervisionRecords: .init(total: counted.total, incomplete: counted.incomplete, unconfirmed: counted.unconfirmed),
                 keyPopulation: .init(active: try r.decode(column: "key_population", as: Int.self),
                                      lastUpdated: try r.decode(column: "key_population_updated", as: String?.self).flatMap(Day.init)),
-                focusWork: focus[row.id] ?? .init(fields: []))
+                focusWork: try FocusWork.read(r, json: json) { profile.serviceField($0)?.label ?? $0 })
             try ResourceFacts.read(r, into: &facts, json: json)
-            results.append(Evaluated(station: row, findings: ComplianceEngine.evaluate(profiles[row.cityID]!, facts, year: year, today: today)))
+            results.append(Evaluated(station: row, findings: ComplianceEngine.evaluate(profile, facts, year: year, today: today)))
         }
         return results
     }

@@ -10,22 +10,22 @@ enum ResourceFacts {
     /// R-1's libraries besides the key-population one: how many entries there were before `end`, and
     /// when one was last written before it (a year's finding ignores what was written after the year).
     /// Policies are the city's and the station's own; a use of a charity resource counts as an update;
-    /// volunteers are the active ones.
+    /// volunteers are the active ones. A row's last write before `end` is its update when that came
+    /// before `end`, else its creation (an update never precedes the creation).
     static func libraryColumns(before end: Date) -> SQLQueryString {
+        func lastWrite(_ alias: String) -> SQLQueryString {
+            "MAX(CASE WHEN \(unsafeRaw: alias).updated_at < \(bind: end) THEN \(unsafeRaw: alias).updated_at WHEN \(unsafeRaw: alias).created_at < \(bind: end) THEN \(unsafeRaw: alias).created_at END)"
+        }
         let policies: SQLQueryString = "library_policies lp WHERE lp.city_id = s.city_id AND (lp.station_id IS NULL OR lp.station_id = s.id)"
         return """
             (SELECT COUNT(*) FROM \(policies) AND lp.created_at < \(bind: end)) AS policies_count,
-            (SELECT MAX(x.t) FROM (SELECT MAX(lp.created_at) AS t FROM \(policies) AND lp.created_at < \(bind: end)
-                                   UNION ALL SELECT MAX(lp.updated_at) FROM \(policies) AND lp.updated_at < \(bind: end)) x) AS policies_updated,
+            (SELECT \(lastWrite("lp")) FROM \(policies)) AS policies_updated,
             (SELECT COUNT(*) FROM charity_resources cr WHERE cr.station_id = s.id AND cr.created_at < \(bind: end)) AS charity_count,
-            (SELECT MAX(x.t) FROM (SELECT MAX(cr.updated_at) AS t FROM charity_resources cr WHERE cr.station_id = s.id AND cr.updated_at < \(bind: end)
-                                   UNION ALL SELECT MAX(cr.created_at) FROM charity_resources cr WHERE cr.station_id = s.id AND cr.created_at < \(bind: end)
+            (SELECT MAX(x.t) FROM (SELECT \(lastWrite("cr")) AS t FROM charity_resources cr WHERE cr.station_id = s.id
                                    UNION ALL SELECT MAX(cu.created_at) FROM charity_resource_uses cu WHERE cu.station_id = s.id AND cu.created_at < \(bind: end)) x)
                 AS charity_updated,
             (SELECT COUNT(*) FROM volunteers vo WHERE vo.station_id = s.id AND vo.status = 'active' AND vo.created_at < \(bind: end)) AS volunteers_count,
-            (SELECT MAX(x.t) FROM (SELECT MAX(vo.created_at) AS t FROM volunteers vo WHERE vo.station_id = s.id AND vo.created_at < \(bind: end)
-                                   UNION ALL SELECT MAX(vo.updated_at) FROM volunteers vo WHERE vo.station_id = s.id AND vo.updated_at < \(bind: end)) x)
-                AS volunteers_updated
+            (SELECT \(lastWrite("vo")) FROM volunteers vo WHERE vo.station_id = s.id) AS volunteers_updated
             """
     }
 
@@ -34,14 +34,6 @@ enum ResourceFacts {
             .init(count: try row.decode(column: name + "_count", as: Int.self), lastUpdated: try row.decode(column: name + "_updated", as: Date?.self).map(Day.init))
         }
         return .init(policies: try library("policies"), charity: try library("charity"), volunteers: try library("volunteers"))
-    }
-
-    /// The libraries of one station as they are now, for its page.
-    static func libraries(station: UUID, on db: any Database) async throws -> StationFacts.Libraries {
-        guard let row = try await (db as! any SQLDatabase).raw("SELECT " + libraryColumns(before: .distantFuture) + " FROM stations s WHERE s.id = \(bind: station)").first() else {
-            return .init()
-        }
-        return try libraries(row)
     }
 
     /// Every column the compliance query needs for R-1 … R-3, each followed by a comma.

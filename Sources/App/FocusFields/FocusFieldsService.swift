@@ -20,11 +20,9 @@ enum FocusFieldsService {
         let rule = profile.rule("V-5")
         let choice = try await FocusChoice.query(on: req.db).filter(\.$stationID == station.id!).filter(\.$year == year)
             .sort(\.$version, .descending).first()
-        let work = try await FocusWork.load(where: "s.id = \(bind: station.id!)", year: year, on: req.db) { _, field in
-            profile.serviceField(field)?.label ?? field
-        }[station.id!]
+        let work = try await FocusWork.load(station: station.id!, year: year, on: req.db) { profile.serviceField($0)?.label ?? $0 }
         return FocusFieldsDTO(stationId: station.id!, year: year, version: choice?.version ?? 0, chosenByName: choice?.chosenByName,
-                              fields: (work?.fields ?? []).map { .init(code: $0.code, label: $0.label, caseWork: $0.caseWork, groupWork: $0.groupWork,
+                              fields: work.fields.map { .init(code: $0.code, label: $0.label, caseWork: $0.caseWork, groupWork: $0.groupWork,
                                                                        communityWork: $0.communityWork) },
                               minFields: rule?.param("minFocusFields").map { Int($0) }, maxFields: rule?.param("maxFocusFields").map { Int($0) })
     }

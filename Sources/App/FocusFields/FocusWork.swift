@@ -44,64 +44,59 @@ struct FocusFieldsDTO: Content {
     var maxFields: Int?
 }
 
-/// The year's focus fields (V-5) and the cases in each that V-6 counts, for one station or for all
-/// those a compliance query selects. "A case" of a field in a year: a case with an intervention in
-/// the year, a group with a session in the year, a community event held in the year.
+/// The year's focus fields (V-5) and the cases in each that V-6 counts, as columns over the
+/// stations alias `s`: the compliance query reads them in its one statement, for one station or a
+/// province. "A case" of a field in a year: a case with an intervention in the year, a group with a
+/// session in the year, a community event held in the year.
 enum FocusWork {
-    /// Per station: the fields in force (latest version) and their counts, labelled as `label` says
-    /// (the station's city's profile names its fields).
-    /// One station's statements on PostgreSQL (`PreparedStatements`; `ComplianceQueries.evaluate`'s `oneStation`).
-    enum OneStationChoices: PreparedShape {}
-    enum OneStationCases: PreparedShape {}
-    enum OneStationGroups: PreparedShape {}
-    enum OneStationEvents: PreparedShape {}
+    /// The year's choices (every version; the latest is in force) and, for a station that chose,
+    /// its cases, groups and events per field; each column followed by a comma.
+    static func columns(year: Int, on sql: any SQLDatabase) -> SQLQueryString {
+        let chose: SQLQueryString = "EXISTS (SELECT 1 FROM station_focus_choices fc WHERE fc.station_id = s.id AND fc.year = \(bind: year))"
+        func counted(_ source: SQLQueryString) -> SQLQueryString {
+            "CASE WHEN " + chose + " THEN " + JSONColumn.array(["field": "x.field", "n": "x.n"], from: source, on: sql) + " ELSE '[]' END"
+        }
+        let choices = JSONColumn.array(["version": "fc.version", "fields": "fc.fields"],
+                                       from: "station_focus_choices fc WHERE fc.station_id = s.id AND fc.year = \(bind: year)", on: sql)
+        let cases = counted("""
+            (SELECT c.field, COUNT(*) AS n FROM cases c WHERE c.station_id = s.id
+             AND EXISTS (SELECT 1 FROM service_records sv WHERE sv.case_id = c.id AND sv.kind = 'intervention' AND sv.year = \(bind: year)) GROUP BY c.field) x
+            """)
+        let groups = counted("""
+            (SELECT g.field, COUNT(*) AS n FROM work_groups g WHERE g.station_id = s.id
+             AND EXISTS (SELECT 1 FROM group_sessions gs WHERE gs.group_id = g.id AND gs.year = \(bind: year)) GROUP BY g.field) x
+            """)
+        let events = counted("""
+            (SELECT sv.field, COUNT(*) AS n FROM community_events e JOIN service_records sv ON sv.id = e.record_id AND sv.year = e.year
+             WHERE e.station_id = s.id AND e.year = \(bind: year) GROUP BY sv.field) x
+            """)
+        return choices + " AS focus_choices, " + cases + " AS focus_cases, " + groups + " AS focus_groups, " + events + " AS focus_events, "
+    }
 
-    static func load(where condition: SQLQueryString, oneStation: Bool = false, year: Int, on db: any Database,
-                     label: (_ station: UUID, _ field: String) async throws -> String) async throws -> [UUID: StationFacts.FocusWork] {
+    private struct Choice: Decodable { let version: Int; let fields: String }
+    private struct Count: Decodable { let field: String; let n: Int }
+
+    /// The fields in force and their counts, each labelled as `label` says (the station's city's
+    /// profile names its fields); no fields when the station chose none for the year.
+    static func read(_ row: any SQLRow, json: JSONColumn.Reader, label: (String) -> String) throws -> StationFacts.FocusWork {
+        guard let choice = try json.decode([Choice].self, column: "focus_choices", of: row).max(by: { $0.version < $1.version }) else {
+            return .init(fields: [])
+        }
+        let counts = try ["focus_cases", "focus_groups", "focus_events"].map { column in
+            Dictionary(try json.decode([Count].self, column: column, of: row).map { ($0.field, $0.n) }, uniquingKeysWith: +)
+        }
+        return .init(fields: choice.fields.split(separator: ",").map { code in
+            let code = String(code)
+            return .init(code: code, label: label(code), caseWork: counts[0][code] ?? 0, groupWork: counts[1][code] ?? 0, communityWork: counts[2][code] ?? 0)
+        })
+    }
+
+    /// One station's, for its focus-fields page.
+    static func load(station: UUID, year: Int, on db: any Database, label: (String) -> String) async throws -> StationFacts.FocusWork {
         let sql = db as! any SQLDatabase
-        var chosen: [UUID: (version: Int, fields: [String])] = [:]
-        for row in try await sql.all("""
-            SELECT fc.station_id, fc.version, fc.fields FROM station_focus_choices fc JOIN stations s ON s.id = fc.station_id
-            WHERE fc.year = \(bind: year) AND
-            """ + " " + condition, preparedAs: oneStation ? OneStationChoices.self : nil) {
-            let station = try row.decode(column: "station_id", as: UUID.self), version = try row.decode(column: "version", as: Int.self)
-            if version > chosen[station]?.version ?? 0 {
-                chosen[station] = (version, try row.decode(column: "fields", as: String.self).split(separator: ",").map(String.init))
-            }
+        guard let row = try await sql.raw("SELECT " + columns(year: year, on: sql) + "s.id FROM stations s WHERE s.id = \(bind: station)").first() else {
+            return .init(fields: [])
         }
-        if chosen.isEmpty { return [:] }
-        var counts: [UUID: [String: [Int]]] = [:]
-        let queries: [SQLQueryString] = [
-            """
-            SELECT c.station_id, c.field, COUNT(*) AS n FROM cases c JOIN stations s ON s.id = c.station_id WHERE
-            EXISTS (SELECT 1 FROM service_records sv WHERE sv.case_id = c.id AND sv.kind = 'intervention' AND sv.year = \(bind: year)) AND
-            """,
-            """
-            SELECT g.station_id, g.field, COUNT(*) AS n FROM work_groups g JOIN stations s ON s.id = g.station_id WHERE
-            EXISTS (SELECT 1 FROM group_sessions gs WHERE gs.group_id = g.id AND gs.year = \(bind: year)) AND
-            """,
-            """
-            SELECT e.station_id, sv.field, COUNT(*) AS n FROM community_events e JOIN stations s ON s.id = e.station_id
-            JOIN service_records sv ON sv.id = e.record_id AND sv.year = e.year WHERE e.year = \(bind: year) AND
-            """,
-        ]
-        let groupBy: [SQLQueryString] = [" GROUP BY c.station_id, c.field", " GROUP BY g.station_id, g.field", " GROUP BY e.station_id, sv.field"]
-        let shapes: [any PreparedShape.Type] = [OneStationCases.self, OneStationGroups.self, OneStationEvents.self]
-        for (i, query) in queries.enumerated() {
-            for row in try await sql.all(query + " " + condition + groupBy[i], preparedAs: oneStation ? shapes[i] : nil) {
-                let station = try row.decode(column: "station_id", as: UUID.self), field = try row.decode(column: "field", as: String.self)
-                counts[station, default: [:]][field, default: [0, 0, 0]][i] = try row.decode(column: "n", as: Int.self)
-            }
-        }
-        var result: [UUID: StationFacts.FocusWork] = [:]
-        for (station, choice) in chosen {
-            var fields: [StationFacts.FocusWork.Field] = []
-            for code in choice.fields {
-                let n = counts[station]?[code] ?? [0, 0, 0]
-                fields.append(.init(code: code, label: try await label(station, code), caseWork: n[0], groupWork: n[1], communityWork: n[2]))
-            }
-            result[station] = .init(fields: fields)
-        }
-        return result
+        return try read(row, json: JSONColumn.Reader(), label: label)
     }
 }

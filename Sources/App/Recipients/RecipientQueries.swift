@@ -266,28 +266,4 @@ enum RecipientQueries {
         /// The last day the library was written to (registration, import, status or category change).
         var lastUpdated: String?
     }
-
-    static func counts(station: UUID, on db: any Database) async throws -> StationCounts {
-        let sql = db as! any SQLDatabase
-        var counts = StationCounts()
-        counts.active = try await sql.raw("SELECT COUNT(*) AS n FROM recipients WHERE station_id = \(bind: station) AND status = 'active' AND merged_into_id IS NULL")
-            .first()?.decode(column: "n", as: Int.self) ?? 0
-        let byCategory = try await sql.raw("""
-            SELECT c.category, COUNT(*) AS n FROM recipient_categories c JOIN recipients r ON r.id = c.recipient_id
-            WHERE c.station_id = \(bind: station) AND r.station_id = \(bind: station) AND c.ended_on IS NULL AND r.status = 'active' AND r.merged_into_id IS NULL
-            GROUP BY c.category
-            """).all()
-        var found: [RecipientCategory: Int] = [:]
-        for row in byCategory { found[try row.decode(column: "category", as: RecipientCategory.self)] = try row.decode(column: "n", as: Int.self) }
-        counts.byCategory = RecipientCategory.allCases.compactMap { c in found[c].map { (c, $0) } }
-        counts.byVillage = try await sql.raw("""
-            SELECT v.id, COALESCE(v.name, '未填写') AS name, COUNT(*) AS n FROM recipients r LEFT JOIN org_units v ON v.id = r.village_id
-            WHERE r.station_id = \(bind: station) AND r.status = 'active' AND r.merged_into_id IS NULL
-            GROUP BY v.id, v.name ORDER BY COALESCE(v.name, '未填写')
-            """).all().map { (try $0.decode(column: "id", as: UUID?.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "n", as: Int.self)) }
-        counts.lastUpdated = try await sql.raw("""
-            SELECT MAX(e.happened_on) AS last FROM recipient_events e JOIN recipients r ON r.id = e.recipient_id WHERE r.station_id = \(bind: station)
-            """).first()?.decode(column: "last", as: String?.self)
-        return counts
-    }
 }

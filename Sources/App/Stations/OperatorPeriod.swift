@@ -42,16 +42,23 @@ extension StationOperatorPeriod {
         var handover: String?
     }
 
+    /// A period as the station page reads it (`StationShow.query`), the operator named.
+    struct Stored: Sendable {
+        var id: UUID
+        var operatorName: String
+        var startedOn: String?
+        var endedOn: String?
+    }
+
     /// A station's operators, the current one first, each exit with its A-5 handover due date
-    /// (none when the city's profile has no A-5).
-    static func history(of station: UUID, profile: PolicyProfile?, calendar: WorkingCalendar, on db: any Database) async throws -> [Row] {
-        let periods = try await StationOperatorPeriod.query(on: db).filter(\.$stationID == station).all()
-            .sorted { ($0.endedOn ?? "9999", $0.startedOn ?? "") > ($1.endedOn ?? "9999", $1.startedOn ?? "") }
-        let names = Dictionary(uniqueKeysWithValues: try await OperatorOrg.query(on: db).filter(\.$id ~~ Set(periods.map(\.operatorID))).all()
-            .map { ($0.id!, $0.name) })
-        return try periods.map { p in
+    /// (none when the city's profile has no A-5). The working-day calendar is read only for an exit to count.
+    static func history(_ periods: [Stored], profile: PolicyProfile?, on db: any Database) async throws -> [Row] {
+        let sorted = periods.sorted { ($0.endedOn ?? "9999", $0.startedOn ?? "") > ($1.endedOn ?? "9999", $1.startedOn ?? "") }
+        let counting = profile.flatMap { $0.rule("A-5") == nil ? nil : $0 }
+        let calendar = counting != nil && sorted.contains { $0.endedOn != nil } ? try await CalendarService.load(on: db) : nil
+        return try sorted.map { p in
             var handover: String?
-            if let profile, let ended = p.endedOn {
+            if let profile = counting, let calendar, let ended = p.endedOn {
                 let exit = try Day.stored(ended, table: schema, id: p.id, column: "ended_on")
                 do {
                     handover = try Deadlines.handover(profile, exit: exit, station: "", operatorName: "", calendar: calendar)
@@ -60,7 +67,7 @@ extension StationOperatorPeriod {
                     handover = "档案移交期限暂无法计算：\(problem.description)"
                 }
             }
-            return Row(operatorName: names[p.operatorID] ?? "（已删除的机构）", startedOn: p.startedOn, endedOn: p.endedOn, handover: handover)
+            return Row(operatorName: p.operatorName, startedOn: p.startedOn, endedOn: p.endedOn, handover: handover)
         }
     }
 }

@@ -49,7 +49,7 @@ enum StationShow {
     struct Model {
         var summary: StationQueries.Summary
         var rooms: [RoomKind: StationQueries.RoomRow]
-        var villages: [OrgQueries.UnitRef]
+        var villages: [Village]
         var operatorHistory: [StationOperatorPeriod.Row]
         var canEdit: Bool
         var canOpenDistrict: Bool
@@ -166,7 +166,7 @@ enum StationShow {
             .if(m.villages.isEmpty, .p(.class("empty"), .plain("本街道/乡镇下尚无村/社区。"))),
             .if(!m.villages.isEmpty, .table(.class("list"),
                 .thead(.tr(.th("村/社区"), .th("社工室/社工点"))),
-                .tbody(.forEach(m.villages) { v in .tr(.td(.a(.href("/org/\(v.id)"), .plain(v.name))), .td(.plain(v.villagePost.label))) })))
+                .tbody(.forEach(m.villages) { v in .tr(.td(.a(.href(SiteURL.orgUnit(.value(v.id)).relativeURL()), .plain(v.name))), .td(.plain(v.villagePost.label))) })))
         )
     }
 }

@@ -90,13 +90,21 @@ enum StationQueries {
 
     /// One station's summary, authorised for `action`.
     static func summary(_ id: UUID?, _ action: Access.Action, req: Request) async throws -> Summary {
+        try await summary(id, action, with: nil, preparedAs: nil, req: req).summary
+    }
+
+    /// The same, with `extra` columns over `s` read in the same statement (the station page reads
+    /// everything it shows in one), and the row that has them; on PostgreSQL as `shape`'s prepared statement.
+    static func summary(_ id: UUID?, _ action: Access.Action, with extra: SQLQueryString?, preparedAs shape: (any PreparedShape.Type)?,
+                        req: Request) async throws -> (summary: Summary, row: any SQLRow) {
         let sql = req.db as! any SQLDatabase
-        guard let id, let row = try await sql.raw(summarySelect + " s.deleted_at IS NULL AND s.id = \(bind: id)").first() else {
+        let columns = extra.map { summaryColumns + ", " + $0 } ?? summaryColumns
+        guard let id, let row = try await sql.all("SELECT " + columns + summaryFrom + " s.deleted_at IS NULL AND s.id = \(bind: id)", preparedAs: shape).first else {
             throw Abort(.notFound, reason: "未找到该社工站，或不在您的管辖范围内")
         }
         let summary = try Summary(row)
         try req.authorize(action, summary.resource)
-        return summary
+        return (summary, row)
     }
 
     struct RoomRow: Sendable {
@@ -117,12 +125,14 @@ enum StationQueries {
         return rooms
     }
 
-    static let summarySelect: SQLQueryString = "SELECT " + summaryBody
-    static let summarySelectCounted: SQLQueryString = "SELECT COUNT(*) OVER () AS total, " + summaryBody
-    static let summaryBody: SQLQueryString = """
+    static let summarySelectCounted: SQLQueryString = "SELECT COUNT(*) OVER () AS total, " + summaryColumns + summaryFrom
+    static let summaryColumns: SQLQueryString = """
             s.id, s.name, s.street_id, s.district_id, s.address, s.opened_on, s.outdoor_sign, s.indoor_sign, s.operator_id, s.path, s.equipment,
                    s.contract_started_on, s.annual_contract_amount, s.annual_personnel_budget, s.is_demonstration,
                    st.name AS street_name, d.name AS district_name, o.name AS operator_name, o.credit_code AS operator_credit_code
+            """
+    static let summaryFrom: SQLQueryString = """
+
             FROM stations s
             JOIN org_units st ON st.id = s.street_id
             JOIN org_units d ON d.id = s.district_id

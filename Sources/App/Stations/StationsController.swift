@@ -35,27 +35,7 @@ struct StationsController: RouteCollection {
     }
 
     func showPage(req: Request) async throws -> Response {
-        let caller = try req.requireCaller()
-        let summary = try await StationQueries.summary(req.parameters.get("id", as: UUID.self), .read, req: req)
-        let rooms = try await StationQueries.rooms(of: summary.id, on: req.db)
-        let villages = try await StationQueries.villages(ofStreet: summary.streetId, on: req.db)
-        let canEdit = caller.may(.update, summary.resource)
-        // The city's profile gives A-5's period; a city without a profile shows the history without it.
-        let cityID = OrgPath.ids(summary.path).first.flatMap(UUID.init(uuidString:))
-        let profile = await cityID.asyncMap { try? await req.application.policies.inForce(cityID: $0, year: req.today.year, on: req.db).profile } ?? nil
-        let history = try await StationOperatorPeriod.history(of: summary.id, profile: profile, calendar: try await CalendarService.load(on: req.db), on: req.db)
-        let recipients = Access.Resource(kind: .recipient, paths: [summary.path], operatorIDs: summary.resource.operatorIDs)
-        let counts = caller.may(.read, recipients) ? try await RecipientQueries.counts(station: summary.id, on: req.db) : nil
-        let libraries = counts == nil ? nil : try await ResourceFacts.libraries(station: summary.id, on: req.db)
-        // The crumbs link the district and the street only for a caller who may open their pages (a
-        // street's worker reads the street, not the district).
-        let ids = OrgPath.ids(summary.path)
-        let district = Access.Resource(kind: .orgUnit, paths: [ids.count > 1 ? OrgPath.child(of: OrgPath.root(id: ids[0]), id: ids[1]) : summary.path], operatorIDs: [])
-        let street = Access.Resource(kind: .orgUnit, paths: [summary.path], operatorIDs: summary.resource.operatorIDs)
-        return StationShow.view(.init(summary: summary, rooms: rooms, villages: villages, operatorHistory: history, canEdit: canEdit,
-                                      canOpenDistrict: caller.may(.read, district), canOpenStreet: caller.may(.read, street),
-                                      keyPopulation: counts, libraries: libraries, featuredProjects: profile?.featuredProjects ?? false, notice: Saved.notice(req)),
-                                caller: caller, csrf: req.csrfToken).response()
+        StationShow.view(try await StationShow.query(req), caller: try req.requireCaller(), csrf: req.csrfToken).response()
     }
 
     func editPage(req: Request) async throws -> Response {
