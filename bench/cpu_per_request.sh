@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/postgres.sh   # pg_free_port
+source bench/server.sh
 A=$1; B=$2; ROUNDS=${3:-3}
 WORK=$(mktemp -d /tmp/shegong-cpu.XXXXXX)
 trap 'kill $(cat "$WORK"/pid-* 2>/dev/null) 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -21,19 +22,12 @@ PASSWORD=bench-password-1
 YEAR=$(( $(date +%Y) - 1 ))
 
 serve() {   # name binary: starts it, logs in; writes $WORK/env-name
-  local name=$1 bin=$2 port base jar csrf cookie token district station
+  local name=$1 bin=$2 port base
   port=$(pg_free_port); base=http://127.0.0.1:$port
-  "$bin" serve --hostname 127.0.0.1 --port "$port" --log warning >"$WORK/server-$name.log" 2>&1 &
-  echo $! >"$WORK/pid-$name"
-  for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
-  jar=$WORK/jar-$name
-  csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "username=bench" --data-urlencode "password=$PASSWORD" "$base/login"
-  cookie="shegong_session=$(awk '$6=="shegong_session"{print $7}' "$jar")"
-  token=$(curl -s -H 'content-type: application/json' -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "$base/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-  district=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/org-units?level=district" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-  station=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/stations?district=$district&per=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
-  printf 'base=%s\ncookie=%s\ndistrict=%s\nstation=%s\n' "$base" "$cookie" "$district" "$station" >"$WORK/env-$name"
+  bench_serve "$bin" "$port" "$WORK/server-$name.log"
+  echo "$BENCH_PID" >"$WORK/pid-$name"
+  bench_login "$base" "$WORK/jar-$name" "$PASSWORD"
+  printf 'base=%s\ncookie=%s\ndistrict=%s\nstation=%s\n' "$base" "$BENCH_COOKIE" "$BENCH_DISTRICT" "$BENCH_STATION" >"$WORK/env-$name"
 }
 serve A "$A"
 serve B "$B"   # the same database: B migrates it first if it has a newer migration

@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/postgres.sh
-if [ -z "${SHEGONG_BIN:-}" ]; then swift build -c release --product shegong >/dev/null; fi
-BIN=${SHEGONG_BIN:-$(swift build -c release --show-bin-path)/shegong}
+source bench/server.sh
+BIN=$(bench_binary)
 WORK=$(mktemp -d /tmp/shegong-prepared.XXXXXX)
 PGDIR=$(mktemp -d /tmp/shegong-prepared-pg.XXXXXX)
 trap 'pg_stop_all "$PGDIR" 2>/dev/null; rm -rf "$WORK" "$PGDIR"' EXIT
@@ -21,16 +21,11 @@ B=http://127.0.0.1:$PORT
 echo "bash bench/prepared.sh — $(nproc) cores, PostgreSQL, $(date -u +'%F %H:%M') UTC, at $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 for round in 1 2 3; do
   for mode in on off; do
-    SHEGONG_PREPARED_STATEMENTS=$mode "$BIN" serve --hostname 127.0.0.1 --port "$PORT" --log warning >"$WORK/server.log" 2>&1 &
-    server=$!
-    for _ in $(seq 1 100); do curl -sf "$B/healthz" >/dev/null && break; sleep 0.2; done
-    jar=$WORK/cookies; rm -f "$jar"
-    csrf=$(curl -s -c "$jar" -b "$jar" "$B/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-    curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "username=bench" --data-urlencode "password=$PASSWORD" "$B/login"
-    cookie="Cookie: shegong_session=$(awk '$6=="shegong_session"{print $7}' "$jar")"
-    token=$(curl -s -H 'content-type: application/json' -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "$B/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-    district=$(curl -s -H "Authorization: Bearer $token" "$B/api/v1/org-units?level=district" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-    station=$(curl -s -H "Authorization: Bearer $token" "$B/api/v1/stations?district=$district&per=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+    export SHEGONG_PREPARED_STATEMENTS=$mode
+    bench_serve "$BIN" "$PORT" "$WORK/server.log"
+    server=$BENCH_PID
+    bench_login "$B" "$WORK/cookies" "$PASSWORD"
+    cookie="Cookie: $BENCH_COOKIE" station=$BENCH_STATION
     page=$B/stations/$station/compliance?year=$YEAR
     one=$(wrk -t1 -c1 -d5s --latency -H "$cookie" "$page" | awk '$1=="Latency" && $2 ~ /s$/ {print $2}')
     out=$(wrk -t1 -c32 -d15s --latency -H "$cookie" "$page")

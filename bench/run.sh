@@ -17,9 +17,9 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 ENGINES=${BENCH_ENGINES:-sqlite postgresql}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 source bench/postgres.sh
+source bench/server.sh
 
-if [ -z "${SHEGONG_BIN:-}" ]; then swift build -c release --product shegong >/dev/null; fi
-BIN=${SHEGONG_BIN:-$(swift build -c release --show-bin-path)/shegong}
+BIN=$(bench_binary)
 WORK=$(mktemp -d /tmp/shegong-bench.XXXXXX)
 PGDIR=$(mktemp -d /tmp/shegong-bench-pg.XXXXXX)
 trap 'pg_stop_all "$PGDIR" 2>/dev/null; rm -rf "$WORK" "$PGDIR"' EXIT
@@ -39,18 +39,13 @@ run_engine() {   # sqlite | postgresql
   local port base server
   port=$(pg_free_port)
   base=http://127.0.0.1:$port
-  "$BIN" serve --hostname 127.0.0.1 --port "$port" --log warning >"$WORK/$engine-server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+  bench_serve "$BIN" "$port" "$WORK/$engine-server.log"
+  server=$BENCH_PID
 
   # Log in as the city admin of the first city: a session cookie for pages, a bearer token for the API.
-  local jar=$WORK/$engine-cookies csrf cookie token district station year
-  csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "username=bench" --data-urlencode "password=$PASSWORD" "$base/login"
-  cookie="shegong_session=$(awk '$6=="shegong_session"{print $7}' "$jar")"
-  token=$(curl -s -H 'content-type: application/json' -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "$base/api/v1/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-  district=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/org-units?level=district" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-  station=$(curl -s -H "Authorization: Bearer $token" "$base/api/v1/stations?district=$district&per=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+  local cookie token district station year
+  bench_login "$base" "$WORK/$engine-cookies" "$PASSWORD"
+  cookie=$BENCH_COOKIE token=$BENCH_TOKEN district=$BENCH_DISTRICT station=$BENCH_STATION
   curl -sf -H "Cookie: $cookie" "$base/stations/$station" | grep -q "社会工作服务站" || { echo "login for the page benchmark failed" >&2; exit 1; }
   year=$(( $(date +%Y) - 1 ))   # the generator writes records for the last full year
 
